@@ -1,0 +1,121 @@
+import 'reflect-metadata';
+import { Command, Option } from 'commander';
+import { startSkein } from './app';
+import { ConfigError, loadConfig, type EnvInput } from './config';
+import { createDriver } from './graph/driver';
+import { GraphExecutor } from './graph/executor';
+import { migrate, pendingMigrations } from './graph/migrations';
+import { emitSchemaFile, printSortedSchema } from './schema';
+import { SCHEMA_FILE } from './paths';
+import { readFile } from 'node:fs/promises';
+
+/**
+ * `skein serve | migrate | schema`. Exit codes scripts can rely on: 0 done, 1 failed,
+ * 2 bad usage or configuration, 3 a check found work to do (stale schema, pending migrations).
+ */
+export const EXIT = { OK: 0, FAILED: 1, USAGE: 2, CHECK_FAILED: 3 } as const;
+
+const say = (message: string) => process.stderr.write(`${message}\n`);
+
+function serveFlags(opts: { port?: string; host?: string; migrate?: boolean; dataDir?: string }): EnvInput {
+  return {
+    SKEIN_PORT: opts.port,
+    SKEIN_HOST: opts.host,
+    SKEIN_DATA_DIR: opts.dataDir,
+    SKEIN_MIGRATE: opts.migrate === false ? 'false' : undefined,
+  };
+}
+
+async function serve(opts: Parameters<typeof serveFlags>[0]): Promise<void> {
+  const config = loadConfig(process.env, serveFlags(opts));
+  const skein = await startSkein(config, { progress: say });
+  say(`Skein is serving the GraphQL API at ${skein.graphqlUrl}`);
+  say('Press Ctrl-C to stop.');
+  await new Promise<void>((resolve) => {
+    const shutdown = () => resolve();
+    process.once('SIGINT', shutdown);
+    process.once('SIGTERM', shutdown);
+  });
+  say('Stopping…');
+  await skein.stop();
+  say('Stopped.');
+}
+
+/** `migrate` against NEO4J_URI (a remote database: the local one is migrated by `serve`). */
+async function runMigrate(opts: { check?: boolean }): Promise<number> {
+  const config = loadConfig();
+  if (!config.neo4j.uri)
+    throw new ConfigError([
+      'NEO4J_URI: required for `skein migrate` (`skein serve` migrates the local database itself)',
+    ]);
+  const driver = createDriver({ ...config.neo4j, uri: config.neo4j.uri });
+  try {
+    const graph = new GraphExecutor(driver, {
+      database: config.neo4j.database,
+      timeoutMs: config.neo4j.queryTimeoutMs,
+    });
+    if (opts.check) {
+      const pending = await pendingMigrations(graph);
+      pending.forEach((m) => say(`pending: ${m.version} ${m.name}`));
+      return pending.length === 0 ? EXIT.OK : EXIT.CHECK_FAILED;
+    }
+    const applied = await migrate(graph, { onApplied: (m) => say(`applied ${m.version} ${m.name}`) });
+    say(applied.length === 0 ? 'Migrations are current.' : `Applied ${applied.length} migration(s).`);
+    return EXIT.OK;
+  } finally {
+    await driver.close();
+  }
+}
+
+async function runSchema(opts: { check?: boolean }): Promise<number> {
+  if (!opts.check) {
+    await emitSchemaFile();
+    say(`Wrote ${SCHEMA_FILE}`);
+    return EXIT.OK;
+  }
+  const current = await readFile(SCHEMA_FILE, 'utf8').catch(() => '');
+  if (current === (await printSortedSchema())) return EXIT.OK;
+  say(`${SCHEMA_FILE} is stale; run \`npm run schema\` and commit it.`);
+  return EXIT.CHECK_FAILED;
+}
+
+export function buildProgram(): Command {
+  const program = new Command('skein').description(
+    'Skein: lineage and metadata for machine-learning work, over GraphQL.',
+  );
+  program
+    .command('serve', { isDefault: true })
+    .description('Serve the GraphQL API (starts a local Neo4j when NEO4J_URI is not set).')
+    .addOption(new Option('-p, --port <port>', 'HTTP port').env('SKEIN_PORT'))
+    .addOption(new Option('--host <host>', 'interface to listen on').env('SKEIN_HOST'))
+    .addOption(new Option('--data-dir <dir>', 'where the local Neo4j keeps its data').env('SKEIN_DATA_DIR'))
+    .option('--no-migrate', 'do not apply pending migrations on start')
+    .action(serve);
+  program
+    .command('migrate')
+    .description('Apply pending migrations to the Neo4j at NEO4J_URI.')
+    .option('--check', 'only report pending migrations; exit 3 when there are any')
+    .action(async (opts) => void (process.exitCode = await runMigrate(opts)));
+  program
+    .command('schema')
+    .description('Write the GraphQL schema to schema/schema.graphql.')
+    .option('--check', 'exit 3 when the committed schema file is stale')
+    .action(async (opts) => void (process.exitCode = await runSchema(opts)));
+  return program;
+}
+
+export async function main(argv: string[]): Promise<void> {
+  try {
+    await buildProgram().parseAsync(argv);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      say(err.message);
+      process.exitCode = EXIT.USAGE;
+      return;
+    }
+    say(`skein: ${(err as Error).message}`);
+    process.exitCode = EXIT.FAILED;
+  }
+}
+
+if (require.main === module) void main(process.argv);

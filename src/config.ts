@@ -1,0 +1,155 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+/**
+ * The one configuration object. Every setting comes from an environment variable (flags on
+ * `skein serve` override them under the same names); start-up stops with one message that names
+ * every bad variable and what it expects, instead of failing later at first use.
+ */
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'expected true or false' })
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+const port = z.coerce
+  .number({ message: 'expected a port number' })
+  .int('expected a whole number')
+  .min(0, 'expected a port between 0 and 65535')
+  .max(65535, 'expected a port between 0 and 65535');
+const positiveInt = (what: string) =>
+  z.coerce
+    .number({ message: `expected ${what}` })
+    .int(`expected ${what}`)
+    .positive(`expected ${what}`);
+const url = (schemes: string[]) =>
+  z.string().refine((v) => schemes.some((s) => v.startsWith(`${s}://`)), {
+    message: `expected a URL starting with ${schemes.map((s) => `${s}://`).join(', ')}`,
+  });
+
+const envSchema = z
+  .object({
+    SKEIN_HOST: z.string().min(1).default('127.0.0.1'),
+    SKEIN_PORT: port.default(4000),
+    SKEIN_DATA_DIR: z.string().min(1).default('.skein'),
+    SKEIN_LOG_LEVEL: z
+      .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
+        message: 'expected one of fatal, error, warn, info, debug, trace, silent',
+      })
+      .default('info'),
+    SKEIN_MIGRATE: bool.default(true),
+    SKEIN_MAX_BODY_BYTES: positiveInt('a number of bytes').default(10 * 1024 * 1024),
+    SKEIN_QUERY_TIMEOUT_MS: positiveInt('a number of milliseconds').default(30_000),
+    SKEIN_WARMUP: bool.default(true),
+    SKEIN_NEO4J_HEAP_MB: positiveInt('a number of megabytes').default(1024),
+    SKEIN_NEO4J_PAGECACHE_MB: positiveInt('a number of megabytes').default(512),
+    NEO4J_URI: url(['bolt', 'bolt+s', 'bolt+ssc', 'neo4j', 'neo4j+s', 'neo4j+ssc']).optional(),
+    NEO4J_USERNAME: z.string().default('neo4j'),
+    NEO4J_PASSWORD: z.string().default(''),
+    NEO4J_DATABASE: z.string().optional(),
+    S3_BUCKET: z.string().min(3, 'expected a bucket name of at least 3 characters').optional(),
+    S3_ENDPOINT: url(['http', 'https']).optional(),
+    S3_REGION: z.string().default('us-east-1'),
+    S3_ACCESS_KEY_ID: z.string().optional(),
+    S3_SECRET_ACCESS_KEY: z.string().optional(),
+    S3_FORCE_PATH_STYLE: bool.optional(),
+  })
+  .superRefine((env, ctx) => {
+    if (!env.NEO4J_URI && env.NEO4J_DATABASE) {
+      ctx.addIssue({ code: 'custom', path: ['NEO4J_DATABASE'], message: 'needs NEO4J_URI as well' });
+    }
+    if (Boolean(env.S3_ACCESS_KEY_ID) !== Boolean(env.S3_SECRET_ACCESS_KEY)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [env.S3_ACCESS_KEY_ID ? 'S3_SECRET_ACCESS_KEY' : 'S3_ACCESS_KEY_ID'],
+        message: 'S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY go together',
+      });
+    }
+  });
+
+export type EnvInput = Record<string, string | undefined>;
+
+export interface Config {
+  http: { host: string; port: number; maxBodyBytes: number };
+  dataDir: string;
+  logLevel: string;
+  migrateOnStart: boolean;
+  warmUp: boolean;
+  neo4j: {
+    /** Undefined: Skein starts and owns a local Neo4j under dataDir. */
+    uri?: string;
+    username: string;
+    password: string;
+    database?: string;
+    queryTimeoutMs: number;
+    local: { heapMb: number; pageCacheMb: number };
+  };
+  s3?: {
+    bucket: string;
+    endpoint?: string;
+    region: string;
+    credentials?: { accessKeyId: string; secretAccessKey: string };
+    forcePathStyle: boolean;
+  };
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Skein cannot start, the configuration has problems:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Reads the environment (plus overrides from flags) into a Config, or throws ConfigError. */
+export function loadConfig(env: EnvInput = process.env, overrides: EnvInput = {}): Config {
+  const merged = { ...pickDefined(env), ...pickDefined(overrides) };
+  const parsed = envSchema.safeParse(merged);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((i) => {
+        const name = String(i.path[0] ?? 'environment');
+        const value = merged[name];
+        return `${name}${value === undefined ? '' : `="${value}"`}: ${i.message}`;
+      }),
+    );
+  }
+  return toConfig(parsed.data);
+}
+
+function toConfig(e: z.infer<typeof envSchema>): Config {
+  return {
+    http: { host: e.SKEIN_HOST, port: e.SKEIN_PORT, maxBodyBytes: e.SKEIN_MAX_BODY_BYTES },
+    dataDir: path.resolve(e.SKEIN_DATA_DIR),
+    logLevel: e.SKEIN_LOG_LEVEL,
+    migrateOnStart: e.SKEIN_MIGRATE,
+    warmUp: e.SKEIN_WARMUP,
+    neo4j: {
+      uri: e.NEO4J_URI,
+      username: e.NEO4J_USERNAME,
+      password: e.NEO4J_PASSWORD,
+      database: e.NEO4J_DATABASE,
+      queryTimeoutMs: e.SKEIN_QUERY_TIMEOUT_MS,
+      local: { heapMb: e.SKEIN_NEO4J_HEAP_MB, pageCacheMb: e.SKEIN_NEO4J_PAGECACHE_MB },
+    },
+    s3: e.S3_BUCKET
+      ? {
+          bucket: e.S3_BUCKET,
+          endpoint: e.S3_ENDPOINT,
+          region: e.S3_REGION,
+          credentials:
+            e.S3_ACCESS_KEY_ID && e.S3_SECRET_ACCESS_KEY
+              ? { accessKeyId: e.S3_ACCESS_KEY_ID, secretAccessKey: e.S3_SECRET_ACCESS_KEY }
+              : undefined,
+          // Custom endpoints (S3Proxy, MinIO) rarely serve virtual-hosted buckets.
+          forcePathStyle: e.S3_FORCE_PATH_STYLE ?? Boolean(e.S3_ENDPOINT),
+        }
+      : undefined,
+  };
+}
+
+function pickDefined(env: EnvInput): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(env)) if (v !== undefined && v !== '') out[k] = v;
+  return out;
+}
+
+/** The documented settings, for `skein serve --help` and the README's table. */
+export const CONFIG_VARIABLES = Object.keys(envSchema.shape);

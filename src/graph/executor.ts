@@ -1,0 +1,90 @@
+import { Neo4jError, type Driver, type ManagedTransaction, type Record as Neo4jRecord } from 'neo4j-driver';
+import { conflict, ErrorCode, SkeinError } from '../errors';
+
+/**
+ * The one door to the database: repositories call `read` / `write`, nothing else opens a
+ * session. Managed transactions give retries on transient errors and cluster routing; every
+ * query carries a timeout; every round trip is counted (tests assert batching with it); Neo4j
+ * errors are translated here, so driver errors never leave the graph layer.
+ */
+
+export type Params = Record<string, unknown>;
+export type Row = Record<string, unknown>;
+
+/** Counts Cypher round trips, per request. */
+export class QueryStats {
+  queries = 0;
+}
+
+/** A transaction as repositories see it: run a named query, get plain rows back. */
+export interface Tx {
+  run<T = Row>(query: string, params?: Params): Promise<T[]>;
+}
+
+export interface ExecutorOptions {
+  database?: string;
+  timeoutMs: number;
+}
+
+export class GraphExecutor {
+  constructor(
+    private readonly driver: Driver,
+    private readonly options: ExecutorOptions,
+    private readonly stats?: QueryStats,
+  ) {}
+
+  /** The same executor, counting queries into `stats` (one per request). */
+  withStats(stats: QueryStats): GraphExecutor {
+    return new GraphExecutor(this.driver, this.options, stats);
+  }
+
+  read<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
+    return this.session('READ', work);
+  }
+
+  write<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
+    return this.session('WRITE', work);
+  }
+
+  /** Schema commands (CREATE CONSTRAINT …) cannot share a transaction with data writes. */
+  async runSchema(query: string): Promise<void> {
+    await this.write((tx) => tx.run(query));
+  }
+
+  private async session<T>(mode: 'READ' | 'WRITE', work: (tx: Tx) => Promise<T>): Promise<T> {
+    const session = this.driver.session({ database: this.options.database, defaultAccessMode: mode });
+    const config = { timeout: this.options.timeoutMs };
+    const body = (mtx: ManagedTransaction) => work(this.wrap(mtx));
+    try {
+      return await (mode === 'READ' ? session.executeRead(body, config) : session.executeWrite(body, config));
+    } catch (err) {
+      throw translateError(err);
+    } finally {
+      await session.close();
+    }
+  }
+
+  private wrap(mtx: ManagedTransaction): Tx {
+    return {
+      run: async <T>(query: string, params: Params = {}) => {
+        if (this.stats) this.stats.queries += 1;
+        const result = await mtx.run(query, params);
+        return result.records.map((r: Neo4jRecord) => r.toObject() as T);
+      },
+    };
+  }
+}
+
+const UNAVAILABLE = new Set(['ServiceUnavailable', 'SessionExpired']);
+
+/** Neo4j errors become Skein errors at this edge; anything unknown stays internal (masked later). */
+export function translateError(err: unknown): unknown {
+  if (err instanceof SkeinError || !(err instanceof Neo4jError)) return err;
+  if (err.code === 'Neo.ClientError.Schema.ConstraintValidationFailed') {
+    return conflict('That already exists (a uniqueness rule was violated); retry with another name or key.');
+  }
+  if (UNAVAILABLE.has(err.code)) {
+    return new SkeinError(ErrorCode.SERVICE_UNAVAILABLE, 'The graph database is unavailable; try again shortly.');
+  }
+  return err;
+}

@@ -1,0 +1,32 @@
+import type { ServerResponse } from 'node:http';
+import type { GraphExecutor } from '../graph/executor';
+import { pendingMigrations } from '../graph/migrations';
+import { sendJson } from './respond';
+
+export interface Readiness {
+  /** False until start-up (migrations, warm-up) has finished. */
+  started: boolean;
+}
+
+/** Alive: the process answers. Says nothing about Neo4j, so a load balancer never restarts us for its sake. */
+export function handleHealthz(res: ServerResponse): void {
+  sendJson(res, 200, { status: 'ok' });
+}
+
+/** Ready: start-up is done, Neo4j answers and every migration is applied. 503 otherwise, with the reason. */
+export async function handleReadyz(graph: GraphExecutor, readiness: Readiness, res: ServerResponse): Promise<void> {
+  if (!readiness.started) return sendJson(res, 503, { status: 'starting' });
+  try {
+    const pending = await pendingMigrations(graph);
+    if (pending.length > 0)
+      return sendJson(res, 503, { status: 'migrations pending', pending: pending.map((m) => m.version) });
+    sendJson(res, 200, { status: 'ready' });
+  } catch (err) {
+    sendJson(res, 503, { status: 'unavailable', reason: reasonOf(err) });
+  }
+}
+
+function reasonOf(err: unknown): string {
+  const name = (err as { name?: string }).name;
+  return name === 'MigrationError' ? (err as Error).message : 'the graph database does not answer';
+}

@@ -1,0 +1,81 @@
+import { badInput } from '../errors';
+import type { Scalar } from '../types/scalars';
+
+/** Input rules shared by every aggregate: names, keys and maps, with messages a person can act on. */
+
+const NAME = /^[a-z0-9][a-z0-9_-]{0,62}$/;
+const KEY = /^[A-Za-z0-9][A-Za-z0-9_.\-/]{0,254}$/;
+const MAP_KEY = /^[A-Za-z0-9_][A-Za-z0-9_.\-/]{0,127}$/;
+
+export const LIMITS = {
+  mapEntries: 200,
+  stringValue: 4096,
+  text: 64 * 1024,
+} as const;
+
+/** Workspace names: lower-case, as they appear in `store://artifacts/<workspace>/…` URIs. */
+export function checkName(what: string, field: string, value: string): string {
+  if (!NAME.test(value)) {
+    throw badInput(
+      `${what} "${value}" is not valid: use 1–63 lower-case letters, digits, "-" or "_", starting with a letter or digit.`,
+      { field },
+    );
+  }
+  return value;
+}
+
+/** Artifact keys: letters, digits and "_ . - /" (a key may look like a path: "data/train"). */
+export function checkKey(field: string, value: string): string {
+  if (!KEY.test(value) || value.includes('..')) {
+    throw badInput(
+      `Artifact key "${value}" is not valid: use up to 255 letters, digits, "_", ".", "-" or "/", without "..".`,
+      {
+        field,
+      },
+    );
+  }
+  return value;
+}
+
+export function checkText(field: string, value: string | null | undefined, max: number = LIMITS.text): void {
+  if (value != null && value.length > max) {
+    throw badInput(`"${field}" is ${value.length} characters long; the limit is ${max}.`, { field });
+  }
+}
+
+export interface Entry<V = Scalar> {
+  key: string;
+  value: V;
+}
+
+/** A list of key=value entries (params, results, labels…) as a map, refusing duplicates and oversize values. */
+export function toMap<V extends Scalar>(
+  field: string,
+  entries: ReadonlyArray<Entry<V>> | null | undefined,
+): Record<string, V> {
+  const out: Record<string, V> = {};
+  if (!entries) return out;
+  if (entries.length > LIMITS.mapEntries) {
+    throw badInput(`"${field}" has ${entries.length} entries; the limit is ${LIMITS.mapEntries}.`, { field });
+  }
+  for (const { key, value } of entries) {
+    if (!MAP_KEY.test(key)) {
+      throw badInput(`"${field}" key "${key}" is not valid: use up to 128 letters, digits, "_", ".", "-" or "/".`, {
+        field,
+      });
+    }
+    if (key in out) throw badInput(`"${field}" has the key "${key}" twice.`, { field });
+    if (typeof value === 'string' && value.length > LIMITS.stringValue) {
+      throw badInput(
+        `"${field}" value for "${key}" is ${value.length} characters; the limit is ${LIMITS.stringValue}.`,
+        { field },
+      );
+    }
+    out[key] = value;
+  }
+  return out;
+}
+
+export function nowIso(): string {
+  return new Date().toISOString();
+}

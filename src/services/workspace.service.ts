@@ -1,0 +1,70 @@
+import { conflict, notFound } from '../errors';
+import { workspaceRepository as repo, type WorkspaceRecord } from '../graph/workspace.repository';
+import type { ServiceDeps } from '.';
+import { pageWindow, toPage, stringKey, type Page, type PageRequest } from './pagination';
+import { checkName, checkText, nowIso, toMap, type Entry } from './validate';
+
+export type Workspace = WorkspaceRecord;
+
+export interface CreateWorkspace {
+  name: string;
+  description?: string | null;
+  labels?: Entry<string>[] | null;
+}
+
+export interface UpdateWorkspace {
+  description?: string | null;
+  labels?: Entry<string>[] | null;
+}
+
+export class WorkspaceService {
+  constructor(private readonly deps: ServiceDeps) {}
+
+  async create(input: CreateWorkspace): Promise<Workspace> {
+    const name = checkName('Workspace name', 'name', input.name);
+    checkText('description', input.description);
+    const labels = toMap('labels', input.labels);
+    try {
+      return await this.deps.graph.write((tx) =>
+        repo.create(tx, { name, description: input.description ?? null, labels }, nowIso()),
+      );
+    } catch (err) {
+      if ((err as { code?: string }).code === 'CONFLICT')
+        throw conflict(`Workspace "${name}" already exists.`, { name });
+      throw err;
+    }
+  }
+
+  async update(name: string, input: UpdateWorkspace): Promise<Workspace> {
+    checkText('description', input.description);
+    const labels = input.labels ? toMap('labels', input.labels) : undefined;
+    const updated = await this.deps.graph.write((tx) =>
+      repo.update(tx, name, { description: input.description, labels }, nowIso()),
+    );
+    if (!updated) throw notFound('Workspace', name);
+    return updated;
+  }
+
+  async get(name: string): Promise<Workspace> {
+    const [found] = await this.getMany([name]);
+    if (!found) throw notFound('Workspace', name);
+    return found;
+  }
+
+  getMany(names: readonly string[]): Promise<Array<Workspace | null>> {
+    return this.deps.graph.read((tx) => repo.getMany(tx, names));
+  }
+
+  /** Fails with NOT_FOUND unless the workspace exists: every create inside one checks first. */
+  async mustExist(name: string): Promise<void> {
+    await this.get(name);
+  }
+
+  async list(req: PageRequest & { namePrefix?: string | null }): Promise<Page<Workspace>> {
+    const window = pageWindow(req, stringKey);
+    const rows = await this.deps.graph.read((tx) =>
+      repo.list(tx, { prefix: req.namePrefix ?? '', after: window.after, limit: window.limit }),
+    );
+    return toPage(rows, window, (w) => w.name);
+  }
+}

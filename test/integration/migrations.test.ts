@@ -1,0 +1,79 @@
+import { mkdtemp, writeFile, appendFile, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { createDriver } from '../../src/graph/driver';
+import { GraphExecutor } from '../../src/graph/executor';
+import { MigrationError, appliedMigrations, migrate, pendingMigrations, readMigrationFiles } from '../../src/graph/migrations';
+import { uniqueName } from '../helpers/skein';
+
+/** Each test migrates its own ledger (and its own index names), so it never disturbs Skein's. */
+describe('migrations on the real Neo4j', () => {
+  const driver = createDriver({
+    uri: process.env.NEO4J_URI!,
+    username: 'neo4j',
+    password: '',
+    queryTimeoutMs: 30_000,
+    local: { heapMb: 0, pageCacheMb: 0 },
+  });
+  const graph = new GraphExecutor(driver, { timeoutMs: 30_000 });
+  let dir: string;
+  let ledger: string;
+
+  beforeEach(async () => {
+    ledger = uniqueName('ledger').replace(/-/g, '_');
+    dir = await mkdtemp(path.join(os.tmpdir(), 'skein-migrations-'));
+    await writeFile(
+      path.join(dir, '0001_first.cypher'),
+      `CREATE INDEX ${ledger}_a IF NOT EXISTS FOR (n:${ledger}) ON (n.a);\n`,
+    );
+    await writeFile(
+      path.join(dir, '0002_second.cypher'),
+      `CREATE INDEX ${ledger}_b IF NOT EXISTS FOR (n:${ledger}) ON (n.b);\n`,
+    );
+  });
+
+  afterEach(async () => {
+    await graph.write((tx) => tx.run('MATCH (m:SkeinMigration {ledger: $ledger}) DELETE m', { ledger }));
+    for (const suffix of ['a', 'b']) await graph.runSchema(`DROP INDEX ${ledger}_${suffix} IF EXISTS`);
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  afterAll(() => driver.close());
+
+  it('applies each migration exactly once when two instances start together', async () => {
+    const appliedBy: string[] = [];
+    const [a, b] = await Promise.all([
+      migrate(graph, { dir, ledger, onApplied: (m) => appliedBy.push(`a:${m.version}`) }),
+      migrate(graph, { dir, ledger, onApplied: (m) => appliedBy.push(`b:${m.version}`) }),
+    ]);
+    expect(a.length + b.length).toBe(2);
+    expect(appliedBy.map((s) => s.split(':')[1]).sort()).toEqual(['1', '2']);
+    const applied = await appliedMigrations(graph, ledger);
+    expect(applied.map((m) => [m.version, m.name])).toEqual([
+      [1, 'first'],
+      [2, 'second'],
+    ]);
+    expect(applied.every((m) => /^\d{4}-\d\d-\d\dT/.test(m.appliedAt) && m.checksum.length === 64)).toBe(true);
+    const indexes = await graph.read((tx) =>
+      tx.run<{ name: string }>('SHOW INDEXES YIELD name WHERE name STARTS WITH $p RETURN name', { p: ledger }),
+    );
+    expect(indexes.map((i) => i.name).sort()).toEqual([`${ledger}_a`, `${ledger}_b`]);
+    expect(await migrate(graph, { dir, ledger })).toEqual([]);
+  });
+
+  it('refuses to run when an applied migration file has changed', async () => {
+    await migrate(graph, { dir, ledger });
+    await appendFile(path.join(dir, '0001_first.cypher'), '// an innocent-looking edit\n');
+    await expect(migrate(graph, { dir, ledger })).rejects.toThrow(MigrationError);
+    await expect(migrate(graph, { dir, ledger })).rejects.toThrow(/0001_first was changed after it was applied/);
+    // /readyz asks the same question, so a changed migration also keeps the service not-ready.
+    await expect(pendingMigrations(graph, { ledger, files: await readMigrationFiles(dir) })).rejects.toThrow(MigrationError);
+  });
+
+  it('applies only what is new', async () => {
+    await migrate(graph, { dir, ledger });
+    await writeFile(path.join(dir, '0003_third.cypher'), `DROP INDEX ${ledger}_b IF EXISTS;\n`);
+    const applied = await migrate(graph, { dir, ledger });
+    expect(applied.map((m) => m.version)).toEqual([3]);
+  });
+});
