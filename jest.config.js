@@ -1,7 +1,9 @@
 /** @type {import('jest').Config} */
 module.exports = {
-  preset: 'ts-jest',
+  transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.jest.json' }] },
   testEnvironment: 'node',
+  // type-graphql's decorators need the Reflect metadata API before any type module loads.
+  setupFiles: ['reflect-metadata'],
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
   // Starts Neo4j and S3Proxy once per run (unless NEO4J_URI / S3_ENDPOINT point at running ones);

@@ -1,7 +1,21 @@
 import type { NonEmptyArray } from 'type-graphql';
+import { ArtifactResolver, ArtifactRunResolver, ModelArtifactResolver } from './artifact.resolver';
+import { ExecutionResolver, RunExecutionsResolver } from './execution.resolver';
+import { NodeResolver } from './node.resolver';
+import { RunResolver } from './run.resolver';
 import { SystemResolver } from './system.resolver';
 import { WorkspaceResolver } from './workspace.resolver';
 
 /** Every resolver class; the schema is built from exactly this list. */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
-export const resolvers: NonEmptyArray<Function> = [SystemResolver, WorkspaceResolver];
+export const resolvers: NonEmptyArray<Function> = [
+  ArtifactResolver,
+  ArtifactRunResolver,
+  ModelArtifactResolver,
+  ExecutionResolver,
+  RunExecutionsResolver,
+  NodeResolver,
+  RunResolver,
+  SystemResolver,
+  WorkspaceResolver,
+];

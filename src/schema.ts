@@ -4,12 +4,14 @@ import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphq
 import { buildSchema } from 'type-graphql';
 import { resolvers } from '../resolvers';
 import { SCHEMA_FILE } from './paths';
+import { ARTIFACT_TYPES } from './types/artifact.type';
 
 let built: Promise<GraphQLSchema> | undefined;
 
 /** The executable schema, built once per process (type-graphql's metadata is global anyway). */
 export function getSchema(): Promise<GraphQLSchema> {
-  built ??= buildSchema({ resolvers, validate: false, emitSchemaFile: false });
+  // Artifact kinds are listed because no field names them directly (they come back as `Artifact`).
+  built ??= buildSchema({ resolvers, orphanedTypes: ARTIFACT_TYPES, validate: false, emitSchemaFile: false });
   return built;
 }
 

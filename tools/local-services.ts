@@ -158,6 +158,7 @@ function runMaven(name: string, args: string[], progress: Progress): Promise<voi
 class DownloadCounter {
   private files = 0;
   private bytes = 0;
+  private reportedFiles = 0;
   private lastReport = Date.now();
   constructor(
     private readonly name: string,
@@ -174,11 +175,12 @@ class DownloadCounter {
   }
 
   finish(): void {
-    if (this.files > 0) this.report();
+    if (this.files > this.reportedFiles) this.report();
   }
 
   private report(): void {
     this.lastReport = Date.now();
+    this.reportedFiles = this.files;
     this.progress(`${this.name}: downloaded ${this.files} files, ${(this.bytes / 1e6).toFixed(1)} MB`);
   }
 }
@@ -347,11 +349,24 @@ export function freePort(): Promise<number> {
   });
 }
 
+function assertPortFree(port: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.unref();
+    server.once('error', (err: NodeJS.ErrnoException) =>
+      reject(err.code === 'EADDRINUSE' ? new Error(`port ${port} on 127.0.0.1 is already in use`) : err),
+    );
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve()));
+  });
+}
+
 /**
  * freePort() leaves a window in which someone else can take the port; when we chose it, a bind
  * failure is worth another port rather than an error.
  */
 async function withPortRetry<T>(requested: number | undefined, start: (port: number) => Promise<T>): Promise<T> {
+  // Otherwise the readiness probe could be answered by whatever already listens there.
+  if (requested !== undefined) await assertPortFree(requested);
   for (let attempt = 1; ; attempt++) {
     const port = requested ?? (await freePort());
     try {
@@ -470,7 +485,7 @@ class Supervised {
         await this.stop();
         throw this.failure(`exited (${this.exitStatus}) before it was ready`);
       }
-      if (await probe()) return;
+      if ((await probe()) && !this.exitStatus) return;
       if (Date.now() > deadline) {
         await this.stop();
         throw this.failure(`not ready after ${seconds(timeoutMs)}`);

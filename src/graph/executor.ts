@@ -1,4 +1,4 @@
-import { Neo4jError, type Driver, type ManagedTransaction, type Record as Neo4jRecord } from 'neo4j-driver';
+import neo4j, { Neo4jError, type Driver, type ManagedTransaction, type Record as Neo4jRecord } from 'neo4j-driver';
 import { conflict, ErrorCode, SkeinError } from '../errors';
 
 /**
@@ -9,6 +9,15 @@ import { conflict, ErrorCode, SkeinError } from '../errors';
  */
 
 export type Params = Record<string, unknown>;
+
+/**
+ * JS numbers travel as Cypher floats (the driver cannot tell 3 from 3.0); LIMIT and other
+ * integer-only slots need a real integer.
+ */
+export const int = (n: number) => neo4j.int(n);
+
+/** A page window as query parameters: the cursor key and an integer LIMIT. */
+export const windowParams = <K>(w: { after: K | null; limit: number }) => ({ after: w.after, limit: int(w.limit) });
 export type Row = Record<string, unknown>;
 
 /** Counts Cypher round trips, per request. */

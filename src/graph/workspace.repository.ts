@@ -1,5 +1,5 @@
 import type { Scalar } from '../types/scalars';
-import type { Tx } from './executor';
+import { windowParams, type Tx } from './executor';
 import { fromProps, toProps } from './props';
 import * as Q from './workspace.cypher';
 
@@ -60,7 +60,10 @@ export const workspaceRepository = {
   },
 
   async list(tx: Tx, q: { prefix: string; after: string | null; limit: number }): Promise<WorkspaceRecord[]> {
-    const rows = await tx.run<{ w: Record<string, unknown> }>(Q.LIST_WORKSPACES, q);
+    const rows = await tx.run<{ w: Record<string, unknown> }>(Q.LIST_WORKSPACES, {
+      prefix: q.prefix,
+      ...windowParams(q),
+    });
     return rows.map((r) => parse(r.w));
   },
 };

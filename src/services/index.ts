@@ -1,5 +1,9 @@
 import type { Principal } from '../auth/principal';
 import type { GraphExecutor } from '../graph/executor';
+import { ArtifactService } from './artifact.service';
+import { ExecutionService } from './execution.service';
+import { MetricService } from './metric.service';
+import { RunService } from './run.service';
 import { SystemService } from './system.service';
 import { WorkspaceService } from './workspace.service';
 
@@ -11,7 +15,12 @@ export interface ServiceDeps {
 
 /** The use cases, one module per aggregate, bound to one request. Cheap to build. */
 export function createServices(deps: ServiceDeps) {
+  const artifacts = new ArtifactService(deps);
   return {
+    artifacts,
+    executions: new ExecutionService(deps, artifacts),
+    metrics: new MetricService(deps),
+    runs: new RunService(deps),
     system: new SystemService(deps),
     workspaces: new WorkspaceService(deps),
   };

@@ -10,7 +10,10 @@ export async function startTestSkein(env: Record<string, string> = {}): Promise<
   if (!process.env.NEO4J_URI)
     throw new Error('NEO4J_URI is not set: run the tests through jest (global setup starts Neo4j).');
   const config = loadConfig({ ...process.env, SKEIN_PORT: '0', SKEIN_WARMUP: 'false', ...env });
-  return startSkein(config, { logger: createLogger('silent'), progress: () => undefined });
+  return startSkein(config, {
+    logger: createLogger(process.env.SKEIN_TEST_LOG_LEVEL ?? 'silent'),
+    progress: () => undefined,
+  });
 }
 
 export interface GraphQLResponse<T = Record<string, unknown>> {

@@ -54,7 +54,17 @@ public final class Launcher {
             exitOnStdinEof();
         }
 
-        DatabaseManagementService dbms = build(opts);
+        DatabaseManagementService dbms;
+        try {
+            dbms = build(opts);
+        } catch (RuntimeException e) {
+            e.printStackTrace();
+            // The stack trace is long; end with the one line that says what went wrong (a held
+            // store lock, a taken port, ...) since callers show the tail of our output.
+            System.err.println("neo4j: failed to start: " + rootCause(e).getMessage());
+            System.exit(1);
+            return;
+        }
         // Registered before waiting for availability so SIGTERM during startup still
         // closes the store cleanly (an unclean store costs a recovery on next start).
         AtomicBoolean stopped = new AtomicBoolean(false);
@@ -108,6 +118,13 @@ public final class Launcher {
         } catch (RuntimeException e) {
             return requested; // internal API; fall back rather than fail a working server
         }
+    }
+
+    private static Throwable rootCause(Throwable t) {
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return t;
     }
 
     private static void shutdown(DatabaseManagementService dbms, AtomicBoolean stopped) {

@@ -1,0 +1,184 @@
+import type { Scalar } from '../types/scalars';
+import * as Q from './artifact.cypher';
+import { windowParams, type Tx } from './executor';
+import { fromProps, toProps } from './props';
+
+export type ArtifactState = 'PENDING' | 'AVAILABLE' | 'ABORTED';
+
+export interface ArtifactRecord {
+  uid: string;
+  workspace: string;
+  key: string;
+  version: number;
+  kind: string;
+  state: ArtifactState;
+  location: string | null;
+  digest: string | null;
+  size: number | null;
+  contentType: string | null;
+  description: string | null;
+  createdAt: string;
+  producerUid: string | null;
+  runUid: string | null;
+  /** Kind-specific fields (a dataset's schema, a model's framework…), as validated by the service. */
+  spec: Record<string, unknown>;
+  labels: Record<string, Scalar>;
+  properties: Record<string, Scalar>;
+  tags: string[];
+  /** The highest version of this key: this one is "latest" when they are equal. */
+  latestVersion: number;
+}
+
+export interface NewArtifact {
+  uid: string;
+  workspace: string;
+  key: string;
+  kind: string;
+  state: ArtifactState;
+  location: string | null;
+  digest: string | null;
+  size: number | null;
+  contentType: string | null;
+  description: string | null;
+  runUid: string | null;
+  spec: Record<string, unknown>;
+  labels: Record<string, string>;
+  properties: Record<string, Scalar>;
+  tags: string[];
+}
+
+export interface ArtifactFilter {
+  workspace: string;
+  kind?: string | null;
+  state?: ArtifactState | null;
+  keyPrefix?: string | null;
+  runUid?: string | null;
+  createdAfter?: string | null;
+  createdBefore?: string | null;
+  labels?: Record<string, string>;
+  tag?: string | null;
+}
+
+type Props = Record<string, unknown>;
+interface Row {
+  a: Props;
+  tags?: string[];
+  latestVersion?: number;
+}
+
+/** Parses one artifact node; exported for the lineage and execution queries that return artifacts too. */
+export function parseArtifact(p: Props, tags: string[] = [], latestVersion?: number): ArtifactRecord {
+  return {
+    uid: p.uid as string,
+    workspace: p.workspace as string,
+    key: p.key as string,
+    version: p.version as number,
+    kind: p.kind as string,
+    state: p.state as ArtifactState,
+    location: (p.location as string | undefined) ?? null,
+    digest: (p.digest as string | undefined) ?? null,
+    size: (p.size as number | undefined) ?? null,
+    contentType: (p.contentType as string | undefined) ?? null,
+    description: (p.description as string | undefined) ?? null,
+    createdAt: p.createdAt as string,
+    producerUid: (p.producerUid as string | undefined) ?? null,
+    runUid: (p.runUid as string | undefined) ?? null,
+    spec: p.spec ? (JSON.parse(p.spec as string) as Record<string, unknown>) : {},
+    labels: fromProps('label', p),
+    properties: fromProps('property', p),
+    tags: [...tags].sort(),
+    latestVersion: latestVersion ?? (p.version as number),
+  };
+}
+
+const parseRow = (r: Row) => parseArtifact(r.a, r.tags, r.latestVersion);
+const first = (rows: Row[]) => (rows[0] ? parseRow(rows[0]) : null);
+
+export const artifactRepository = {
+  /** Null when the workspace does not exist. */
+  async create(tx: Tx, a: NewArtifact, now: string): Promise<ArtifactRecord | null> {
+    const { labels, properties, spec, ...fields } = a;
+    const rows = await tx.run<Row>(Q.CREATE_ARTIFACT, {
+      ...fields,
+      spec: JSON.stringify(spec),
+      props: { ...toProps('label', labels), ...toProps('property', properties) },
+      now,
+    });
+    return first(rows);
+  },
+
+  async getMany(tx: Tx, uids: readonly string[]): Promise<Array<ArtifactRecord | null>> {
+    const rows = await tx.run<Row>(Q.GET_ARTIFACTS, { uids });
+    const byUid = new Map(rows.map((r) => [r.a.uid as string, parseRow(r)]));
+    return uids.map((u) => byUid.get(u) ?? null);
+  },
+
+  /** One version of a key: by uid, by tag, by number, or the latest when none is given. */
+  async find(
+    tx: Tx,
+    ref: { workspace: string; key: string; uid?: string | null; tag?: string | null; version?: number | null },
+  ): Promise<ArtifactRecord | null> {
+    const { workspace, key } = ref;
+    if (ref.uid) return first(await tx.run<Row>(Q.FIND_BY_UID, { workspace, key, uid: ref.uid }));
+    if (ref.version != null) return first(await tx.run<Row>(Q.FIND_VERSION, { workspace, key, version: ref.version }));
+    if (ref.tag && ref.tag !== 'latest')
+      return first(await tx.run<Row>(Q.FIND_BY_TAG, { workspace, key, tag: ref.tag }));
+    return first(await tx.run<Row>(Q.FIND_LATEST, { workspace, key }));
+  },
+
+  async list(
+    tx: Tx,
+    filter: ArtifactFilter,
+    window: { after: string | null; limit: number },
+  ): Promise<ArtifactRecord[]> {
+    const labels = Object.entries(toProps('label', filter.labels)).map(([name, value]) => ({ name, value }));
+    const rows = await tx.run<Row>(Q.LIST_ARTIFACTS, {
+      kind: null,
+      state: null,
+      keyPrefix: null,
+      runUid: null,
+      createdAfter: null,
+      createdBefore: null,
+      tag: null,
+      ...filter,
+      labels,
+      ...windowParams(window),
+    });
+    return rows.map(parseRow);
+  },
+
+  async versions(tx: Tx, workspace: string, key: string, window: { after: number | null; limit: number }) {
+    const rows = await tx.run<Row>(Q.LIST_VERSIONS, { workspace, key, ...windowParams(window) });
+    return rows.map(parseRow);
+  },
+
+  async tag(tx: Tx, uid: string, tag: string, now: string): Promise<ArtifactRecord | null> {
+    return first(await tx.run<Row>(Q.TAG_ARTIFACT, { uid, tag, now }));
+  },
+
+  async untag(tx: Tx, uid: string, tag: string): Promise<ArtifactRecord | null> {
+    return first(await tx.run<Row>(Q.UNTAG_ARTIFACT, { uid, tag }));
+  },
+
+  /** The workspace of a run, or null when there is no such run. */
+  async runWorkspace(tx: Tx, runUid: string): Promise<string | null> {
+    const rows = await tx.run<{ workspace: string }>(Q.RUN_WORKSPACE, { uid: runUid });
+    return rows[0]?.workspace ?? null;
+  },
+
+  async updateBody(
+    tx: Tx,
+    uid: string,
+    body: { state: ArtifactState; location?: string | null; digest?: string | null; size?: number | null },
+  ): Promise<ArtifactRecord | null> {
+    return first(
+      await tx.run<Row>(Q.UPDATE_BODY, {
+        uid,
+        state: body.state,
+        location: body.location ?? null,
+        digest: body.digest ?? null,
+        size: body.size ?? null,
+      }),
+    );
+  },
+};

@@ -1,0 +1,167 @@
+/**
+ * Run queries. Every read returns the same projection (`RUN_COLUMNS`), so one parser serves
+ * them all. User values only ever travel as parameters; map keys too (`r[$prop]`).
+ *
+ * Check-then-write queries (finish, log results, mark best) first take the run's write lock with
+ * `SET r._lock = true REMOVE r._lock` (Neo4j's documented idiom; nothing is stored): the state
+ * read after it is the committed one, so two concurrent finishes cannot both see RUNNING.
+ */
+
+/** What every run read returns: the stored properties plus the BEST_CHILD facts. */
+export const RUN_COLUMNS = `properties(r) AS run,
+  [(r)-[:BEST_CHILD]->(b:Run) | b.uid][0] AS bestChildUid,
+  EXISTS { (r)<-[:BEST_CHILD]-(:Run) } AS isBest`;
+
+export const CREATE_RUN = `
+MATCH (w:Workspace {name: $workspace})
+CREATE (r:Run {uid: $uid, workspace: $workspace, name: $name, state: 'RUNNING', startedAt: $startedAt,
+  iteration: coalesce($iteration, 0), createdAt: $now})-[:IN_WORKSPACE]->(w)
+SET r += $maps
+RETURN ${RUN_COLUMNS}`;
+
+/**
+ * A child run (a hyperparameter iteration). The parent's lock serialises concurrent children,
+ * so an iteration left out is numbered after the highest one without two children sharing it.
+ */
+export const CREATE_CHILD_RUN = `
+MATCH (w:Workspace {name: $workspace})
+MATCH (p:Run {uid: $parentUid})
+WHERE p.workspace = $workspace
+SET p._lock = true REMOVE p._lock
+WITH w, p
+CALL (p) {
+  OPTIONAL MATCH (c:Run)-[:CHILD_OF]->(p)
+  RETURN coalesce(max(c.iteration), 0) + 1 AS nextIteration
+}
+CREATE (r:Run {uid: $uid, workspace: $workspace, name: $name, state: 'RUNNING', startedAt: $startedAt,
+  iteration: coalesce($iteration, nextIteration), parentUid: p.uid, createdAt: $now})-[:IN_WORKSPACE]->(w)
+CREATE (r)-[:CHILD_OF]->(p)
+SET r += $maps
+RETURN ${RUN_COLUMNS}`;
+
+/** Why a create matched nothing: which of workspace and parent is missing or elsewhere. */
+export const DIAGNOSE_CREATE = `
+OPTIONAL MATCH (w:Workspace {name: $workspace})
+OPTIONAL MATCH (p:Run {uid: $parentUid})
+RETURN w IS NOT NULL AS workspaceExists, p IS NOT NULL AS parentExists, p.workspace AS parentWorkspace`;
+
+/** RUNNING -> COMPLETED | FAILED | ABORTED; anything else writes nothing and reports the state. */
+export const FINISH_RUN = `
+MATCH (r:Run {uid: $uid})
+SET r._lock = true REMOVE r._lock
+WITH r, r.state AS before
+WITH r, before, before = 'RUNNING' AND r.startedAt <= $finishedAt AS allowed
+CALL (r, allowed) {
+  WITH r WHERE allowed
+  SET r.state = $state, r.finishedAt = $finishedAt, r.error = $error
+  SET r += $results
+}
+RETURN before, allowed, r.startedAt AS startedAt, ${RUN_COLUMNS}`;
+
+/** Adds or overwrites results, only while the run is RUNNING (a finished run's results are final). */
+export const LOG_RESULTS = `
+MATCH (r:Run {uid: $uid})
+SET r._lock = true REMOVE r._lock
+WITH r, r.state AS before
+CALL (r, before) {
+  WITH r WHERE before = 'RUNNING'
+  SET r += $results
+}
+RETURN before, ${RUN_COLUMNS}`;
+
+/** Labels and annotations: removes the given properties, then sets the new ones; any state. */
+export const UPDATE_MAPS = `
+MATCH (r:Run {uid: $uid})
+FOREACH (k IN $remove | SET r[k] = null)
+SET r += $set
+RETURN ${RUN_COLUMNS}`;
+
+/**
+ * Moves the parent's one BEST_CHILD edge to `child`. The parent's lock makes concurrent moves
+ * take turns, so the old edge each one deletes is the one the previous move created.
+ */
+export const MARK_BEST_CHILD = `
+MATCH (p:Run {uid: $parentUid})
+SET p._lock = true REMOVE p._lock
+WITH p
+MATCH (c:Run {uid: $childUid})-[:CHILD_OF]->(p)
+CALL (p) {
+  OPTIONAL MATCH (p)-[old:BEST_CHILD]->(:Run)
+  DELETE old
+}
+CREATE (p)-[:BEST_CHILD]->(c)
+WITH p AS r
+RETURN ${RUN_COLUMNS}`;
+
+export const DIAGNOSE_BEST_CHILD = `
+OPTIONAL MATCH (p:Run {uid: $parentUid})
+OPTIONAL MATCH (c:Run {uid: $childUid})
+RETURN p IS NOT NULL AS parentExists, c IS NOT NULL AS childExists`;
+
+export const GET_RUNS = `
+UNWIND $uids AS uid
+MATCH (r:Run {uid: uid})
+RETURN ${RUN_COLUMNS}`;
+
+/** The same as RUN_COLUMNS, as one map, for lists collected per parent. */
+const RUN_MAP = `{run: properties(r),
+  bestChildUid: [(r)-[:BEST_CHILD]->(b:Run) | b.uid][0],
+  isBest: EXISTS { (r)<-[:BEST_CHILD]-(:Run) }}`;
+
+/**
+ * A page of children for each of many parents, in iteration order, in one round trip; the cursor
+ * is (iteration, uid).
+ */
+export const CHILDREN_OF_RUNS = `
+UNWIND $parentUids AS parentUid
+CALL (parentUid) {
+  MATCH (r:Run)-[:CHILD_OF]->(:Run {uid: parentUid})
+  WHERE $afterUid IS NULL OR r.iteration > $afterIteration OR (r.iteration = $afterIteration AND r.uid > $afterUid)
+  WITH r ORDER BY r.iteration, r.uid LIMIT $limit
+  RETURN collect(${RUN_MAP}) AS children
+}
+RETURN parentUid, children`;
+
+/**
+ * Run search, one query text per sort order; `$where` is a condition built by run-filter.ts
+ * from fixed fragments. Creation order walks the (workspace, uid) index in order, so the planner
+ * stops after `$limit` rows without sorting; `$afterUid` is a sentinel beyond every uid on the
+ * first page, which keeps the predicate a plain range seek.
+ */
+export type RunSearchOrder = 'NEWEST' | 'OLDEST' | 'VALUE_DESC' | 'VALUE_ASC';
+
+const BY_UID: Record<'NEWEST' | 'OLDEST', { cmp: string; dir: string }> = {
+  NEWEST: { cmp: '<', dir: 'DESC' },
+  OLDEST: { cmp: '>', dir: 'ASC' },
+};
+
+/**
+ * Value orders sort on the number under `$sortProp`; a missing or non-numeric value becomes
+ * `$missing` (-Infinity descending, +Infinity ascending), so those runs come last. The cursor is
+ * (sortKey, uid), the same pair the ORDER BY uses, so pages never skip or repeat a run.
+ */
+const BY_VALUE: Record<'VALUE_DESC' | 'VALUE_ASC', { cmp: string; dir: string }> = {
+  VALUE_DESC: { cmp: '<', dir: 'DESC' },
+  VALUE_ASC: { cmp: '>', dir: 'ASC' },
+};
+
+export function searchRunsQuery(where: string, order: RunSearchOrder): string {
+  if (order === 'NEWEST' || order === 'OLDEST') {
+    const { cmp, dir } = BY_UID[order];
+    return `
+MATCH (r:Run)
+WHERE r.workspace = $workspace AND r.uid ${cmp} $afterUid AND (${where})
+RETURN ${RUN_COLUMNS}, null AS sortKey
+ORDER BY r.uid ${dir}
+LIMIT $limit`;
+  }
+  const { cmp, dir } = BY_VALUE[order];
+  return `
+MATCH (r:Run)
+WHERE r.workspace = $workspace AND (${where})
+WITH r, coalesce(toFloatOrNull(r[$sortProp]), $missing) AS sortKey
+WHERE $afterUid IS NULL OR sortKey ${cmp} $afterKey OR (sortKey = $afterKey AND r.uid ${cmp} $afterUid)
+RETURN ${RUN_COLUMNS}, sortKey
+ORDER BY sortKey ${dir}, r.uid ${dir}
+LIMIT $limit`;
+}

@@ -1,0 +1,212 @@
+import type { Scalar } from '../types/scalars';
+import { int, type Tx } from './executor';
+import { fromProps, toProps } from './props';
+import * as Q from './run.cypher';
+
+export type RunState = 'RUNNING' | 'COMPLETED' | 'FAILED' | 'ABORTED';
+export type FinishedState = Exclude<RunState, 'RUNNING'>;
+
+export interface RunRecord {
+  uid: string;
+  workspace: string;
+  name: string;
+  state: RunState;
+  error: string | null;
+  startedAt: string;
+  finishedAt: string | null;
+  iteration: number;
+  parentUid: string | null;
+  createdAt: string;
+  params: Record<string, Scalar>;
+  results: Record<string, Scalar>;
+  labels: Record<string, string>;
+  annotations: Record<string, Scalar>;
+  /** The child marked best, for a parent of iterations. */
+  bestChildUid: string | null;
+  /** True when this run is its parent's best child. */
+  isBest: boolean;
+}
+
+interface RunRow {
+  run: Record<string, unknown>;
+  bestChildUid: string | null;
+  isBest: boolean;
+}
+
+export function parseRun(row: RunRow): RunRecord {
+  const p = row.run;
+  return {
+    uid: p.uid as string,
+    workspace: p.workspace as string,
+    name: p.name as string,
+    state: p.state as RunState,
+    error: (p.error as string | undefined) ?? null,
+    startedAt: p.startedAt as string,
+    finishedAt: (p.finishedAt as string | undefined) ?? null,
+    iteration: (p.iteration as number | undefined) ?? 0,
+    parentUid: (p.parentUid as string | undefined) ?? null,
+    createdAt: p.createdAt as string,
+    params: fromProps('param', p),
+    results: fromProps('result', p),
+    labels: fromProps('label', p) as Record<string, string>,
+    annotations: fromProps('annotation', p),
+    bestChildUid: row.bestChildUid ?? null,
+    isBest: row.isBest,
+  };
+}
+
+export interface NewRun {
+  uid: string;
+  workspace: string;
+  name: string;
+  startedAt: string;
+  /** Null: 0 for a top-level run, the next number under the parent for a child. */
+  iteration: number | null;
+  parentUid: string | null;
+  params: Record<string, Scalar>;
+  labels: Record<string, string>;
+  annotations: Record<string, Scalar>;
+}
+
+/** What a create found missing when it matched nothing. */
+export interface CreateDiagnosis {
+  workspaceExists: boolean;
+  parentExists: boolean;
+  parentWorkspace: string | null;
+}
+
+/** A conditional write's outcome: the state found under the lock, and the run as it now is. */
+export interface GuardedWrite {
+  before: RunState;
+  applied: boolean;
+  run: RunRecord;
+}
+
+export interface SearchQuery {
+  workspace: string;
+  where: string;
+  params: Record<string, unknown>;
+  order: Q.RunSearchOrder;
+  /** The param or result property to sort on, for value orders. */
+  sortProp: string | null;
+  after: { key: number | null; uid: string } | null;
+  limit: number;
+}
+
+/** Sentinels beyond every UUIDv7 (lower-case hex and "-"), so a first page is the same range seek. */
+const UID_ABOVE_ALL = '~';
+const UID_BELOW_ALL = '';
+
+export const runRepository = {
+  /** The created run, or null when the workspace (or the parent, in it) was not found. */
+  async create(tx: Tx, run: NewRun, now: string): Promise<RunRecord | null> {
+    const maps = {
+      ...toProps('param', run.params),
+      ...toProps('label', run.labels),
+      ...toProps('annotation', run.annotations),
+    };
+    const query = run.parentUid ? Q.CREATE_CHILD_RUN : Q.CREATE_RUN;
+    const rows = await tx.run<RunRow>(query, { ...run, maps, now });
+    return rows[0] ? parseRun(rows[0]) : null;
+  },
+
+  async diagnoseCreate(tx: Tx, workspace: string, parentUid: string | null): Promise<CreateDiagnosis> {
+    const [row] = await tx.run<CreateDiagnosis>(Q.DIAGNOSE_CREATE, { workspace, parentUid });
+    return row!;
+  },
+
+  async finish(
+    tx: Tx,
+    uid: string,
+    change: { state: FinishedState; error: string | null; finishedAt: string; results: Record<string, Scalar> },
+  ): Promise<(GuardedWrite & { startedAt: string }) | null> {
+    const rows = await tx.run<RunRow & { before: RunState; allowed: boolean; startedAt: string }>(Q.FINISH_RUN, {
+      uid,
+      ...change,
+      results: toProps('result', change.results),
+    });
+    const row = rows[0];
+    return row ? { before: row.before, applied: row.allowed, startedAt: row.startedAt, run: parseRun(row) } : null;
+  },
+
+  async logResults(tx: Tx, uid: string, results: Record<string, Scalar>): Promise<GuardedWrite | null> {
+    const rows = await tx.run<RunRow & { before: RunState }>(Q.LOG_RESULTS, {
+      uid,
+      results: toProps('result', results),
+    });
+    const row = rows[0];
+    return row ? { before: row.before, applied: row.before === 'RUNNING', run: parseRun(row) } : null;
+  },
+
+  /** Sets `set` and removes `remove` (both already prefixed property names). */
+  async updateMaps(
+    tx: Tx,
+    uid: string,
+    change: { set: Record<string, Scalar>; remove: string[] },
+  ): Promise<RunRecord | null> {
+    const rows = await tx.run<RunRow>(Q.UPDATE_MAPS, { uid, ...change });
+    return rows[0] ? parseRun(rows[0]) : null;
+  },
+
+  /** The parent after the move, or null when `child` is not a child of `parent` (or either is missing). */
+  async markBestChild(tx: Tx, parentUid: string, childUid: string): Promise<RunRecord | null> {
+    const rows = await tx.run<RunRow>(Q.MARK_BEST_CHILD, { parentUid, childUid });
+    return rows[0] ? parseRun(rows[0]) : null;
+  },
+
+  async diagnoseBestChild(tx: Tx, parentUid: string, childUid: string) {
+    const [row] = await tx.run<{ parentExists: boolean; childExists: boolean }>(Q.DIAGNOSE_BEST_CHILD, {
+      parentUid,
+      childUid,
+    });
+    return row!;
+  },
+
+  /** Runs by uid, in the order asked, null where none exists (a DataLoader batch). */
+  async getMany(tx: Tx, uids: readonly string[]): Promise<Array<RunRecord | null>> {
+    const rows = await tx.run<RunRow>(Q.GET_RUNS, { uids });
+    const byUid = new Map(rows.map((row) => [row.run.uid as string, parseRun(row)]));
+    return uids.map((uid) => byUid.get(uid) ?? null);
+  },
+
+  /** A page of children for each parent (iteration order), keyed by parent uid. */
+  async childrenOfMany(
+    tx: Tx,
+    parentUids: readonly string[],
+    window: { after: { iteration: number; uid: string } | null; limit: number },
+  ): Promise<Map<string, RunRecord[]>> {
+    const rows = await tx.run<{ parentUid: string; children: RunRow[] }>(Q.CHILDREN_OF_RUNS, {
+      parentUids,
+      afterIteration: window.after?.iteration ?? null,
+      afterUid: window.after?.uid ?? null,
+      limit: int(window.limit),
+    });
+    return new Map(rows.map((row) => [row.parentUid, row.children.map(parseRun)]));
+  },
+
+  /** One page of a search, each run with the sort key its cursor must resume after. */
+  async search(tx: Tx, q: SearchQuery): Promise<Array<{ run: RunRecord; sortKey: number | null }>> {
+    const rows = await tx.run<RunRow & { sortKey: number | null }>(Q.searchRunsQuery(q.where, q.order), {
+      ...q.params,
+      workspace: q.workspace,
+      sortProp: q.sortProp,
+      limit: int(q.limit),
+      ...afterParams(q),
+    });
+    return rows.map((row) => ({ run: parseRun(row), sortKey: finiteOrNull(row.sortKey) }));
+  },
+};
+
+function afterParams(q: SearchQuery): Record<string, unknown> {
+  const descending = q.order === 'NEWEST' || q.order === 'VALUE_DESC';
+  if (q.order === 'NEWEST' || q.order === 'OLDEST') {
+    return { afterUid: q.after?.uid ?? (descending ? UID_ABOVE_ALL : UID_BELOW_ALL) };
+  }
+  const missing = descending ? -Infinity : Infinity;
+  return { missing, afterUid: q.after?.uid ?? null, afterKey: q.after ? (q.after.key ?? missing) : null };
+}
+
+/** The missing-value sentinels (±Infinity) leave as null: JSON cursors cannot hold them. */
+function finiteOrNull(value: number | null): number | null {
+  return typeof value === 'number' && Number.isFinite(value) ? value : null;
+}

@@ -1,0 +1,200 @@
+import { badInput, notFound } from '../errors';
+import { artifactRepository as repo, type ArtifactRecord, type ArtifactState } from '../graph/artifact.repository';
+import type { Tx } from '../graph/executor';
+import { idempotent } from '../graph/idempotency';
+import { newUid } from '../graph/uid';
+import { fromGlobalId } from './global-id';
+import type { ServiceDeps } from '.';
+import { buildSpec, checkKind, type SpecInputs } from './artifact-spec';
+import { checkTag, isStoreUri, parseStoreUri } from './artifact-uri';
+import { pageWindow, toPage, type Page, type PageRequest } from './pagination';
+import { checkKey, checkName, checkText, nowIso, toMap, type Entry } from './validate';
+
+export type Artifact = ArtifactRecord;
+
+export interface LogArtifact extends SpecInputs {
+  workspace: string;
+  key: string;
+  kind: string;
+  description?: string | null;
+  labels?: Entry<string>[] | null;
+  properties?: Entry[] | null;
+  /** Where the body already lives (a reference artifact), e.g. s3://bucket/path or https://… */
+  location?: string | null;
+  digest?: string | null;
+  size?: number | null;
+  contentType?: string | null;
+  tags?: string[] | null;
+  /** The run (global id) that logged it, when not given by an execution's output event. */
+  run?: string | null;
+  /** For MODEL artifacts: the dataset it was trained on (id or store:// URI). */
+  trainingDataset?: string | null;
+  idempotencyKey?: string | null;
+}
+
+export interface ArtifactListFilter {
+  kind?: string | null;
+  state?: ArtifactState | null;
+  keyPrefix?: string | null;
+  labels?: Entry<string>[] | null;
+  tag?: string | null;
+  run?: string | null;
+  createdAfter?: string | null;
+  createdBefore?: string | null;
+}
+
+const SHA256 = /^[0-9a-f]{64}$/;
+const LOCATION = /^(s3|gs|az|https?|file):\/\/\S+$/;
+
+export class ArtifactService {
+  constructor(private readonly deps: ServiceDeps) {}
+
+  /** Records an artifact (metadata, and a body location for references) as a new version of its key. */
+  log(input: LogArtifact, state: ArtifactState = 'AVAILABLE'): Promise<Artifact> {
+    return this.deps.graph.write(async (tx) => {
+      const { idempotencyKey, ...rest } = input;
+      const { uid } = await idempotent(
+        tx,
+        { operation: 'logArtifact', key: idempotencyKey, input: rest },
+        async () => (await this.createInTx(tx, rest, state)).uid,
+      );
+      return this.mustGet(tx, uid);
+    });
+  }
+
+  /** The create itself, inside a caller's transaction (recordExecution and uploads share it). */
+  async createInTx(tx: Tx, input: LogArtifact, state: ArtifactState = 'AVAILABLE'): Promise<Artifact> {
+    const draft = await this.validate(tx, input);
+    const created = await repo.create(tx, { ...draft, uid: newUid(), state }, nowIso());
+    if (!created) throw notFound('Workspace', input.workspace);
+    return created;
+  }
+
+  private async validate(tx: Tx, input: LogArtifact) {
+    checkName('Workspace name', 'workspace', input.workspace);
+    checkKey('key', input.key);
+    const kind = checkKind(input.kind);
+    checkText('description', input.description);
+    checkBody(input);
+    const spec = buildSpec(kind, input);
+    if (input.trainingDataset) spec.trainingDatasetUid = (await this.resolveRefInTx(tx, input.trainingDataset)).uid;
+    return {
+      workspace: input.workspace,
+      key: input.key,
+      kind,
+      location: input.location ?? null,
+      digest: input.digest ?? null,
+      size: input.size ?? null,
+      contentType: input.contentType ?? null,
+      description: input.description ?? null,
+      runUid: input.run ? await this.runIn(tx, input.run, input.workspace) : null,
+      spec,
+      labels: toMap('labels', input.labels),
+      properties: toMap('properties', input.properties),
+      tags: uniqueTags(input.tags),
+    };
+  }
+
+  private async runIn(tx: Tx, runId: string, workspace: string): Promise<string> {
+    const { type, key } = fromGlobalId(runId);
+    const runWorkspace = type === 'Run' ? await repo.runWorkspace(tx, key) : null;
+    if (!runWorkspace) throw notFound('Run', runId);
+    if (runWorkspace !== workspace) {
+      throw badInput(`Run "${runId}" belongs to workspace "${runWorkspace}", not "${workspace}".`, { field: 'run' });
+    }
+    return key;
+  }
+
+  /** Names one artifact version by global id or store:// URI (no tag and no uid: the latest). */
+  resolveRef(ref: string): Promise<Artifact> {
+    return this.deps.graph.read((tx) => this.resolveRefInTx(tx, ref));
+  }
+
+  async resolveRefInTx(tx: Tx, ref: string): Promise<Artifact> {
+    if (isStoreUri(ref)) {
+      const uri = parseStoreUri(ref);
+      const found = await repo.find(tx, uri);
+      if (!found) throw notFound('Artifact', ref);
+      return found;
+    }
+    const { type, key } = fromGlobalId(ref);
+    const [found] = type === 'Artifact' ? await repo.getMany(tx, [key]) : [null];
+    if (!found) throw notFound('Artifact', ref);
+    return found;
+  }
+
+  getMany(uids: readonly string[]): Promise<Array<Artifact | null>> {
+    return this.deps.graph.read((tx) => repo.getMany(tx, uids));
+  }
+
+  private async mustGet(tx: Tx, uid: string): Promise<Artifact> {
+    const [found] = await repo.getMany(tx, [uid]);
+    if (!found) throw notFound('Artifact', uid);
+    return found;
+  }
+
+  async list(workspace: string, filter: ArtifactListFilter, page: PageRequest): Promise<Page<Artifact>> {
+    const window = pageWindow(page, (raw) => String(raw));
+    const rows = await this.deps.graph.read(async (tx) =>
+      repo.list(
+        tx,
+        {
+          workspace,
+          kind: filter.kind ?? null,
+          state: filter.state ?? null,
+          keyPrefix: filter.keyPrefix ?? null,
+          runUid: filter.run ? fromGlobalId(filter.run).key : null,
+          createdAfter: filter.createdAfter ?? null,
+          createdBefore: filter.createdBefore ?? null,
+          labels: toMap('labels', filter.labels),
+          tag: filter.tag ?? null,
+        },
+        window,
+      ),
+    );
+    return toPage(rows, window, (a) => a.uid);
+  }
+
+  /** Every version of the artifact's key, newest first. */
+  async versions(of: { workspace: string; key: string }, page: PageRequest): Promise<Page<Artifact>> {
+    const window = pageWindow(page, (raw) => Number(raw));
+    const rows = await this.deps.graph.read((tx) => repo.versions(tx, of.workspace, of.key, window));
+    return toPage(rows, window, (a) => a.version);
+  }
+
+  /** Points a tag at this version, moving it off any other version of the key in the same transaction. */
+  tag(ref: string, tag: string): Promise<Artifact> {
+    if (checkTag(tag) === 'latest') throw badInput('"latest" always points at the newest version; it cannot be set.');
+    return this.deps.graph.write(async (tx) => {
+      const target = await this.resolveRefInTx(tx, ref);
+      return (await repo.tag(tx, target.uid, tag, nowIso()))!;
+    });
+  }
+
+  untag(ref: string, tag: string): Promise<Artifact> {
+    return this.deps.graph.write(async (tx) => {
+      const target = await this.resolveRefInTx(tx, ref);
+      return (await repo.untag(tx, target.uid, checkTag(tag)))!;
+    });
+  }
+}
+
+function checkBody(input: LogArtifact): void {
+  if (input.location != null && !LOCATION.test(input.location)) {
+    throw badInput(`"location" must be a URL such as s3://bucket/path or https://host/path; got "${input.location}".`, {
+      field: 'location',
+    });
+  }
+  if (input.digest != null && !SHA256.test(input.digest)) {
+    throw badInput('"digest" must be a SHA-256 as 64 lower-case hex digits.', { field: 'digest' });
+  }
+  if (input.size != null && (!Number.isSafeInteger(input.size) || input.size < 0)) {
+    throw badInput(`"size" must be a whole number of bytes; got ${input.size}.`, { field: 'size' });
+  }
+}
+
+function uniqueTags(tags: string[] | null | undefined): string[] {
+  const list = [...new Set(tags ?? [])].map(checkTag);
+  if (list.includes('latest')) throw badInput('"latest" always points at the newest version; it cannot be set.');
+  return list;
+}

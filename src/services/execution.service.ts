@@ -1,0 +1,253 @@
+import { badInput, conflict, notFound, preconditionFailed } from '../errors';
+import type { Tx } from '../graph/executor';
+import {
+  executionRepository as repo,
+  type EventRecord,
+  type EventType,
+  type ExecutionRecord,
+  type ExecutionState,
+  type NewEvent,
+} from '../graph/execution.repository';
+import { idempotent } from '../graph/idempotency';
+import { newUid } from '../graph/uid';
+import { fromGlobalId } from './global-id';
+import type { ServiceDeps } from '.';
+import type { ArtifactService, LogArtifact } from './artifact.service';
+import { pageWindow, toPage, type Page, type PageRequest, type PageWindow } from './pagination';
+import { checkText, nowIso, toMap, type Entry } from './validate';
+
+export type Execution = ExecutionRecord;
+export type Event = EventRecord;
+
+const FINAL_STATES: readonly ExecutionState[] = ['COMPLETED', 'FAILED', 'ABORTED', 'CACHED'];
+const MAX_EVENTS = 1000;
+
+export interface StartExecution {
+  run: string;
+  name: string;
+  kind?: string | null;
+  codeVersion?: string | null;
+  params?: Entry[] | null;
+  labels?: Entry<string>[] | null;
+  annotations?: Entry<string>[] | null;
+  startedAt?: string | null;
+  idempotencyKey?: string | null;
+}
+
+export interface EventInput {
+  /** The artifact: a global id or a store:// URI. */
+  artifact: string;
+  path?: string | null;
+  at?: string | null;
+}
+
+export interface OutputInput {
+  /** The new artifact to create; its workspace is the run's and may be left out. */
+  artifact: Omit<LogArtifact, 'workspace' | 'idempotencyKey'> & { workspace?: string | null };
+  path?: string | null;
+}
+
+export interface RecordExecution extends Omit<StartExecution, 'idempotencyKey'> {
+  state?: ExecutionState | null;
+  finishedAt?: string | null;
+  results?: Entry[] | null;
+  inputs?: EventInput[] | null;
+  outputs?: OutputInput[] | null;
+  idempotencyKey?: string | null;
+}
+
+export class ExecutionService {
+  constructor(
+    private readonly deps: ServiceDeps,
+    private readonly artifacts: ArtifactService,
+  ) {}
+
+  start(input: StartExecution): Promise<Execution> {
+    return this.deps.graph.write(async (tx) => {
+      const { idempotencyKey, ...rest } = input;
+      const { uid } = await idempotent(
+        tx,
+        { operation: 'startExecution', key: idempotencyKey, input: rest },
+        async () => (await this.createInTx(tx, { ...rest, state: 'RUNNING' })).uid,
+      );
+      return this.mustGetInTx(tx, uid);
+    });
+  }
+
+  finish(id: string, state: ExecutionState, results?: Entry[] | null): Promise<Execution> {
+    if (!FINAL_STATES.includes(state)) {
+      throw badInput(`An execution finishes as ${FINAL_STATES.join(', ')}; not ${state}.`, { field: 'state' });
+    }
+    const uid = this.uidOf(id);
+    const resultMap = toMap('results', results);
+    return this.deps.graph.write(async (tx) => {
+      const done = await repo.finish(tx, uid, { state, finishedAt: nowIso(), results: resultMap });
+      if (!done) throw notFound('Execution', id);
+      if (done.before !== 'RUNNING') {
+        throw preconditionFailed(`Execution "${id}" is already ${done.before}; only a RUNNING execution can finish.`);
+      }
+      return done.execution;
+    });
+  }
+
+  /** Records that an execution read these existing artifacts. */
+  addInputs(id: string, inputs: EventInput[]): Promise<Execution> {
+    return this.addEvents(id, inputs, []);
+  }
+
+  /** Records that an execution wrote these existing artifacts. */
+  addOutputs(id: string, outputs: EventInput[]): Promise<Execution> {
+    return this.addEvents(id, [], outputs);
+  }
+
+  private addEvents(id: string, inputs: EventInput[], outputs: EventInput[]): Promise<Execution> {
+    const uid = this.uidOf(id);
+    return this.deps.graph.write(async (tx) => {
+      const execution = await this.mustGetInTx(tx, uid);
+      await this.linkInTx(tx, execution, await this.toEvents(tx, inputs), await this.toEvents(tx, outputs));
+      return execution;
+    });
+  }
+
+  /**
+   * MLMD's PutExecution: the execution, its input events, its new output artifacts and their
+   * events, in one transaction. Any bad part (unknown input, bad output) leaves nothing behind.
+   */
+  record(input: RecordExecution): Promise<Execution> {
+    if ((input.inputs?.length ?? 0) + (input.outputs?.length ?? 0) > MAX_EVENTS) {
+      throw badInput(`An execution records at most ${MAX_EVENTS} inputs and outputs in one call.`);
+    }
+    return this.deps.graph.write(async (tx) => {
+      const { idempotencyKey, ...rest } = input;
+      const { uid } = await idempotent(tx, { operation: 'recordExecution', key: idempotencyKey, input: rest }, () =>
+        this.recordInTx(tx, rest),
+      );
+      return this.mustGetInTx(tx, uid);
+    });
+  }
+
+  private async recordInTx(tx: Tx, input: Omit<RecordExecution, 'idempotencyKey'>): Promise<string> {
+    const state = input.state ?? 'COMPLETED';
+    const execution = await this.createInTx(tx, { ...input, state });
+    const inputEvents = await this.toEvents(tx, input.inputs ?? []);
+    const outputEvents: NewEvent[] = [];
+    for (const out of input.outputs ?? []) {
+      const workspace = out.artifact.workspace ?? execution.workspace;
+      if (workspace !== execution.workspace) {
+        throw badInput(`Outputs are created in the run's workspace "${execution.workspace}", not "${workspace}".`);
+      }
+      const artifact = await this.artifacts.createInTx(tx, { ...out.artifact, workspace, run: null });
+      outputEvents.push({ artifactUid: artifact.uid, path: out.path ?? null, at: nowIso() });
+    }
+    await this.linkInTx(tx, execution, inputEvents, outputEvents);
+    return execution.uid;
+  }
+
+  private async createInTx(
+    tx: Tx,
+    input: Omit<StartExecution, 'idempotencyKey'> & {
+      state: ExecutionState;
+      finishedAt?: string | null;
+      results?: Entry[] | null;
+    },
+  ): Promise<Execution> {
+    checkText('name', input.name, 256);
+    checkText('codeVersion', input.codeVersion, 256);
+    if (!input.name) throw badInput('An execution needs a name, e.g. "train".', { field: 'name' });
+    const final = input.state !== 'RUNNING';
+    const created = await repo.create(
+      tx,
+      {
+        uid: newUid(),
+        runUid: this.uidOf(input.run, 'Run'),
+        name: input.name,
+        kind: input.kind ?? 'STEP',
+        state: input.state,
+        startedAt: input.startedAt ?? nowIso(),
+        finishedAt: input.finishedAt ?? (final ? nowIso() : null),
+        codeVersion: input.codeVersion ?? null,
+        params: toMap('params', input.params),
+        results: toMap('results', input.results),
+        labels: toMap('labels', input.labels),
+        annotations: toMap('annotations', input.annotations),
+      },
+      nowIso(),
+    );
+    if (!created) throw notFound('Run', input.run);
+    return created;
+  }
+
+  private async toEvents(tx: Tx, list: EventInput[]): Promise<NewEvent[]> {
+    const events: NewEvent[] = [];
+    for (const e of list) {
+      checkText('path', e.path, 1024);
+      const artifact = await this.artifacts.resolveRefInTx(tx, e.artifact);
+      events.push({ artifactUid: artifact.uid, path: e.path ?? null, at: e.at ?? nowIso() });
+    }
+    return events;
+  }
+
+  /** Adds events after checking the two rules: never input and output at once; one producer per artifact. */
+  private async linkInTx(tx: Tx, execution: Execution, inputs: NewEvent[], outputs: NewEvent[]): Promise<void> {
+    const inputUids = inputs.map((e) => e.artifactUid);
+    const outputUids = outputs.map((e) => e.artifactUid);
+    const both = inputUids.filter((u) => outputUids.includes(u));
+    const clashes = [...both, ...(await repo.oppositeEvents(tx, execution.uid, inputUids, outputUids))];
+    if (clashes.length > 0) {
+      throw conflict(`An artifact cannot be both an input and an output of one execution (artifact ${clashes[0]}).`);
+    }
+    const produced = await repo.otherProducers(tx, execution.uid, outputUids);
+    if (produced.length > 0) {
+      throw conflict(
+        `Artifact ${produced[0]!.uid} was already output by execution ${produced[0]!.producerUid}; log a new version instead.`,
+      );
+    }
+    await repo.addEvents(tx, execution.uid, 'INPUT', inputs);
+    await repo.addEvents(tx, execution.uid, 'OUTPUT', outputs);
+  }
+
+  async get(id: string): Promise<Execution> {
+    const [found] = await this.getMany([this.uidOf(id)]);
+    if (!found) throw notFound('Execution', id);
+    return found;
+  }
+
+  getMany(uids: readonly string[]): Promise<Array<Execution | null>> {
+    return this.deps.graph.read((tx) => repo.getMany(tx, uids));
+  }
+
+  private async mustGetInTx(tx: Tx, uid: string): Promise<Execution> {
+    const [found] = await repo.getMany(tx, [uid]);
+    if (!found) throw notFound('Execution', uid);
+    return found;
+  }
+
+  /** A page of executions for each run, in one round trip (DataLoader batches call this). */
+  async pageByRuns(runUids: readonly string[], page: PageRequest): Promise<Map<string, Page<Execution>>> {
+    const window = pageWindow(page, (raw) => String(raw));
+    const byRun = await this.deps.graph.read((tx) => repo.pageByRuns(tx, runUids, window));
+    return mapPages(runUids, byRun, window, (e) => e.uid);
+  }
+
+  /** A page of events for each execution, in time order, in one round trip. */
+  async pageEvents(uids: readonly string[], types: EventType[], page: PageRequest): Promise<Map<string, Page<Event>>> {
+    const window = pageWindow(page, (raw) => raw as unknown[]);
+    const byExecution = await this.deps.graph.read((tx) => repo.pageEvents(tx, uids, types, window));
+    return mapPages(uids, byExecution, window, (e) => [e.at, e.type, e.artifact.uid]);
+  }
+
+  private uidOf(id: string, expected: 'Execution' | 'Run' = 'Execution'): string {
+    const { type, key } = fromGlobalId(id);
+    if (type !== expected) throw badInput(`"${id}" is the id of a ${type}, not of a ${expected}.`, { field: 'id' });
+    return key;
+  }
+}
+
+function mapPages<T>(
+  keys: readonly string[],
+  rows: Map<string, T[]>,
+  window: PageWindow<unknown>,
+  keyOf: (t: T) => unknown,
+) {
+  return new Map(keys.map((k) => [k, toPage(rows.get(k) ?? [], window, keyOf)]));
+}

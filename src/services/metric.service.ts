@@ -1,0 +1,108 @@
+import { badInput, notFound, preconditionFailed } from '../errors';
+import {
+  metricRepository as repo,
+  type MetricChunk,
+  type MetricPointRecord,
+  type SeriesRequest,
+} from '../graph/metric.repository';
+import { newUid } from '../graph/uid';
+import type { ServiceDeps } from '.';
+import { runUidOf, type Run } from './run.service';
+import { nowIso } from './validate';
+
+export type MetricPoint = MetricPointRecord;
+export type { SeriesRequest };
+
+export interface MetricPointInput {
+  key: string;
+  value: number;
+  step: number;
+  /** When the value was measured; the call's time when left out. */
+  time?: string | null;
+}
+
+export const METRIC_LIMITS = { pointsPerCall: 1000, keyLength: 128 } as const;
+
+/** Same shape as map keys elsewhere ("loss", "val/accuracy", "train.f1"). */
+const METRIC_KEY = /^[A-Za-z0-9_][A-Za-z0-9_.\-/]*$/;
+
+export class MetricService {
+  constructor(private readonly deps: ServiceDeps) {}
+
+  /** Appends points to a RUNNING run's metric histories: one chunk per key, one statement. */
+  async log(runId: string, points: readonly MetricPointInput[]): Promise<Run> {
+    const uid = runUidOf(runId, 'run');
+    const chunks = toChunks(points, nowIso());
+    const out = await this.deps.graph.write((tx) => repo.log(tx, uid, chunks));
+    if (!out) throw notFound('Run', runId);
+    if (!out.applied) {
+      throw preconditionFailed(`Run ${uid} is ${out.before}, so it cannot be given metrics; only a RUNNING run can.`, {
+        state: out.before,
+      });
+    }
+    return out.run;
+  }
+
+  /** Each run's metric keys, sorted (a DataLoader batch). */
+  keysOfMany(runUids: readonly string[]): Promise<string[][]> {
+    return this.deps.graph.read((tx) => repo.keysOfMany(tx, runUids));
+  }
+
+  /** Each requested series' points in step order (a DataLoader batch). */
+  seriesOfMany(requests: readonly SeriesRequest[]): Promise<MetricPoint[][]> {
+    return this.deps.graph.read((tx) => repo.seriesOfMany(tx, requests));
+  }
+}
+
+/** Validates a call's points and groups them by key, each group sorted by step (stable). */
+export function toChunks(points: readonly MetricPointInput[], now: string): MetricChunk[] {
+  if (points.length === 0 || points.length > METRIC_LIMITS.pointsPerCall) {
+    throw badInput(
+      `Log 1 to ${METRIC_LIMITS.pointsPerCall} metric points per call; got ${points.length}. Split larger batches.`,
+      { field: 'points' },
+    );
+  }
+  const byKey = new Map<string, MetricPointRecord[]>();
+  points.forEach((p, i) => {
+    checkPoint(p, `points[${i}]`);
+    const list = byKey.get(p.key) ?? [];
+    list.push({ step: p.step, value: p.value, time: p.time ?? now });
+    byKey.set(p.key, list);
+  });
+  return [...byKey].map(([key, list]) =>
+    chunkOf(
+      key,
+      list.sort((a, b) => a.step - b.step),
+    ),
+  );
+}
+
+function chunkOf(key: string, sorted: MetricPointRecord[]): MetricChunk {
+  return {
+    uid: newUid(),
+    key,
+    firstStep: sorted[0]!.step,
+    lastStep: sorted.at(-1)!.step,
+    count: sorted.length,
+    steps: sorted.map((p) => p.step),
+    values: sorted.map((p) => p.value),
+    times: sorted.map((p) => p.time),
+  };
+}
+
+function checkPoint(p: MetricPointInput, field: string): void {
+  if (p.key.length > METRIC_LIMITS.keyLength || !METRIC_KEY.test(p.key)) {
+    throw badInput(
+      `${field}: metric key "${p.key}" is not valid: use up to ${METRIC_LIMITS.keyLength} letters, digits, "_", ".", "-" or "/".`,
+      { field: `${field}.key` },
+    );
+  }
+  if (!Number.isFinite(p.value)) {
+    throw badInput(`${field}: the value of "${p.key}" must be a finite number; got ${p.value}.`, {
+      field: `${field}.value`,
+    });
+  }
+  if (!Number.isSafeInteger(p.step)) {
+    throw badInput(`${field}: step must be a whole number; got ${p.step}.`, { field: `${field}.step` });
+  }
+}

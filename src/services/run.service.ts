@@ -1,0 +1,324 @@
+import { badInput, notFound, preconditionFailed } from '../errors';
+import type { Tx } from '../graph/executor';
+import { idempotent } from '../graph/idempotency';
+import { metricRepository } from '../graph/metric.repository';
+import { propName, toProps, type MapKind } from '../graph/props';
+import type { RunSearchOrder } from '../graph/run.cypher';
+import { runRepository as repo, type FinishedState, type RunRecord, type RunState } from '../graph/run.repository';
+import { newUid } from '../graph/uid';
+import { fromGlobalId } from './global-id';
+import type { Scalar } from '../types/scalars';
+import type { ServiceDeps } from '.';
+import { pageWindow, toPage, type Page, type PageRequest } from './pagination';
+import { buildRunFilter, type RunFilter } from './run-filter';
+import { checkText, LIMITS, nowIso, toMap, type Entry } from './validate';
+import { WorkspaceService } from './workspace.service';
+
+export type Run = RunRecord;
+export type { FinishedState, RunFilter, RunState };
+
+export interface StartRun {
+  workspace: string;
+  name: string;
+  params?: Entry[] | null;
+  labels?: Entry<string>[] | null;
+  annotations?: Entry[] | null;
+  /** The parent run's id (or uid): this run is one of its iterations. */
+  parent?: string | null;
+  iteration?: number | null;
+  startedAt?: string | null;
+  idempotencyKey?: string | null;
+}
+
+export interface FinishRun {
+  state: FinishedState;
+  error?: string | null;
+  results?: Entry[] | null;
+  finishedAt?: string | null;
+}
+
+export interface RunOrder {
+  result?: string | null;
+  param?: string | null;
+  direction?: 'ASC' | 'DESC' | null;
+}
+
+export interface RunSearch extends PageRequest {
+  workspace: string;
+  filter?: RunFilter | null;
+  orderBy?: RunOrder | null;
+}
+
+/** One key of a comparison: each run's value, in the order the runs were asked for. */
+export interface ComparisonRow {
+  key: string;
+  values: Array<Scalar | null>;
+  /** True when the runs do not all have the same value (a missing value counts as different). */
+  differs: boolean;
+}
+
+export interface RunComparison {
+  runs: Run[];
+  params: ComparisonRow[];
+  results: ComparisonRow[];
+  /** Each metric's latest value (at its highest step). */
+  metrics: ComparisonRow[];
+}
+
+export const RUN_LIMITS = { nameLength: 255, idempotencyKeyLength: 255, compare: 100 } as const;
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** A run's uid from what a client holds: the global id, or the bare uid (what MLRun users know). */
+export function runUidOf(id: string, field = 'id'): string {
+  if (UUID.test(id)) return id.toLowerCase();
+  const { type, key } = fromGlobalId(id);
+  if (type !== 'Run') throw badInput(`"${id}" is the id of a ${type}, not of a run.`, { field });
+  return key;
+}
+
+export class RunService {
+  constructor(private readonly deps: ServiceDeps) {}
+
+  /** Creates a RUNNING run, once per idempotency key, in one transaction. */
+  async start(input: StartRun): Promise<Run> {
+    const run = this.newRun(input);
+    const { idempotencyKey, ...fingerprinted } = input;
+    checkText('idempotencyKey', idempotencyKey, RUN_LIMITS.idempotencyKeyLength);
+    return this.deps.graph.write(async (tx) => {
+      const made: { run?: Run } = {};
+      const { uid } = await idempotent(
+        tx,
+        { operation: 'startRun', key: idempotencyKey, input: fingerprinted },
+        async () => {
+          made.run = (await repo.create(tx, run, nowIso())) ?? (await this.explainFailedCreate(tx, run));
+          return made.run.uid;
+        },
+      );
+      // A replay returns the first call's run as it is now.
+      return made.run ?? (await repo.getMany(tx, [uid]))[0]!;
+    });
+  }
+
+  /** RUNNING -> COMPLETED | FAILED | ABORTED, recording results given with it. */
+  async finish(id: string, input: FinishRun): Promise<Run> {
+    const uid = runUidOf(id);
+    checkText('error', input.error);
+    if (input.state === 'COMPLETED' && input.error) {
+      throw badInput('A COMPLETED run has no error; finish it as FAILED or ABORTED to record one.', { field: 'error' });
+    }
+    const change = {
+      state: input.state,
+      error: input.error ?? null,
+      finishedAt: input.finishedAt ?? nowIso(),
+      results: toMap('results', input.results),
+    };
+    const out = await this.deps.graph.write((tx) => repo.finish(tx, uid, change));
+    if (!out) throw notFound('Run', id);
+    if (out.before !== 'RUNNING') throw notRunning(uid, out.before, `finished as ${input.state}`);
+    if (!out.applied) {
+      throw badInput(`finishedAt ${change.finishedAt} is before the run started (${out.startedAt}).`, {
+        field: 'finishedAt',
+      });
+    }
+    return out.run;
+  }
+
+  /** Adds or overwrites results while the run is RUNNING. */
+  async logResults(id: string, results: Entry[]): Promise<Run> {
+    const uid = runUidOf(id);
+    const map = toMap('results', results);
+    const out = await this.deps.graph.write((tx) => repo.logResults(tx, uid, map));
+    if (!out) throw notFound('Run', id);
+    if (!out.applied) throw notRunning(uid, out.before, 'given results');
+    return out.run;
+  }
+
+  /** Sets labels (overwriting those with the same key) and removes the keys in `remove`; any state. */
+  setLabels(id: string, labels: Entry<string>[] | null | undefined, remove: string[] | null | undefined) {
+    return this.updateMap(id, 'label', toMap('labels', labels), remove);
+  }
+
+  setAnnotations(id: string, annotations: Entry[] | null | undefined, remove: string[] | null | undefined) {
+    return this.updateMap(id, 'annotation', toMap('annotations', annotations), remove);
+  }
+
+  /** Makes `child` its parent's one best iteration, moving the mark from any other child. */
+  async markBestChild(parentId: string, childId: string): Promise<Run> {
+    const parentUid = runUidOf(parentId, 'parent');
+    const childUid = runUidOf(childId, 'child');
+    return this.deps.graph.write(async (tx) => {
+      const parent = await repo.markBestChild(tx, parentUid, childUid);
+      if (parent) return parent;
+      const found = await repo.diagnoseBestChild(tx, parentUid, childUid);
+      if (!found.parentExists) throw notFound('Run', parentId);
+      if (!found.childExists) throw notFound('Run', childId);
+      throw badInput(
+        `Run ${childUid} is not a child of run ${parentUid}; only a parent's own iterations can be its best.`,
+        {
+          field: 'child',
+        },
+      );
+    });
+  }
+
+  async get(id: string): Promise<Run> {
+    const [found] = await this.getMany([runUidOf(id)]);
+    if (!found) throw notFound('Run', id);
+    return found;
+  }
+
+  getMany(uids: readonly string[]): Promise<Array<Run | null>> {
+    return this.deps.graph.read((tx) => repo.getMany(tx, uids));
+  }
+
+  /** A page of a workspace's runs matching `filter`, newest first unless ordered by a value. */
+  async search(q: RunSearch): Promise<Page<Run>> {
+    const order = searchOrder(q.orderBy);
+    const window = pageWindow(q, (raw) => decodeSearchCursor(raw, order.signature));
+    const condition = buildRunFilter(q.filter, (id) => runUidOf(id, 'filter.parent'));
+    const rows = await this.deps.graph.read((tx) =>
+      repo.search(tx, { workspace: q.workspace, ...condition, ...order, after: window.after, limit: window.limit }),
+    );
+    // An empty first page may mean a misspelt workspace: say so instead of "no runs".
+    if (rows.length === 0 && !q.after) await new WorkspaceService(this.deps).mustExist(q.workspace);
+    const page = toPage(rows, window, (row) => ({ o: order.signature, k: row.sortKey, u: row.run.uid }));
+    return { ...page, items: page.items.map((row) => row.run) };
+  }
+
+  /** A page of child runs (iteration order) for each parent, in one round trip (a DataLoader batch). */
+  async childrenOfMany(parentUids: readonly string[], req: PageRequest): Promise<Map<string, Page<Run>>> {
+    const window = pageWindow(req, decodeChildCursor);
+    const byParent = await this.deps.graph.read((tx) => repo.childrenOfMany(tx, parentUids, window));
+    return new Map(
+      parentUids.map((uid) => [uid, toPage(byParent.get(uid) ?? [], window, (r) => [r.iteration, r.uid])]),
+    );
+  }
+
+  /** Params, results and latest metrics of up to 100 runs side by side: one row per key. */
+  async compare(ids: readonly string[]): Promise<RunComparison> {
+    if (ids.length === 0 || ids.length > RUN_LIMITS.compare) {
+      throw badInput(`Compare 1 to ${RUN_LIMITS.compare} runs; got ${ids.length}.`, { field: 'ids' });
+    }
+    const uids = ids.map((id) => runUidOf(id, 'ids'));
+    const twice = uids.find((uid, i) => uids.indexOf(uid) !== i);
+    if (twice) throw badInput(`Run ${twice} is listed twice; list each run once.`, { field: 'ids' });
+    const { runs, latest } = await this.deps.graph.read(async (tx) => ({
+      runs: await repo.getMany(tx, uids),
+      latest: await metricRepository.latestOfMany(tx, uids),
+    }));
+    const missing = runs.findIndex((r) => r === null);
+    if (missing >= 0) throw notFound('Run', ids[missing]!);
+    const found = runs as Run[];
+    return {
+      runs: found,
+      params: comparisonRows(found.map((r) => r.params)),
+      results: comparisonRows(found.map((r) => r.results)),
+      metrics: comparisonRows(latest),
+    };
+  }
+
+  private newRun(input: StartRun) {
+    const name = input.name.trim();
+    if (name.length === 0 || name.length > RUN_LIMITS.nameLength) {
+      throw badInput(`A run name is 1 to ${RUN_LIMITS.nameLength} characters; got ${name.length}.`, { field: 'name' });
+    }
+    if (input.iteration != null && input.iteration < 0) {
+      throw badInput(`iteration must be 0 or more; got ${input.iteration}.`, { field: 'iteration' });
+    }
+    return {
+      uid: newUid(),
+      workspace: input.workspace,
+      name,
+      startedAt: input.startedAt ?? nowIso(),
+      iteration: input.iteration ?? null,
+      parentUid: input.parent ? runUidOf(input.parent, 'parent') : null,
+      params: toMap('params', input.params),
+      labels: toMap('labels', input.labels),
+      annotations: toMap('annotations', input.annotations),
+    };
+  }
+
+  /** A create matched nothing: find out which of workspace and parent is missing, and say so. */
+  private async explainFailedCreate(tx: Tx, run: { workspace: string; parentUid: string | null }): Promise<never> {
+    const found = await repo.diagnoseCreate(tx, run.workspace, run.parentUid);
+    if (!found.workspaceExists) throw notFound('Workspace', run.workspace);
+    if (!found.parentExists) throw notFound('Run', run.parentUid!);
+    throw badInput(
+      `Parent run ${run.parentUid} is in workspace "${found.parentWorkspace}", not "${run.workspace}"; a child run lives with its parent.`,
+      { field: 'parent' },
+    );
+  }
+
+  private async updateMap(
+    id: string,
+    kind: MapKind,
+    set: Record<string, Scalar>,
+    remove: string[] | null | undefined,
+  ): Promise<Run> {
+    const uid = runUidOf(id);
+    const keys = remove ?? [];
+    if (keys.length > LIMITS.mapEntries) {
+      throw badInput(`"remove" has ${keys.length} keys; the limit is ${LIMITS.mapEntries}.`, { field: 'remove' });
+    }
+    const both = keys.find((k) => k in set);
+    if (both) throw badInput(`"${both}" is both set and removed; do one or the other.`, { field: 'remove' });
+    const change = { set: toProps(kind, set), remove: keys.map((k) => propName(kind, k)) };
+    const run = await this.deps.graph.write((tx) => repo.updateMaps(tx, uid, change));
+    if (!run) throw notFound('Run', id);
+    return run;
+  }
+}
+
+function notRunning(uid: string, state: RunState, what: string) {
+  return preconditionFailed(`Run ${uid} is ${state}, so it cannot be ${what}; only a RUNNING run can.`, {
+    state,
+  });
+}
+
+/** The query order, its sort property, and a signature that ties cursors to the order they came from. */
+function searchOrder(orderBy: RunOrder | null | undefined): {
+  order: RunSearchOrder;
+  sortProp: string | null;
+  signature: string;
+} {
+  const descending = (orderBy?.direction ?? 'DESC') === 'DESC';
+  if (orderBy?.result && orderBy.param) {
+    throw badInput('Order by a result or by a param, not both.', { field: 'orderBy' });
+  }
+  const key = orderBy?.result ?? orderBy?.param;
+  if (!key) {
+    const order = descending ? 'NEWEST' : 'OLDEST';
+    return { order, sortProp: null, signature: order };
+  }
+  const sortProp = propName(orderBy?.result ? 'result' : 'param', key);
+  const order = descending ? 'VALUE_DESC' : 'VALUE_ASC';
+  return { order, sortProp, signature: `${order}:${sortProp}` };
+}
+
+function decodeSearchCursor(raw: unknown, signature: string): { key: number | null; uid: string } {
+  const c = raw as { o?: unknown; k?: unknown; u?: unknown } | null;
+  const valid =
+    c !== null && typeof c === 'object' && typeof c.u === 'string' && (c.k === null || typeof c.k === 'number');
+  if (!valid || c.o !== signature) {
+    throw badInput('That "after" cursor belongs to another list or order; start again without it.', {
+      field: 'after',
+    });
+  }
+  return { key: c.k as number | null, uid: c.u as string };
+}
+
+function decodeChildCursor(raw: unknown): { iteration: number; uid: string } {
+  if (!Array.isArray(raw) || typeof raw[0] !== 'number' || typeof raw[1] !== 'string') {
+    throw badInput('That "after" cursor does not belong to this list.', { field: 'after' });
+  }
+  return { iteration: raw[0], uid: raw[1] };
+}
+
+function comparisonRows(maps: Array<Record<string, Scalar>>): ComparisonRow[] {
+  const keys = [...new Set(maps.flatMap((m) => Object.keys(m)))].sort();
+  return keys.map((key) => {
+    const values = maps.map((m) => m[key] ?? null);
+    return { key, values, differs: new Set(values).size > 1 };
+  });
+}

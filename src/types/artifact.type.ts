@@ -1,0 +1,255 @@
+import { Field, Float, ID, Int, InterfaceType, ObjectType, registerEnumType } from 'type-graphql';
+import type { Artifact as ArtifactModel } from '../services/artifact.service';
+import { formatStoreUri } from '../services/artifact-uri';
+import { Connection } from './connection';
+import { Entry, Label, toEntries } from './entry.type';
+import { Node, toGlobalId, withId } from './node';
+import { DateTimeScalar, JSONScalar } from './scalars';
+
+export enum ArtifactState {
+  PENDING = 'PENDING',
+  AVAILABLE = 'AVAILABLE',
+  ABORTED = 'ABORTED',
+}
+registerEnumType(ArtifactState, {
+  name: 'ArtifactState',
+  description: 'PENDING: recorded, body not yet confirmed. AVAILABLE: ready to use. ABORTED: the upload was given up.',
+});
+
+const TYPE_FOR_KIND: Record<string, string> = {
+  DATASET: 'DatasetArtifact',
+  MODEL: 'ModelArtifact',
+  METRICS: 'MetricsArtifact',
+  FILE: 'FileArtifact',
+  PLOT: 'PlotArtifact',
+  DIRECTORY: 'DirectoryArtifact',
+};
+
+@InterfaceType('Artifact', {
+  implements: Node,
+  description:
+    'A versioned thing a run reads or writes: a dataset, model, metrics, file, plot or directory. Each kind adds its own fields.',
+  resolveType: (a: { kind: string }) => TYPE_FOR_KIND[a.kind] ?? 'OtherArtifact',
+})
+export abstract class Artifact extends Node {
+  @Field({ description: 'The unique id of this version (UUIDv7).' })
+  uid!: string;
+
+  @Field({ description: 'The URI naming exactly this version: store://artifacts/<workspace>/<key>@<uid>.' })
+  uri!: string;
+
+  @Field({ description: 'The workspace it belongs to.' })
+  workspace!: string;
+
+  @Field({ description: 'The name shared by all its versions, e.g. "training-data" or "models/churn".' })
+  key!: string;
+
+  @Field(() => Int, { description: 'The version number within its key: 1, 2, 3…' })
+  version!: number;
+
+  @Field({ description: 'DATASET, MODEL, METRICS, FILE, PLOT, DIRECTORY or another UPPER_CASE kind.' })
+  kind!: string;
+
+  @Field(() => ArtifactState, { description: 'Whether its body is ready.' })
+  state!: ArtifactState;
+
+  @Field(() => String, { nullable: true, description: 'What it is.' })
+  description!: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Where the body lives (s3://…, https://…), if it has one.' })
+  location!: string | null;
+
+  @Field(() => String, { nullable: true, description: 'The SHA-256 of the body, as 64 hex digits.' })
+  digest!: string | null;
+
+  @Field(() => Float, { nullable: true, description: 'The size of the body in bytes.' })
+  size!: number | null;
+
+  @Field(() => String, { nullable: true, description: 'The media type of the body, e.g. "text/csv" or "image/png".' })
+  contentType!: string | null;
+
+  @Field(() => [String], { description: 'Tags pointing at this version (besides "latest"), sorted.' })
+  tags!: string[];
+
+  @Field({ description: 'True when this is the newest version of its key.' })
+  isLatest!: boolean;
+
+  @Field(() => [Label], { description: 'Labels, sorted by key.' })
+  labels!: Label[];
+
+  @Field(() => [Entry], { description: 'Other properties, sorted by key.' })
+  properties!: Entry[];
+
+  @Field(() => ID, { nullable: true, description: 'The global id of the run that logged or produced it.' })
+  runId!: string | null;
+
+  @Field(() => ID, { nullable: true, description: 'The global id of the execution that output it; null for a source.' })
+  producerId!: string | null;
+
+  @Field(() => DateTimeScalar, { description: 'When this version was recorded.' })
+  createdAt!: string;
+
+  /** Raw uids for field resolvers (not in the schema). */
+  producerUid!: string | null;
+  runUid!: string | null;
+}
+
+@ObjectType({ description: 'A column of a dataset, or a feature of a model.' })
+export class Column {
+  @Field({ description: 'The column name.' })
+  name!: string;
+
+  @Field({ description: 'Its type, e.g. "int64", "float", "string".' })
+  type!: string;
+}
+
+@ObjectType({ description: "Summary statistics of one dataset column (MLRun's dataset stats)." })
+export class ColumnStats {
+  @Field({ description: 'The column.' })
+  column!: string;
+
+  @Field(() => Float, { nullable: true, description: 'Number of non-null values.' })
+  count?: number | null;
+
+  @Field(() => Float, { nullable: true, description: 'Number of nulls.' })
+  nullCount?: number | null;
+
+  @Field(() => Float, { nullable: true, description: 'Number of distinct values.' })
+  distinct?: number | null;
+
+  @Field(() => Float, { nullable: true, description: 'Mean.' })
+  mean?: number | null;
+
+  @Field(() => Float, { nullable: true, description: 'Standard deviation.' })
+  std?: number | null;
+
+  @Field(() => Float, { nullable: true, description: 'Smallest value.' })
+  min?: number | null;
+
+  @Field(() => Float, { nullable: true, description: 'Largest value.' })
+  max?: number | null;
+}
+
+@ObjectType({
+  implements: [Artifact, Node],
+  description: 'A dataset: its schema, size, a preview and column statistics.',
+})
+export class DatasetArtifact extends Artifact {
+  @Field(() => String, { nullable: true, description: 'The file format, e.g. "parquet" or "csv".' })
+  format!: string | null;
+
+  @Field(() => [Column], { description: 'The columns and their types.' })
+  schema!: Column[];
+
+  @Field(() => Float, { nullable: true, description: 'How many rows it has.' })
+  rowCount!: number | null;
+
+  @Field(() => [JSONScalar], { description: 'The first rows (20 unless set when logged), each a JSON array.' })
+  preview!: unknown[];
+
+  @Field(() => [ColumnStats], { description: 'Per-column statistics.' })
+  stats!: ColumnStats[];
+
+  @Field(() => String, { nullable: true, description: 'The column a model learns to predict.' })
+  labelColumn!: string | null;
+}
+
+@ObjectType({
+  implements: [Artifact, Node],
+  description: 'A trained model: framework, metrics, parameters and features.',
+})
+export class ModelArtifact extends Artifact {
+  @Field(() => String, { nullable: true, description: 'e.g. "sklearn", "pytorch", "xgboost".' })
+  framework!: string | null;
+
+  @Field(() => String, { nullable: true, description: 'e.g. "RandomForestClassifier".' })
+  algorithm!: string | null;
+
+  @Field(() => [Entry], { description: 'Evaluation metrics recorded with the model, sorted by key.' })
+  metrics!: Entry[];
+
+  @Field(() => [Entry], { description: 'Training parameters, sorted by key.' })
+  parameters!: Entry[];
+
+  @Field(() => [Column], { description: 'The features it reads.' })
+  inputFeatures!: Column[];
+
+  @Field(() => [Column], { description: 'What it outputs.' })
+  outputFeatures!: Column[];
+
+  @Field(() => ID, { nullable: true, description: 'The global id of the dataset it was trained on, when given.' })
+  trainingDatasetId!: string | null;
+
+  trainingDatasetUid!: string | null;
+}
+
+@ObjectType({
+  implements: [Artifact, Node],
+  description: 'Named metric values, e.g. accuracy and f1 of an evaluation.',
+})
+export class MetricsArtifact extends Artifact {
+  @Field(() => [Entry], { description: 'The values, sorted by name.' })
+  values!: Entry[];
+}
+
+@ObjectType({ implements: [Artifact, Node], description: 'A file.' })
+export class FileArtifact extends Artifact {}
+
+@ObjectType({ implements: [Artifact, Node], description: 'A plot or chart; contentType says how to show it.' })
+export class PlotArtifact extends Artifact {}
+
+@ObjectType({ implements: [Artifact, Node], description: 'A directory of files.' })
+export class DirectoryArtifact extends Artifact {}
+
+@ObjectType({ implements: [Artifact, Node], description: 'An artifact of a kind Skein has no special fields for.' })
+export class OtherArtifact extends Artifact {}
+
+export const ArtifactConnection = Connection(Artifact, 'Artifact', 'artifact');
+
+/** Every artifact class, so the schema knows the implementations even when no field names them. */
+export const ARTIFACT_TYPES = [
+  DatasetArtifact,
+  ModelArtifact,
+  MetricsArtifact,
+  FileArtifact,
+  PlotArtifact,
+  DirectoryArtifact,
+  OtherArtifact,
+];
+
+export function toArtifact(a: ArtifactModel): Artifact {
+  const { spec, ...rest } = a;
+  return withId('Artifact', a.uid, {
+    ...rest,
+    ...specFields(a.kind, spec),
+    __typename: TYPE_FOR_KIND[a.kind] ?? 'OtherArtifact',
+    uri: formatStoreUri(a),
+    isLatest: a.version === a.latestVersion,
+    labels: toEntries(a.labels),
+    properties: toEntries(a.properties),
+    runId: a.runUid ? toGlobalId('Run', a.runUid) : null,
+    producerId: a.producerUid ? toGlobalId('Execution', a.producerUid) : null,
+  }) as unknown as Artifact;
+}
+
+function specFields(kind: string, spec: Record<string, unknown>): Record<string, unknown> {
+  switch (kind) {
+    case 'DATASET':
+      return { format: null, schema: [], rowCount: null, preview: [], stats: [], labelColumn: null, ...spec };
+    case 'MODEL':
+      return {
+        framework: spec.framework ?? null,
+        algorithm: spec.algorithm ?? null,
+        metrics: toEntries((spec.metrics ?? {}) as Record<string, unknown>),
+        parameters: toEntries((spec.parameters ?? {}) as Record<string, unknown>),
+        inputFeatures: spec.inputFeatures ?? [],
+        outputFeatures: spec.outputFeatures ?? [],
+        trainingDatasetId: spec.trainingDatasetUid ? toGlobalId('Artifact', spec.trainingDatasetUid as string) : null,
+        trainingDatasetUid: spec.trainingDatasetUid ?? null,
+      };
+    case 'METRICS':
+      return { values: toEntries((spec.values ?? {}) as Record<string, unknown>) };
+    default:
+      return {};
+  }
+}

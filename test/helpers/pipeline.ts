@@ -1,0 +1,61 @@
+import { gqlOk, uniqueName } from './skein';
+
+/**
+ * Small builders for test graphs through the public API, so a test reads like the flow it checks:
+ *   const p = await aPipeline(url).withRun('train'); await p.logDataset('raw');
+ */
+export interface Pipeline {
+  url: string;
+  workspace: string;
+  runId: string;
+}
+
+export async function createWorkspace(url: string, prefix = 'ws'): Promise<string> {
+  const name = uniqueName(prefix).toLowerCase();
+  await gqlOk(url, 'mutation($i: CreateWorkspaceInput!) { createWorkspace(input: $i) { name } }', { i: { name } });
+  return name;
+}
+
+export async function startRun(url: string, workspace: string, name = 'run'): Promise<string> {
+  const data = await gqlOk<{ startRun: { id: string } }>(
+    url,
+    'mutation($i: StartRunInput!) { startRun(input: $i) { id } }',
+    { i: { workspace, name } },
+  );
+  return data.startRun.id;
+}
+
+export async function aPipeline(url: string, prefix = 'ws'): Promise<Pipeline> {
+  const workspace = await createWorkspace(url, prefix);
+  return { url, workspace, runId: await startRun(url, workspace) };
+}
+
+export const ARTIFACT_FIELDS = `
+  id uid uri workspace key version kind state tags isLatest digest size location contentType runId producerId
+  labels { key value } properties { key value }
+  ... on DatasetArtifact { format rowCount schema { name type } preview stats { column mean min max } labelColumn }
+  ... on ModelArtifact { framework algorithm metrics { key value } parameters { key value } trainingDatasetId }
+  ... on MetricsArtifact { values { key value } }
+`;
+
+export interface ArtifactView {
+  id: string;
+  uid: string;
+  uri: string;
+  key: string;
+  version: number;
+  kind: string;
+  state: string;
+  tags: string[];
+  isLatest: boolean;
+  [field: string]: unknown;
+}
+
+export async function logArtifact(url: string, input: Record<string, unknown>): Promise<ArtifactView> {
+  const data = await gqlOk<{ logArtifact: ArtifactView }>(
+    url,
+    `mutation($i: LogArtifactInput!) { logArtifact(input: $i) { ${ARTIFACT_FIELDS} } }`,
+    { i: input },
+  );
+  return data.logArtifact;
+}
