@@ -16,6 +16,9 @@ export function createApollo(schema: GraphQLSchema): ApolloServer<Context> {
     schema,
     formatError,
     includeStacktraceInErrorResponses: false,
+    // Skein owns shutdown (HTTP server, driver, local Neo4j in order); Apollo's own signal handler
+    // would re-raise SIGINT and kill the process before the local Neo4j has stopped.
+    stopOnTerminationSignals: false,
     plugins: [ApolloServerPluginCacheControlDisabled(), ApolloServerPluginLandingPageDisabled(), logInternalErrors],
   });
 }

@@ -37,7 +37,14 @@ async function serve(opts: Parameters<typeof serveFlags>[0]): Promise<void> {
     process.once('SIGTERM', shutdown);
   });
   say('Stopping…');
-  await skein.stop();
+  // The local Neo4j's process handles are unref'd (so they never keep a crashed CLI alive);
+  // hold the event loop open until it has shut down cleanly.
+  const keepAlive = setInterval(() => undefined, 1000);
+  try {
+    await skein.stop();
+  } finally {
+    clearInterval(keepAlive);
+  }
   say('Stopped.');
 }
 
