@@ -117,8 +117,12 @@ function resolveClasspath(name: string, pomFile: string, progress: Progress): Pr
     const tmp = `${cacheFile}.${process.pid}.tmp`;
     const started = Date.now();
     progress(`${name}: resolving jars with Maven (first run downloads into ~/.m2; later runs use the cache)`);
-    await runMaven(name, ['-f', pomFile, 'dependency:build-classpath', `-Dmdep.outputFile=${tmp}`], progress);
-    await fsp.rename(tmp, cacheFile);
+    try {
+      await runMaven(name, ['-f', pomFile, 'dependency:build-classpath', `-Dmdep.outputFile=${tmp}`], progress);
+      await fsp.rename(tmp, cacheFile);
+    } finally {
+      await fsp.rm(tmp, { force: true });
+    }
     const jars = (await readClasspath(cacheFile)) ?? [];
     progress(`${name}: ${jars.length} jars ready in ${seconds(Date.now() - started)}`);
     return jars;
@@ -398,8 +402,8 @@ function trackForExit(child: ChildProcess): void {
 
 /**
  * A shell that reads its stdin (a pipe from us) to EOF, which happens when this process dies
- * however it dies, and then SIGTERMs the service. stop() kills it first so it cannot fire on a
- * recycled pid.
+ * however it dies, and then SIGTERMs the service. It is killed as soon as the service exits or
+ * stop() begins, so it can never signal a recycled pid.
  */
 function spawnReaper(pid: number): ChildProcess {
   const script = 'while read -r _; do :; done; kill -TERM "$1" 2>/dev/null';
@@ -430,8 +434,10 @@ class Supervised {
     private readonly child: ChildProcess,
     private readonly spec: SpawnSpec,
   ) {
+    // 'close' rather than 'exit': it waits for stdout/stderr to drain, so the log tail in an error
+    // message has the process's last words and nothing is written to the log file after we end it.
     this.exited = new Promise((resolve) => {
-      child.once('exit', (code, signal) => {
+      child.once('close', (code, signal) => {
         this.exitStatus = signal ? `signal ${signal}` : `code ${code}`;
         resolve();
       });
@@ -443,6 +449,7 @@ class Supervised {
     if (spec.logFile) {
       await fsp.mkdir(path.dirname(path.resolve(spec.logFile)), { recursive: true });
       log = fs.createWriteStream(spec.logFile, { flags: 'a' });
+      log.on('error', () => undefined); // a broken log file must not take the service (or us) down
       log.write(`\n--- ${new Date().toISOString()} ${name}: ${command} ${spec.args.join(' ')}\n`);
     }
     // stdin is a pipe we never write: its EOF tells the Neo4j launcher that we are gone.

@@ -43,10 +43,15 @@ const progress = (message: string) => process.stderr.write(`${message}\n`);
 async function start(args: Args): Promise<{ service: LocalService; cleanup: () => void }> {
   if (args.service === 'neo4j') {
     const dataDir = args.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'skein-neo4j-'));
-    const service = await startNeo4j({ dataDir, port: args.port, progress, logFile: args.logFile });
-    console.log(`NEO4J_URI=${service.url}`);
     const cleanup = () => args.dataDir === undefined && fs.rmSync(dataDir, { recursive: true, force: true });
-    return { service, cleanup };
+    try {
+      const service = await startNeo4j({ dataDir, port: args.port, progress, logFile: args.logFile });
+      console.log(`NEO4J_URI=${service.url}`);
+      return { service, cleanup };
+    } catch (err) {
+      cleanup();
+      throw err;
+    }
   }
   const accessKey = process.env.S3_ACCESS_KEY_ID ?? 'skein-local';
   const secretKey = process.env.S3_SECRET_ACCESS_KEY ?? 'skein-local-secret';

@@ -65,10 +65,12 @@ async function setUpS3(): Promise<void> {
   }
 }
 
-export async function stopAll(): Promise<void> {
+/** Stops what setup started and removes its temp dirs; returns how many services it stopped. */
+export async function stopAll(): Promise<number> {
   const state = harnessState();
   const services = state.services.splice(0);
   const dirs = state.tempDirs.splice(0);
   await Promise.allSettled(services.map((s) => s.stop()));
   for (const dir of dirs) fs.rmSync(dir, { recursive: true, force: true });
+  return services.length;
 }

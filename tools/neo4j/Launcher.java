@@ -65,8 +65,8 @@ public final class Launcher {
             System.exit(1);
             return;
         }
-        // Registered before waiting for availability so SIGTERM during startup still
-        // closes the store cleanly (an unclean store costs a recovery on next start).
+        // Registered as soon as there is a dbms to close: an unclean stop costs a recovery on
+        // the next start. (A SIGTERM during build() exits without it; Neo4j recovers that store.)
         AtomicBoolean stopped = new AtomicBoolean(false);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> shutdown(dbms, stopped), "skein-neo4j-shutdown"));
 
