@@ -44,7 +44,7 @@ export const HUB_READERS = 5000;
 export const FAN_WIDTH = 100;
 const CROSS_WORKSPACE_SHARE = 0.05;
 /** Bump when the generated shape changes: an older load is then dropped and made again. */
-const GENERATOR_VERSION = '3';
+const GENERATOR_VERSION = '4';
 const FLUSH_AT_ROWS = 20_000;
 const BASE_TIME = Date.UTC(2025, 0, 1);
 const RUN_GAP_MS = 60_000;
@@ -147,7 +147,10 @@ class Rng {
 
   hex(chars: number): string {
     let out = '';
-    while (out.length < chars) out += Math.floor(this.next() * 0x100000000).toString(16).padStart(8, '0');
+    while (out.length < chars)
+      out += Math.floor(this.next() * 0x100000000)
+        .toString(16)
+        .padStart(8, '0');
     return out.slice(0, chars);
   }
 
@@ -225,6 +228,7 @@ class Builder {
       state: 'COMPLETED',
       startedAt: iso(at),
       finishedAt: iso(endAt),
+      iteration: 0,
       createdAt: iso(at),
       ...extra,
     });
@@ -232,7 +236,13 @@ class Builder {
     return { uid };
   }
 
-  execution(run: Ref, workspace: string, step: { name: string; kind: string; code: string }, at: number, params: Row): Ref {
+  execution(
+    run: Ref,
+    workspace: string,
+    step: { name: string; kind: string; code: string },
+    at: number,
+    params: Row,
+  ): Ref {
     const uid = this.uid(at);
     this.batch.executions.push({
       uid,
@@ -387,7 +397,12 @@ class PipelineGraph {
 
   async build(): Promise<void> {
     this.workspaces();
-    this.hub = this.b.artifact({ workspace: sharedWorkspace(this.size), key: HUB_KEY, kind: 'DATASET' }, null, null, BASE_TIME);
+    this.hub = this.b.artifact(
+      { workspace: sharedWorkspace(this.size), key: HUB_KEY, kind: 'DATASET' },
+      null,
+      null,
+      BASE_TIME,
+    );
     for (let t = 0; t < this.shape.teams; t++) this.chainsOf(t);
     await this.b.flush();
     await this.runs();
@@ -406,7 +421,9 @@ class PipelineGraph {
     const ws = teamWorkspace(this.size, team);
     this.chains[team] = [];
     for (let p = 0; p < this.shape.pipelinesPerTeam; p++) {
-      const run = this.b.run(ws, `${pipelineName(p)}-ingest`, BASE_TIME, this.endTime, { 'label.pipeline': pipelineName(p) });
+      const run = this.b.run(ws, `${pipelineName(p)}-ingest`, BASE_TIME, this.endTime, {
+        'label.pipeline': pipelineName(p),
+      });
       const raw = { workspace: ws, key: rawKey(p), kind: 'DATASET' };
       const chain: ChainVersion[] = [{ ...this.b.artifact(raw, null, run, BASE_TIME), at: BASE_TIME }];
       for (let v = 2; v <= CHAIN_LENGTH; v++) {
@@ -507,7 +524,9 @@ class PipelineGraph {
   private hubReadsFor(g: number): number {
     if (this.hubReads >= HUB_READERS) return 0;
     if (this.totalRuns >= HUB_READERS) {
-      return Math.floor(((g + 1) * HUB_READERS) / this.totalRuns) > Math.floor((g * HUB_READERS) / this.totalRuns) ? 1 : 0;
+      return Math.floor(((g + 1) * HUB_READERS) / this.totalRuns) > Math.floor((g * HUB_READERS) / this.totalRuns)
+        ? 1
+        : 0;
     }
     return Math.ceil(HUB_READERS / this.totalRuns);
   }
@@ -525,7 +544,9 @@ class PipelineGraph {
     const run = this.b.run(ws, 'sharding', at, at + 300_000, { 'label.pipeline': pipelineName(0) });
     for (let f = 0; f < this.shape.fanOutsPerTeam; f++) {
       const t = at + f * 60_000;
-      const e = this.b.execution(run, ws, { name: 'shard', kind: 'STEP', code: 'git:shard001' }, t, { parts: FAN_WIDTH });
+      const e = this.b.execution(run, ws, { name: 'shard', kind: 'STEP', code: 'git:shard001' }, t, {
+        parts: FAN_WIDTH,
+      });
       this.b.input(this.lastFeatures[team]!, e, t, 'data');
       for (let s = 0; s < FAN_WIDTH; s++) {
         const key = `shards/${pipelineName(0)}/part-${String(s).padStart(3, '0')}`;
@@ -606,18 +627,23 @@ export async function generate(opts: GenerateOptions): Promise<GenerateSummary> 
   progress(`bench ${size}: dropping any earlier ${benchPrefix(size)}* data`);
   await dropBenchGraph(driver, size, database);
   let lastReport = Date.now();
-  const builder = new Builder(async (batch) => {
-    await writeBatch(driver, database, batch);
-    if (Date.now() - lastReport > 10_000) {
-      lastReport = Date.now();
-      progress(`bench ${size}: ${builder.nodes.toLocaleString()} nodes, ${builder.events.toLocaleString()} events`);
-    }
-  }, 0x5eed + size.charCodeAt(0));
+  const builder = new Builder(
+    async (batch) => {
+      await writeBatch(driver, database, batch);
+      if (Date.now() - lastReport > 10_000) {
+        lastReport = Date.now();
+        progress(`bench ${size}: ${builder.nodes.toLocaleString()} nodes, ${builder.events.toLocaleString()} events`);
+      }
+    },
+    0x5eed + size.charCodeAt(0),
+  );
   await new PipelineGraph(size, builder).build();
   await runQuery(driver, database, Q.lastVersions, { rows: builder.lastVersions() });
   await runQuery(driver, database, Q.markComplete, { name: sharedWorkspace(size), generator: GENERATOR_VERSION });
   const seconds = (Date.now() - started) / 1000;
-  progress(`bench ${size}: ${builder.nodes.toLocaleString()} nodes, ${builder.events.toLocaleString()} events in ${seconds.toFixed(0)} s`);
+  progress(
+    `bench ${size}: ${builder.nodes.toLocaleString()} nodes, ${builder.events.toLocaleString()} events in ${seconds.toFixed(0)} s`,
+  );
   return { size, nodes: builder.nodes, events: builder.events, seconds, skipped: false };
 }
 
@@ -631,7 +657,10 @@ async function main(): Promise<void> {
   const size = parseSize(process.argv[2]);
   const uri = process.env.NEO4J_URI;
   if (!uri) throw new Error('Set NEO4J_URI to the Neo4j to load (e.g. bolt://127.0.0.1:7687).');
-  const driver = neo4j.driver(uri, neo4j.auth.basic(process.env.NEO4J_USERNAME ?? 'neo4j', process.env.NEO4J_PASSWORD ?? ''));
+  const driver = neo4j.driver(
+    uri,
+    neo4j.auth.basic(process.env.NEO4J_USERNAME ?? 'neo4j', process.env.NEO4J_PASSWORD ?? ''),
+  );
   try {
     const summary = await generate({
       driver,

@@ -1,9 +1,11 @@
 import type { NonEmptyArray } from 'type-graphql';
 import { ArtifactResolver, ArtifactRunResolver, ModelArtifactResolver } from './artifact.resolver';
 import { ExecutionResolver, RunExecutionsResolver } from './execution.resolver';
+import { ArtifactLineageResolver, LineageResolver } from './lineage.resolver';
 import { NodeResolver } from './node.resolver';
 import { RunResolver } from './run.resolver';
 import { SystemResolver } from './system.resolver';
+import { ArtifactBodyResolver, DirectoryArtifactResolver, UploadResolver } from './upload.resolver';
 import { WorkspaceResolver } from './workspace.resolver';
 
 /** Every resolver class; the schema is built from exactly this list. */
@@ -14,8 +16,13 @@ export const resolvers: NonEmptyArray<Function> = [
   ModelArtifactResolver,
   ExecutionResolver,
   RunExecutionsResolver,
+  LineageResolver,
+  ArtifactLineageResolver,
   NodeResolver,
   RunResolver,
   SystemResolver,
   WorkspaceResolver,
+  UploadResolver,
+  ArtifactBodyResolver,
+  DirectoryArtifactResolver,
 ];

@@ -1,5 +1,6 @@
 import DataLoader from 'dataloader';
-import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Kind, type FieldNode, type GraphQLResolveInfo, type SelectionSetNode } from 'graphql';
+import { Arg, Ctx, FieldResolver, ID, Info, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import type { Context } from '../src/context';
 import { pagedLoader } from '../src/loaders/paged';
 import type { Services } from '../src/services';
@@ -35,8 +36,10 @@ export class RunResolver {
     orderBy?: RunOrder,
     @Arg('first', () => Int, { nullable: true, description: PAGE.first }) first?: number,
     @Arg('after', () => String, { nullable: true, description: PAGE.after }) after?: string,
+    @Info() info?: GraphQLResolveInfo,
   ) {
-    const page = await ctx.services.runs.search({ workspace, filter, orderBy, first, after });
+    const withMaps = !info || selectsAny(info, ['edges', 'node'], RUN_MAPS);
+    const page = await ctx.services.runs.search({ workspace, filter, orderBy, first, after, withMaps });
     return toConnection(page, toRun);
   }
 
@@ -170,6 +173,49 @@ export class RunResolver {
     const request = { runUid: run.uid, key, fromStep: fromStep ?? null, toStep: toStep ?? null };
     return toMetricSeries(key, await runLoaders(ctx).metricSeries.load(request));
   }
+}
+
+const RUN_MAPS = new Set(['params', 'results', 'labels', 'annotations']);
+
+/**
+ * Whether the query selects any of `names` under `path` (e.g. runs { edges { node { params } } }),
+ * looking through fragments. When unsure (a fragment it cannot find) it answers yes: reading
+ * too much is slow, reading too little would be wrong.
+ */
+function selectsAny(info: GraphQLResolveInfo, path: string[], names: Set<string>): boolean {
+  let level: FieldNode[] | null = [...info.fieldNodes];
+  for (const step of path) {
+    level = fieldsUnder(info, level)?.filter((f) => f.name.value === step) ?? null;
+    if (!level) return true;
+  }
+  const leaves = fieldsUnder(info, level);
+  return !leaves || leaves.some((f) => names.has(f.name.value));
+}
+
+/** The fields selected directly under these fields, fragments flattened; null when unsure. */
+function fieldsUnder(info: GraphQLResolveInfo, fields: FieldNode[]): FieldNode[] | null {
+  const out: FieldNode[] = [];
+  for (const field of fields) {
+    const inner = flatten(info, field.selectionSet);
+    if (!inner) return null;
+    out.push(...inner);
+  }
+  return out;
+}
+
+function flatten(info: GraphQLResolveInfo, set: SelectionSetNode | undefined): FieldNode[] | null {
+  const out: FieldNode[] = [];
+  for (const selection of set?.selections ?? []) {
+    if (selection.kind === Kind.FIELD) {
+      out.push(selection);
+      continue;
+    }
+    const fragment = selection.kind === Kind.INLINE_FRAGMENT ? selection : info.fragments[selection.name.value];
+    const inner = fragment ? flatten(info, fragment.selectionSet) : null;
+    if (!inner) return null;
+    out.push(...inner);
+  }
+  return out;
 }
 
 async function loadRun(ctx: Context, uid: string | null): Promise<Run | null> {

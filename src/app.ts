@@ -11,15 +11,22 @@ import { createDriver } from './graph/driver';
 import { GraphExecutor } from './graph/executor';
 import { migrate } from './graph/migrations';
 import { warmUp } from './graph/warmup';
+import { bodyEndpoints, countReceivedBytes } from './http/body-endpoints';
 import type { Readiness } from './http/health';
 import { createLogger, type Logger } from './logger';
 import { getSchema } from './schema';
 import { createHttpServer } from './server';
+import { scheduleUploadCleanup } from './services/upload-sweep';
+import { createBodies, LocalBodyStore, type Bodies } from './storage';
 
 export interface SkeinHandle {
   readonly url: string;
   readonly graphqlUrl: string;
   readonly graph: GraphExecutor;
+  /** The body store (S3 or local) and its settings. */
+  readonly bodies: Bodies;
+  /** Bytes received on all HTTP connections so far (body bytes only reach it in the local mode). */
+  bytesReceived(): number;
   stop(): Promise<void>;
 }
 
@@ -50,13 +57,17 @@ export async function startSkein(config: Config, options: StartOptions = {}): Pr
       timeoutMs: config.neo4j.queryTimeoutMs,
     });
     await waitForNeo4j(driver, neo4jUri);
+    const bodies = await createBodies(config);
+    cleanups.push(() => bodies.store.close());
     const readiness: Readiness = { started: false };
-    const server = await listen(config, graph, logger, readiness);
+    const server = await listen(config, graph, logger, readiness, bodies);
+    const bytesReceived = countReceivedBytes(server);
     cleanups.push(() => closeServer(server));
     await prepareGraph(config, graph, progress);
     readiness.started = true;
+    cleanups.push(scheduleUploadCleanup(graph, bodies, logger));
     const url = urlOf(server, config.http.host);
-    return { url, graphqlUrl: `${url}/graphql`, graph, stop };
+    return { url, graphqlUrl: `${url}/graphql`, graph, bodies, bytesReceived, stop };
   } catch (err) {
     await stop();
     throw err;
@@ -97,7 +108,13 @@ async function prepareGraph(config: Config, graph: GraphExecutor, progress: (m: 
   if (config.warmUp) await warmUp(graph);
 }
 
-async function listen(config: Config, graph: GraphExecutor, logger: Logger, readiness: Readiness): Promise<Server> {
+async function listen(
+  config: Config,
+  graph: GraphExecutor,
+  logger: Logger,
+  readiness: Readiness,
+  bodies: Bodies,
+): Promise<Server> {
   const apollo = createApollo(await getSchema());
   await apollo.start();
   const server = createHttpServer({
@@ -107,13 +124,16 @@ async function listen(config: Config, graph: GraphExecutor, logger: Logger, read
     readiness,
     maxBodyBytes: config.http.maxBodyBytes,
     makeContext: (req) =>
-      createContext({ graph, logger }, requestIdFrom(req.headers['x-request-id'] as string | undefined)),
+      createContext({ graph, logger, bodies }, requestIdFrom(req.headers['x-request-id'] as string | undefined)),
+    // The local store's signed URLs are answered here; with S3 the clients talk to S3 instead.
+    bodies: bodies.store instanceof LocalBodyStore ? bodyEndpoints(bodies.store, logger) : undefined,
   });
   server.on('close', () => void apollo.stop());
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.http.port, config.http.host, resolve);
   });
+  if (bodies.store instanceof LocalBodyStore) bodies.store.setPublicUrl(urlOf(server, config.http.host));
   return server;
 }
 

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
+import { checkPathTemplate } from './services/artifact-path';
 
 /**
  * The one configuration object. Every setting comes from an environment variable (flags on
@@ -24,6 +25,10 @@ const url = (schemes: string[]) =>
   z.string().refine((v) => schemes.some((s) => v.startsWith(`${s}://`)), {
     message: `expected a URL starting with ${schemes.map((s) => `${s}://`).join(', ')}`,
   });
+
+const MiB = 1024 * 1024;
+const GiB = 1024 * MiB;
+const WEEK = 7 * 24 * 3600; // the longest a SigV4 presigned URL may live
 
 const envSchema = z
   .object({
@@ -51,6 +56,31 @@ const envSchema = z
     S3_ACCESS_KEY_ID: z.string().optional(),
     S3_SECRET_ACCESS_KEY: z.string().optional(),
     S3_FORCE_PATH_STYLE: bool.optional(),
+    // Bodies (see README "Bodies"): uploads and downloads through signed URLs.
+    SKEIN_PUBLIC_URL: url(['http', 'https']).optional(),
+    SKEIN_SIGNING_SECRET: z.string().min(32, 'expected at least 32 characters').optional(),
+    SKEIN_LOCAL_STORE_DIR: z.string().min(1).optional(),
+    // Default: 50 GiB, or 10,000 parts if that is less.
+    SKEIN_MAX_UPLOAD_BYTES: positiveInt('a number of bytes').optional(),
+    SKEIN_MULTIPART_THRESHOLD: positiveInt('a number of bytes').default(64 * MiB),
+    SKEIN_MULTIPART_PART_SIZE: positiveInt('a number of bytes')
+      .min(5 * MiB, 'expected at least 5 MiB (5242880), the smallest part S3 accepts')
+      .max(5 * GiB, 'expected at most 5 GiB, the largest part S3 accepts')
+      .default(16 * MiB),
+    SKEIN_UPLOAD_URL_EXPIRES: positiveInt('a number of seconds')
+      .max(WEEK, 'expected at most 604800 (7 days)')
+      .default(3600),
+    SKEIN_DOWNLOAD_URL_EXPIRES: positiveInt('a number of seconds')
+      .max(WEEK, 'expected at most 604800 (7 days)')
+      .default(900),
+    SKEIN_UPLOAD_TTL: positiveInt('a number of seconds').default(86_400),
+    SKEIN_ARTIFACT_PATH: z
+      .string()
+      .default('{{workspace}}/{{run.uid}}/{{key}}')
+      .superRefine((v, ctx) => {
+        const problem = checkPathTemplate(v);
+        if (problem) ctx.addIssue({ code: 'custom', message: problem });
+      }),
   })
   .superRefine((env, ctx) => {
     if (!env.NEO4J_URI && env.NEO4J_DATABASE) {
@@ -61,6 +91,27 @@ const envSchema = z
         code: 'custom',
         path: [env.S3_ACCESS_KEY_ID ? 'S3_SECRET_ACCESS_KEY' : 'S3_ACCESS_KEY_ID'],
         message: 'S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY go together',
+      });
+    }
+    if (env.SKEIN_MULTIPART_THRESHOLD < env.SKEIN_MULTIPART_PART_SIZE) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['SKEIN_MULTIPART_THRESHOLD'],
+        message: `must be at least SKEIN_MULTIPART_PART_SIZE (${env.SKEIN_MULTIPART_PART_SIZE})`,
+      });
+    }
+    if (env.SKEIN_MAX_UPLOAD_BYTES && env.SKEIN_MAX_UPLOAD_BYTES > env.SKEIN_MULTIPART_PART_SIZE * 10_000) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['SKEIN_MAX_UPLOAD_BYTES'],
+        message: `can be at most 10000 parts of SKEIN_MULTIPART_PART_SIZE (${env.SKEIN_MULTIPART_PART_SIZE * 10_000})`,
+      });
+    }
+    if (env.SKEIN_UPLOAD_TTL < env.SKEIN_UPLOAD_URL_EXPIRES) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['SKEIN_UPLOAD_TTL'],
+        message: `must be at least SKEIN_UPLOAD_URL_EXPIRES (${env.SKEIN_UPLOAD_URL_EXPIRES}): an upload must not be cleaned up while its URLs still work`,
       });
     }
   });
@@ -89,6 +140,31 @@ export interface Config {
     credentials?: { accessKeyId: string; secretAccessKey: string };
     forcePathStyle: boolean;
   };
+  /** Artifact bodies: the S3 store when `s3` is set, else the local store under `localDir`. */
+  bodies: BodiesConfig;
+}
+
+export interface BodiesConfig {
+  /** The local store's root (unused with S3). */
+  localDir: string;
+  /** Base of the local store's URLs as clients reach them; default: the address Skein listens on. */
+  publicUrl?: string;
+  /** HMAC key of the local store's URLs; default: a random one kept in <dataDir>/signing-secret. */
+  signingSecret?: string;
+  /** The largest body createUpload accepts. */
+  maxUploadBytes: number;
+  /** Bodies larger than this upload in parts. */
+  multipartThreshold: number;
+  /** The fixed part size (part of a multipart body's content address). */
+  partSize: number;
+  /** How long upload URLs stay valid, in seconds (the default; callers may ask for less). */
+  uploadUrlExpiresIn: number;
+  /** How long download URLs stay valid, in seconds. */
+  downloadUrlExpiresIn: number;
+  /** PENDING uploads older than this many seconds are aborted and cleaned up. */
+  uploadTtlSeconds: number;
+  /** The server's artifact path template (lowest precedence). */
+  artifactPath: string;
 }
 
 export class ConfigError extends Error {
@@ -142,6 +218,18 @@ function toConfig(e: z.infer<typeof envSchema>): Config {
           forcePathStyle: e.S3_FORCE_PATH_STYLE ?? Boolean(e.S3_ENDPOINT),
         }
       : undefined,
+    bodies: {
+      localDir: path.resolve(e.SKEIN_LOCAL_STORE_DIR ?? path.join(e.SKEIN_DATA_DIR, 'store')),
+      publicUrl: e.SKEIN_PUBLIC_URL?.replace(/\/+$/, ''),
+      signingSecret: e.SKEIN_SIGNING_SECRET,
+      maxUploadBytes: e.SKEIN_MAX_UPLOAD_BYTES ?? Math.min(50 * GiB, e.SKEIN_MULTIPART_PART_SIZE * 10_000),
+      multipartThreshold: e.SKEIN_MULTIPART_THRESHOLD,
+      partSize: e.SKEIN_MULTIPART_PART_SIZE,
+      uploadUrlExpiresIn: e.SKEIN_UPLOAD_URL_EXPIRES,
+      downloadUrlExpiresIn: e.SKEIN_DOWNLOAD_URL_EXPIRES,
+      uploadTtlSeconds: e.SKEIN_UPLOAD_TTL,
+      artifactPath: e.SKEIN_ARTIFACT_PATH,
+    },
   };
 }
 

@@ -3,6 +3,7 @@ import { ANONYMOUS, type Principal } from './auth/principal';
 import { QueryStats, type GraphExecutor } from './graph/executor';
 import { createLoaders, type Loaders } from './loaders';
 import type { Logger } from './logger';
+import type { Bodies } from './storage';
 import { createServices, type Services } from './services';
 
 /** Everything a resolver may use for one request. Nothing here outlives the request. */
@@ -18,6 +19,7 @@ export interface Context {
 export interface ContextDeps {
   graph: GraphExecutor;
   logger: Logger;
+  bodies?: Bodies;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
@@ -29,7 +31,7 @@ export function requestIdFrom(header: string | undefined): string {
 
 export function createContext(deps: ContextDeps, requestId: string, caller: Principal = ANONYMOUS): Context {
   const stats = new QueryStats();
-  const services = createServices({ graph: deps.graph.withStats(stats), caller });
+  const services = createServices({ graph: deps.graph.withStats(stats), caller, bodies: deps.bodies });
   return {
     requestId,
     logger: deps.logger.child({ requestId }),

@@ -103,6 +103,15 @@ UNWIND $uids AS uid
 MATCH (r:Run {uid: uid})
 RETURN ${RUN_COLUMNS}`;
 
+/**
+ * RUN_COLUMNS without the maps, for search pages whose reader asked for no params, results,
+ * labels or annotations: a 500-run page then decodes a tenth of the properties.
+ */
+const RUN_CORE_COLUMNS = `r {.uid, .workspace, .name, .state, .error, .startedAt, .finishedAt, .iteration, .parentUid,
+  .createdAt} AS run,
+  [(r)-[:BEST_CHILD]->(b:Run) | b.uid][0] AS bestChildUid,
+  EXISTS { (r)<-[:BEST_CHILD]-(:Run) } AS isBest`;
+
 /** The same as RUN_COLUMNS, as one map, for lists collected per parent. */
 const RUN_MAP = `{run: properties(r),
   bestChildUid: [(r)-[:BEST_CHILD]->(b:Run) | b.uid][0],
@@ -124,9 +133,11 @@ RETURN parentUid, children`;
 
 /**
  * Run search, one query text per sort order; `$where` is a condition built by run-filter.ts
- * from fixed fragments. Creation order walks the (workspace, uid) index in order, so the planner
- * stops after `$limit` rows without sorting; `$afterUid` is a sentinel beyond every uid on the
- * first page, which keeps the predicate a plain range seek.
+ * from fixed fragments. Creation order walks the (workspace, uid) index in order and stops after
+ * `$limit` matches, so a page deep in a walk costs what the first one costs. Two details keep
+ * that plan (PROFILE shows a full seek plus Top otherwise): ORDER BY names both index properties
+ * (`r.uid` alone is not seen as index order), and `$afterUid` is a sentinel beyond every uid on
+ * the first page, so the predicate stays a plain range seek.
  */
 export type RunSearchOrder = 'NEWEST' | 'OLDEST' | 'VALUE_DESC' | 'VALUE_ASC';
 
@@ -145,14 +156,15 @@ const BY_VALUE: Record<'VALUE_DESC' | 'VALUE_ASC', { cmp: string; dir: string }>
   VALUE_ASC: { cmp: '>', dir: 'ASC' },
 };
 
-export function searchRunsQuery(where: string, order: RunSearchOrder): string {
+export function searchRunsQuery(where: string, order: RunSearchOrder, withMaps: boolean): string {
+  const columns = withMaps ? RUN_COLUMNS : RUN_CORE_COLUMNS;
   if (order === 'NEWEST' || order === 'OLDEST') {
     const { cmp, dir } = BY_UID[order];
     return `
 MATCH (r:Run)
 WHERE r.workspace = $workspace AND r.uid ${cmp} $afterUid AND (${where})
-RETURN ${RUN_COLUMNS}, null AS sortKey
-ORDER BY r.uid ${dir}
+RETURN ${columns}, null AS sortKey
+ORDER BY r.workspace ${dir}, r.uid ${dir}
 LIMIT $limit`;
   }
   const { cmp, dir } = BY_VALUE[order];
@@ -161,7 +173,7 @@ MATCH (r:Run)
 WHERE r.workspace = $workspace AND (${where})
 WITH r, coalesce(toFloatOrNull(r[$sortProp]), $missing) AS sortKey
 WHERE $afterUid IS NULL OR sortKey ${cmp} $afterKey OR (sortKey = $afterKey AND r.uid ${cmp} $afterUid)
-RETURN ${RUN_COLUMNS}, sortKey
+RETURN ${columns}, sortKey
 ORDER BY sortKey ${dir}, r.uid ${dir}
 LIMIT $limit`;
 }

@@ -1,6 +1,6 @@
 import type { Scalar } from '../types/scalars';
 import { int, type Tx } from './executor';
-import { fromProps, toProps } from './props';
+import { propName, toProps, type MapKind } from './props';
 import * as Q from './run.cypher';
 
 export type RunState = 'RUNNING' | 'COMPLETED' | 'FAILED' | 'ABORTED';
@@ -33,8 +33,29 @@ interface RunRow {
   isBest: boolean;
 }
 
+const MAP_KINDS: readonly MapKind[] = ['param', 'result', 'label', 'annotation'];
+const KIND_OF_PREFIX = new Map(MAP_KINDS.map((kind) => [propName(kind, ''), kind]));
+
+/**
+ * A run's four maps in one pass over its properties: calling fromProps once per map walks them
+ * four times, which showed up at 6% of a 500-run page's CPU profile.
+ */
+function splitMaps(props: Record<string, unknown>): Record<MapKind, Record<string, Scalar>> {
+  const maps = { param: {}, result: {}, label: {}, annotation: {}, property: {} } as Record<
+    MapKind,
+    Record<string, Scalar>
+  >;
+  for (const key in props) {
+    const dot = key.indexOf('.');
+    const kind = dot > 0 ? KIND_OF_PREFIX.get(key.slice(0, dot + 1)) : undefined;
+    if (kind) maps[kind][key.slice(dot + 1)] = props[key] as Scalar;
+  }
+  return maps;
+}
+
 export function parseRun(row: RunRow): RunRecord {
   const p = row.run;
+  const maps = splitMaps(p);
   return {
     uid: p.uid as string,
     workspace: p.workspace as string,
@@ -46,10 +67,10 @@ export function parseRun(row: RunRow): RunRecord {
     iteration: (p.iteration as number | undefined) ?? 0,
     parentUid: (p.parentUid as string | undefined) ?? null,
     createdAt: p.createdAt as string,
-    params: fromProps('param', p),
-    results: fromProps('result', p),
-    labels: fromProps('label', p) as Record<string, string>,
-    annotations: fromProps('annotation', p),
+    params: maps.param,
+    results: maps.result,
+    labels: maps.label as Record<string, string>,
+    annotations: maps.annotation,
     bestChildUid: row.bestChildUid ?? null,
     isBest: row.isBest,
   };
@@ -91,6 +112,8 @@ export interface SearchQuery {
   sortProp: string | null;
   after: { key: number | null; uid: string } | null;
   limit: number;
+  /** False: params, results, labels and annotations are not read (they come back empty). */
+  withMaps: boolean;
 }
 
 /** Sentinels beyond every UUIDv7 (lower-case hex and "-"), so a first page is the same range seek. */
@@ -186,7 +209,7 @@ export const runRepository = {
 
   /** One page of a search, each run with the sort key its cursor must resume after. */
   async search(tx: Tx, q: SearchQuery): Promise<Array<{ run: RunRecord; sortKey: number | null }>> {
-    const rows = await tx.run<RunRow & { sortKey: number | null }>(Q.searchRunsQuery(q.where, q.order), {
+    const rows = await tx.run<RunRow & { sortKey: number | null }>(Q.searchRunsQuery(q.where, q.order, q.withMaps), {
       ...q.params,
       workspace: q.workspace,
       sortProp: q.sortProp,

@@ -1,4 +1,5 @@
 import type { GraphExecutor } from './executor';
+import { warmLineage } from '../lineage/lineage.warmup';
 
 /**
  * Neo4j answers 5–10x slower for the first minute after a restart (cold page cache, unplanned
@@ -13,4 +14,5 @@ const WARMUP_QUERIES = [
 
 export async function warmUp(graph: GraphExecutor, extra: readonly string[] = []): Promise<void> {
   for (const q of [...WARMUP_QUERIES, ...extra]) await graph.read((tx) => tx.run(q));
+  await warmLineage(graph);
 }

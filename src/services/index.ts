@@ -1,16 +1,21 @@
 import type { Principal } from '../auth/principal';
 import type { GraphExecutor } from '../graph/executor';
+import type { Bodies } from '../storage';
 import { ArtifactService } from './artifact.service';
 import { ExecutionService } from './execution.service';
+import { LineageService } from '../lineage/lineage.service';
 import { MetricService } from './metric.service';
 import { RunService } from './run.service';
 import { SystemService } from './system.service';
+import { UploadService } from './upload.service';
 import { WorkspaceService } from './workspace.service';
 
 /** What a service needs: the request's executor (counting its queries) and the caller. */
 export interface ServiceDeps {
   graph: GraphExecutor;
   caller: Principal;
+  /** The body store and upload rules; absent where no bodies are handled (some tests). */
+  bodies?: Bodies;
 }
 
 /** The use cases, one module per aggregate, bound to one request. Cheap to build. */
@@ -19,9 +24,11 @@ export function createServices(deps: ServiceDeps) {
   return {
     artifacts,
     executions: new ExecutionService(deps, artifacts),
+    lineage: new LineageService(deps),
     metrics: new MetricService(deps),
     runs: new RunService(deps),
     system: new SystemService(deps),
+    uploads: new UploadService(deps, artifacts),
     workspaces: new WorkspaceService(deps),
   };
 }

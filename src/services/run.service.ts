@@ -47,6 +47,11 @@ export interface RunSearch extends PageRequest {
   workspace: string;
   filter?: RunFilter | null;
   orderBy?: RunOrder | null;
+  /**
+   * False when the caller will not look at params, results, labels or annotations: they are not
+   * read and come back empty (a list view of names and states reads a fraction of the data).
+   */
+  withMaps?: boolean;
 }
 
 /** One key of a comparison: each run's value, in the order the runs were asked for. */
@@ -178,7 +183,14 @@ export class RunService {
     const window = pageWindow(q, (raw) => decodeSearchCursor(raw, order.signature));
     const condition = buildRunFilter(q.filter, (id) => runUidOf(id, 'filter.parent'));
     const rows = await this.deps.graph.read((tx) =>
-      repo.search(tx, { workspace: q.workspace, ...condition, ...order, after: window.after, limit: window.limit }),
+      repo.search(tx, {
+        workspace: q.workspace,
+        ...condition,
+        ...order,
+        after: window.after,
+        limit: window.limit,
+        withMaps: q.withMaps ?? true,
+      }),
     );
     // An empty first page may mean a misspelt workspace: say so instead of "no runs".
     if (rows.length === 0 && !q.after) await new WorkspaceService(this.deps).mustExist(q.workspace);

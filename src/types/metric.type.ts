@@ -2,7 +2,7 @@ import { Field, Float, InputType, Int, ObjectType } from 'type-graphql';
 import type { MetricPoint as MetricPointModel } from '../services/metric.service';
 import { DateTimeScalar } from './scalars';
 
-@ObjectType({ description: 'One measurement of a metric: its value at a training step.' })
+@ObjectType({ simpleResolvers: true, description: 'One measurement of a metric: its value at a training step.' })
 export class MetricPoint {
   @Field(() => Int, { description: 'The step (epoch, batch, iteration) the value was measured at.' })
   step!: number;
@@ -14,7 +14,10 @@ export class MetricPoint {
   time!: string;
 }
 
-@ObjectType({ description: "One metric's history in a run, e.g. the training loss at every step." })
+@ObjectType({
+  simpleResolvers: true,
+  description: "One metric's history in a run, e.g. the training loss at every step.",
+})
 export class MetricSeries {
   @Field({ description: 'The metric name, e.g. "loss".' })
   key!: string;

@@ -39,8 +39,11 @@ registerEnumType(FinishedRunState, {
   },
 });
 
+// simpleResolvers: these fields are plain properties with no middleware, so graphql-js reads them
+// directly instead of through type-graphql's per-field wrapper (pages of runs have many fields).
 @ObjectType({
   implements: Node,
+  simpleResolvers: true,
   description:
     'A run: one execution of training or evaluation code in a workspace, with the params it was given, the results ' +
     'it logged, its metric histories, and (for a hyperparameter search) its child iterations.',
@@ -99,7 +102,7 @@ export class Run extends Node {
 
 export const RunConnection = Connection(Run, 'Run', 'run');
 
-@ObjectType({ description: "One row of a run comparison: a key and each run's value for it." })
+@ObjectType({ simpleResolvers: true, description: "One row of a run comparison: a key and each run's value for it." })
 export class RunComparisonRow {
   @Field({ description: 'The param, result or metric name.' })
   key!: string;
@@ -115,6 +118,7 @@ export class RunComparisonRow {
 }
 
 @ObjectType({
+  simpleResolvers: true,
   description:
     "Runs side by side, as a table: the columns are `runs`, each row is a key with every run's value for it.",
 })

@@ -3,7 +3,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { createDriver } from '../../src/graph/driver';
 import { GraphExecutor } from '../../src/graph/executor';
-import { MigrationError, appliedMigrations, migrate, pendingMigrations, readMigrationFiles } from '../../src/graph/migrations';
+import {
+  MigrationError,
+  appliedMigrations,
+  migrate,
+  pendingMigrations,
+  readMigrationFiles,
+} from '../../src/graph/migrations';
 import { uniqueName } from '../helpers/skein';
 
 /** Each test migrates its own ledger (and its own index names), so it never disturbs Skein's. */
@@ -67,7 +73,9 @@ describe('migrations on the real Neo4j', () => {
     await expect(migrate(graph, { dir, ledger })).rejects.toThrow(MigrationError);
     await expect(migrate(graph, { dir, ledger })).rejects.toThrow(/0001_first was changed after it was applied/);
     // /readyz asks the same question, so a changed migration also keeps the service not-ready.
-    await expect(pendingMigrations(graph, { ledger, files: await readMigrationFiles(dir) })).rejects.toThrow(MigrationError);
+    await expect(pendingMigrations(graph, { ledger, files: await readMigrationFiles(dir) })).rejects.toThrow(
+      MigrationError,
+    );
   });
 
   it('applies only what is new', async () => {

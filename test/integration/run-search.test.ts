@@ -238,6 +238,46 @@ describe('run search', () => {
     expect(await walk({ direction: 'ASC' }, 5)).toEqual(ALL);
   });
 
+  it('returns the maps a query asks for, directly or through fragments, and skips them otherwise', async () => {
+    const f = { label: { key: 'stage', value: 'prod' } };
+    const expected = [
+      { name: 'j', params: [{ key: 'lr', value: 0.001 }], labels: [{ key: 'stage', value: 'prod' }] },
+      {
+        name: 'c',
+        params: [{ key: 'lr', value: 0.1 }],
+        labels: [
+          { key: 'stage', value: 'prod' },
+          { key: 'team', value: 'nlp' },
+        ],
+      },
+    ];
+    const direct = await gqlOk<{ runs: { edges: Array<{ node: unknown }> } }>(
+      url,
+      `query($w: String!, $f: RunFilter) { runs(workspace: $w, filter: $f) {
+        edges { node { name params { key value } labels { key value } } } } }`,
+      { w: ws, f },
+    );
+    expect(direct.runs.edges.map((e) => e.node)).toEqual(expected);
+    const viaFragments = await gqlOk<{ runs: { edges: Array<{ node: unknown }> } }>(
+      url,
+      `query($w: String!, $f: RunFilter) { runs(workspace: $w, filter: $f) { ...Page } }
+       fragment Page on RunConnection { edges { node { name ... on Run { params { key value } } ...Labels } } }
+       fragment Labels on Run { labels { key value } }`,
+      { w: ws, f },
+    );
+    expect(viaFragments.runs.edges.map((e) => e.node)).toEqual(expected);
+    // A names-only page still says which runs, in order, with their states.
+    const slim = await gqlOk<{ runs: { edges: Array<{ node: unknown }> } }>(
+      url,
+      'query($w: String!, $f: RunFilter) { runs(workspace: $w, filter: $f) { edges { node { name state isBest } } } }',
+      { w: ws, f },
+    );
+    expect(slim.runs.edges.map((e) => e.node)).toEqual([
+      { name: 'j', state: 'ABORTED', isBest: false },
+      { name: 'c', state: 'COMPLETED', isBest: false },
+    ]);
+  });
+
   it('refuses a cursor from another order', async () => {
     const first = await search({ o: { result: 'accuracy' }, first: 2 });
     const cursor = first.data!.runs.pageInfo.endCursor;

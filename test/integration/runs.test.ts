@@ -312,8 +312,7 @@ describe('runs: start, results, child iterations, finish', () => {
     const node = await gqlOk<{ node: { id: string } | null }>(url, 'query($id: ID!) { node(id: $id) { id } }', {
       id: run.id,
     });
-    // node(id:) answers runs once the lead wires it to loaders.runByUid; until then it is null.
-    expect([run.id, undefined]).toContain(node.node?.id);
+    expect(node.node?.id).toBe(run.id);
     const wsId = Buffer.from(`Workspace:${ws}`).toString('base64url');
     expect(codeOf(await gql(url, 'query($id: ID!) { run(id: $id) { id } }', { id: wsId }))).toBe('BAD_USER_INPUT');
     const gone = await gql(url, 'query($id: ID!) { run(id: $id) { id } }', {

@@ -1,0 +1,326 @@
+/**
+ * Lineage Cypher. Every request is one query; the shapes below are the ones measured fastest on
+ * Neo4j 5.26 Community (see bench/README.md):
+ *
+ *   - Reachability is one variable-length pattern over both event types,
+ *     `(s)<-[:OUTPUT|INPUT*0..h]-(n)` with `min(length(p))`: the planner turns it into
+ *     `VarLengthExpand(Pruning,BFS,All)`, which visits each node once, breadth first, and hands
+ *     over its depth (the start node comes first, at 0, so every start answers a row). The
+ *     `asOf` filter is written on `relationships(p)`, so it is checked per relationship inside
+ *     that operator. The cap is a LIMIT inside a CALL: a capped walk stops expanding (a hub costs
+ *     the cap, not its fan-out). Cycles cannot run forever: each node is visited once, depth is
+ *     bounded, and every query carries the executor's timeout.
+ *   - Edges among the found nodes come from each node's INCOMING events: an artifact has at most
+ *     one producer and an execution as many inputs as it read, while outgoing degrees are the big
+ *     ones (a hub dataset read by thousands), so this costs about what the walk did.
+ *   - Nodes come back as positional lists of property values (no map keys), in records of a few
+ *     dozen: the JS driver decodes strings one by one (keys included), and decodes a record that
+ *     spans several network buffers in O(bytes x buffers), so one 500 KB record costs ~3x the
+ *     same data as 40 records of ~12 KB. Heavy parts (spec, maps, tags) come only when asked for.
+ *
+ * Variable-length bounds cannot be parameters, so the queries are built per shape from validated
+ * integers and fixed fragments (never from user text), and cached: one plan per shape.
+ */
+
+export type Direction = 'UPSTREAM' | 'DOWNSTREAM';
+export type NodeLabel = 'Artifact' | 'Execution';
+
+/** Depth counts steps (artifact -> execution -> artifact); a step is two events. */
+export const MAX_DEPTH = 100;
+export const MAX_HOPS = 2 * MAX_DEPTH;
+
+const NODES_PER_RECORD = 24;
+const EDGES_PER_RECORD = 96;
+
+const PATTERN: Record<Direction, (hops: number) => string> = {
+  UPSTREAM: (hops) => `(s)<-[:OUTPUT|INPUT*0..${hops}]-(n)`,
+  DOWNSTREAM: (hops) => `(s)-[:INPUT|OUTPUT*0..${hops}]->(n)`,
+};
+
+/** Node filters; absent ones are null parameters and drop out. The start node (hops 0) always passes. */
+const NODE_FILTER = `hops = 0 OR (($kinds IS NULL OR n.kind IN $kinds)
+      AND ($workspaces IS NULL OR n.workspace IN $workspaces)
+      AND ($artifacts OR NOT n:Artifact) AND ($executions OR NOT n:Execution)
+      AND ($createdAfter IS NULL OR n.createdAt >= $createdAfter)
+      AND ($createdBefore IS NULL OR n.createdAt < $createdBefore))`;
+
+function checkHops(hops: number): number {
+  if (!Number.isInteger(hops) || hops < 1 || hops > MAX_HOPS) throw new RangeError(`hops must be 1..${MAX_HOPS}`);
+  return hops;
+}
+
+interface ReachOptions {
+  asOf: boolean;
+  filtered: boolean;
+}
+
+/**
+ * `s` itself (hops 0, always the first row) and the nodes reachable from it in one direction,
+ * nearest first, with their distance in events; `$limit` rows at most.
+ */
+export function reach(direction: Direction, hops: number, opts: ReachOptions): string {
+  return `
+    MATCH p = ${PATTERN[direction](checkHops(hops))}
+    ${opts.asOf ? 'WHERE all(r IN relationships(p) WHERE r.at <= $asOf)' : ''}
+    WITH n, min(length(p)) AS hops
+    ${opts.filtered ? `WHERE ${NODE_FILTER}` : ''}
+    RETURN n, hops
+    LIMIT $limit`;
+}
+
+/** Both directions: two capped traversals (the start node comes back from each). */
+function reachAll(directions: readonly Direction[], hops: number, opts: ReachOptions): string {
+  if (directions.length === 1) return reach(directions[0]!, hops, opts);
+  return directions
+    .map((d) => `CALL (s) {${reach(d, hops, opts).replace(/\n/g, '\n    ')}\n    }\n    RETURN n, hops`)
+    .join('\n    UNION ALL\n    ');
+}
+
+const READABLE = (v: string) => `($readable IS NULL OR ${v}.workspace IN $readable)`;
+
+/** The stored properties every answer carries, in this order (the repository zips them back up). */
+export const ARTIFACT_CORE = [
+  'workspace',
+  'key',
+  'version',
+  'state',
+  'location',
+  'digest',
+  'size',
+  'contentType',
+  'description',
+  'createdAt',
+  'producerUid',
+  'runUid',
+] as const;
+export const EXECUTION_CORE = [
+  'workspace',
+  'runUid',
+  'name',
+  'state',
+  'startedAt',
+  'finishedAt',
+  'codeVersion',
+  'createdAt',
+] as const;
+
+const list = (v: string, props: readonly string[]) => `[${props.map((p) => `${v}.${p}`).join(', ')}]`;
+
+/**
+ * A node as a positional list (no map keys to decode; see the header):
+ *   [hops, uid, isArtifact, kind, core, spec, maps, tags, latestVersion, source]
+ * `core` is ARTIFACT_CORE or EXECUTION_CORE, or null when the caller may not read the node's
+ * workspace (then nothing else is sent either). The heavier parts come only when asked for:
+ * `$withSpec` (the spec JSON), `$withMaps` (label./param./… entries as [key, value] pairs),
+ * `$withTags` (tags and the key's last version, for `isLatest`). `v` must be a variable, and the
+ * row must be built in row context (RETURN, collect), not inside a list comprehension: Neo4j 5.26
+ * fails to plan that ("Property cannot be cast to ASTCachedProperty").
+ */
+export function nodeRow(v: string, hops: string, source = 'null'): string {
+  const ok = READABLE(v);
+  return `[${hops}, ${v}.uid, ${v}:Artifact, ${v}.kind,
+      CASE WHEN NOT ${ok} THEN null WHEN ${v}:Artifact THEN ${list(v, ARTIFACT_CORE)} ELSE ${list(v, EXECUTION_CORE)} END,
+      CASE WHEN $withSpec AND ${ok} THEN ${v}.spec END,
+      CASE WHEN $withMaps AND ${ok} THEN [k IN keys(${v}) WHERE k CONTAINS '.' | [k, ${v}[k]]] END,
+      CASE WHEN $withTags AND ${v}:Artifact AND ${ok} THEN [(${v})<-[t:TAG]-() | t.name] END,
+      CASE WHEN $withTags AND ${v}:Artifact AND ${ok} THEN [(${v})-[:VERSION_OF]->(k) | k.lastVersion][0] END,
+      ${source}]`;
+}
+
+/** A run as the run repository parses it (`parseRun`): its properties and its BEST_CHILD facts. */
+const RUN_MAP = `{run: properties(r), bestChildUid: [(r)-[:BEST_CHILD]->(b:Run) | b.uid][0],
+    isBest: EXISTS { (r)<-[:BEST_CHILD]-(:Run) }}`;
+
+/** An event as a positional list (no map keys to decode): [type, fromUid, toUid, at, path]. */
+const EDGE = (r: string) => `[type(${r}), startNode(${r}).uid, endNode(${r}).uid, ${r}.at, ${r}.path]`;
+
+/** Events whose both ends are in `members`, found from each member's incoming side. */
+function edgesAmong(members: string, asOf: boolean): string {
+  return `CALL (${members}) {
+  UNWIND ${members} AS x
+  MATCH (x)<-[r:INPUT|OUTPUT]-(y)
+  WHERE y IN ${members}${asOf ? ' AND r.at <= $asOf' : ''}
+  RETURN collect(${EDGE('r')}) AS edges
+}`;
+}
+
+/** Splits lists into records of a few dozen items each: `RETURN key, part, items`. */
+export function chunked(key: string, parts: Array<[part: string, list: string, per: number]>): string {
+  const lists = parts.map(([part, list, per]) =>
+    per === 0
+      ? `[{part: '${part}', items: ${list}}]`
+      : `[i IN range(0, size(${list}) - 1, ${per}) | {part: '${part}', items: ${list}[i..i + ${per}]}]`,
+  );
+  return `UNWIND ${lists.join('\n  + ')} AS chunk
+RETURN ${key} AS key, chunk.part AS part, chunk.items AS items`;
+}
+
+export interface TraversalShape {
+  label: NodeLabel;
+  directions: readonly Direction[];
+  hops: number;
+  asOf: boolean;
+  filtered: boolean;
+}
+
+const cache = new Map<string, string>();
+
+function cached(key: string, build: () => string): string {
+  let q = cache.get(key);
+  if (!q) cache.set(key, (q = build()));
+  return q;
+}
+
+/**
+ * The lineage subgraph of each start node in `$uids`: the start node and up to `$limit - 1`
+ * others per direction (ask for the cap + 2 to learn whether it was cut), and the events among
+ * them. Parameters: uids, limit, asOf, readable, and the NODE_FILTER ones when filtered.
+ */
+export function traversalQuery(shape: TraversalShape): string {
+  const key = `T:${shape.label}:${shape.directions.join('+')}:${shape.hops}:${shape.asOf}:${shape.filtered}`;
+  return cached(
+    key,
+    () => `
+UNWIND $uids AS uid
+MATCH (s:${shape.label} {uid: uid})
+CALL (s) {${reachAll(shape.directions, shape.hops, shape)}
+}
+WITH uid, collect(DISTINCT n) AS members, collect(${nodeRow('n', 'hops')}) AS nodes
+${edgesAmong('members', shape.asOf)}
+${chunked('uid', [
+  ['nodes', 'nodes', NODES_PER_RECORD],
+  ['edges', 'edges', EDGES_PER_RECORD],
+])}`,
+  );
+}
+
+/**
+ * The shortest chain of events from `a` to `b` in event direction, else from `b` to `a`; the
+ * reverse search runs only when there is no forward chain. Bidirectional BFS (shortestPath)
+ * stops where the two searches meet, so an unrelated pair costs the smaller side's reach at most.
+ */
+export function pathQuery(from: NodeLabel, to: NodeLabel, hops: number, asOf: boolean): string {
+  const allAsOf = (p: string) => (asOf ? ` WHERE all(r IN relationships(${p}) WHERE r.at <= $asOf)` : '');
+  return cached(
+    `P:${from}:${to}:${hops}:${asOf}`,
+    () => `
+MATCH (a:${from} {uid: $from})
+MATCH (b:${to} {uid: $to})
+OPTIONAL MATCH down = shortestPath((a)-[:INPUT|OUTPUT*1..${checkHops(hops)}]->(b))${allAsOf('down')}
+CALL (a, b, down) {
+  WITH a, b WHERE down IS NULL
+  OPTIONAL MATCH up = shortestPath((b)-[:INPUT|OUTPUT*1..${hops}]->(a))${allAsOf('up')}
+  RETURN up
+  UNION
+  WITH down WHERE down IS NOT NULL
+  RETURN null AS up
+}
+WITH a, b, coalesce(down, up) AS p,
+  CASE WHEN down IS NOT NULL THEN 'DOWNSTREAM' WHEN up IS NOT NULL THEN 'UPSTREAM' END AS direction
+CALL (p) {
+  UNWIND coalesce(nodes(p), []) AS x
+  RETURN collect(${nodeRow('x', 'null')}) AS nodes
+}
+RETURN ${nodeRow('a', '0')} AS from, ${nodeRow('b', '0')} AS to, direction, nodes,
+  [r IN coalesce(relationships(p), []) | ${EDGE('r')}] AS edges`,
+  );
+}
+
+/**
+ * Everything downstream of one node, grouped for "what do I have to retrain?": artifacts by kind
+ * (counts, and up to `$perKind` readable ones each), executions, runs and workspaces; what the
+ * caller may not read is counted, never named. `$limit` is the cap + 2 (start node, one extra).
+ */
+export function impactQuery(label: NodeLabel, asOf: boolean): string {
+  return cached(
+    `I:${label}:${asOf}`,
+    () => `
+MATCH (s:${label} {uid: $uid})
+CALL (s) {${reach('DOWNSTREAM', MAX_HOPS, { asOf, filtered: false })}
+}
+WITH s, collect({n: n, hops: hops}) AS found
+WITH s, [f IN found WHERE f.hops > 0] AS found
+WITH s, size(found) > $cap AS truncated, CASE WHEN size(found) > $cap THEN found[$cap].hops END AS cutAt,
+  [f IN found[..$cap] | f.n] AS ns
+CALL (ns) {
+  UNWIND ns AS n
+  WITH n WHERE n:Artifact
+  WITH n.kind AS kind, n, ${READABLE('n')} AS readable
+  WITH kind, count(n) AS total, sum(CASE WHEN readable THEN 0 ELSE 1 END) AS restricted,
+    collect(CASE WHEN readable THEN n END)[..$perKind] AS shown
+  CALL (shown) {
+    UNWIND shown AS a
+    RETURN collect(${nodeRow('a', 'null')}) AS artifacts
+  }
+  WITH kind, total, restricted, artifacts
+  ORDER BY kind
+  RETURN collect({kind: kind, total: total, restricted: restricted, artifacts: artifacts}) AS groups
+}
+CALL (ns) {
+  UNWIND ns AS n
+  WITH n WHERE n:Execution
+  RETURN count(n) AS executions, sum(CASE WHEN ${READABLE('n')} THEN 0 ELSE 1 END) AS restrictedExecutions
+}
+CALL (ns) {
+  UNWIND ns AS n
+  WITH DISTINCT n.runUid AS runUid, n.workspace AS workspace
+  WHERE runUid IS NOT NULL
+  OPTIONAL MATCH (r:Run {uid: runUid}) WHERE ${READABLE('r')}
+  RETURN collect(CASE WHEN r IS NOT NULL THEN ${RUN_MAP} END) AS runs,
+    count(DISTINCT CASE WHEN NOT ($readable IS NULL OR workspace IN $readable) THEN runUid END) AS restrictedRuns
+}
+CALL (ns) {
+  UNWIND ns AS n
+  WITH n.workspace AS workspace, count(n) AS nodes
+  WITH workspace, nodes, ($readable IS NULL OR workspace IN $readable) AS readable
+  ORDER BY workspace
+  RETURN collect(CASE WHEN readable THEN {name: workspace, nodes: nodes} END) AS workspaces,
+    sum(CASE WHEN readable THEN 0 ELSE 1 END) AS restrictedWorkspaces
+}
+RETURN ${nodeRow('s', '0')} AS root, truncated, cutAt, groups, executions, restrictedExecutions,
+  runs, restrictedRuns, workspaces, restrictedWorkspaces`,
+  );
+}
+
+/**
+ * Everything upstream of one node, flattened for a report: the readable artifacts (a source is
+ * one with no producer as of then), executions and their runs, each with its distance; restricted
+ * nodes are only counted. `$limit` is the cap + 2 (start node, one extra).
+ */
+export function provenanceQuery(label: NodeLabel, hops: number, asOf: boolean): string {
+  const producedAsOf = asOf ? ' WHERE o.at <= $asOf' : '';
+  return cached(
+    `V:${label}:${hops}:${asOf}`,
+    () => `
+MATCH (s:${label} {uid: $uid})
+CALL (s) {${reach('UPSTREAM', hops, { asOf, filtered: false })}
+}
+WITH s, collect({n: n, hops: hops}) AS found
+WITH s, [f IN found WHERE f.hops > 0] AS found
+WITH s, size(found) > $cap AS truncated, CASE WHEN size(found) > $cap THEN found[$cap].hops END AS cutAt,
+  found[..$cap] AS kept
+CALL (kept) {
+  UNWIND kept AS f
+  WITH f.n AS n, f.hops AS hops
+  WITH n, hops, ${READABLE('n')} AS readable
+  RETURN
+    collect(CASE WHEN readable AND n:Artifact THEN ${nodeRow('n', 'hops', `NOT EXISTS { (n)<-[o:OUTPUT]-()${producedAsOf} }`)} END) AS artifacts,
+    collect(CASE WHEN readable AND n:Execution THEN ${nodeRow('n', 'hops')} END) AS executions,
+    collect(DISTINCT CASE WHEN readable THEN n.runUid END) AS runUids,
+    sum(CASE WHEN readable THEN 0 ELSE 1 END) AS restricted
+}
+CALL (runUids) {
+  UNWIND runUids AS runUid
+  MATCH (r:Run {uid: runUid})
+  RETURN collect(${RUN_MAP}) AS runs
+}
+WITH s, [{root: ${nodeRow('s', '0')}, truncated: truncated, cutAt: cutAt, restricted: restricted}] AS meta,
+  artifacts, executions, runs
+${chunked('s.uid', [
+  ['meta', 'meta', 0],
+  ['artifacts', 'artifacts', NODES_PER_RECORD],
+  ['executions', 'executions', NODES_PER_RECORD],
+  ['runs', 'runs', NODES_PER_RECORD],
+])}`,
+  );
+}

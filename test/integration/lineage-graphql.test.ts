@@ -1,0 +1,279 @@
+import type { ApolloServer } from '@apollo/server';
+import { createApollo } from '../../src/apollo';
+import type { SkeinHandle } from '../../src/app';
+import { ANONYMOUS, type Principal } from '../../src/auth/principal';
+import { createContext, type Context } from '../../src/context';
+import { createLogger } from '../../src/logger';
+import { getSchema } from '../../src/schema';
+import { aPipeline, createWorkspace, logArtifact, startRun, type Pipeline } from '../helpers/pipeline';
+import { gql, gqlOk, startTestSkein } from '../helpers/skein';
+
+/**
+ * Lineage through the API: a pipeline recorded with the public mutations, then lineage, paths,
+ * impact and provenance asked over HTTP (and in-process, to count round trips and to call as a
+ * principal that may read only some workspaces).
+ */
+
+interface Made {
+  id: string;
+  uri: string;
+  key: string;
+}
+
+async function record(p: Pipeline, name: string, inputs: Made[], outputs: Array<{ key: string; kind: string }>) {
+  const data = await gqlOk<{
+    recordExecution: { id: string; outputs: { edges: Array<{ node: { artifact: Made } }> } };
+  }>(
+    p.url,
+    `mutation($i: RecordExecutionInput!) {
+      recordExecution(input: $i) { id outputs { edges { node { artifact { id uri key } } } } }
+    }`,
+    {
+      i: {
+        run: p.runId,
+        name,
+        kind: name === 'train' ? 'TRAINER' : 'STEP',
+        codeVersion: `git:${name}`,
+        params: [{ key: 'seed', value: 7 }],
+        inputs: inputs.map((a) => ({ artifact: a.uri, path: a.key })),
+        outputs: outputs.map((artifact) => ({ artifact, path: artifact.key })),
+      },
+    },
+  );
+  const made = data.recordExecution.outputs.edges.map((e) => e.node.artifact);
+  return { id: data.recordExecution.id, outputs: new Map(made.map((a) => [a.key, a])) };
+}
+
+const NODE = `depth node {
+  __typename
+  ... on Artifact { id key version kind digest }
+  ... on Execution { id name codeVersion }
+  ... on RestrictedNode { id nodeType kind restricted }
+}`;
+
+interface NodeView {
+  depth: number;
+  node: { __typename: string; id: string; key?: string; name?: string; kind?: string };
+}
+
+const nameOf = (n: NodeView) => n.node.key ?? n.node.name ?? `restricted(${n.node.kind})`;
+const listOf = (nodes: NodeView[]) => nodes.map((n) => `${nameOf(n)}@${n.depth}`).sort();
+
+describe('lineage over GraphQL', () => {
+  let skein: SkeinHandle;
+  let apollo: ApolloServer<Context>;
+  let p: Pipeline;
+  let raw: Made;
+  let cleaned: Made;
+  let model: Made;
+  let train: string;
+
+  beforeAll(async () => {
+    skein = await startTestSkein();
+    apollo = createApollo(await getSchema());
+    await apollo.start();
+    p = await aPipeline(skein.graphqlUrl, 'lin-gql');
+    raw = await logArtifact(p.url, { workspace: p.workspace, key: 'raw', kind: 'DATASET', digest: 'a'.repeat(64) });
+    cleaned = (await record(p, 'clean', [raw], [{ key: 'cleaned', kind: 'DATASET' }])).outputs.get('cleaned')!;
+    const t = await record(p, 'train', [cleaned], [{ key: 'model', kind: 'MODEL' }]);
+    train = t.id;
+    model = t.outputs.get('model')!;
+  }, 60_000);
+
+  afterAll(async () => {
+    await apollo.stop();
+    await skein.stop();
+  });
+
+  it('answers lineage by id or by store:// URI, with nodes, edges and depths', async () => {
+    const query = `query($of: String!, $d: Int) {
+      lineage(of: $of, depth: $d) {
+        root { __typename ... on Artifact { key } } direction depth maxNodes truncated truncatedAtDepth
+        nodes { ${NODE} } edges { type from to at path }
+      }
+    }`;
+    for (const of of [model.id, `store://artifacts/${p.workspace}/model`]) {
+      const { lineage } = await gqlOk<{ lineage: Record<string, unknown> & { nodes: NodeView[]; edges: unknown[] } }>(
+        skein.graphqlUrl,
+        query,
+        { of, d: 2 },
+      );
+      expect(lineage).toMatchObject({
+        root: { __typename: 'ModelArtifact', key: 'model' },
+        direction: 'UPSTREAM',
+        depth: 2,
+        maxNodes: 1000,
+        truncated: false,
+        truncatedAtDepth: null,
+      });
+      expect(listOf(lineage.nodes)).toEqual(['clean@2', 'cleaned@1', 'model@0', 'raw@2', 'train@1']);
+      expect(lineage.edges).toHaveLength(4);
+      expect(lineage.edges).toContainEqual({
+        type: 'OUTPUT',
+        from: train,
+        to: model.id,
+        at: expect.stringMatching(/^\d{4}-/),
+        path: 'model',
+      });
+    }
+  });
+
+  it('answers the heavier fields (tags, labels, params, kind-specific ones) when the query selects them', async () => {
+    await gqlOk(skein.graphqlUrl, 'mutation($r: String!) { tagArtifact(ref: $r, tag: "prod") { id } }', {
+      r: model.id,
+    });
+    const { lineage } = await gqlOk<{ lineage: { nodes: Array<{ node: Record<string, unknown> }> } }>(
+      skein.graphqlUrl,
+      `query($of: String!) { lineage(of: $of, depth: 1) { nodes { node {
+        ... on Artifact { key tags isLatest labels { key } }
+        ... on ModelArtifact { framework metrics { key } }
+        ... on DatasetArtifact { schema { name } }
+        ... on Execution { name params { key value } }
+      } } } }`,
+      { of: model.id },
+    );
+    expect(lineage.nodes.map((n) => n.node)).toEqual([
+      { key: 'model', tags: ['prod'], isLatest: true, labels: [], framework: null, metrics: [] },
+      { name: 'train', params: [{ key: 'seed', value: 7 }] },
+      { key: 'cleaned', tags: [], isLatest: true, labels: [], schema: [] },
+    ]);
+  });
+
+  it('filters, walks downstream, and reports bad arguments as BAD_USER_INPUT', async () => {
+    const { lineage } = await gqlOk<{ lineage: { nodes: NodeView[] } }>(
+      skein.graphqlUrl,
+      `query($of: String!) { lineage(of: $of, direction: DOWNSTREAM, filter: { nodeTypes: [EXECUTION] }) { nodes { ${NODE} } } }`,
+      { of: raw.id },
+    );
+    expect(listOf(lineage.nodes)).toEqual(['clean@1', 'raw@0', 'train@2']);
+    const bad = await gql(skein.graphqlUrl, 'query($of: String!) { lineage(of: $of, depth: 500) { depth } }', {
+      of: raw.id,
+    });
+    expect(bad.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    expect(bad.errors?.[0]?.message).toMatch(/depth/);
+    const missing = await gql(skein.graphqlUrl, 'query($of: String!) { lineage(of: $of) { depth } }', {
+      of: `store://artifacts/${p.workspace}/nope`,
+    });
+    expect(missing.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+  });
+
+  it('finds the path between two nodes, or null', async () => {
+    const query = `query($a: String!, $b: String!) { lineagePath(from: $a, to: $b) { direction length nodes { ${NODE} } edges { type } } }`;
+    const { lineagePath } = await gqlOk<{ lineagePath: { direction: string; length: number; nodes: NodeView[] } }>(
+      skein.graphqlUrl,
+      query,
+      { a: raw.id, b: model.id },
+    );
+    expect(lineagePath).toMatchObject({ direction: 'DOWNSTREAM', length: 4 });
+    expect(lineagePath.nodes.map(nameOf)).toEqual(['raw', 'clean', 'cleaned', 'train', 'model']);
+    const island = await logArtifact(p.url, { workspace: p.workspace, key: 'island', kind: 'FILE' });
+    expect(await gqlOk(skein.graphqlUrl, query, { a: raw.id, b: island.id })).toEqual({ lineagePath: null });
+  });
+
+  it('reports impact and provenance', async () => {
+    const { impact } = await gqlOk<{ impact: Record<string, unknown> }>(
+      skein.graphqlUrl,
+      `query($of: String!) { impact(of: $of) {
+        of { ... on Artifact { key } } artifactsByKind { kind count restricted artifacts { key } }
+        executions runs { name } workspaces { name nodes } restrictedWorkspaces truncated
+      } }`,
+      { of: raw.id },
+    );
+    expect(impact).toEqual({
+      of: { key: 'raw' },
+      artifactsByKind: [
+        { kind: 'DATASET', count: 1, restricted: 0, artifacts: [{ key: 'cleaned' }] },
+        { kind: 'MODEL', count: 1, restricted: 0, artifacts: [{ key: 'model' }] },
+      ],
+      executions: 2,
+      runs: [{ name: 'run' }],
+      workspaces: [{ name: p.workspace, nodes: 4 }],
+      restrictedWorkspaces: 0,
+      truncated: false,
+    });
+
+    const { provenance } = await gqlOk<{ provenance: Record<string, unknown> }>(
+      skein.graphqlUrl,
+      `query($of: String!) { provenance(of: $of) {
+        sources { key version digest isSource depth uri }
+        executions { name codeVersion params { key value } depth }
+        runs { name } restricted truncated
+      } }`,
+      { of: model.uri },
+    );
+    expect(provenance).toEqual({
+      sources: [{ key: 'raw', version: 1, digest: 'a'.repeat(64), isSource: true, depth: 2, uri: raw.uri }],
+      executions: [
+        { name: 'train', codeVersion: 'git:train', params: [{ key: 'seed', value: 7 }], depth: 1 },
+        { name: 'clean', codeVersion: 'git:clean', params: [{ key: 'seed', value: 7 }], depth: 2 },
+      ],
+      runs: [{ name: 'run' }],
+      restricted: 0,
+      truncated: false,
+    });
+  });
+
+  /** Runs an operation in-process as `caller`; returns the data and the Cypher round trips it cost. */
+  async function asCaller<T>(query: string, variables: Record<string, unknown>, caller: Principal = ANONYMOUS) {
+    const context = createContext({ graph: skein.graph, logger: createLogger('silent') }, 'lineage-test', caller);
+    const res = await apollo.executeOperation({ query, variables }, { contextValue: context });
+    const body = res.body.kind === 'single' ? res.body.singleResult : undefined;
+    expect(body?.errors).toBeUndefined();
+    return { data: body?.data as T, queries: context.stats.queries };
+  }
+
+  it('batches artifact { upstream downstream } across a list: one query per field, whatever the count', async () => {
+    const w = await createWorkspace(skein.graphqlUrl, 'lin-batch');
+    const q = { url: skein.graphqlUrl, workspace: w, runId: await startRun(skein.graphqlUrl, w) };
+    const source = await logArtifact(q.url, { workspace: w, key: 'source', kind: 'DATASET' });
+    for (let i = 0; i < 12; i++) await record(q, `s${i}`, [source], [{ key: `out-${i}`, kind: 'DATASET' }]);
+    const query = `query($w: String!, $n: Int!) { artifacts(workspace: $w, first: $n) { edges { node { key
+      upstream(depth: 1) { nodes { ${NODE} } }
+      downstream { nodes { depth } }
+    } } } }`;
+    type Answer = {
+      artifacts: {
+        edges: Array<{ node: { key: string; upstream: { nodes: NodeView[] }; downstream: { nodes: unknown[] } } }>;
+      };
+    };
+    const small = await asCaller<Answer>(query, { w, n: 3 });
+    const large = await asCaller<Answer>(query, { w, n: 13 });
+    expect(large.data.artifacts.edges).toHaveLength(13);
+    const out3 = large.data.artifacts.edges.find((e) => e.node.key === 'out-3')!.node;
+    expect(listOf(out3.upstream.nodes)).toEqual(['out-3@0', 's3@1', 'source@1']);
+    const src = large.data.artifacts.edges.find((e) => e.node.key === 'source')!.node;
+    expect(src.downstream.nodes).toHaveLength(25);
+    expect(large.queries).toBe(small.queries);
+    expect(large.queries).toBeLessThanOrEqual(3); // the list, upstream, downstream
+  });
+
+  it('shows what the caller may not read as RestrictedNode, and continues through it', async () => {
+    const theirs = await aPipeline(skein.graphqlUrl, 'lin-theirs');
+    const shared = (await record(theirs, 'prepare', [raw], [{ key: 'shared', kind: 'DATASET' }])).outputs.get(
+      'shared',
+    )!;
+    const ours = (await record(p, 'use', [shared], [{ key: 'result', kind: 'MODEL' }])).outputs.get('result')!;
+    const caller: Principal = { ...ANONYMOUS, kind: 'token', id: 't', readableWorkspaces: new Set([p.workspace]) };
+    const { data } = await asCaller<{
+      lineage: { nodes: NodeView[]; edges: Array<{ from: string; path: string | null }> };
+    }>(
+      `query($of: String!) { lineage(of: $of, depth: 3) { nodes { ${NODE} } edges { from to path } } }`,
+      { of: ours.id },
+      caller,
+    );
+    expect(listOf(data.lineage.nodes)).toEqual([
+      'raw@2',
+      'restricted(DATASET)@1',
+      'restricted(STEP)@2',
+      'result@0',
+      'use@1',
+    ]);
+    const restricted = data.lineage.nodes.filter((n) => n.node.__typename === 'RestrictedNode');
+    expect(restricted.map((n) => n.node)).toEqual([
+      { __typename: 'RestrictedNode', id: 'restricted:1', nodeType: 'ARTIFACT', kind: 'DATASET', restricted: true },
+      { __typename: 'RestrictedNode', id: 'restricted:2', nodeType: 'EXECUTION', kind: 'STEP', restricted: true },
+    ]);
+    expect(JSON.stringify(data)).not.toContain(theirs.workspace);
+    expect(data.lineage.edges.filter((e) => e.from.startsWith('restricted:')).every((e) => e.path === null)).toBe(true);
+  });
+});

@@ -1,0 +1,161 @@
+import { checkPathTemplate, pickTemplate, renderPath } from '../../src/services/artifact-path';
+import { checkFilePath, manifestDigest, planBody, planDirectory } from '../../src/services/upload-plan';
+import { compositeSha256, contentDisposition, partSizes } from '../../src/storage/body-store';
+import { UrlSigner } from '../../src/storage/url-signer';
+import { createHash } from 'node:crypto';
+
+const sha = (s: string) => createHash('sha256').update(s).digest('hex');
+const MiB = 1024 * 1024;
+const limits = { maxUploadBytes: 100 * MiB, multipartThreshold: 8 * MiB, partSize: 5 * MiB };
+
+describe('artifact path templates (seed 000: precedence and variables)', () => {
+  const values = {
+    workspace: 'fraud',
+    key: 'models/churn',
+    version: 3,
+    artifactUid: 'a-1',
+    run: { uid: 'r-1', name: 'train nightly' },
+  };
+
+  it('renders the variables; a template without {{key}} is a directory', () => {
+    expect(renderPath('{{workspace}}/{{run.uid}}/{{key}}', values)).toBe('fraud/r-1/models/churn');
+    expect(renderPath('exp/{{ run.name }}/v{{version}}', values)).toBe('exp/train_nightly/v3/models/churn');
+    expect(renderPath('{{workspace}}/{{run.uid}}/{{key}}', { ...values, run: null })).toBe('fraud/models/churn');
+    expect(renderPath('{{artifact.uid}}', values)).toBe('a-1/models/churn');
+  });
+
+  it('takes the first of call, run, workspace, server', () => {
+    const server = '{{workspace}}/{{key}}';
+    expect(pickTemplate({ call: 'c', run: 'r', workspace: 'w', server })).toEqual({ template: 'c', source: 'CALL' });
+    expect(pickTemplate({ run: 'r', workspace: 'w', server })).toEqual({ template: 'r', source: 'RUN' });
+    expect(pickTemplate({ run: null, workspace: 'w', server })).toEqual({ template: 'w', source: 'WORKSPACE' });
+    expect(pickTemplate({ server })).toEqual({ template: server, source: 'SERVER' });
+  });
+
+  it.each([
+    ['{{project}}/{{key}}', /unknown variable/],
+    ['/abs/{{key}}', /relative/],
+    ['../{{key}}', /"\." or "\.\."/],
+    ['a b/{{key}}', /may hold only/],
+    ['{{key}', /may hold only/],
+    ['', /1–512/],
+  ])('refuses the template %j', (template, why) => {
+    expect(checkPathTemplate(template)).toMatch(why);
+  });
+});
+
+describe('planning bodies', () => {
+  it('keys a small body by its SHA-256 and uploads it whole', () => {
+    expect(planBody({ size: 10, sha256: sha('x') }, limits, 'body')).toMatchObject({
+      key: `bodies/sha256/${sha('x')}`,
+      kind: 'WHOLE',
+    });
+  });
+
+  it('keys a large body by the composite of its parts and wants every part digest', () => {
+    const parts = [sha('1'), sha('2')];
+    const planned = planBody({ size: 9 * MiB, sha256: sha('x'), partSha256: parts }, limits, 'body');
+    expect(planned).toMatchObject({ kind: 'PARTS', partSize: 5 * MiB, parts });
+    expect(planned.key).toBe(`bodies/sha256-parts/${compositeSha256(parts)}-2`);
+    expect(() => planBody({ size: 9 * MiB, sha256: sha('x') }, limits, 'body')).toThrow(/each of the 2 parts/);
+    expect(() => planBody({ size: 9 * MiB, sha256: sha('x'), partSha256: [sha('1')] }, limits, 'body')).toThrow(
+      /\(got 1\)/,
+    );
+    expect(() => planBody({ size: 10, sha256: sha('x'), partSha256: parts }, limits, 'body')).toThrow(/upload whole/);
+  });
+
+  it('computes the composite as S3 does: SHA-256 over the raw part digests', () => {
+    const a = createHash('sha256').update('a').digest();
+    const b = createHash('sha256').update('b').digest();
+    expect(compositeSha256([a.toString('hex'), b.toString('hex')])).toBe(
+      createHash('sha256')
+        .update(Buffer.concat([a, b]))
+        .digest('hex'),
+    );
+  });
+
+  it('refuses bad sizes and digests', () => {
+    expect(() => planBody({ size: -1, sha256: sha('x') }, limits, 'body')).toThrow(/whole number/);
+    expect(() => planBody({ size: 200 * MiB, sha256: sha('x') }, limits, 'body')).toThrow(/SKEIN_MAX_UPLOAD_BYTES/);
+    expect(() => planBody({ size: 1, sha256: 'ABC' }, limits, 'body')).toThrow(/64 lower-case hex/);
+  });
+
+  it('cuts parts at the fixed size, the last one shorter', () => {
+    expect(partSizes(12, 5)).toEqual([5, 5, 2]);
+    expect(partSizes(10, 5)).toEqual([5, 5]);
+    expect(partSizes(0, 5)).toEqual([0]);
+  });
+});
+
+describe('directory manifests', () => {
+  it.each(['a.txt', 'data/train/x.csv', 'über/ünïcode.txt', '.hidden/x', 'a..b'])('accepts %j', (p) => {
+    expect(checkFilePath(p, 'path')).toBe(p);
+  });
+
+  it.each(['', '/etc/passwd', 'C:/x', '../x', 'a/../../x', 'a/./x', 'a//x', 'a\\x', 'a\u0000b', 'x/..'])(
+    'refuses %j',
+    (p) => {
+      expect(() => checkFilePath(p, 'path')).toThrow();
+    },
+  );
+
+  it('sorts files and has a digest that depends only on the tree', () => {
+    const files = [
+      { path: 'b.txt', size: 1, sha256: sha('b') },
+      { path: 'a.txt', size: 1, sha256: sha('a') },
+    ];
+    expect(planDirectory(files, limits).map((f) => f.path)).toEqual(['a.txt', 'b.txt']);
+    expect(manifestDigest(files)).toBe(manifestDigest([...files].reverse()));
+    expect(manifestDigest(files)).not.toBe(manifestDigest([{ ...files[0]!, path: 'c.txt' }, files[1]!]));
+  });
+});
+
+describe('local store URL signatures', () => {
+  const signer = new UrlSigner(Buffer.alloc(32, 7));
+  const now = new Date('2026-11-23T16:00:00Z');
+  const exp = Math.floor(now.getTime() / 1000) + 60;
+
+  it('accepts its own URL and refuses any change to method, path, parameters or expiry', () => {
+    const query = signer.sign('PUT', '/bodies/sha256/ab', { 'X-Skein-Size': '5' }, exp);
+    const ok = signer.verify('PUT', '/bodies/sha256/ab', new URLSearchParams(query), now);
+    expect(ok).toEqual({ ok: true, params: { 'X-Skein-Size': '5', 'X-Skein-Expires': String(exp) } });
+
+    const changed = (q: string) => new URLSearchParams(q);
+    expect(signer.verify('GET', '/bodies/sha256/ab', changed(query), now)).toMatchObject({
+      ok: false,
+      reason: 'signature',
+    });
+    expect(signer.verify('PUT', '/bodies/sha256/cd', changed(query), now)).toMatchObject({
+      ok: false,
+      reason: 'signature',
+    });
+    expect(signer.verify('PUT', '/bodies/sha256/ab', changed(query.replace('Size=5', 'Size=6')), now)).toMatchObject({
+      ok: false,
+      reason: 'signature',
+    });
+    expect(signer.verify('PUT', '/bodies/sha256/ab', changed(`${query}&extra=1`), now)).toMatchObject({ ok: false });
+    expect(signer.verify('PUT', '/bodies/sha256/ab', changed(query), new Date(now.getTime() + 61_000))).toMatchObject({
+      ok: false,
+      reason: 'expired',
+    });
+    expect(new UrlSigner(Buffer.alloc(32, 8)).verify('PUT', '/bodies/sha256/ab', changed(query), now)).toMatchObject({
+      ok: false,
+      reason: 'signature',
+    });
+  });
+
+  it('lets HEAD use a GET signature', () => {
+    const query = signer.sign('GET', '/bodies/x', {}, exp);
+    expect(signer.verify('HEAD', '/bodies/x', new URLSearchParams(query), now).ok).toBe(true);
+  });
+});
+
+describe('download file names', () => {
+  it('quotes safely and adds the UTF-8 name when needed', () => {
+    expect(contentDisposition('model.pkl')).toBe('attachment; filename="model.pkl"');
+    expect(contentDisposition('a"b\r\n.txt')).toBe('attachment; filename="a_b__.txt"');
+    expect(contentDisposition('données.csv')).toBe(
+      `attachment; filename="donn_es.csv"; filename*=UTF-8''donn%C3%A9es.csv`,
+    );
+  });
+});
