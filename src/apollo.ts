@@ -16,6 +16,9 @@ export function createApollo(schema: GraphQLSchema): ApolloServer<Context> {
     schema,
     formatError,
     includeStacktraceInErrorResponses: false,
+    // The schema is public (schema/schema.graphql is published); the playground's docs need it
+    // even when NODE_ENV=production, where Apollo would turn introspection off.
+    introspection: true,
     // Skein owns shutdown (HTTP server, driver, local Neo4j in order); Apollo's own signal handler
     // would re-raise SIGINT and kill the process before the local Neo4j has stopped.
     stopOnTerminationSignals: false,

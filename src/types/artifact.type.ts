@@ -94,7 +94,7 @@ export abstract class Artifact extends Node {
   runUid!: string | null;
 }
 
-@ObjectType({ description: 'A column of a dataset, or a feature of a model.' })
+@ObjectType({ simpleResolvers: true, description: 'A column of a dataset, or a feature of a model.' })
 export class Column {
   @Field({ description: 'The column name.' })
   name!: string;
@@ -103,7 +103,7 @@ export class Column {
   type!: string;
 }
 
-@ObjectType({ description: "Summary statistics of one dataset column (MLRun's dataset stats)." })
+@ObjectType({ simpleResolvers: true, description: "Summary statistics of one dataset column (MLRun's dataset stats)." })
 export class ColumnStats {
   @Field({ description: 'The column.' })
   column!: string;
@@ -131,6 +131,7 @@ export class ColumnStats {
 }
 
 @ObjectType({
+  simpleResolvers: true,
   implements: [Artifact, Node],
   description: 'A dataset: its schema, size, a preview and column statistics.',
 })
@@ -155,6 +156,7 @@ export class DatasetArtifact extends Artifact {
 }
 
 @ObjectType({
+  simpleResolvers: true,
   implements: [Artifact, Node],
   description: 'A trained model: framework, metrics, parameters and features.',
 })
@@ -184,6 +186,7 @@ export class ModelArtifact extends Artifact {
 }
 
 @ObjectType({
+  simpleResolvers: true,
   implements: [Artifact, Node],
   description: 'Named metric values, e.g. accuracy and f1 of an evaluation.',
 })
@@ -192,16 +195,24 @@ export class MetricsArtifact extends Artifact {
   values!: Entry[];
 }
 
-@ObjectType({ implements: [Artifact, Node], description: 'A file.' })
+@ObjectType({ simpleResolvers: true, implements: [Artifact, Node], description: 'A file.' })
 export class FileArtifact extends Artifact {}
 
-@ObjectType({ implements: [Artifact, Node], description: 'A plot or chart; contentType says how to show it.' })
+@ObjectType({
+  simpleResolvers: true,
+  implements: [Artifact, Node],
+  description: 'A plot or chart; contentType says how to show it.',
+})
 export class PlotArtifact extends Artifact {}
 
-@ObjectType({ implements: [Artifact, Node], description: 'A directory of files.' })
+@ObjectType({ simpleResolvers: true, implements: [Artifact, Node], description: 'A directory of files.' })
 export class DirectoryArtifact extends Artifact {}
 
-@ObjectType({ implements: [Artifact, Node], description: 'An artifact of a kind Skein has no special fields for.' })
+@ObjectType({
+  simpleResolvers: true,
+  implements: [Artifact, Node],
+  description: 'An artifact of a kind Skein has no special fields for.',
+})
 export class OtherArtifact extends Artifact {}
 
 export const ArtifactConnection = Connection(Artifact, 'Artifact', 'artifact');

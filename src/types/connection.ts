@@ -1,7 +1,7 @@
 import { type ClassType, Field, ObjectType } from 'type-graphql';
 import type { Page } from '../services/pagination';
 
-@ObjectType({ description: 'Where a page sits in its list, and how to ask for the next one.' })
+@ObjectType({ simpleResolvers: true, description: 'Where a page sits in its list, and how to ask for the next one.' })
 export class PageInfo {
   @Field({ description: 'True when more items follow this page.' })
   hasNextPage!: boolean;
@@ -17,7 +17,7 @@ export interface ConnectionShape<T> {
 
 /** A Relay connection type for `Node`: `XConnection { edges { cursor node } pageInfo }`. */
 export function Connection<T extends object>(Node: ClassType<T> | object, name: string, what: string) {
-  @ObjectType(`${name}Edge`, { description: `One ${what} in a page, with its cursor.` })
+  @ObjectType(`${name}Edge`, { simpleResolvers: true, description: `One ${what} in a page, with its cursor.` })
   class Edge {
     @Field({ description: 'The position of this item; pass as `after` to continue after it.' })
     cursor!: string;
@@ -26,7 +26,7 @@ export function Connection<T extends object>(Node: ClassType<T> | object, name: 
     node!: T;
   }
 
-  @ObjectType(`${name}Connection`, { description: `A page of ${what}s.` })
+  @ObjectType(`${name}Connection`, { simpleResolvers: true, description: `A page of ${what}s.` })
   class ConnectionType implements ConnectionShape<T> {
     @Field(() => [Edge], { description: `The ${what}s on this page, in order.` })
     edges!: Edge[];

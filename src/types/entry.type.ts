@@ -1,7 +1,7 @@
 import { Field, InputType, ObjectType } from 'type-graphql';
 import { ScalarValue, type Scalar } from './scalars';
 
-@ObjectType({ description: 'A named value: a param, a result or a property.' })
+@ObjectType({ simpleResolvers: true, description: 'A named value: a param, a result or a property.' })
 export class Entry {
   @Field({ description: 'The name, e.g. "learning_rate".' })
   key!: string;
@@ -10,7 +10,7 @@ export class Entry {
   value!: Scalar;
 }
 
-@ObjectType({ description: 'A key=value label used to find things, e.g. team=nlp.' })
+@ObjectType({ simpleResolvers: true, description: 'A key=value label used to find things, e.g. team=nlp.' })
 export class Label {
   @Field({ description: 'The label name.' })
   key!: string;

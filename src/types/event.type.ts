@@ -5,7 +5,7 @@ import { Connection } from './connection';
 import { EventType } from './execution.type';
 import { DateTimeScalar } from './scalars';
 
-@ObjectType({ description: 'An input or output event: an execution read or wrote an artifact.' })
+@ObjectType({ simpleResolvers: true, description: 'An input or output event: an execution read or wrote an artifact.' })
 export class Event {
   @Field(() => EventType, { description: 'INPUT (read) or OUTPUT (written).' })
   type!: EventType;

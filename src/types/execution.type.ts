@@ -27,6 +27,7 @@ registerEnumType(EventType, {
 });
 
 @ObjectType({
+  simpleResolvers: true,
   implements: Node,
   description:
     'One step of a run (ingest, clean, train…): what code ran, with which params, reading and writing which artifacts.',

@@ -1,6 +1,6 @@
 import { Field, Int, ObjectType } from 'type-graphql';
 
-@ObjectType({ description: 'What this Skein server is running.' })
+@ObjectType({ simpleResolvers: true, description: 'What this Skein server is running.' })
 export class ServerInfo {
   @Field({ description: 'The Skein release serving this request.' })
   version!: string;

@@ -30,7 +30,10 @@ registerEnumType(PathTemplateSource, {
   description: 'Where an artifact path template was set; the first of CALL, RUN, WORKSPACE, SERVER wins.',
 });
 
-@ObjectType({ description: 'An HTTP header to send exactly as given (it is part of the signature).' })
+@ObjectType({
+  simpleResolvers: true,
+  description: 'An HTTP header to send exactly as given (it is part of the signature).',
+})
 export class HttpHeader {
   @Field({ description: 'The header name.' })
   name!: string;
@@ -39,7 +42,10 @@ export class HttpHeader {
   value!: string;
 }
 
-@ObjectType({ description: 'One part of a multipart upload: PUT exactly these bytes to the URL.' })
+@ObjectType({
+  simpleResolvers: true,
+  description: 'One part of a multipart upload: PUT exactly these bytes to the URL.',
+})
 export class UploadPart {
   @Field(() => Int, { description: 'The part number, from 1.' })
   partNumber!: number;
@@ -60,7 +66,10 @@ export class UploadPart {
   headers!: HttpHeader[];
 }
 
-@ObjectType({ description: 'One distinct body of an upload and how to upload it, unless already stored.' })
+@ObjectType({
+  simpleResolvers: true,
+  description: 'One distinct body of an upload and how to upload it, unless already stored.',
+})
 export class UploadBody {
   @Field({ description: 'Its SHA-256 (hex), as declared.' })
   sha256!: string;
@@ -87,7 +96,10 @@ export class UploadBody {
   parts!: UploadPart[];
 }
 
-@ObjectType({ description: 'What createUpload answers: the artifact and where to put its bodies.' })
+@ObjectType({
+  simpleResolvers: true,
+  description: 'What createUpload answers: the artifact and where to put its bodies.',
+})
 export class Upload {
   @Field(() => Artifact, {
     description: 'The artifact: PENDING until completeUpload, or AVAILABLE when nothing needed uploading.',
@@ -104,7 +116,7 @@ export class Upload {
   bodies!: UploadBody[];
 }
 
-@ObjectType({ description: 'One file of an artifact to download.' })
+@ObjectType({ simpleResolvers: true, description: 'One file of an artifact to download.' })
 export class DownloadFile {
   @Field({ description: 'Where to put it: its path in the directory, or the file name of a single body.' })
   path!: string;
@@ -130,6 +142,7 @@ export class DownloadFile {
 }
 
 @ObjectType({
+  simpleResolvers: true,
   description: 'Signed download URLs for an artifact: its body, or every file of a directory with its path.',
 })
 export class ArtifactDownload {
@@ -143,7 +156,7 @@ export class ArtifactDownload {
   files!: DownloadFile[];
 }
 
-@ObjectType({ description: 'One file of a directory artifact.' })
+@ObjectType({ simpleResolvers: true, description: 'One file of a directory artifact.' })
 export class ManifestEntry {
   @Field({ description: 'Its path inside the directory.' })
   path!: string;
@@ -164,7 +177,7 @@ export class ManifestEntry {
   digestVerified!: boolean;
 }
 
-@ObjectType({ description: 'The body store and the rules uploads follow.' })
+@ObjectType({ simpleResolvers: true, description: 'The body store and the rules uploads follow.' })
 export class BodyStoreInfo {
   @Field(() => BodyStoreKind, { description: 'Where bodies are kept.' })
   kind!: BodyStoreKind;
@@ -191,7 +204,7 @@ export class BodyStoreInfo {
   artifactPath!: string;
 }
 
-@ObjectType({ description: 'The artifact path template that applies, and where it was set.' })
+@ObjectType({ simpleResolvers: true, description: 'The artifact path template that applies, and where it was set.' })
 export class ArtifactPathTemplate {
   @Field({
     description:

@@ -6,6 +6,7 @@ import { Node, withId } from './node';
 import { DateTimeScalar } from './scalars';
 
 @ObjectType({
+  simpleResolvers: true,
   implements: Node,
   description:
     'A workspace: the unit of tenancy and permission that holds runs and artifacts (a project, an experiment).',
