@@ -8,6 +8,9 @@ import { migrate, pendingMigrations } from './graph/migrations';
 import { emitSchemaFile, printSortedSchema } from './schema';
 import { SCHEMA_FILE } from './paths';
 import { readFile } from 'node:fs/promises';
+import { registerClientCommands } from './cli/index';
+import { processIo, type CliIo } from './cli/io';
+import { runProgram } from './cli/run';
 
 /**
  * `skein serve | migrate | schema`. Exit codes scripts can rely on: 0 done, 1 failed,
@@ -86,7 +89,7 @@ async function runSchema(opts: { check?: boolean }): Promise<number> {
   return EXIT.CHECK_FAILED;
 }
 
-export function buildProgram(): Command {
+export function buildProgram(io: CliIo = processIo()): Command {
   const program = new Command('skein').description(
     'Skein: lineage and metadata for machine-learning work, over GraphQL.',
   );
@@ -108,21 +111,22 @@ export function buildProgram(): Command {
     .description('Write the GraphQL schema to schema/schema.graphql.')
     .option('--check', 'exit 3 when the committed schema file is stale')
     .action(async (opts) => void (process.exitCode = await runSchema(opts)));
+  // upload, download, lineage, runs, artifacts, demo: clients of a running Skein (src/cli/).
+  registerClientCommands(program, io);
   return program;
 }
 
+/**
+ * Runs the CLI and answers its exit code (0 done, 1 failed, 2 usage, 3 check failed, 4 not found,
+ * 5 verification failed). Tests call it in-process with their own `io` to capture the output.
+ */
+export function run(argv: string[], io: CliIo = processIo()): Promise<number> {
+  return runProgram(buildProgram(io), argv, io);
+}
+
 export async function main(argv: string[]): Promise<void> {
-  try {
-    await buildProgram().parseAsync(argv);
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      say(err.message);
-      process.exitCode = EXIT.USAGE;
-      return;
-    }
-    say(`skein: ${(err as Error).message}`);
-    process.exitCode = EXIT.FAILED;
-  }
+  const code = await run(argv);
+  if (code !== EXIT.OK) process.exitCode = code;
 }
 
 if (require.main === module) void main(process.argv);

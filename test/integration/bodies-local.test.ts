@@ -311,6 +311,13 @@ describe('bodies in the local store', () => {
     // Not older than the TTL yet: untouched.
     const none = await uploads.cleanupExpired({ olderThan: new Date(Date.now() - 3600_000), workspace: own });
     expect(none.aborted).toEqual([]);
+    // Renewing its URLs restarts its TTL.
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const beforeRenew = new Date();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    await gqlOk(url, 'mutation($r: String!) { renewUpload(ref: $r) { expiresAt } }', { r: up.artifact.id });
+    const renewed = await uploads.cleanupExpired({ olderThan: beforeRenew, workspace: own });
+    expect(renewed.aborted).toEqual([]);
     // As seen a TTL later (scoped to this test's workspace: other tests share the database).
     const swept = await uploads.cleanupExpired({ olderThan: new Date(Date.now() + 1000), workspace: own });
     expect(swept).toEqual({ aborted: [up.artifact.uid], failed: [] });

@@ -1,3 +1,4 @@
+import { loadConfig } from '../../src/config';
 import { checkPathTemplate, pickTemplate, renderPath } from '../../src/services/artifact-path';
 import { checkFilePath, manifestDigest, planBody, planDirectory } from '../../src/services/upload-plan';
 import { compositeSha256, contentDisposition, partSizes } from '../../src/storage/body-store';
@@ -157,5 +158,41 @@ describe('download file names', () => {
     expect(contentDisposition('données.csv')).toBe(
       `attachment; filename="donn_es.csv"; filename*=UTF-8''donn%C3%A9es.csv`,
     );
+  });
+});
+
+describe('body settings', () => {
+  it('defaults to the local store under the data directory, 64 MiB threshold, 16 MiB parts', () => {
+    const { bodies, s3 } = loadConfig({ SKEIN_DATA_DIR: '/var/lib/skein' });
+    expect(s3).toBeUndefined();
+    expect(bodies).toEqual({
+      localDir: '/var/lib/skein/store',
+      publicUrl: undefined,
+      signingSecret: undefined,
+      maxUploadBytes: 50 * 1024 * MiB,
+      multipartThreshold: 64 * MiB,
+      partSize: 16 * MiB,
+      uploadUrlExpiresIn: 3600,
+      downloadUrlExpiresIn: 900,
+      uploadTtlSeconds: 86_400,
+      artifactPath: '{{workspace}}/{{run.uid}}/{{key}}',
+    });
+    // Never more than S3's 10,000 parts.
+    expect(loadConfig({ SKEIN_MULTIPART_PART_SIZE: String(5 * MiB) }).bodies.maxUploadBytes).toBe(50_000 * MiB);
+  });
+
+  it.each([
+    [{ SKEIN_MULTIPART_PART_SIZE: String(MiB) }, /SKEIN_MULTIPART_PART_SIZE="1048576": expected at least 5 MiB/],
+    [{ SKEIN_MULTIPART_THRESHOLD: String(6 * MiB) }, /SKEIN_MULTIPART_THRESHOLD="6291456": must be at least/],
+    [{ SKEIN_UPLOAD_TTL: '60' }, /SKEIN_UPLOAD_TTL="60": must be at least SKEIN_UPLOAD_URL_EXPIRES/],
+    [{ SKEIN_UPLOAD_URL_EXPIRES: '999999' }, /expected at most 604800/],
+    [
+      { SKEIN_SIGNING_SECRET: 'short' },
+      /SKEIN_SIGNING_SECRET: expected at least 32 characters|SKEIN_SIGNING_SECRET="short"/,
+    ],
+    [{ SKEIN_ARTIFACT_PATH: '{{project}}/{{key}}' }, /SKEIN_ARTIFACT_PATH=.*unknown variable \{\{project\}\}/],
+    [{ SKEIN_MAX_UPLOAD_BYTES: String(200_000 * MiB) }, /can be at most 10000 parts/],
+  ])('refuses %j', (env, message) => {
+    expect(() => loadConfig(env)).toThrow(message);
   });
 });

@@ -1,0 +1,61 @@
+import { Command, Option } from 'commander';
+import { downloadArtifact } from '../client/download';
+import { formatBytes, formatRate, formatSeconds } from '../client/format';
+import { clientFor, intIn, progressFor, say } from './common';
+import type { CliIo } from './io';
+
+interface DownloadFlags {
+  overwrite?: boolean;
+  skipExisting?: boolean;
+  path?: string;
+  progress?: boolean;
+  concurrency: number;
+}
+
+export function downloadCommand(io: CliIo): Command {
+  return new Command('download')
+    .description("Download an artifact's body, or a directory's whole tree, verifying every SHA-256.")
+    .argument('<uri>', 'the artifact: store://artifacts/<workspace>/<key>[:<tag>][@<uid>], or its id')
+    .argument('<dest>', 'a directory artifact: the directory to write into (created); a file: where to save it')
+    .addOption(new Option('--overwrite', 'replace files that already exist').conflicts('skipExisting'))
+    .addOption(new Option('--skip-existing', 'keep files that already exist as they are; download the rest'))
+    .option('--path <path>', 'a directory artifact: only this file or subdirectory, e.g. data/train')
+    .option('--progress', 'draw a progress bar even when stderr is not a terminal')
+    .option('--no-progress', 'never draw a progress bar')
+    .option('--concurrency <n>', 'downloads in flight at once', intIn(1, 32), 4)
+    .addHelpText(
+      'after',
+      `
+Each file streams to a temporary file beside its target while its SHA-256 is computed, and is
+moved into place only when it matches; a mismatch deletes it and exits 5 naming the file.
+Existing files are never replaced silently: without --overwrite or --skip-existing the
+download stops (exit 2) before writing anything.
+
+Examples:
+  skein download store://artifacts/churn/models/churn:production ./model.pkl
+  skein download store://artifacts/vision/datasets/cats ./cats --skip-existing`,
+    )
+    .action(async (ref: string, dest: string, flags: DownloadFlags, cmd: Command) => {
+      const client = clientFor(cmd, io);
+      const outcome = await downloadArtifact(
+        client,
+        {
+          ref,
+          dest,
+          path: flags.path ?? null,
+          existing: flags.overwrite ? 'overwrite' : flags.skipExisting ? 'skip' : 'refuse',
+        },
+        { progress: progressFor(flags.progress, io), concurrency: flags.concurrency, note: (l) => say(io, l) },
+      );
+      const n = outcome.written.length;
+      const rate = outcome.seconds > 0 ? `, ${formatRate(outcome.bytes / outcome.seconds)}` : '';
+      const kept = outcome.skipped.length > 0 ? `; kept ${outcome.skipped.length} existing` : '';
+      const checked = outcome.unverified.length > 0 ? `${outcome.unverified.length} unverified` : 'SHA-256 verified';
+      say(
+        io,
+        `Downloaded ${outcome.uri}: ${n} file${n === 1 ? '' : 's'} (${formatBytes(outcome.bytes)} in ${formatSeconds(outcome.seconds)}${rate}), ${checked}${kept}.`,
+      );
+      const single = outcome.kind !== 'DIRECTORY' && n === 1;
+      io.stdout.write(`${single ? outcome.written[0]!.file : dest}\n`);
+    });
+}

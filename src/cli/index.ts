@@ -1,0 +1,21 @@
+import { Option, type Command } from 'commander';
+import { DEFAULT_URL } from '../client/graphql';
+import { artifactsCommand, runsCommand } from './tables';
+import { demoCommand } from './demo';
+import { downloadCommand } from './download';
+import type { CliIo } from './io';
+import { lineageCommand } from './lineage';
+import { uploadCommand } from './upload';
+
+/**
+ * The commands that talk to a running Skein over GraphQL: upload, download, lineage, runs,
+ * artifacts, demo. Each takes the global --url (or SKEIN_URL).
+ */
+export function registerClientCommands(program: Command, io: CliIo): void {
+  program.addOption(
+    new Option('--url <url>', `the GraphQL API of a running Skein (env: SKEIN_URL; default: ${DEFAULT_URL})`),
+  );
+  for (const make of [uploadCommand, downloadCommand, lineageCommand, runsCommand, artifactsCommand, demoCommand]) {
+    program.addCommand(make(io));
+  }
+}
