@@ -33,6 +33,8 @@ async function serve(opts: Parameters<typeof serveFlags>[0]): Promise<void> {
   const config = loadConfig(process.env, serveFlags(opts));
   const skein = await startSkein(config, { progress: say });
   say(`Skein is serving the GraphQL API at ${skein.graphqlUrl}`);
+  say(`Playground (works offline):         ${skein.url}/playground`);
+  say('New here? `npm run demo` (in another terminal) records a small pipeline to explore.');
   say('Press Ctrl-C to stop.');
   await new Promise<void>((resolve) => {
     const shutdown = () => resolve();
