@@ -47,7 +47,7 @@ so a second run uploads nothing) and moves the "production" tag to the best mode
         '',
         'Or in the playground (the /graphql URL in a browser):',
         `  { lineage(of: "store://artifacts/${ws}/churn-model:production", depth: 10) {`,
-        '      nodes { depth node { __typename ... on Artifact { key version kind } ... on Execution { name state } } }',
+        '      levels { depth nodes { __typename ... on Artifact { key version kind } ... on Execution { name } } }',
         '      edges { type from to } } }',
       ];
       io.stdout.write(`${lines.join('\n')}\n`);

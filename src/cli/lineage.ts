@@ -1,5 +1,5 @@
 import { Command, Option } from 'commander';
-import { formatLineage, LINEAGE_QUERY, type Direction, type LineageView } from '../client/lineage';
+import { formatLineage, LINEAGE_QUERY, toLineageView, type Direction, type LineageAnswer } from '../client/lineage';
 import { clientFor, intIn } from './common';
 import type { CliIo } from './io';
 
@@ -42,12 +42,12 @@ Examples:
     )
     .action(async (of: string, flags: LineageFlags, cmd: Command) => {
       const client = clientFor(cmd, io);
-      const { lineage } = await client.request<{ lineage: LineageView }>(LINEAGE_QUERY, {
+      const { lineage } = await client.request<{ lineage: LineageAnswer }>(LINEAGE_QUERY, {
         of,
         direction: flags.direction.toUpperCase() as Direction,
         depth: flags.depth ?? null,
         maxNodes: flags.maxNodes ?? null,
       });
-      io.stdout.write(flags.json ? `${JSON.stringify(lineage, null, 2)}\n` : formatLineage(lineage));
+      io.stdout.write(flags.json ? `${JSON.stringify(lineage, null, 2)}\n` : formatLineage(toLineageView(lineage)));
     });
 }

@@ -9,7 +9,7 @@ export const LINEAGE_QUERY = `
     lineage(of: $of, direction: $direction, depth: $depth, maxNodes: $maxNodes) {
       root { ...node }
       direction depth maxNodes truncated truncatedAtDepth
-      nodes { depth node { ...node } }
+      levels { depth nodes { ...node } }
       edges { type from to }
     }
   }
@@ -33,6 +33,17 @@ export interface LineageNodeView {
   producerId?: string | null;
   name?: string;
   nodeType?: string;
+}
+
+/** The answer as the API sends it: the nodes grouped by depth. */
+export interface LineageAnswer extends Omit<LineageView, 'nodes'> {
+  levels: Array<{ depth: number; nodes: LineageNodeView[] }>;
+}
+
+/** Flattens the levels into one list of (depth, node), the shape the tree printer walks. */
+export function toLineageView(answer: LineageAnswer): LineageView {
+  const { levels, ...rest } = answer;
+  return { ...rest, nodes: levels.flatMap((l) => l.nodes.map((node) => ({ depth: l.depth, node }))) };
 }
 
 export interface LineageView {

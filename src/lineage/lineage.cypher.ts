@@ -134,13 +134,16 @@ const RUN_MAP = `{run: properties(r), bestChildUid: [(r)-[:BEST_CHILD]->(b:Run) 
 /** An event as a positional list (no map keys to decode): [type, fromUid, toUid, at, path]. */
 const EDGE = (r: string) => `[type(${r}), startNode(${r}).uid, endNode(${r}).uid, ${r}.at, ${r}.path]`;
 
-/** Events whose both ends are in `members`, found from each member's incoming side. */
+/**
+ * Events whose both ends are in `members`, found from each member's incoming side. The path (where
+ * the execution saw the artifact) can name what a restricted end is, so it stays behind.
+ */
 function edgesAmong(members: string, asOf: boolean): string {
   return `CALL (${members}) {
   UNWIND ${members} AS x
   MATCH (x)<-[r:INPUT|OUTPUT]-(y)
   WHERE y IN ${members}${asOf ? ' AND r.at <= $asOf' : ''}
-  RETURN collect(${EDGE('r')}) AS edges
+  RETURN collect([type(r), y.uid, x.uid, r.at, CASE WHEN ${READABLE('x')} AND ${READABLE('y')} THEN r.path END]) AS edges
 }`;
 }
 

@@ -39,10 +39,11 @@ export type RawNode =
 
 export function toRawNode(t: NodeTuple): RawNode {
   const [hops, uid, isArtifact, kind, core, spec, maps, tags, latest, source] = t;
-  const found = { uid, kind, hops: hops ?? 0 };
-  if (!core) return { ...found, type: 'Restricted', nodeType: isArtifact ? 'ARTIFACT' : 'EXECUTION' };
-  if (!isArtifact) return { ...found, type: 'Execution', record: executionRecord(uid, kind, core, maps) };
-  return { ...found, type: 'Artifact', record: artifactRecord(uid, kind, core, spec, maps, tags, latest), source };
+  const h = hops ?? 0;
+  if (!core) return { type: 'Restricted', uid, kind, hops: h, nodeType: isArtifact ? 'ARTIFACT' : 'EXECUTION' };
+  if (!isArtifact) return { type: 'Execution', uid, kind, hops: h, record: executionRecord(uid, kind, core, maps) };
+  const record = artifactRecord(uid, kind, core, spec, maps, tags, latest);
+  return { type: 'Artifact', uid, kind, hops: h, record, source };
 }
 
 const orNull = <T>(v: unknown) => (v ?? null) as T | null;
@@ -107,9 +108,13 @@ function executionRecord(
   };
 }
 
+/** Shared by every node fetched without its maps: nothing reads these but to list them. */
+const NO_ENTRIES: Record<string, Scalar> = Object.freeze({}) as Record<string, Scalar>;
+
 /** The `prefix.*` entries of a node's maps, keys without the prefix (`props.ts` naming). */
 function entries(maps: Array<[string, Scalar]> | null, prefix: string): Record<string, Scalar> {
+  if (!maps) return NO_ENTRIES;
   const out: Record<string, Scalar> = {};
-  if (maps) for (const [k, v] of maps) if (k.startsWith(prefix)) out[k.slice(prefix.length)] = v;
+  for (const [k, v] of maps) if (k.startsWith(prefix)) out[k.slice(prefix.length)] = v;
   return out;
 }

@@ -22,15 +22,15 @@ import {
 } from './lineage.model';
 import { lineageRepository as repo, type NodeFilterParams, type RawSubgraph } from './lineage.repository';
 
+/** All lineage needs of a request: its executor and its caller. */
+export type LineageDeps = Pick<ServiceDeps, 'graph' | 'caller'>;
+
 /**
  * Lineage use cases: what a run read and wrote, across runs and workspaces. Each answer is one
  * query (plus one to resolve a store:// URI when the start is named that way). Every traversal
  * carries the caller's readable workspaces: nodes outside them come back as placeholders and
  * the chain continues through them; a start node the caller may not read does not exist for them.
  */
-/** All lineage needs of a request: its executor and its caller. */
-export type LineageDeps = Pick<ServiceDeps, 'graph' | 'caller'>;
-
 export class LineageService {
   constructor(private readonly deps: LineageDeps) {}
 

@@ -158,9 +158,9 @@ query ModelLineage {
     direction: UPSTREAM
     depth: 3
   ) {
-    nodes {
+    levels {
       depth
-      node {
+      nodes {
         __typename
         ... on Artifact {
           uri

@@ -3,7 +3,7 @@ import type { Artifact as ArtifactModel } from '../services/artifact.service';
 import { formatStoreUri } from '../services/artifact-uri';
 import { Connection } from './connection';
 import { Entry, Label, toEntries } from './entry.type';
-import { Node, toGlobalId, withId } from './node';
+import { Node, toGlobalId } from './node';
 import { DateTimeScalar, JSONScalar } from './scalars';
 
 export enum ArtifactState {
@@ -25,11 +25,14 @@ const TYPE_FOR_KIND: Record<string, string> = {
   DIRECTORY: 'DirectoryArtifact',
 };
 
+/** The GraphQL type of an artifact, from its kind (synchronous: see SYNC_TYPE_RESOLVERS in schema.ts). */
+export const resolveArtifactType = (a: { kind: string }): string => TYPE_FOR_KIND[a.kind] ?? 'OtherArtifact';
+
 @InterfaceType('Artifact', {
   implements: Node,
   description:
     'A versioned thing a run reads or writes: a dataset, model, metrics, file, plot or directory. Each kind adds its own fields.',
-  resolveType: (a: { kind: string }) => TYPE_FOR_KIND[a.kind] ?? 'OtherArtifact',
+  resolveType: resolveArtifactType,
 })
 export abstract class Artifact extends Node {
   @Field({ description: 'The unique id of this version (UUIDv7).' })
@@ -228,19 +231,38 @@ export const ARTIFACT_TYPES = [
   OtherArtifact,
 ];
 
+/**
+ * One object literal with every field named: V8 gives it a fast shape (rest/spread copies made
+ * ~700-artifact lineage answers spend ~19 ms here); kind fields are added after.
+ */
 export function toArtifact(a: ArtifactModel): Artifact {
-  const { spec, ...rest } = a;
-  return withId('Artifact', a.uid, {
-    ...rest,
-    ...specFields(a.kind, spec),
+  const out = {
     __typename: TYPE_FOR_KIND[a.kind] ?? 'OtherArtifact',
+    id: toGlobalId('Artifact', a.uid),
+    uid: a.uid,
     uri: formatStoreUri(a),
+    workspace: a.workspace,
+    key: a.key,
+    version: a.version,
+    kind: a.kind,
+    state: a.state,
+    description: a.description,
+    location: a.location,
+    digest: a.digest,
+    size: a.size,
+    contentType: a.contentType,
+    tags: a.tags,
     isLatest: a.version === a.latestVersion,
+    latestVersion: a.latestVersion,
     labels: toEntries(a.labels),
     properties: toEntries(a.properties),
     runId: a.runUid ? toGlobalId('Run', a.runUid) : null,
     producerId: a.producerUid ? toGlobalId('Execution', a.producerUid) : null,
-  }) as unknown as Artifact;
+    createdAt: a.createdAt,
+    producerUid: a.producerUid,
+    runUid: a.runUid,
+  };
+  return Object.assign(out, specFields(a.kind, a.spec)) as unknown as Artifact;
 }
 
 function specFields(kind: string, spec: Record<string, unknown>): Record<string, unknown> {

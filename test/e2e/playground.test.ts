@@ -294,7 +294,7 @@ async function recordTraining(): Promise<{ workspace: string; model: string; dat
 }
 
 function lineageQuery(of: string): string {
-  return `query TrainedOn { lineage(of: "${of}", direction: UPSTREAM, depth: 2) { nodes { depth node { ... on Artifact { uri } ... on Execution { name codeVersion } } } } }`;
+  return `query TrainedOn { lineage(of: "${of}", direction: UPSTREAM, depth: 2) { levels { depth nodes { ... on Artifact { uri } ... on Execution { name codeVersion } } } } }`;
 }
 
 function fallbackQuery(workspace: string): string {

@@ -44,20 +44,29 @@ async function record(p: Pipeline, name: string, inputs: Made[], outputs: Array<
   return { id: data.recordExecution.id, outputs: new Map(made.map((a) => [a.key, a])) };
 }
 
-const NODE = `depth node {
-  __typename
+const VALUE = `__typename
   ... on Artifact { id key version kind digest }
   ... on Execution { id name codeVersion }
-  ... on RestrictedNode { id nodeType kind restricted }
-}`;
+  ... on RestrictedNode { id nodeType kind restricted }`;
 
-interface NodeView {
-  depth: number;
-  node: { __typename: string; id: string; key?: string; name?: string; kind?: string };
+/** Nodes with their depth: what `levels { depth nodes }` says, flattened. */
+const LEVELS = `levels { depth nodes { ${VALUE} } }`;
+
+interface Value {
+  __typename: string;
+  id: string;
+  key?: string;
+  name?: string;
+  kind?: string;
 }
 
-const nameOf = (n: NodeView) => n.node.key ?? n.node.name ?? `restricted(${n.node.kind})`;
-const listOf = (nodes: NodeView[]) => nodes.map((n) => `${nameOf(n)}@${n.depth}`).sort();
+interface Level {
+  depth: number;
+  nodes: Value[];
+}
+
+const nameOf = (v: Value) => v.key ?? v.name ?? `restricted(${v.kind})`;
+const listOf = (levels: Level[]) => levels.flatMap((l) => l.nodes.map((v) => `${nameOf(v)}@${l.depth}`)).sort();
 
 describe('lineage over GraphQL', () => {
   let skein: SkeinHandle;
@@ -89,15 +98,13 @@ describe('lineage over GraphQL', () => {
     const query = `query($of: String!, $d: Int) {
       lineage(of: $of, depth: $d) {
         root { __typename ... on Artifact { key } } direction depth maxNodes truncated truncatedAtDepth
-        nodes { ${NODE} } edges { type from to at path }
+        ${LEVELS} nodes { __typename } edges { type from to at path }
       }
     }`;
     for (const of of [model.id, `store://artifacts/${p.workspace}/model`]) {
-      const { lineage } = await gqlOk<{ lineage: Record<string, unknown> & { nodes: NodeView[]; edges: unknown[] } }>(
-        skein.graphqlUrl,
-        query,
-        { of, d: 2 },
-      );
+      const { lineage } = await gqlOk<{
+        lineage: Record<string, unknown> & { levels: Level[]; nodes: unknown[]; edges: unknown[] };
+      }>(skein.graphqlUrl, query, { of, d: 2 });
       expect(lineage).toMatchObject({
         root: { __typename: 'ModelArtifact', key: 'model' },
         direction: 'UPSTREAM',
@@ -106,7 +113,9 @@ describe('lineage over GraphQL', () => {
         truncated: false,
         truncatedAtDepth: null,
       });
-      expect(listOf(lineage.nodes)).toEqual(['clean@2', 'cleaned@1', 'model@0', 'raw@2', 'train@1']);
+      expect(listOf(lineage.levels)).toEqual(['clean@2', 'cleaned@1', 'model@0', 'raw@2', 'train@1']);
+      expect(lineage.levels.map((l) => l.depth)).toEqual([0, 1, 2]);
+      expect(lineage.nodes).toHaveLength(5);
       expect(lineage.edges).toHaveLength(4);
       expect(lineage.edges).toContainEqual({
         type: 'OUTPUT',
@@ -122,17 +131,17 @@ describe('lineage over GraphQL', () => {
     await gqlOk(skein.graphqlUrl, 'mutation($r: String!) { tagArtifact(ref: $r, tag: "prod") { id } }', {
       r: model.id,
     });
-    const { lineage } = await gqlOk<{ lineage: { nodes: Array<{ node: Record<string, unknown> }> } }>(
+    const { lineage } = await gqlOk<{ lineage: { nodes: Array<Record<string, unknown>> } }>(
       skein.graphqlUrl,
-      `query($of: String!) { lineage(of: $of, depth: 1) { nodes { node {
+      `query($of: String!) { lineage(of: $of, depth: 1) { nodes {
         ... on Artifact { key tags isLatest labels { key } }
         ... on ModelArtifact { framework metrics { key } }
         ... on DatasetArtifact { schema { name } }
         ... on Execution { name params { key value } }
-      } } } }`,
+      } } }`,
       { of: model.id },
     );
-    expect(lineage.nodes.map((n) => n.node)).toEqual([
+    expect(lineage.nodes).toEqual([
       { key: 'model', tags: ['prod'], isLatest: true, labels: [], framework: null, metrics: [] },
       { name: 'train', params: [{ key: 'seed', value: 7 }] },
       { key: 'cleaned', tags: [], isLatest: true, labels: [], schema: [] },
@@ -140,12 +149,12 @@ describe('lineage over GraphQL', () => {
   });
 
   it('filters, walks downstream, and reports bad arguments as BAD_USER_INPUT', async () => {
-    const { lineage } = await gqlOk<{ lineage: { nodes: NodeView[] } }>(
+    const { lineage } = await gqlOk<{ lineage: { levels: Level[] } }>(
       skein.graphqlUrl,
-      `query($of: String!) { lineage(of: $of, direction: DOWNSTREAM, filter: { nodeTypes: [EXECUTION] }) { nodes { ${NODE} } } }`,
+      `query($of: String!) { lineage(of: $of, direction: DOWNSTREAM, filter: { nodeTypes: [EXECUTION] }) { ${LEVELS} } }`,
       { of: raw.id },
     );
-    expect(listOf(lineage.nodes)).toEqual(['clean@1', 'raw@0', 'train@2']);
+    expect(listOf(lineage.levels)).toEqual(['clean@1', 'raw@0', 'train@2']);
     const bad = await gql(skein.graphqlUrl, 'query($of: String!) { lineage(of: $of, depth: 500) { depth } }', {
       of: raw.id,
     });
@@ -158,8 +167,8 @@ describe('lineage over GraphQL', () => {
   });
 
   it('finds the path between two nodes, or null', async () => {
-    const query = `query($a: String!, $b: String!) { lineagePath(from: $a, to: $b) { direction length nodes { ${NODE} } edges { type } } }`;
-    const { lineagePath } = await gqlOk<{ lineagePath: { direction: string; length: number; nodes: NodeView[] } }>(
+    const query = `query($a: String!, $b: String!) { lineagePath(from: $a, to: $b) { direction length nodes { ${VALUE} } edges { type } } }`;
+    const { lineagePath } = await gqlOk<{ lineagePath: { direction: string; length: number; nodes: Value[] } }>(
       skein.graphqlUrl,
       query,
       { a: raw.id, b: model.id },
@@ -228,19 +237,19 @@ describe('lineage over GraphQL', () => {
     const source = await logArtifact(q.url, { workspace: w, key: 'source', kind: 'DATASET' });
     for (let i = 0; i < 12; i++) await record(q, `s${i}`, [source], [{ key: `out-${i}`, kind: 'DATASET' }]);
     const query = `query($w: String!, $n: Int!) { artifacts(workspace: $w, first: $n) { edges { node { key
-      upstream(depth: 1) { nodes { ${NODE} } }
-      downstream { nodes { depth } }
+      upstream(depth: 1) { ${LEVELS} }
+      downstream { nodes { __typename } }
     } } } }`;
     type Answer = {
       artifacts: {
-        edges: Array<{ node: { key: string; upstream: { nodes: NodeView[] }; downstream: { nodes: unknown[] } } }>;
+        edges: Array<{ node: { key: string; upstream: { levels: Level[] }; downstream: { nodes: unknown[] } } }>;
       };
     };
     const small = await asCaller<Answer>(query, { w, n: 3 });
     const large = await asCaller<Answer>(query, { w, n: 13 });
     expect(large.data.artifacts.edges).toHaveLength(13);
     const out3 = large.data.artifacts.edges.find((e) => e.node.key === 'out-3')!.node;
-    expect(listOf(out3.upstream.nodes)).toEqual(['out-3@0', 's3@1', 'source@1']);
+    expect(listOf(out3.upstream.levels)).toEqual(['out-3@0', 's3@1', 'source@1']);
     const src = large.data.artifacts.edges.find((e) => e.node.key === 'source')!.node;
     expect(src.downstream.nodes).toHaveLength(25);
     expect(large.queries).toBe(small.queries);
@@ -255,21 +264,21 @@ describe('lineage over GraphQL', () => {
     const ours = (await record(p, 'use', [shared], [{ key: 'result', kind: 'MODEL' }])).outputs.get('result')!;
     const caller: Principal = { ...ANONYMOUS, kind: 'token', id: 't', readableWorkspaces: new Set([p.workspace]) };
     const { data } = await asCaller<{
-      lineage: { nodes: NodeView[]; edges: Array<{ from: string; path: string | null }> };
+      lineage: { levels: Level[]; edges: Array<{ from: string; path: string | null }> };
     }>(
-      `query($of: String!) { lineage(of: $of, depth: 3) { nodes { ${NODE} } edges { from to path } } }`,
+      `query($of: String!) { lineage(of: $of, depth: 3) { ${LEVELS} edges { from to path } } }`,
       { of: ours.id },
       caller,
     );
-    expect(listOf(data.lineage.nodes)).toEqual([
+    expect(listOf(data.lineage.levels)).toEqual([
       'raw@2',
       'restricted(DATASET)@1',
       'restricted(STEP)@2',
       'result@0',
       'use@1',
     ]);
-    const restricted = data.lineage.nodes.filter((n) => n.node.__typename === 'RestrictedNode');
-    expect(restricted.map((n) => n.node)).toEqual([
+    const restricted = data.lineage.levels.flatMap((l) => l.nodes).filter((v) => v.__typename === 'RestrictedNode');
+    expect(restricted).toEqual([
       { __typename: 'RestrictedNode', id: 'restricted:1', nodeType: 'ARTIFACT', kind: 'DATASET', restricted: true },
       { __typename: 'RestrictedNode', id: 'restricted:2', nodeType: 'EXECUTION', kind: 'STEP', restricted: true },
     ]);

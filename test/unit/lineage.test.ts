@@ -278,3 +278,43 @@ describe('node rows', () => {
     });
   });
 });
+
+describe('lineage through the schema', () => {
+  it('resolves union members by __typename, without a promise per node', async () => {
+    const { getSchema } = await import('../../src/schema');
+    const { execute, parse: parseQuery } = await import('graphql');
+    const { resolveTypesByTypename } = await import('../../src/types/lineage.type');
+    const schema = await getSchema();
+    resolveTypesByTypename(schema);
+    const union = schema.getType('LineageNodeValue') as unknown as { resolveType: (v: unknown) => unknown };
+    expect(union.resolveType({ __typename: 'RestrictedNode' })).toBe('RestrictedNode');
+
+    const raw: RawSubgraph = {
+      nodes: [node('a0', 0), node('e1', 1), node('a1', 2, { restricted: true })],
+      edges: [['OUTPUT', 'e1', 'a0', 't1', 'x']],
+    };
+    const lineage = assembleLineage(raw, { ...frame, maxNodes: 10 });
+    const contextValue = { services: { lineage: { lineage: async () => lineage } } };
+    const result = await execute({
+      schema,
+      document: parseQuery(`{ lineage(of: "x") { levels { depth nodes { __typename
+        ... on Artifact { key } ... on Execution { name } ... on RestrictedNode { id nodeType } } } } }`),
+      contextValue,
+    });
+    expect(result.errors).toBeUndefined();
+    expect(result.data).toEqual({
+      lineage: {
+        levels: [
+          { depth: 0, nodes: [{ __typename: 'DatasetArtifact', key: 'a0' }] },
+          {
+            depth: 1,
+            nodes: [
+              { __typename: 'Execution', name: 'e1' },
+              { __typename: 'RestrictedNode', id: 'restricted:1', nodeType: 'ARTIFACT' },
+            ],
+          },
+        ],
+      },
+    });
+  });
+});

@@ -1,0 +1,133 @@
+import { GraphQLError, GraphQLInt, GraphQLList, GraphQLObjectType, GraphQLSchema, GraphQLString, parse } from 'graphql';
+import { compileQuery } from 'graphql-jit';
+import { createApollo } from '../../src/apollo';
+import type { Context } from '../../src/context';
+import { badInput, SkeinError } from '../../src/errors';
+import { QueryStats } from '../../src/graph/executor';
+import { JitExecutor, type Compile } from '../../src/graphql-executor';
+import { createLogger } from '../../src/logger';
+import { getSchema } from '../../src/schema';
+
+const Item = new GraphQLObjectType({
+  name: 'Item',
+  fields: {
+    n: { type: GraphQLInt },
+    picky: {
+      type: GraphQLString,
+      resolve: () => {
+        throw badInput('No picky items.', { field: 'picky' });
+      },
+    },
+  },
+});
+
+const schema = new GraphQLSchema({
+  query: new GraphQLObjectType({
+    name: 'Query',
+    fields: {
+      hello: { type: GraphQLString, args: { name: { type: GraphQLString } }, resolve: (_, a) => `hi ${a.name}` },
+      items: { type: new GraphQLList(Item), resolve: () => [{ n: 1 }, { n: 2 }] },
+    },
+  }),
+});
+
+type Request = Parameters<JitExecutor['execute']>[0];
+const request = (query: string, variables: Record<string, unknown> = {}, operationName: string | null = null) =>
+  ({
+    request: { variables },
+    document: parse(query),
+    operationName,
+    queryHash: query,
+    context: {},
+  }) as unknown as Request;
+
+describe('the graphql-jit executor', () => {
+  /** graphql-jit's compiler, counting its calls. */
+  const counting = () => jest.fn<ReturnType<Compile>, Parameters<Compile>>((s, d, o) => compileQuery(s, d, o));
+
+  it('answers through a compiled query, compiled once per operation', async () => {
+    const compile = counting();
+    const ex = new JitExecutor(schema, 10, compile);
+    const q = 'query($n: String) { hello(name: $n) items { n } }';
+    expect(await ex.execute(request(q, { n: 'ann' }))).toEqual({
+      data: { hello: 'hi ann', items: [{ n: 1 }, { n: 2 }] },
+    });
+    expect(await ex.execute(request(q, { n: 'bob' }))).toEqual({
+      data: { hello: 'hi bob', items: [{ n: 1 }, { n: 2 }] },
+    });
+    expect(compile).toHaveBeenCalledTimes(1);
+    expect(ex.size).toBe(1);
+  });
+
+  it('falls back to graphql-js when an operation does not compile, with the same answer', async () => {
+    const ex = new JitExecutor(schema, 10, () => {
+      throw new Error('unsupported');
+    });
+    expect(await ex.execute(request('{ hello(name: "x") items { n } }'))).toEqual({
+      data: { hello: 'hi x', items: [{ n: 1 }, { n: 2 }] },
+    });
+    // graphql-jit reporting errors instead of a compiled query is a fallback too.
+    const refusing = new JitExecutor(schema, 10, () => ({ errors: [new GraphQLError('unsupported')] }));
+    expect(await refusing.execute(request('{ items { n } }'))).toEqual({ data: { items: [{ n: 1 }, { n: 2 }] } });
+  });
+
+  it('keeps the cache bounded, dropping the least recently used operation', async () => {
+    const compile = counting();
+    const ex = new JitExecutor(schema, 2, compile);
+    for (const q of ['{ a: hello }', '{ b: hello }', '{ a: hello }', '{ c: hello }']) await ex.execute(request(q));
+    expect(ex.size).toBe(2);
+    compile.mockClear();
+    await ex.execute(request('{ a: hello }'));
+    expect(compile).not.toHaveBeenCalled();
+    await ex.execute(request('{ b: hello }'));
+    expect(compile).toHaveBeenCalledTimes(1);
+  });
+
+  it('reports a resolver error as graphql-js does: GraphQLError with path, locations and the original error', async () => {
+    const ex = new JitExecutor(schema);
+    const { data, errors } = await ex.execute(request('{ items { n picky } }'));
+    expect(data).toEqual({
+      items: [
+        { n: 1, picky: null },
+        { n: 2, picky: null },
+      ],
+    });
+    expect(errors).toHaveLength(2);
+    const e = errors![0]!;
+    expect(e).toBeInstanceOf(GraphQLError);
+    expect(e.originalError).toBeInstanceOf(SkeinError);
+    expect(e.path).toEqual(['items', 0, 'picky']);
+    expect(e.locations).toEqual([{ line: 1, column: 13 }]);
+    expect(e.extensions).toEqual({});
+  });
+
+  it('keeps the error code through Apollo (formatError and didEncounterErrors see the original error)', async () => {
+    const apollo = createApollo(schema);
+    await apollo.start();
+    try {
+      const contextValue = {
+        requestId: 'req-1',
+        logger: createLogger('silent'),
+        stats: new QueryStats(),
+      } as unknown as Context;
+      const res = await apollo.executeOperation({ query: '{ items { picky } }' }, { contextValue });
+      const body = res.body.kind === 'single' ? res.body.singleResult : undefined;
+      expect(body?.errors?.[0]).toEqual({
+        message: 'No picky items.',
+        locations: [{ line: 1, column: 11 }],
+        path: ['items', 0, 'picky'],
+        extensions: { code: 'BAD_USER_INPUT', field: 'picky' },
+      });
+    } finally {
+      await apollo.stop();
+    }
+  });
+
+  it("runs Skein's interfaces and unions with synchronous type resolvers", async () => {
+    const s = await getSchema();
+    for (const name of ['Artifact', 'Node', 'LineageNodeValue']) {
+      const type = s.getType(name) as unknown as { resolveType: (v: unknown) => unknown };
+      expect(type.resolveType({ kind: 'MODEL', __typename: 'ModelArtifact' })).toBe('ModelArtifact');
+    }
+  });
+});
