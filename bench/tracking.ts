@@ -21,6 +21,7 @@ import neo4j, { type Driver } from 'neo4j-driver';
 import { v7 } from 'uuid';
 import { loadConfig } from '../src/config';
 import { createLogger } from '../src/logger';
+import { rng } from '../src/demo/data';
 
 export interface TrackingBenchOptions {
   neo4jUri: string;
@@ -113,20 +114,8 @@ interface RunData {
 const LRS = [0.1, 0.01, 0.001, 0.0001];
 const TEAMS = ['nlp', 'cv', 'rec', 'speech'];
 
-/** mulberry32: a tiny seeded PRNG, so run i has the same values in both workspaces. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 export function runData(i: number): RunData {
-  const rnd = prng(i + 1);
+  const rnd = rng(i + 1);
   const pick = <T>(list: readonly T[]) => list[Math.floor(rnd() * list.length)]!;
   const round = (x: number) => Math.round(x * 1e4) / 1e4;
   return {
