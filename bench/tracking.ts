@@ -15,6 +15,10 @@
  * whichever is larger.
  *
  *   npm run build && NEO4J_URI=bolt://… node dist/bench/tracking.js [runs] [clients]
+ *
+ * Standalone knobs, for iterating: BENCH_KEEP=true keeps the two workspaces (their names are in
+ * the JSON); BENCH_REUSE=<graphql ws>,<raw ws> reads those instead of writing; BENCH_URL=<url>
+ * measures an already running Skein instead of an in-process one.
  */
 import http from 'node:http';
 import neo4j, { type Driver } from 'neo4j-driver';
@@ -37,6 +41,11 @@ export interface TrackingBenchOptions {
   repeats?: number;
   /** Keep the two bench workspaces and their runs (default: delete them afterwards). */
   keep?: boolean;
+  /**
+   * Read the runs of two workspaces an earlier run kept (`keep`) instead of writing new ones: for
+   * iterating on read speed. The write figures then come back as zero and are not judged.
+   */
+  reuse?: { graphql: string; raw: string };
   log?: (line: string) => void;
 }
 
@@ -604,21 +613,9 @@ export async function runTrackingBench(opts: TrackingBenchOptions): Promise<Trac
   const raw = new RawClient(driver, opts.neo4jDatabase);
   const gql = new GraphQLClient(opts.graphqlUrl, clients);
   const stamp = `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 6)}`;
-  const workspaces = { graphql: `track-gql-${stamp}`, raw: `track-raw-${stamp}` };
+  const workspaces = opts.reuse ?? { graphql: `track-gql-${stamp}`, raw: `track-raw-${stamp}` };
   try {
-    await gql.request('mutation($i: CreateWorkspaceInput!) { createWorkspace(input: $i) { name } }', {
-      i: { name: workspaces.graphql },
-    });
-    await raw.write('CREATE (:Workspace {name: $name, createdAt: $now, updatedAt: $now})', {
-      name: workspaces.raw,
-      now: new Date().toISOString(),
-    });
-
-    log(`writing ${runs} runs through GraphQL and through the driver, ${clients} clients each…`);
-    const spent = await writeBothWays({ gql, raw }, workspaces, runs, clients);
-    const writes = writeResult(runs, spent.viaGraphQL, spent.viaRaw);
-    log(`writes: ${writes.graphql.runsPerSecond}/s via GraphQL, ${writes.raw.runsPerSecond}/s raw (${writes.ratio}x)`);
-
+    const writes = opts.reuse ? reusedWrites() : await writeRuns({ gql, raw }, workspaces, runs, clients, log);
     const ctx: ReadContext = {
       gql,
       raw,
@@ -634,10 +631,37 @@ export async function runTrackingBench(opts: TrackingBenchOptions): Promise<Trac
     const ok = writes.ok && reads.every((r) => r.ok || r.diagnostic);
     return { runs, clients, workspaces, writes, reads, walk: walked.result, ok };
   } finally {
-    if (!opts.keep) await dropWorkspaces(raw, Object.values(workspaces)).catch(() => undefined);
+    if (!opts.keep && !opts.reuse) await dropWorkspaces(raw, Object.values(workspaces)).catch(() => undefined);
     gql.close();
     await driver.close();
   }
+}
+
+async function writeRuns(
+  c: { gql: GraphQLClient; raw: RawClient },
+  workspaces: { graphql: string; raw: string },
+  runs: number,
+  clients: number,
+  log: (line: string) => void,
+): Promise<WriteResult> {
+  await c.gql.request('mutation($i: CreateWorkspaceInput!) { createWorkspace(input: $i) { name } }', {
+    i: { name: workspaces.graphql },
+  });
+  await c.raw.write('CREATE (:Workspace {name: $name, createdAt: $now, updatedAt: $now})', {
+    name: workspaces.raw,
+    now: new Date().toISOString(),
+  });
+  log(`writing ${runs} runs through GraphQL and through the driver, ${clients} clients each…`);
+  const spent = await writeBothWays(c, workspaces, runs, clients);
+  const writes = writeResult(runs, spent.viaGraphQL, spent.viaRaw);
+  log(`writes: ${writes.graphql.runsPerSecond}/s via GraphQL, ${writes.raw.runsPerSecond}/s raw (${writes.ratio}x)`);
+  return writes;
+}
+
+/** The write figures of a read-only run (`reuse`): nothing was written, nothing is judged. */
+function reusedWrites(): WriteResult {
+  const none: WriteSide = { runsPerSecond: 0, seconds: 0, nodeCpuMsPerRun: 0 };
+  return { graphql: none, raw: none, ratio: 0, ok: true };
 }
 
 function writeSide(runs: number, spent: Spent): WriteSide {
@@ -694,7 +718,11 @@ async function main(): Promise<void> {
   const { startSkein } = await import('../src/app');
   const config = loadConfig({ ...process.env, SKEIN_PORT: '0', SKEIN_LOG_LEVEL: 'warn' });
   if (!config.neo4j.uri) throw new Error('Set NEO4J_URI to the Neo4j to measure against.');
-  const skein = await startSkein(config, { logger: createLogger('warn'), progress: (m) => console.error(m) });
+  const [reusedGql, reusedRaw] = (process.env.BENCH_REUSE ?? '').split(',');
+  // BENCH_URL: measure an already running Skein (started with the flags under test) instead.
+  const skein = process.env.BENCH_URL
+    ? { graphqlUrl: process.env.BENCH_URL, stop: async () => undefined }
+    : await startSkein(config, { logger: createLogger('warn'), progress: (m) => console.error(m) });
   try {
     const result = await runTrackingBench({
       neo4jUri: config.neo4j.uri,
@@ -705,6 +733,7 @@ async function main(): Promise<void> {
       runs: runsArg ? Number(runsArg) : undefined,
       clients: clientsArg ? Number(clientsArg) : undefined,
       keep: process.env.BENCH_KEEP === 'true',
+      reuse: reusedGql && reusedRaw ? { graphql: reusedGql, raw: reusedRaw } : undefined,
       log: (line) => console.error(line),
     });
     console.log(formatTrackingReport(result));

@@ -1,5 +1,19 @@
 import type { ApolloServerOptionsWithGateway } from '@apollo/server';
-import { execute, GraphQLError, type DocumentNode, type ExecutionResult, type GraphQLSchema } from 'graphql';
+import {
+  execute,
+  getNamedType,
+  getVariableValues,
+  GraphQLError,
+  isInputObjectType,
+  Kind,
+  visit,
+  type DocumentNode,
+  type ExecutionResult,
+  type GraphQLInputObjectType,
+  type GraphQLSchema,
+  type TypeNode,
+  type VariableDefinitionNode,
+} from 'graphql';
 import { compileQuery, isCompiledQuery, type CompiledQuery } from 'graphql-jit';
 
 /**
@@ -32,7 +46,16 @@ interface JitError {
   extensions?: Record<string, unknown>;
 }
 
-type Compiled = CompiledQuery | 'fallback';
+/**
+ * A compiled operation, and the variables graphql-js coerces for it (see `opaqueVariables`):
+ * their definitions as the client wrote them.
+ */
+interface JitOperation {
+  query: CompiledQuery;
+  coerceFirst: readonly VariableDefinitionNode[];
+}
+
+type Compiled = JitOperation | 'fallback';
 
 /** graphql-jit's `compileQuery`, as this executor calls it. */
 export type Compile = (
@@ -43,13 +66,16 @@ export type Compile = (
 
 export class JitExecutor {
   private readonly cache = new Map<string, Compiled>();
+  private readonly recursiveInputs: ReadonlySet<string>;
 
   constructor(
     private readonly schema: GraphQLSchema,
     private readonly maxCompiled = DEFAULT_MAX_COMPILED,
     /** graphql-jit's compiler; replaceable for tests. */
     private readonly compile: Compile = compileQuery,
-  ) {}
+  ) {
+    this.recursiveInputs = recursiveInputTypes(schema);
+  }
 
   /** How many operations are cached (compiled or marked for graphql-js). */
   get size(): number {
@@ -68,7 +94,13 @@ export class JitExecutor {
         operationName: rc.operationName,
       });
     }
-    const result = await compiled.query(undefined, rc.context, variables);
+    let values = variables;
+    if (compiled.coerceFirst.length > 0) {
+      const coerced = getVariableValues(this.schema, compiled.coerceFirst, variables);
+      if (coerced.errors) return { errors: coerced.errors };
+      values = { ...variables, ...coerced.coerced };
+    }
+    const result = await compiled.query.query(undefined, rc.context, values);
     return result.errors?.length ? { ...result, errors: result.errors.map(asGraphQLError) } : result;
   };
 
@@ -84,8 +116,9 @@ export class JitExecutor {
     }
     let made: Compiled;
     try {
-      const c = this.compile(this.schema, rc.document, rc.operationName ?? undefined);
-      made = isCompiledQuery(c) ? c : 'fallback';
+      const { document, coerceFirst } = opaqueVariables(rc.document, this.recursiveInputs);
+      const c = this.compile(this.schema, document, rc.operationName ?? undefined);
+      made = isCompiledQuery(c) ? { query: c, coerceFirst } : 'fallback';
     } catch {
       made = 'fallback';
     }
@@ -93,6 +126,60 @@ export class JitExecutor {
     if (this.cache.size > this.maxCompiled) this.cache.delete(this.cache.keys().next().value!);
     return made;
   }
+}
+
+/**
+ * graphql-jit cannot compile a variable whose type is a recursive input type (RunFilter, whose
+ * and/or/not hold RunFilters): its coercion-code generator recurses until the stack overflows,
+ * after seconds of CPU (zalando-incubator/graphql-jit#81, open since 2020), and every search
+ * that passed its filter as a variable ran on graphql-js. So in the document jit compiles, such
+ * variables are declared as the JSON scalar (whose parsing passes values through), and
+ * graphql-js's own `getVariableValues` coerces them from the original definitions before each
+ * call: the same values and the same errors as graphql-js, with jit executing the selection.
+ */
+export function opaqueVariables(
+  document: DocumentNode,
+  recursiveInputs: ReadonlySet<string>,
+): { document: DocumentNode; coerceFirst: VariableDefinitionNode[] } {
+  const coerceFirst: VariableDefinitionNode[] = [];
+  const rewritten = visit(document, {
+    VariableDefinition(node) {
+      if (!recursiveInputs.has(namedTypeOf(node.type))) return undefined;
+      coerceFirst.push(node);
+      return { ...node, type: { kind: Kind.NAMED_TYPE, name: { kind: Kind.NAME, value: 'JSON' } } };
+    },
+  });
+  return { document: coerceFirst.length > 0 ? rewritten : document, coerceFirst };
+}
+
+function namedTypeOf(type: TypeNode): string {
+  return type.kind === Kind.NAMED_TYPE ? type.name.value : namedTypeOf(type.type);
+}
+
+/**
+ * The input object types graphql-jit cannot coerce: those that can contain themselves (directly
+ * or through other input types), and those that contain such a type anywhere inside.
+ */
+export function recursiveInputTypes(schema: GraphQLSchema): Set<string> {
+  const inputs = Object.values(schema.getTypeMap()).filter(isInputObjectType);
+  const children = (t: GraphQLInputObjectType) =>
+    Object.values(t.getFields())
+      .map((f) => getNamedType(f.type))
+      .filter(isInputObjectType);
+  const reachable = (from: GraphQLInputObjectType): Set<GraphQLInputObjectType> => {
+    const seen = new Set<GraphQLInputObjectType>();
+    const stack = children(from);
+    while (stack.length > 0) {
+      const t = stack.pop()!;
+      if (seen.has(t)) continue;
+      seen.add(t);
+      stack.push(...children(t));
+    }
+    return seen;
+  };
+  const reach = new Map(inputs.map((t) => [t, reachable(t)]));
+  const cyclic = inputs.filter((t) => reach.get(t)!.has(t));
+  return new Set(inputs.filter((t) => cyclic.some((c) => c === t || reach.get(t)!.has(c))).map((t) => t.name));
 }
 
 /**

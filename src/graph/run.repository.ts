@@ -54,8 +54,14 @@ function splitMaps(props: Record<string, unknown>): Record<MapKind, Record<strin
 }
 
 export function parseRun(row: RunRow): RunRecord {
-  const p = row.run;
-  const maps = splitMaps(p);
+  return buildRun(row.run, splitMaps(row.run), row);
+}
+
+function buildRun(
+  p: Record<string, unknown>,
+  maps: Record<MapKind, Record<string, Scalar>>,
+  best: { bestChildUid: string | null; isBest: boolean },
+): RunRecord {
   return {
     uid: p.uid as string,
     workspace: p.workspace as string,
@@ -71,9 +77,51 @@ export function parseRun(row: RunRow): RunRecord {
     results: maps.result,
     labels: maps.label as Record<string, string>,
     annotations: maps.annotation,
-    bestChildUid: row.bestChildUid ?? null,
-    isBest: row.isBest,
+    bestChildUid: best.bestChildUid ?? null,
+    isBest: best.isBest,
   };
+}
+
+/** A row of a compact search page (run.cypher.ts PAGE): the property names come on the first row only. */
+interface PageRow {
+  keys: string[] | null;
+  values: unknown[];
+  bestChildUid: string | null;
+  isBest: boolean;
+  sortKey: number | null;
+}
+
+/** Where a page's property name goes: an entry of one map (`kind`), or a core property (`kind` null). */
+interface Slot {
+  kind: MapKind | null;
+  key: string;
+}
+
+function slotOf(prop: string): Slot {
+  const dot = prop.indexOf('.');
+  const kind = dot > 0 ? KIND_OF_PREFIX.get(prop.slice(0, dot + 1)) : undefined;
+  return kind ? { kind, key: prop.slice(dot + 1) } : { kind: null, key: prop };
+}
+
+/** A compact page back into runs: each property name is split once per page, not once per run. */
+function decodePage(rows: PageRow[]): Array<{ run: RunRecord; sortKey: number | null }> {
+  const slots = (rows[0]?.keys ?? []).map(slotOf);
+  return rows.map((row) => {
+    const core: Record<string, unknown> = {};
+    const maps = { param: {}, result: {}, label: {}, annotation: {}, property: {} } as Record<
+      MapKind,
+      Record<string, Scalar>
+    >;
+    const values = row.values;
+    for (let i = 0; i < slots.length; i++) {
+      const value = values[i];
+      if (value === null || value === undefined) continue; // a stored property is never null: absent here
+      const slot = slots[i]!;
+      if (slot.kind) maps[slot.kind][slot.key] = value as Scalar;
+      else core[slot.key] = value;
+    }
+    return { run: buildRun(core, maps, row), sortKey: finiteOrNull(row.sortKey) };
+  });
 }
 
 export interface NewRun {
@@ -209,14 +257,15 @@ export const runRepository = {
 
   /** One page of a search, each run with the sort key its cursor must resume after. */
   async search(tx: Tx, q: SearchQuery): Promise<Array<{ run: RunRecord; sortKey: number | null }>> {
-    const rows = await tx.run<RunRow & { sortKey: number | null }>(Q.searchRunsQuery(q.where, q.order, q.withMaps), {
+    const rows = await tx.run<PageRow>(Q.searchRunsQuery(q.where, q.order), {
       ...q.params,
       workspace: q.workspace,
       sortProp: q.sortProp,
+      withMaps: q.withMaps,
       limit: int(q.limit),
       ...afterParams(q),
     });
-    return rows.map((row) => ({ run: parseRun(row), sortKey: finiteOrNull(row.sortKey) }));
+    return decodePage(rows);
   },
 };
 

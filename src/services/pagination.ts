@@ -23,8 +23,11 @@ export interface Page<T> {
   items: T[];
   hasNextPage: boolean;
   endCursor: string | null;
-  /** The cursor of each item, in order. */
-  cursors: string[];
+  /**
+   * The cursor of the item at `index`, made when asked for: most readers take only `endCursor`,
+   * and encoding 1,000 cursors nobody reads is work on every large page.
+   */
+  cursorAt(index: number): string;
 }
 
 export function pageWindow<K>(req: PageRequest, decode: (raw: unknown) => K = (raw) => raw as K): PageWindow<K> {
@@ -38,8 +41,9 @@ export function pageWindow<K>(req: PageRequest, decode: (raw: unknown) => K = (r
 /** Turns limit+1 rows into a page; `keyOf` gives the sort key a cursor must resume after. */
 export function toPage<T>(rows: T[], window: PageWindow<unknown>, keyOf: (row: T) => unknown): Page<T> {
   const items = rows.slice(0, window.limit - 1);
-  const cursors = items.map((item) => encodeCursor(keyOf(item)));
-  return { items, hasNextPage: rows.length >= window.limit, endCursor: cursors.at(-1) ?? null, cursors };
+  const cursorAt = (index: number) => encodeCursor(keyOf(items[index]!));
+  const endCursor = items.length > 0 ? cursorAt(items.length - 1) : null;
+  return { items, hasNextPage: rows.length >= window.limit, endCursor, cursorAt };
 }
 
 export function encodeCursor(key: unknown): string {

@@ -37,13 +37,26 @@ export function Connection<T extends object>(Node: ClassType<T> | object, name: 
   return ConnectionType;
 }
 
+/** An edge whose cursor is encoded only if the query selects it (a getter, not a resolver). */
+class PageEdge<N> {
+  constructor(
+    private readonly page: Page<unknown>,
+    private readonly index: number,
+    readonly node: N,
+  ) {}
+
+  get cursor(): string {
+    return this.page.cursorAt(this.index);
+  }
+}
+
 /** Adapts a service page into the connection shape (plain objects; no per-field resolvers). */
 export function toConnection<T, N = T>(
   page: Page<T>,
   map: (item: T) => N = (x) => x as unknown as N,
 ): ConnectionShape<N> {
   return {
-    edges: page.items.map((item, i) => ({ cursor: page.cursors[i]!, node: map(item) })),
+    edges: page.items.map((item, i) => new PageEdge(page, i, map(item))),
     pageInfo: { hasNextPage: page.hasNextPage, endCursor: page.endCursor },
   };
 }

@@ -1,10 +1,22 @@
-import { GraphQLError, GraphQLInt, GraphQLList, GraphQLObjectType, GraphQLSchema, GraphQLString, parse } from 'graphql';
-import { compileQuery } from 'graphql-jit';
+import {
+  GraphQLError,
+  GraphQLInputObjectType,
+  GraphQLInt,
+  GraphQLList,
+  GraphQLNonNull,
+  GraphQLObjectType,
+  GraphQLSchema,
+  GraphQLString,
+  parse,
+  type GraphQLInputFieldConfigMap,
+} from 'graphql';
+import { compileQuery, isCompiledQuery } from 'graphql-jit';
+import { GraphQLJSON } from 'graphql-scalars';
 import { createApollo } from '../../src/apollo';
 import type { Context } from '../../src/context';
 import { badInput, SkeinError } from '../../src/errors';
 import { QueryStats } from '../../src/graph/executor';
-import { JitExecutor, type Compile } from '../../src/graphql-executor';
+import { JitExecutor, recursiveInputTypes, type Compile } from '../../src/graphql-executor';
 import { createLogger } from '../../src/logger';
 import { getSchema } from '../../src/schema';
 
@@ -121,6 +133,59 @@ describe('the graphql-jit executor', () => {
     } finally {
       await apollo.stop();
     }
+  });
+
+  describe('with a recursive input type (a filter of filters)', () => {
+    const Filter: GraphQLInputObjectType = new GraphQLInputObjectType({
+      name: 'Filter',
+      fields: (): GraphQLInputFieldConfigMap => ({
+        eq: { type: GraphQLInt },
+        or: { type: new GraphQLList(new GraphQLNonNull(Filter)) },
+      }),
+    });
+    const Search = new GraphQLInputObjectType({ name: 'Search', fields: { filter: { type: Filter } } });
+    const Plain = new GraphQLInputObjectType({ name: 'Plain', fields: { n: { type: GraphQLInt } } });
+    const recursive = new GraphQLSchema({
+      types: [GraphQLJSON],
+      query: new GraphQLObjectType({
+        name: 'Query',
+        fields: {
+          echo: {
+            type: GraphQLString,
+            args: { f: { type: Filter }, s: { type: Search }, p: { type: Plain } },
+            resolve: (_, args) => JSON.stringify(args),
+          },
+        },
+      }),
+    });
+
+    it('knows which input types graphql-jit cannot coerce: the recursive ones and those holding one', async () => {
+      expect([...recursiveInputTypes(recursive)].sort()).toEqual(['Filter', 'Search']);
+      expect(recursiveInputTypes(await getSchema())).toContain('RunFilter');
+    });
+
+    it('compiles the operation with graphql-jit and coerces those variables with graphql-js', async () => {
+      const compile = counting();
+      const ex = new JitExecutor(recursive, 10, compile);
+      const q = 'query($f: Filter, $s: Search, $p: Plain) { echo(f: $f, s: $s, p: $p) }';
+      const f = { or: [{ eq: 1 }, { or: [{ eq: 2 }] }] };
+      expect(await ex.execute(request(q, { f, s: { filter: f }, p: { n: 3 } }))).toEqual({
+        data: { echo: JSON.stringify({ f, s: { filter: f }, p: { n: 3 } }) },
+      });
+      expect(compile).toHaveBeenCalledTimes(1);
+      expect(isCompiledQuery(compile.mock.results[0]!.value)).toBe(true);
+    });
+
+    it('refuses a bad value with the error graphql-js gives', async () => {
+      const ex = new JitExecutor(recursive);
+      const { data, errors } = await ex.execute(
+        request('query($f: Filter) { echo(f: $f) }', { f: { or: [{ eq: 'x' }] } }),
+      );
+      expect(data).toBeUndefined();
+      expect(errors?.map((e) => e.message)).toEqual([
+        expect.stringMatching(/^Variable "\$f" got invalid value "x" at "f\.or\[0\]\.eq"; Int cannot represent/),
+      ]);
+    });
   });
 
   it("runs Skein's interfaces and unions with synchronous type resolvers", async () => {
