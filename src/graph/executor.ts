@@ -1,5 +1,12 @@
-import neo4j, { Neo4jError, type Driver, type ManagedTransaction, type Record as Neo4jRecord } from 'neo4j-driver';
+import neo4j, {
+  Neo4jError,
+  type Driver,
+  type ManagedTransaction,
+  type Record as Neo4jRecord,
+  type Result,
+} from 'neo4j-driver';
 import { conflict, ErrorCode, SkeinError } from '../errors';
+import { withRetries } from './retry';
 
 /**
  * The one door to the database: repositories call `read` / `write`, nothing else opens a
@@ -30,6 +37,17 @@ export interface Tx {
   run<T = Row>(query: string, params?: Params): Promise<T[]>;
 }
 
+export interface WriteOptions {
+  /**
+   * True when `work` writes with one statement (it may read afterwards, e.g. to explain why the
+   * statement matched nothing, but never writes again): the statement then runs as its own
+   * auto-commit transaction, still all or nothing, in one round trip instead of three (BEGIN,
+   * RUN, COMMIT), retried on transient errors as a managed transaction would be. Measured on the
+   * tracking bench: 0.65x -> 0.75x the raw driver's write rate.
+   */
+  oneStatement?: boolean;
+}
+
 export interface ExecutorOptions {
   database?: string;
   timeoutMs: number;
@@ -51,8 +69,8 @@ export class GraphExecutor {
     return this.session('READ', work);
   }
 
-  write<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
-    return this.session('WRITE', work);
+  write<T>(work: (tx: Tx) => Promise<T>, options: WriteOptions = {}): Promise<T> {
+    return options.oneStatement ? this.autoCommit(work) : this.session('WRITE', work);
   }
 
   /** Schema commands (CREATE CONSTRAINT …) cannot share a transaction with data writes. */
@@ -73,14 +91,47 @@ export class GraphExecutor {
     }
   }
 
-  private wrap(mtx: ManagedTransaction): Tx {
-    return {
-      run: async <T>(query: string, params: Params = {}) => {
-        if (this.stats) this.stats.queries += 1;
-        const result = await mtx.run(query, params);
-        return result.records.map((r: Neo4jRecord) => r.toObject() as T);
-      },
+  /** Each query of `work` is its own transaction (see WriteOptions.oneStatement). */
+  private async autoCommit<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
+    const session = this.driver.session({ database: this.options.database, defaultAccessMode: 'WRITE' });
+    const config = { timeout: this.options.timeoutMs };
+    const tx: Tx = {
+      run: <R>(query: string, params: Params = {}) =>
+        withRetries(() => this.rows<R>(() => session.run(query, params, config))),
     };
+    try {
+      return await work(tx);
+    } catch (err) {
+      throw translateError(err);
+    } finally {
+      await session.close();
+    }
+  }
+
+  private wrap(mtx: ManagedTransaction): Tx {
+    return { run: <T>(query: string, params: Params = {}) => this.rows<T>(() => mtx.run(query, params)) };
+  }
+
+  private async rows<T>(start: () => Result): Promise<T[]> {
+    if (this.stats) this.stats.queries += 1;
+    const result = await withoutStackCapture(start);
+    return result.records.map((r: Neo4jRecord) => r.toObject() as T);
+  }
+}
+
+/**
+ * The driver takes a stack trace for every query it starts (to graft onto a failure reported
+ * later), and formatting it was ~6% of a write request's CPU. Skein reports failures with its own
+ * context, so queries are started with capture off: the driver reads `Error.stackTraceLimit`
+ * synchronously, inside `start`, and nothing else runs in between.
+ */
+function withoutStackCapture<T>(start: () => T): T {
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    return start();
+  } finally {
+    Error.stackTraceLimit = limit;
   }
 }
 

@@ -90,19 +90,24 @@ export class RunService {
     const run = this.newRun(input);
     const { idempotencyKey, ...fingerprinted } = input;
     checkText('idempotencyKey', idempotencyKey, RUN_LIMITS.idempotencyKeyLength);
-    return this.deps.graph.write(async (tx) => {
-      const made: { run?: Run } = {};
-      const { uid } = await idempotent(
-        tx,
-        { operation: 'startRun', key: idempotencyKey, input: fingerprinted },
-        async () => {
-          made.run = (await repo.create(tx, run, nowIso())) ?? (await this.explainFailedCreate(tx, run));
-          return made.run.uid;
-        },
-      );
-      // A replay returns the first call's run as it is now.
-      return made.run ?? (await repo.getMany(tx, [uid]))[0]!;
-    });
+    // Without a key the create is one statement (a failure is explained by reads afterwards).
+    const oneStatement = !idempotencyKey;
+    return this.deps.graph.write(
+      async (tx) => {
+        const made: { run?: Run } = {};
+        const { uid } = await idempotent(
+          tx,
+          { operation: 'startRun', key: idempotencyKey, input: fingerprinted },
+          async () => {
+            made.run = (await repo.create(tx, run, nowIso())) ?? (await this.explainFailedCreate(tx, run));
+            return made.run.uid;
+          },
+        );
+        // A replay returns the first call's run as it is now.
+        return made.run ?? (await repo.getMany(tx, [uid]))[0]!;
+      },
+      { oneStatement },
+    );
   }
 
   /** RUNNING -> COMPLETED | FAILED | ABORTED, recording results given with it. */
@@ -118,7 +123,7 @@ export class RunService {
       finishedAt: input.finishedAt ?? nowIso(),
       results: toMap('results', input.results),
     };
-    const out = await this.deps.graph.write((tx) => repo.finish(tx, uid, change));
+    const out = await this.deps.graph.write((tx) => repo.finish(tx, uid, change), { oneStatement: true });
     if (!out) throw notFound('Run', id);
     if (out.before !== 'RUNNING') throw notRunning(uid, out.before, `finished as ${input.state}`);
     if (!out.applied) {
@@ -133,7 +138,7 @@ export class RunService {
   async logResults(id: string, results: Entry[]): Promise<Run> {
     const uid = runUidOf(id);
     const map = toMap('results', results);
-    const out = await this.deps.graph.write((tx) => repo.logResults(tx, uid, map));
+    const out = await this.deps.graph.write((tx) => repo.logResults(tx, uid, map), { oneStatement: true });
     if (!out) throw notFound('Run', id);
     if (!out.applied) throw notRunning(uid, out.before, 'given results');
     return out.run;
@@ -276,7 +281,7 @@ export class RunService {
     const both = keys.find((k) => k in set);
     if (both) throw badInput(`"${both}" is both set and removed; do one or the other.`, { field: 'remove' });
     const change = { set: toProps(kind, set), remove: keys.map((k) => propName(kind, k)) };
-    const run = await this.deps.graph.write((tx) => repo.updateMaps(tx, uid, change));
+    const run = await this.deps.graph.write((tx) => repo.updateMaps(tx, uid, change), { oneStatement: true });
     if (!run) throw notFound('Run', id);
     return run;
   }

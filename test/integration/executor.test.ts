@@ -1,0 +1,67 @@
+import { createDriver } from '../../src/graph/driver';
+import { GraphExecutor, QueryStats } from '../../src/graph/executor';
+import { SkeinError } from '../../src/errors';
+import { uniqueName } from '../helpers/skein';
+
+/** The one door to Neo4j: managed and one-statement writes on the real database. */
+describe('the graph executor', () => {
+  const driver = createDriver({
+    uri: process.env.NEO4J_URI!,
+    username: 'neo4j',
+    password: '',
+    queryTimeoutMs: 30_000,
+    local: { heapMb: 0, pageCacheMb: 0 },
+  });
+  const stats = new QueryStats();
+  const graph = new GraphExecutor(driver, { timeoutMs: 30_000 }).withStats(stats);
+  const label = uniqueName('ExecProbe').replace(/-/g, '_');
+
+  afterAll(async () => {
+    await graph.write((tx) => tx.run(`MATCH (n:${label}) DELETE n`));
+    await driver.close();
+  });
+
+  const count = async (name: string) =>
+    (
+      await graph.read((tx) => tx.run<{ n: number }>(`MATCH (x:${label} {name: $name}) RETURN count(x) AS n`, { name }))
+    )[0]!.n;
+
+  it('commits a one-statement write as its own transaction, and counts its queries', async () => {
+    const before = stats.queries;
+    const rows = await graph.write(
+      (tx) => tx.run<{ name: string }>(`CREATE (x:${label} {name: $name}) RETURN x.name AS name`, { name: 'one' }),
+      { oneStatement: true },
+    );
+    expect(rows).toEqual([{ name: 'one' }]);
+    expect(stats.queries - before).toBe(1);
+    expect(await count('one')).toBe(1);
+  });
+
+  it('leaves nothing behind when the statement fails, and reports it as a Skein error', async () => {
+    const failing = graph.write(
+      (tx) => tx.run(`CREATE (x:${label} {name: $name}) WITH x RETURN 1 / 0 AS boom`, { name: 'half' }),
+      { oneStatement: true },
+    );
+    await expect(failing).rejects.toThrow(/by zero/i);
+    expect(await count('half')).toBe(0);
+  });
+
+  it('turns a uniqueness violation into CONFLICT on both paths', async () => {
+    const name = uniqueName('w');
+    const create = `CREATE (:Workspace {name: $name, createdAt: 'x', updatedAt: 'x'})`;
+    await graph.write((tx) => tx.run(create, { name }), { oneStatement: true });
+    for (const oneStatement of [true, false]) {
+      const again = graph.write((tx) => tx.run(create, { name }), { oneStatement });
+      await expect(again).rejects.toBeInstanceOf(SkeinError);
+      await expect(again).rejects.toMatchObject({ code: 'CONFLICT' });
+    }
+    await graph.write((tx) => tx.run('MATCH (w:Workspace {name: $name}) DELETE w', { name }));
+  });
+
+  it('keeps stack traces on for everything else after a query (capture is off only while one starts)', async () => {
+    const limit = Error.stackTraceLimit;
+    await graph.read((tx) => tx.run('RETURN 1 AS one'));
+    expect(Error.stackTraceLimit).toBe(limit);
+    expect(new Error('x').stack).toMatch(/\n\s+at /);
+  });
+});
