@@ -235,34 +235,88 @@ export const ARTIFACT_TYPES = [
  * One object literal with every field named: V8 gives it a fast shape (rest/spread copies made
  * ~700-artifact lineage answers spend ~19 ms here); kind fields are added after.
  */
-export function toArtifact(a: ArtifactModel): Artifact {
-  const out = {
-    __typename: TYPE_FOR_KIND[a.kind] ?? 'OtherArtifact',
-    id: toGlobalId('Artifact', a.uid),
-    uid: a.uid,
-    uri: formatStoreUri(a),
-    workspace: a.workspace,
-    key: a.key,
-    version: a.version,
-    kind: a.kind,
-    state: a.state,
-    description: a.description,
-    location: a.location,
-    digest: a.digest,
-    size: a.size,
-    contentType: a.contentType,
-    tags: a.tags,
-    isLatest: a.version === a.latestVersion,
-    latestVersion: a.latestVersion,
-    labels: toEntries(a.labels),
-    properties: toEntries(a.properties),
-    runId: a.runUid ? toGlobalId('Run', a.runUid) : null,
-    producerId: a.producerUid ? toGlobalId('Execution', a.producerUid) : null,
-    createdAt: a.createdAt,
-    producerUid: a.producerUid,
-    runUid: a.runUid,
-  };
-  return Object.assign(out, specFields(a.kind, a.spec)) as unknown as Artifact;
+/**
+ * An artifact as the API shows it: scalars copied in one fixed shape; ids, the URI and the maps
+ * are getters, made only when a query selects them (lineage answers carry thousands of artifacts).
+ * The kind's own fields (specFields) are plain properties added per kind.
+ */
+class ArtifactView {
+  readonly __typename: string;
+  readonly uid: string;
+  readonly workspace: string;
+  readonly key: string;
+  readonly version: number;
+  readonly kind: string;
+  readonly state: string;
+  readonly description: string | null;
+  readonly location: string | null;
+  readonly digest: string | null;
+  readonly size: number | null;
+  readonly contentType: string | null;
+  readonly tags: string[];
+  readonly latestVersion: number;
+  readonly createdAt: string;
+  readonly producerUid: string | null;
+  readonly runUid: string | null;
+
+  constructor(
+    private readonly record: ArtifactModel,
+    private readonly knownId?: string,
+  ) {
+    this.__typename = TYPE_FOR_KIND[record.kind] ?? 'OtherArtifact';
+    this.uid = record.uid;
+    this.workspace = record.workspace;
+    this.key = record.key;
+    this.version = record.version;
+    this.kind = record.kind;
+    this.state = record.state;
+    this.description = record.description;
+    this.location = record.location;
+    this.digest = record.digest;
+    this.size = record.size;
+    this.contentType = record.contentType;
+    this.tags = record.tags;
+    this.latestVersion = record.latestVersion;
+    this.createdAt = record.createdAt;
+    this.producerUid = record.producerUid;
+    this.runUid = record.runUid;
+  }
+
+  get id(): string {
+    return this.knownId ?? toGlobalId('Artifact', this.uid);
+  }
+
+  get uri(): string {
+    return formatStoreUri(this.record);
+  }
+
+  get isLatest(): boolean {
+    return this.version === this.latestVersion;
+  }
+
+  get labels() {
+    return toEntries(this.record.labels);
+  }
+
+  get properties() {
+    return toEntries(this.record.properties);
+  }
+
+  get runId(): string | null {
+    return this.runUid ? toGlobalId('Run', this.runUid) : null;
+  }
+
+  get producerId(): string | null {
+    return this.producerUid ? toGlobalId('Execution', this.producerUid) : null;
+  }
+}
+
+/** `id`: the artifact's global id when the caller already made it (lineage answers do). */
+export function toArtifact(a: ArtifactModel, id?: string): Artifact {
+  const view = new ArtifactView(a, id);
+  const spec = specFields(a.kind, a.spec);
+  for (const field in spec) (view as unknown as Record<string, unknown>)[field] = spec[field];
+  return view as unknown as Artifact;
 }
 
 function specFields(kind: string, spec: Record<string, unknown>): Record<string, unknown> {

@@ -81,26 +81,65 @@ export class Execution extends Node {
 
 export const ExecutionConnection = Connection(Execution, 'Execution', 'execution');
 
-/** One literal with every field named (no spreads): a fast object shape on large answers. */
-export function toExecution(e: ExecutionModel): Execution {
-  const out = {
-    __typename: 'Execution',
-    id: toGlobalId('Execution', e.uid),
-    uid: e.uid,
-    workspace: e.workspace,
-    runUid: e.runUid,
-    runId: toGlobalId('Run', e.runUid),
-    name: e.name,
-    kind: e.kind,
-    state: e.state,
-    startedAt: e.startedAt,
-    finishedAt: e.finishedAt,
-    codeVersion: e.codeVersion,
-    createdAt: e.createdAt,
-    params: toEntries(e.params),
-    results: toEntries(e.results),
-    labels: toEntries(e.labels),
-    annotations: toEntries(e.annotations),
-  };
-  return out as unknown as Execution;
+/**
+ * An execution as the API shows it: scalars copied in one fixed shape; ids and maps are getters,
+ * made only when a query selects them (lineage answers carry thousands of executions).
+ */
+class ExecutionView {
+  readonly __typename = 'Execution';
+  readonly uid: string;
+  readonly workspace: string;
+  readonly runUid: string;
+  readonly name: string;
+  readonly kind: string;
+  readonly state: string;
+  readonly startedAt: string;
+  readonly finishedAt: string | null;
+  readonly codeVersion: string | null;
+  readonly createdAt: string;
+
+  constructor(
+    private readonly record: ExecutionModel,
+    private readonly knownId?: string,
+  ) {
+    this.uid = record.uid;
+    this.workspace = record.workspace;
+    this.runUid = record.runUid;
+    this.name = record.name;
+    this.kind = record.kind;
+    this.state = record.state;
+    this.startedAt = record.startedAt;
+    this.finishedAt = record.finishedAt;
+    this.codeVersion = record.codeVersion;
+    this.createdAt = record.createdAt;
+  }
+
+  get id(): string {
+    return this.knownId ?? toGlobalId('Execution', this.uid);
+  }
+
+  get runId(): string {
+    return toGlobalId('Run', this.runUid);
+  }
+
+  get params() {
+    return toEntries(this.record.params);
+  }
+
+  get results() {
+    return toEntries(this.record.results);
+  }
+
+  get labels() {
+    return toEntries(this.record.labels);
+  }
+
+  get annotations() {
+    return toEntries(this.record.annotations);
+  }
+}
+
+/** `id`: the execution's global id when the caller already made it (lineage answers do). */
+export function toExecution(e: ExecutionModel, id?: string): Execution {
+  return new ExecutionView(e, id) as unknown as Execution;
 }

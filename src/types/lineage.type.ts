@@ -409,9 +409,9 @@ export function fieldsWanted(info: Pick<GraphQLResolveInfo, 'fieldNodes' | 'frag
 export function toNodeValue(n: M.LineageNode): NodeValue {
   switch (n.type) {
     case 'Artifact':
-      return toArtifact(n.artifact);
+      return toArtifact(n.artifact, n.id);
     case 'Execution':
-      return toExecution(n.execution);
+      return toExecution(n.execution, n.id);
     default:
       return Object.assign(new RestrictedNode(), {
         __typename: 'RestrictedNode',
@@ -460,7 +460,7 @@ export function toImpact(i: M.Impact): Impact {
   return {
     ...i,
     of: toNodeValue(i.root),
-    artifactsByKind: i.groups.map((g) => ({ ...g, artifacts: g.artifacts.map(toArtifact) })),
+    artifactsByKind: i.groups.map((g) => ({ ...g, artifacts: g.artifacts.map((a) => toArtifact(a)) })),
     runs: i.runs.map(toRun),
   };
 }
