@@ -10,9 +10,11 @@ import { withRetries } from './retry';
 
 /**
  * The one door to the database: repositories call `read` / `write`, nothing else opens a
- * session. Managed transactions give retries on transient errors and cluster routing; every
- * query carries a timeout; every round trip is counted (tests assert batching with it); Neo4j
- * errors are translated here, so driver errors never leave the graph layer.
+ * session. Multi-statement writes run as managed transactions (the driver retries them on
+ * transient errors); reads and one-statement writes run each query as an auto-commit
+ * transaction, one round trip, retried by the same rules (retry.ts). Every query carries a
+ * timeout; every round trip is counted (tests assert batching with it); Neo4j errors are
+ * translated here, so driver errors never leave the graph layer.
  */
 
 export type Params = Record<string, unknown>;
@@ -65,12 +67,18 @@ export class GraphExecutor {
     return new GraphExecutor(this.driver, this.options, stats);
   }
 
+  /**
+   * Reads run each query as its own auto-commit transaction: a managed read transaction adds a
+   * BEGIN and a COMMIT round trip and buys nothing, because Neo4j reads are read-committed
+   * inside a transaction too (two queries in one can see different commits). Transient failures
+   * are retried as the driver retries managed transactions.
+   */
   read<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
-    return this.session('READ', work);
+    return this.autoCommit('READ', work);
   }
 
   write<T>(work: (tx: Tx) => Promise<T>, options: WriteOptions = {}): Promise<T> {
-    return options.oneStatement ? this.autoCommit(work) : this.session('WRITE', work);
+    return options.oneStatement ? this.autoCommit('WRITE', work) : this.managed(work);
   }
 
   /** Schema commands (CREATE CONSTRAINT …) cannot share a transaction with data writes. */
@@ -78,12 +86,12 @@ export class GraphExecutor {
     await this.write((tx) => tx.run(query));
   }
 
-  private async session<T>(mode: 'READ' | 'WRITE', work: (tx: Tx) => Promise<T>): Promise<T> {
-    const session = this.driver.session({ database: this.options.database, defaultAccessMode: mode });
+  private async managed<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
+    const session = this.driver.session({ database: this.options.database, defaultAccessMode: 'WRITE' });
     const config = { timeout: this.options.timeoutMs };
     const body = (mtx: ManagedTransaction) => work(this.wrap(mtx));
     try {
-      return await (mode === 'READ' ? session.executeRead(body, config) : session.executeWrite(body, config));
+      return await session.executeWrite(body, config);
     } catch (err) {
       throw translateError(err);
     } finally {
@@ -91,9 +99,9 @@ export class GraphExecutor {
     }
   }
 
-  /** Each query of `work` is its own transaction (see WriteOptions.oneStatement). */
-  private async autoCommit<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
-    const session = this.driver.session({ database: this.options.database, defaultAccessMode: 'WRITE' });
+  /** Each query of `work` is its own transaction (see `read` and WriteOptions.oneStatement). */
+  private async autoCommit<T>(mode: 'READ' | 'WRITE', work: (tx: Tx) => Promise<T>): Promise<T> {
+    const session = this.driver.session({ database: this.options.database, defaultAccessMode: mode });
     const config = { timeout: this.options.timeoutMs };
     const tx: Tx = {
       run: <R>(query: string, params: Params = {}) =>
