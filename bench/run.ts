@@ -53,10 +53,15 @@ async function neo4jFor(args: Args): Promise<{ uri: string; stop(): Promise<void
   return { uri: neo4j.url, stop: () => neo4j.stop() };
 }
 
-/** Skein as a separate process on a free port, ready when /readyz says so. */
+/**
+ * Skein as a separate process on a free port, ready when /readyz says so, started as the README
+ * says to run it in production (a 64 MB young generation: large answers then trigger fewer
+ * scavenges, ~5% off a 1,000-node answer).
+ */
 async function startSkeinProcess(neo4jUri: string): Promise<{ url: string; child: ChildProcess }> {
   const port = await freePort();
-  const child = spawn(process.execPath, [path.join(PROJECT_ROOT, 'bin', 'skein.js'), 'serve'], {
+  const args = ['--max-semi-space-size=64', path.join(PROJECT_ROOT, 'bin', 'skein.js'), 'serve'];
+  const child = spawn(process.execPath, args, {
     env: {
       ...process.env,
       NEO4J_URI: neo4jUri,

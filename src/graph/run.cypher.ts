@@ -12,12 +12,13 @@ export const RUN_COLUMNS = `properties(r) AS run,
   [(r)-[:BEST_CHILD]->(b:Run) | b.uid][0] AS bestChildUid,
   EXISTS { (r)<-[:BEST_CHILD]-(:Run) } AS isBest`;
 
+/** A new top-level run has no children and no parent, so its BEST_CHILD facts are known. */
 export const CREATE_RUN = `
 MATCH (w:Workspace {name: $workspace})
 CREATE (r:Run {uid: $uid, workspace: $workspace, name: $name, state: 'RUNNING', startedAt: $startedAt,
   iteration: coalesce($iteration, 0), createdAt: $now})-[:IN_WORKSPACE]->(w)
 SET r += $maps
-RETURN ${RUN_COLUMNS}`;
+RETURN properties(r) AS run, null AS bestChildUid, false AS isBest`;
 
 /**
  * A child run (a hyperparameter iteration). The parent's lock serialises concurrent children,

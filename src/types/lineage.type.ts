@@ -433,7 +433,8 @@ function toLevels(nodes: M.LineageNode[], values: NodeValue[]): LineageLevel[] {
   });
   return levels;
 }
-const toEdge = (e: M.LineageEdge): LineageEdge => ({ ...e, type: e.type as EventType });
+/** The model's event types are the enum's values ('INPUT' | 'OUTPUT'): no copy per edge. */
+const toEdge = (e: M.LineageEdge): LineageEdge => e as LineageEdge;
 
 export function toLineage(l: M.Lineage): Lineage {
   const nodes = l.nodes.map(toNodeValue);
