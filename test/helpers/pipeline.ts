@@ -1,4 +1,4 @@
-import { gqlOk, uniqueName } from './skein';
+import { createWorkspace, gqlOk } from './skein';
 
 /**
  * Small builders for test graphs through the public API, so a test reads like the flow it checks:
@@ -10,11 +10,8 @@ export interface Pipeline {
   runId: string;
 }
 
-export async function createWorkspace(url: string, prefix = 'ws'): Promise<string> {
-  const name = uniqueName(prefix).toLowerCase();
-  await gqlOk(url, 'mutation($i: CreateWorkspaceInput!) { createWorkspace(input: $i) { name } }', { i: { name } });
-  return name;
-}
+// Lives with useTestSkein (which creates a suite's workspace); here too, with the other builders.
+export { createWorkspace };
 
 export async function startRun(url: string, workspace: string, name = 'run'): Promise<string> {
   const data = await gqlOk<{ startRun: { id: string } }>(

@@ -16,6 +16,74 @@ export async function startTestSkein(env: Record<string, string> = {}): Promise<
   });
 }
 
+/** How useTestSkein starts its server: startTestSkein's signature, or a wrapper of it (startS3Skein…). */
+export type StartSkein<H extends SkeinHandle> = (env: Record<string, string>) => Promise<H>;
+
+export interface TestSkeinOptions<H extends SkeinHandle> {
+  /** Prefix of a workspace to create for the suite; without it there is no `ws`. */
+  workspace?: string;
+  /** Settings over process.env, as startTestSkein takes them. */
+  env?: Record<string, string>;
+  /** Starts the server; startTestSkein by default. */
+  start?: StartSkein<H>;
+}
+
+/**
+ * A suite's server, and its workspace when one was asked for. The fields are set in beforeAll, so
+ * they are valid only inside tests and hooks: read while the describe body runs, they throw.
+ */
+export interface TestSkein<H extends SkeinHandle = SkeinHandle> {
+  readonly skein: H;
+  /** skein.graphqlUrl */
+  readonly url: string;
+  readonly ws: string;
+}
+
+/**
+ * The fixture most suites share, registered in one call: start a server in beforeAll (and create
+ * the suite's workspace), stop it in afterAll. Hooks a suite adds after this call run after these
+ * ones, so they may use the server in beforeAll, but it is already stopped in their afterAll.
+ */
+export function useTestSkein<H extends SkeinHandle>(
+  options: TestSkeinOptions<H> & { start: StartSkein<H> },
+): TestSkein<H>;
+export function useTestSkein(options?: TestSkeinOptions<SkeinHandle>): TestSkein;
+export function useTestSkein(options: TestSkeinOptions<SkeinHandle> = {}): TestSkein {
+  const { workspace, env = {}, start = startTestSkein } = options;
+  let skein: SkeinHandle | undefined;
+  let ws: string | undefined;
+  beforeAll(async () => {
+    skein = await start(env);
+    if (workspace !== undefined) ws = await createWorkspace(skein.graphqlUrl, workspace);
+  });
+  afterAll(() => skein?.stop());
+  return {
+    get skein() {
+      return setInBeforeAll(skein, 'skein');
+    },
+    get url() {
+      return setInBeforeAll(skein, 'skein').graphqlUrl;
+    },
+    get ws() {
+      if (workspace === undefined) throw new Error('useTestSkein: no workspace was asked for (options.workspace)');
+      return setInBeforeAll(ws, 'ws');
+    },
+  };
+}
+
+function setInBeforeAll<T>(value: T | undefined, name: string): T {
+  if (value === undefined)
+    throw new Error(`useTestSkein: ${name} is set in beforeAll; read it only inside tests and hooks`);
+  return value;
+}
+
+/** A new workspace named `prefix-<unique>`; returns its name. */
+export async function createWorkspace(url: string, prefix = 'ws'): Promise<string> {
+  const name = uniqueName(prefix).toLowerCase();
+  await gqlOk(url, 'mutation($i: CreateWorkspaceInput!) { createWorkspace(input: $i) { name } }', { i: { name } });
+  return name;
+}
+
 export interface GraphQLResponse<T = Record<string, unknown>> {
   data?: T;
   errors?: Array<{ message: string; path?: string[]; extensions?: Record<string, unknown> }>;

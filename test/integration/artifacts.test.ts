@@ -1,24 +1,14 @@
-import type { SkeinHandle } from '../../src/app';
 import { ARTIFACT_FIELDS, createWorkspace, logArtifact, type ArtifactView } from '../helpers/pipeline';
-import { gql, gqlOk, startTestSkein } from '../helpers/skein';
+import { gql, gqlOk, useTestSkein } from '../helpers/skein';
 
 const rows = (n: number) => Array.from({ length: n }, (_, i) => [i, `name-${i}`, i % 2]);
 
 describe('artifacts: typed, versioned, tagged, named by URI', () => {
-  let skein: SkeinHandle;
-  let url: string;
-  let ws: string;
-
-  beforeAll(async () => {
-    skein = await startTestSkein();
-    url = skein.graphqlUrl;
-    ws = await createWorkspace(url, 'art');
-  });
-  afterAll(() => skein.stop());
+  const t = useTestSkein({ workspace: 'art' });
 
   const countIn = async (workspace: string) => {
     const data = await gqlOk<{ artifacts: { edges: unknown[] } }>(
-      url,
+      t.url,
       'query($w: String!) { artifacts(workspace: $w, first: 1000) { edges { cursor } } }',
       { w: workspace },
     );
@@ -26,8 +16,8 @@ describe('artifacts: typed, versioned, tagged, named by URI', () => {
   };
 
   it("logs a dataset with schema, preview (20 rows by default) and stats, like MLRun's log_dataset", async () => {
-    const a = await logArtifact(url, {
-      workspace: ws,
+    const a = await logArtifact(t.url, {
+      workspace: t.ws,
       key: 'iris',
       kind: 'DATASET',
       labels: [{ key: 'source', value: 'uci' }],
@@ -52,14 +42,14 @@ describe('artifacts: typed, versioned, tagged, named by URI', () => {
       isLatest: true,
       format: 'csv',
     });
-    expect(a.uri).toBe(`store://artifacts/${ws}/iris@${a.uid}`);
+    expect(a.uri).toBe(`store://artifacts/${t.ws}/iris@${a.uid}`);
     expect(a.preview).toHaveLength(20);
     expect((a.preview as unknown[][])[19]).toEqual([19, 'name-19', 1]);
     expect(a.stats).toEqual([{ column: 'id', mean: 12, min: 0, max: 24 }]);
     expect(a.labelColumn).toBe('label');
 
-    const short = await logArtifact(url, {
-      workspace: ws,
+    const short = await logArtifact(t.url, {
+      workspace: t.ws,
       key: 'iris',
       kind: 'DATASET',
       dataset: { preview: rows(25), previewRows: 5 },
@@ -69,12 +59,12 @@ describe('artifacts: typed, versioned, tagged, named by URI', () => {
   });
 
   it("logs a model with metrics, parameters and its training dataset, like MLRun's log_model", async () => {
-    const data = await logArtifact(url, { workspace: ws, key: 'train-set', kind: 'DATASET' });
-    const model = await logArtifact(url, {
-      workspace: ws,
+    const data = await logArtifact(t.url, { workspace: t.ws, key: 'train-set', kind: 'DATASET' });
+    const model = await logArtifact(t.url, {
+      workspace: t.ws,
       key: 'models/churn',
       kind: 'MODEL',
-      trainingDataset: `store://artifacts/${ws}/train-set`,
+      trainingDataset: `store://artifacts/${t.ws}/train-set`,
       model: {
         framework: 'sklearn',
         algorithm: 'RandomForestClassifier',
@@ -96,7 +86,7 @@ describe('artifacts: typed, versioned, tagged, named by URI', () => {
       { key: 'f1', value: 0.88 },
     ]);
     const read = await gqlOk<{ artifact: { trainingDataset: { uid: string } } }>(
-      url,
+      t.url,
       'query($r: String!) { artifact(ref: $r) { ... on ModelArtifact { trainingDataset { uid } } } }',
       { r: model.uri },
     );
@@ -104,39 +94,39 @@ describe('artifacts: typed, versioned, tagged, named by URI', () => {
   });
 
   it('resolves store:// URIs by latest, by tag and by uid, and moves tags atomically', async () => {
-    const v1 = await logArtifact(url, { workspace: ws, key: 'features', kind: 'FILE', tags: ['production'] });
-    const v2 = await logArtifact(url, { workspace: ws, key: 'features', kind: 'FILE' });
+    const v1 = await logArtifact(t.url, { workspace: t.ws, key: 'features', kind: 'FILE', tags: ['production'] });
+    const v2 = await logArtifact(t.url, { workspace: t.ws, key: 'features', kind: 'FILE' });
     const byRef = async (ref: string) =>
       (
         await gqlOk<{ artifact: ArtifactView }>(
-          url,
+          t.url,
           `query($r: String!) { artifact(ref: $r) { ${ARTIFACT_FIELDS} } }`,
           { r: ref },
         )
       ).artifact;
 
-    expect((await byRef(`store://artifacts/${ws}/features`)).uid).toBe(v2.uid);
-    expect((await byRef(`store://artifacts/${ws}/features:latest`)).uid).toBe(v2.uid);
-    expect((await byRef(`store://artifacts/${ws}/features:production`)).uid).toBe(v1.uid);
-    expect((await byRef(`store://artifacts/${ws}/features@${v1.uid}`)).version).toBe(1);
+    expect((await byRef(`store://artifacts/${t.ws}/features`)).uid).toBe(v2.uid);
+    expect((await byRef(`store://artifacts/${t.ws}/features:latest`)).uid).toBe(v2.uid);
+    expect((await byRef(`store://artifacts/${t.ws}/features:production`)).uid).toBe(v1.uid);
+    expect((await byRef(`store://artifacts/${t.ws}/features@${v1.uid}`)).version).toBe(1);
     expect((await byRef(v1.id)).uid).toBe(v1.uid);
 
     const moved = await gqlOk<{ tagArtifact: ArtifactView }>(
-      url,
+      t.url,
       'mutation($r: String!) { tagArtifact(ref: $r, tag: "production") { uid tags } }',
       { r: v2.uri },
     );
     expect(moved.tagArtifact.tags).toEqual(['production']);
     expect((await byRef(v1.uri)).tags).toEqual([]);
-    expect((await byRef(`store://artifacts/${ws}/features:production`)).uid).toBe(v2.uid);
+    expect((await byRef(`store://artifacts/${t.ws}/features:production`)).uid).toBe(v2.uid);
     expect((await byRef(v1.uri)).isLatest).toBe(false);
   });
 
   it('gives 20 concurrent writers of one key versions 1..20, no gap, no duplicate', async () => {
     const created = await Promise.all(
       Array.from({ length: 20 }, (_, i) =>
-        logArtifact(url, {
-          workspace: ws,
+        logArtifact(t.url, {
+          workspace: t.ws,
           key: 'race',
           kind: 'METRICS',
           metrics: { values: [{ key: 'i', value: i }] },
@@ -145,9 +135,9 @@ describe('artifacts: typed, versioned, tagged, named by URI', () => {
     );
     expect(created.map((a) => a.version).sort((a, b) => a - b)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
     const versions = await gqlOk<{ artifact: { versions: { edges: Array<{ node: { version: number } }> } } }>(
-      url,
+      t.url,
       'query($r: String!) { artifact(ref: $r) { versions(first: 100) { edges { node { version } } } } }',
-      { r: `store://artifacts/${ws}/race` },
+      { r: `store://artifacts/${t.ws}/race` },
     );
     expect(versions.artifact.versions.edges.map((e) => e.node.version)).toEqual(
       Array.from({ length: 20 }, (_, i) => 20 - i),
@@ -155,27 +145,32 @@ describe('artifacts: typed, versioned, tagged, named by URI', () => {
   });
 
   it('creates one artifact for 20 concurrent retries with one idempotency key', async () => {
-    const input = { workspace: ws, key: 'once', kind: 'FILE', idempotencyKey: `k-${ws}` };
-    const results = await Promise.all(Array.from({ length: 20 }, () => logArtifact(url, input)));
+    const input = { workspace: t.ws, key: 'once', kind: 'FILE', idempotencyKey: `k-${t.ws}` };
+    const results = await Promise.all(Array.from({ length: 20 }, () => logArtifact(t.url, input)));
     expect(new Set(results.map((a) => a.uid)).size).toBe(1);
     expect(results[0]!.version).toBe(1);
-    const reuse = await gql(url, 'mutation($i: LogArtifactInput!) { logArtifact(input: $i) { uid } }', {
+    const reuse = await gql(t.url, 'mutation($i: LogArtifactInput!) { logArtifact(input: $i) { uid } }', {
       i: { ...input, kind: 'MODEL' },
     });
     expect(reuse.errors?.[0]?.extensions?.code).toBe('CONFLICT');
   });
 
   it('lists artifacts by kind, key prefix, label and tag, a page at a time', async () => {
-    const lw = await createWorkspace(url, 'list');
-    await logArtifact(url, { workspace: lw, key: 'data/a', kind: 'DATASET', labels: [{ key: 'team', value: 'nlp' }] });
-    await logArtifact(url, { workspace: lw, key: 'data/b', kind: 'DATASET', tags: ['gold'] });
-    await logArtifact(url, { workspace: lw, key: 'model', kind: 'MODEL', labels: [{ key: 'team', value: 'nlp' }] });
+    const lw = await createWorkspace(t.url, 'list');
+    await logArtifact(t.url, {
+      workspace: lw,
+      key: 'data/a',
+      kind: 'DATASET',
+      labels: [{ key: 'team', value: 'nlp' }],
+    });
+    await logArtifact(t.url, { workspace: lw, key: 'data/b', kind: 'DATASET', tags: ['gold'] });
+    await logArtifact(t.url, { workspace: lw, key: 'model', kind: 'MODEL', labels: [{ key: 'team', value: 'nlp' }] });
     const list = async (filter: Record<string, unknown>, first = 10, after?: string) =>
       (
         await gqlOk<{
           artifacts: { edges: Array<{ node: { key: string } }>; pageInfo: { hasNextPage: boolean; endCursor: string } };
         }>(
-          url,
+          t.url,
           'query($w: String!, $f: ArtifactFilter, $n: Int, $a: String) { artifacts(workspace: $w, filter: $f, first: $n, after: $a) { edges { node { key } } pageInfo { hasNextPage endCursor } } }',
           { w: lw, f: filter, n: first, a: after },
         )
@@ -194,11 +189,11 @@ describe('artifacts: typed, versioned, tagged, named by URI', () => {
   });
 
   it('refuses bad input with a clear code and leaves the graph unchanged', async () => {
-    const bw = await createWorkspace(url, 'bad');
+    const bw = await createWorkspace(t.url, 'bad');
     const before = await countIn(bw);
     const attempt = async (input: Record<string, unknown>) =>
       (
-        await gql(url, 'mutation($i: LogArtifactInput!) { logArtifact(input: $i) { uid } }', {
+        await gql(t.url, 'mutation($i: LogArtifactInput!) { logArtifact(input: $i) { uid } }', {
           i: { workspace: bw, key: 'k', kind: 'FILE', ...input },
         })
       ).errors?.[0];
@@ -223,7 +218,7 @@ describe('artifacts: typed, versioned, tagged, named by URI', () => {
     expect(
       (await attempt({ trainingDataset: `store://artifacts/${bw}/missing`, kind: 'MODEL' }))?.extensions?.code,
     ).toBe('NOT_FOUND');
-    const badUri = await gql(url, '{ artifact(ref: "s3://nope") { uid } }');
+    const badUri = await gql(t.url, '{ artifact(ref: "s3://nope") { uid } }');
     expect(badUri.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
     expect(await countIn(bw)).toBe(before);
   });

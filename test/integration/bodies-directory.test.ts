@@ -1,8 +1,6 @@
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { SkeinHandle } from '../../src/app';
-import { createWorkspace } from '../helpers/pipeline';
 import {
   artifactDownload,
   completeUpload,
@@ -14,7 +12,7 @@ import {
   tryCreateUpload,
   uploadAll,
 } from '../helpers/bodies';
-import { gqlOk } from '../helpers/skein';
+import { gqlOk, useTestSkein } from '../helpers/skein';
 
 /** Every file under `root`, as relative "/" paths. */
 function walk(root: string, dir = root): string[] {
@@ -33,9 +31,7 @@ describe.each([
   ['the local store', () => startLocalSkein()],
   ['S3', () => startS3Skein()],
 ])('directory artifacts in %s', (_name, start) => {
-  let skein: SkeinHandle;
-  let url: string;
-  let ws: string;
+  const t = useTestSkein({ start, workspace: 'bodies-dir' });
   let source: string;
   let target: string;
   const stamp = `${Date.now()} ${Math.random()}`;
@@ -49,10 +45,7 @@ describe.each([
     'empty.txt': '',
   };
 
-  beforeAll(async () => {
-    skein = await start();
-    url = skein.graphqlUrl;
-    ws = await createWorkspace(url, 'bodies-dir');
+  beforeAll(() => {
     source = mkdtempSync(path.join(tmpdir(), 'skein-tree-src-'));
     target = mkdtempSync(path.join(tmpdir(), 'skein-tree-dst-'));
     for (const [rel, text] of Object.entries(tree)) {
@@ -60,10 +53,9 @@ describe.each([
       writeFileSync(path.join(source, rel), text);
     }
   });
-  afterAll(async () => {
+  afterAll(() => {
     rmSync(source, { recursive: true, force: true });
     rmSync(target, { recursive: true, force: true });
-    await skein.stop();
   });
 
   const filesOf = (root: string) =>
@@ -74,12 +66,15 @@ describe.each([
 
   it('round-trips a nested tree: upload, complete, manifest, download the whole tree and verify', async () => {
     const files = filesOf(source);
-    const up = await createUpload(url, { artifact: { workspace: ws, key: 'datasets/iris', kind: 'DIRECTORY' }, files });
+    const up = await createUpload(t.url, {
+      artifact: { workspace: t.ws, key: 'datasets/iris', kind: 'DIRECTORY' },
+      files,
+    });
     // One target per distinct body: README.md and copies/README.md share one.
     expect(up.bodies).toHaveLength(Object.keys(tree).length - 1);
     expect(up.bodies.find((b) => b.paths.length === 2)?.paths).toEqual(['README.md', 'copies/README.md']);
     await uploadAll(up, (sha) => readFileSync(path.join(source, files.find((f) => f.sha256 === sha)!.path)));
-    expect((await completeUpload(url, up.artifact.id)).data!.completeUpload.state).toBe('AVAILABLE');
+    expect((await completeUpload(t.url, up.artifact.id)).data!.completeUpload.state).toBe('AVAILABLE');
 
     const view = await gqlOk<{
       artifact: {
@@ -89,7 +84,7 @@ describe.each([
         manifest: Array<{ path: string; size: number; sha256: string }>;
       };
     }>(
-      url,
+      t.url,
       'query($r: String!) { artifact(ref: $r) { size digest downloadUrl ... on DirectoryArtifact { manifest { path size sha256 } } } }',
       {
         r: up.artifact.id,
@@ -105,7 +100,7 @@ describe.each([
     expect(view.artifact.downloadUrl).toBeNull(); // a tree comes from artifactDownload
 
     // One call: the whole tree, with relative paths. Write it out and verify each file.
-    const dl = await artifactDownload(url, up.artifact.uri);
+    const dl = await artifactDownload(t.url, up.artifact.uri);
     expect(dl.files.map((f) => f.path)).toEqual(Object.keys(tree).sort());
     for (const f of dl.files) {
       const res = await fetch(f.url!);
@@ -123,13 +118,13 @@ describe.each([
     }
 
     // A subtree only.
-    const train = await artifactDownload(url, up.artifact.id, 'data/train');
+    const train = await artifactDownload(t.url, up.artifact.id, 'data/train');
     expect(train.files.map((f) => f.path)).toEqual(['data/train/part-0001.csv', 'data/train/part-0002.csv']);
   });
 
   it('uploads only what is not stored: the same tree again needs nothing', async () => {
-    const again = await createUpload(url, {
-      artifact: { workspace: ws, key: 'datasets/iris-copy', kind: 'DIRECTORY' },
+    const again = await createUpload(t.url, {
+      artifact: { workspace: t.ws, key: 'datasets/iris-copy', kind: 'DIRECTORY' },
       files: filesOf(source),
     });
     expect(again.alreadyStored).toBe(true);
@@ -145,8 +140,8 @@ describe.each([
     ['data//x', /empty or "\." segment/],
     ['./x', /empty or "\." segment/],
   ])('refuses the manifest path %s', async (bad, why) => {
-    const res = await tryCreateUpload(url, {
-      artifact: { workspace: ws, key: 'datasets/bad', kind: 'DIRECTORY' },
+    const res = await tryCreateUpload(t.url, {
+      artifact: { workspace: t.ws, key: 'datasets/bad', kind: 'DIRECTORY' },
       files: [
         { path: 'ok.txt', size: 1, sha256: sha256('a') },
         { path: bad, size: 1, sha256: sha256('b') },
@@ -158,16 +153,16 @@ describe.each([
   });
 
   it('refuses a path that is both a file and a directory, and a path listed twice', async () => {
-    const clash = await tryCreateUpload(url, {
-      artifact: { workspace: ws, key: 'datasets/clash', kind: 'DIRECTORY' },
+    const clash = await tryCreateUpload(t.url, {
+      artifact: { workspace: t.ws, key: 'datasets/clash', kind: 'DIRECTORY' },
       files: [
         { path: 'a', size: 1, sha256: sha256('a') },
         { path: 'a/b', size: 1, sha256: sha256('b') },
       ],
     });
     expect(clash.errors![0]!.message).toMatch(/cannot be both a file and the directory/);
-    const twice = await tryCreateUpload(url, {
-      artifact: { workspace: ws, key: 'datasets/twice', kind: 'DIRECTORY' },
+    const twice = await tryCreateUpload(t.url, {
+      artifact: { workspace: t.ws, key: 'datasets/twice', kind: 'DIRECTORY' },
       files: [
         { path: 'a', size: 1, sha256: sha256('a') },
         { path: 'a', size: 1, sha256: sha256('a') },
@@ -177,16 +172,16 @@ describe.each([
   });
 
   it('refuses a download path that escapes the directory', async () => {
-    const up = await createUpload(url, {
-      artifact: { workspace: ws, key: 'datasets/one', kind: 'DIRECTORY' },
+    const up = await createUpload(t.url, {
+      artifact: { workspace: t.ws, key: 'datasets/one', kind: 'DIRECTORY' },
       files: [{ path: 'a.txt', size: tree['README.md']!.length, sha256: sha256(tree['README.md']!) }],
     });
     const res = await gqlOk<{ artifactDownload: { files: unknown[] } }>(
-      url,
+      t.url,
       'query($r: String!) { artifactDownload(ref: $r) { files { path } } }',
       { r: up.artifact.id },
     ).catch((err: Error) => err);
     expect(res).not.toBeInstanceOf(Error); // README.md's body was stored by the first test: AVAILABLE at once
-    await expect(artifactDownload(url, up.artifact.id, '../a.txt')).rejects.toThrow(/escapes its directory/);
+    await expect(artifactDownload(t.url, up.artifact.id, '../a.txt')).rejects.toThrow(/escapes its directory/);
   });
 });

@@ -23,38 +23,33 @@ import {
   uniqueBody,
   uploadAll,
 } from '../helpers/bodies';
-import { gql, gqlOk } from '../helpers/skein';
+import { gql, gqlOk, useTestSkein } from '../helpers/skein';
 
 /**
  * The local store: Skein answers the signed URLs itself, streams each body to a temporary file,
  * and keeps it only when its size and SHA-256 are what the URL was signed for.
  */
 describe('bodies in the local store', () => {
-  let skein: Awaited<ReturnType<typeof startLocalSkein>>;
-  let url: string;
-  let ws: string;
   const maxUpload = 40 * MiB;
-
-  beforeAll(async () => {
-    skein = await startLocalSkein({
+  const t = useTestSkein({
+    start: startLocalSkein,
+    env: {
       SKEIN_MULTIPART_THRESHOLD: String(5 * MiB),
       SKEIN_MULTIPART_PART_SIZE: String(5 * MiB),
       SKEIN_MAX_UPLOAD_BYTES: String(maxUpload),
-    });
-    url = skein.graphqlUrl;
-    ws = await createWorkspace(url, 'bodies-local');
+    },
+    workspace: 'bodies-local',
   });
-  afterAll(() => skein.stop());
 
   const file = (key: string, body: Buffer, extra: Record<string, unknown> = {}) => ({
-    artifact: { workspace: ws, key, kind: 'FILE', ...extra },
+    artifact: { workspace: t.ws, key, kind: 'FILE', ...extra },
     body: { size: body.length, sha256: sha256(body), contentType: 'text/plain' },
   });
 
   const artifactView = async (ref: string) =>
     (
       await gqlOk<{ artifact: Record<string, unknown> }>(
-        url,
+        t.url,
         `query($r: String!) { artifact(ref: $r) { ${ARTIFACT_BODY_FIELDS} } }`,
         { r: ref },
       )
@@ -62,7 +57,7 @@ describe('bodies in the local store', () => {
 
   it('round-trips a body: signed PUT, completeUpload, signed GET verified', async () => {
     const body = uniqueBody('round trip');
-    const up = await createUpload(url, file('reports/summary.txt', body));
+    const up = await createUpload(t.url, file('reports/summary.txt', body));
     expect(up.artifact.state).toBe('PENDING');
     expect(up.alreadyStored).toBe(false);
     const [target] = up.bodies;
@@ -71,17 +66,17 @@ describe('bodies in the local store', () => {
     expect(Date.parse(up.expiresAt!)).toBeGreaterThan(Date.now());
 
     await uploadAll(up, () => body);
-    const done = await completeUpload(url, up.artifact.id);
+    const done = await completeUpload(t.url, up.artifact.id);
     expect(done.errors).toBeUndefined();
     expect(done.data!.completeUpload.state).toBe('AVAILABLE');
 
     const a = await artifactView(up.artifact.id);
     expect(a).toMatchObject({ state: 'AVAILABLE', digest: sha256(body), size: body.length, digestVerified: true });
     expect(a.location).toMatch(/^file:\/\/.*\/bodies\/sha256\/[0-9a-f]{64}$/);
-    expect(a.path).toBe(`${ws}/reports/summary.txt`);
+    expect(a.path).toBe(`${t.ws}/reports/summary.txt`);
     expect((await downloadVerified(a.downloadUrl as string, sha256(body))).equals(body)).toBe(true);
 
-    const dl = await artifactDownload(url, up.artifact.uri);
+    const dl = await artifactDownload(t.url, up.artifact.uri);
     expect(dl.files).toEqual([
       expect.objectContaining({ path: 'summary.txt', size: body.length, sha256: sha256(body) }),
     ]);
@@ -91,15 +86,15 @@ describe('bodies in the local store', () => {
     await res.arrayBuffer();
 
     // completeUpload again is a no-op.
-    expect((await completeUpload(url, up.artifact.id)).data!.completeUpload.state).toBe('AVAILABLE');
+    expect((await completeUpload(t.url, up.artifact.id)).data!.completeUpload.state).toBe('AVAILABLE');
   });
 
   it('serves a byte range and HEAD', async () => {
     const body = uniqueBody('ranges', 1000);
-    const up = await createUpload(url, file('ranges.bin', body));
+    const up = await createUpload(t.url, file('ranges.bin', body));
     await uploadAll(up, () => body);
-    await completeUpload(url, up.artifact.id);
-    const { files } = await artifactDownload(url, up.artifact.id);
+    await completeUpload(t.url, up.artifact.id);
+    const { files } = await artifactDownload(t.url, up.artifact.id);
     const part = await fetch(files[0]!.url!, { headers: { range: 'bytes=10-19' } });
     expect(part.status).toBe(206);
     expect(Buffer.from(await part.arrayBuffer()).equals(body.subarray(10, 20))).toBe(true);
@@ -110,16 +105,16 @@ describe('bodies in the local store', () => {
 
   it('refuses completeUpload before the body is there (PRECONDITION_FAILED, still PENDING)', async () => {
     const body = uniqueBody('early');
-    const up = await createUpload(url, file('early.txt', body));
-    const early = await completeUpload(url, up.artifact.id);
+    const up = await createUpload(t.url, file('early.txt', body));
+    const early = await completeUpload(t.url, up.artifact.id);
     expectCode(early, 'PRECONDITION_FAILED');
     expect(early.errors![0]!.message).toMatch(/not uploaded yet/);
-    expect(await artifactState(url, up.artifact.id)).toBe('PENDING');
+    expect(await artifactState(t.url, up.artifact.id)).toBe('PENDING');
   });
 
   it('refuses a tampered URL (size, expiry, another object) with 403', async () => {
     const body = uniqueBody('tampered');
-    const up = await createUpload(url, file('tampered.txt', body));
+    const up = await createUpload(t.url, file('tampered.txt', body));
     const signed = new URL(up.bodies[0]!.url!);
 
     const longer = new URL(signed);
@@ -136,46 +131,46 @@ describe('bodies in the local store', () => {
       expect({ url: tampered.toString(), status: res.status }).toEqual({ url: tampered.toString(), status: 403 });
       expect((await httpError(res)).code).toBe('FORBIDDEN');
     }
-    expectCode(await completeUpload(url, up.artifact.id), 'PRECONDITION_FAILED');
-    expect(await artifactState(url, up.artifact.id)).toBe('PENDING');
+    expectCode(await completeUpload(t.url, up.artifact.id), 'PRECONDITION_FAILED');
+    expect(await artifactState(t.url, up.artifact.id)).toBe('PENDING');
   });
 
   it('refuses an expired URL with 403', async () => {
     const body = uniqueBody('expired');
-    const up = await createUpload(url, { ...file('expired.txt', body), expiresIn: 1 });
+    const up = await createUpload(t.url, { ...file('expired.txt', body), expiresIn: 1 });
     await new Promise((resolve) => setTimeout(resolve, 2_100));
     const res = await put(up.bodies[0]!.url!, body);
     expect(res.status).toBe(403);
     expect((await httpError(res)).message).toMatch(/expired/);
-    expect(await artifactState(url, up.artifact.id)).toBe('PENDING');
+    expect(await artifactState(t.url, up.artifact.id)).toBe('PENDING');
   });
 
   it('refuses a body with another SHA-256 (400 BadDigest) and keeps nothing', async () => {
     const body = uniqueBody('checksum');
-    const up = await createUpload(url, file('checksum.txt', body));
+    const up = await createUpload(t.url, file('checksum.txt', body));
     const forged = Buffer.from(body.toString().toUpperCase()); // same length
     const res = await put(up.bodies[0]!.url!, forged);
     expect(res.status).toBe(400);
     expect((await httpError(res)).message).toMatch(/BadDigest/);
-    expect(existsSync(path.join(skein.dir, 'store', 'bodies', 'sha256', sha256(body)))).toBe(false);
-    expectCode(await completeUpload(url, up.artifact.id), 'PRECONDITION_FAILED');
-    expect(await artifactState(url, up.artifact.id)).toBe('PENDING');
+    expect(existsSync(path.join(t.skein.dir, 'store', 'bodies', 'sha256', sha256(body)))).toBe(false);
+    expectCode(await completeUpload(t.url, up.artifact.id), 'PRECONDITION_FAILED');
+    expect(await artifactState(t.url, up.artifact.id)).toBe('PENDING');
   });
 
   it('refuses a body of the wrong length: shorter (400), declared longer (413 before reading)', async () => {
     const body = uniqueBody('length');
-    const up = await createUpload(url, file('length.txt', body));
+    const up = await createUpload(t.url, file('length.txt', body));
     const short = await put(up.bodies[0]!.url!, body.subarray(0, body.length - 1));
     expect(short.status).toBe(400);
     expect((await httpError(short)).message).toMatch(/signed for exactly/);
     const long = await put(up.bodies[0]!.url!, Buffer.concat([body, Buffer.from('!')]));
     expect(long.status).toBe(413);
-    expect(await artifactState(url, up.artifact.id)).toBe('PENDING');
+    expect(await artifactState(t.url, up.artifact.id)).toBe('PENDING');
   });
 
   it('cuts off a streamed body that runs past its signed size, with a clear error', async () => {
     const body = uniqueBody('cut off', 64 * 1024);
-    const up = await createUpload(url, file('cut-off.bin', body));
+    const up = await createUpload(t.url, file('cut-off.bin', body));
     // Chunked (no Content-Length): the store only finds out while reading.
     const answer = await new Promise<{ status: number; text: string }>((resolve, reject) => {
       const req = request(up.bodies[0]!.url!, { method: 'PUT', headers: { 'transfer-encoding': 'chunked' } }, (res) => {
@@ -190,12 +185,12 @@ describe('bodies in the local store', () => {
     });
     expect(answer.status).toBe(413);
     expect(answer.text).toMatch(/longer than the 65536 bytes this URL was signed for; it was cut off/);
-    expectCode(await completeUpload(url, up.artifact.id), 'PRECONDITION_FAILED');
+    expectCode(await completeUpload(t.url, up.artifact.id), 'PRECONDITION_FAILED');
   });
 
   it('refuses a body over SKEIN_MAX_UPLOAD_BYTES at createUpload', async () => {
-    const res = await tryCreateUpload(url, {
-      artifact: { workspace: ws, key: 'huge.bin', kind: 'FILE' },
+    const res = await tryCreateUpload(t.url, {
+      artifact: { workspace: t.ws, key: 'huge.bin', kind: 'FILE' },
       body: { size: maxUpload + 1, sha256: sha256('x'), partSha256: Array(9).fill(sha256('x')) },
     });
     expectCode(res, 'PAYLOAD_TOO_LARGE');
@@ -207,15 +202,15 @@ describe('bodies in the local store', () => {
     const parts = partDigests(body, 5 * MiB);
     expect(parts).toHaveLength(3);
 
-    const missing = await tryCreateUpload(url, {
-      artifact: { workspace: ws, key: 'big.bin', kind: 'FILE' },
+    const missing = await tryCreateUpload(t.url, {
+      artifact: { workspace: t.ws, key: 'big.bin', kind: 'FILE' },
       body: { size: body.length, sha256: sha256(body) },
     });
     expectCode(missing, 'BAD_USER_INPUT');
     expect(missing.errors![0]!.message).toMatch(/in parts of 5242880 bytes/);
 
-    const up = await createUpload(url, {
-      artifact: { workspace: ws, key: 'big.bin', kind: 'FILE' },
+    const up = await createUpload(t.url, {
+      artifact: { workspace: t.ws, key: 'big.bin', kind: 'FILE' },
       body: { size: body.length, sha256: sha256(body), partSha256: parts },
     });
     const [target] = up.bodies;
@@ -233,12 +228,12 @@ describe('bodies in the local store', () => {
       const res = await put(p.url, body.subarray((p.partNumber - 1) * 5 * MiB, p.partNumber * 5 * MiB));
       expect(res.status).toBe(200);
     }
-    const early = await completeUpload(url, up.artifact.id);
+    const early = await completeUpload(t.url, up.artifact.id);
     expectCode(early, 'PRECONDITION_FAILED');
     expect(early.errors![0]!.message).toMatch(/parts 3 of 3 not uploaded yet/);
 
     await put(target!.parts[2]!.url, body.subarray(10 * MiB));
-    expect((await completeUpload(url, up.artifact.id)).data!.completeUpload.state).toBe('AVAILABLE');
+    expect((await completeUpload(t.url, up.artifact.id)).data!.completeUpload.state).toBe('AVAILABLE');
     const a = await artifactView(up.artifact.id);
     // The local store hashed the joined body, so its whole SHA-256 is verified too.
     expect(a).toMatchObject({ digestVerified: true, size: body.length });
@@ -248,11 +243,11 @@ describe('bodies in the local store', () => {
 
   it('stores identical bodies once: a second upload is "already stored", with no URL', async () => {
     const body = uniqueBody('dedup');
-    const first = await createUpload(url, file('dedup-a.txt', body));
+    const first = await createUpload(t.url, file('dedup-a.txt', body));
     await uploadAll(first, () => body);
-    await completeUpload(url, first.artifact.id);
+    await completeUpload(t.url, first.artifact.id);
 
-    const second = await createUpload(url, file('dedup-b.txt', body));
+    const second = await createUpload(t.url, file('dedup-b.txt', body));
     expect(second.alreadyStored).toBe(true);
     expect(second.expiresAt).toBeNull();
     expect(second.bodies).toEqual([expect.objectContaining({ alreadyStored: true, url: null, parts: [] })]);
@@ -263,8 +258,8 @@ describe('bodies in the local store', () => {
 
   it('never deduplicates on a digest nobody verified', async () => {
     const body = uniqueBody('unverified');
-    const first = await createUpload(url, file('unverified-a.txt', body)); // never uploaded
-    const second = await createUpload(url, file('unverified-b.txt', body));
+    const first = await createUpload(t.url, file('unverified-a.txt', body)); // never uploaded
+    const second = await createUpload(t.url, file('unverified-b.txt', body));
     expect(second.alreadyStored).toBe(false);
     expect(second.bodies[0]!.url).not.toBeNull();
     expect(first.artifact.state).toBe('PENDING');
@@ -272,42 +267,42 @@ describe('bodies in the local store', () => {
 
   it('aborts an upload: ABORTED, the body it alone held deleted, completeUpload refused', async () => {
     const body = uniqueBody('abort');
-    const up = await createUpload(url, file('abort.txt', body));
+    const up = await createUpload(t.url, file('abort.txt', body));
     await uploadAll(up, () => body);
-    const stored = path.join(skein.dir, 'store', 'bodies', 'sha256', sha256(body));
+    const stored = path.join(t.skein.dir, 'store', 'bodies', 'sha256', sha256(body));
     expect(existsSync(stored)).toBe(true);
 
     const aborted = await gqlOk<{ abortUpload: { state: string } }>(
-      url,
+      t.url,
       'mutation($r: String!) { abortUpload(ref: $r) { state } }',
       { r: up.artifact.id },
     );
     expect(aborted.abortUpload.state).toBe('ABORTED');
     expect(existsSync(stored)).toBe(false);
-    expectCode(await completeUpload(url, up.artifact.id), 'PRECONDITION_FAILED');
+    expectCode(await completeUpload(t.url, up.artifact.id), 'PRECONDITION_FAILED');
   });
 
   it('aborts a multipart upload and frees its parts', async () => {
     const body = uniqueBody('abort parts', 6 * MiB);
-    const up = await createUpload(url, {
-      artifact: { workspace: ws, key: 'abort-parts.bin', kind: 'FILE' },
+    const up = await createUpload(t.url, {
+      artifact: { workspace: t.ws, key: 'abort-parts.bin', kind: 'FILE' },
       body: { size: body.length, sha256: sha256(body), partSha256: partDigests(body, 5 * MiB) },
     });
     const first = up.bodies[0]!.parts[0]!;
     expect((await put(first.url, body.subarray(0, 5 * MiB))).status).toBe(200);
-    await gqlOk(url, 'mutation($r: String!) { abortUpload(ref: $r) { state } }', { r: up.artifact.id });
+    await gqlOk(t.url, 'mutation($r: String!) { abortUpload(ref: $r) { state } }', { r: up.artifact.id });
     const late = await put(up.bodies[0]!.parts[1]!.url, body.subarray(5 * MiB));
     expect(late.status).toBe(404); // the multipart upload is gone
   });
 
   it('cleans up PENDING uploads older than the TTL', async () => {
-    const own = await createWorkspace(url, 'bodies-ttl');
+    const own = await createWorkspace(t.url, 'bodies-ttl');
     const body = uniqueBody('ttl');
-    const up = await createUpload(url, {
+    const up = await createUpload(t.url, {
       artifact: { workspace: own, key: 'stale.txt', kind: 'FILE' },
       body: { size: body.length, sha256: sha256(body) },
     });
-    const uploads = createServices({ graph: skein.graph, caller: ANONYMOUS, bodies: skein.bodies }).uploads;
+    const uploads = createServices({ graph: t.skein.graph, caller: ANONYMOUS, bodies: t.skein.bodies }).uploads;
     // Not older than the TTL yet: untouched.
     const none = await uploads.cleanupExpired({ olderThan: new Date(Date.now() - 3600_000), workspace: own });
     expect(none.aborted).toEqual([]);
@@ -315,22 +310,22 @@ describe('bodies in the local store', () => {
     await new Promise((resolve) => setTimeout(resolve, 20));
     const beforeRenew = new Date();
     await new Promise((resolve) => setTimeout(resolve, 20));
-    await gqlOk(url, 'mutation($r: String!) { renewUpload(ref: $r) { expiresAt } }', { r: up.artifact.id });
+    await gqlOk(t.url, 'mutation($r: String!) { renewUpload(ref: $r) { expiresAt } }', { r: up.artifact.id });
     const renewed = await uploads.cleanupExpired({ olderThan: beforeRenew, workspace: own });
     expect(renewed.aborted).toEqual([]);
     // As seen a TTL later (scoped to this test's workspace: other tests share the database).
     const swept = await uploads.cleanupExpired({ olderThan: new Date(Date.now() + 1000), workspace: own });
     expect(swept).toEqual({ aborted: [up.artifact.uid], failed: [] });
-    expect(await artifactState(url, up.artifact.id)).toBe('ABORTED');
+    expect(await artifactState(t.url, up.artifact.id)).toBe('ABORTED');
   });
 
   it('names artifacts by path template: call > run > workspace > server', async () => {
-    const own = await createWorkspace(url, 'bodies-paths');
-    const runId = await startRun(url, own, 'train');
+    const own = await createWorkspace(t.url, 'bodies-paths');
+    const runId = await startRun(t.url, own, 'train');
     const runUid = Buffer.from(runId, 'base64url').toString().split(':')[1];
     const pathOf = async (key: string, extra: Record<string, unknown> = {}, input: Record<string, unknown> = {}) => {
       const body = uniqueBody(key);
-      const up = await createUpload(url, {
+      const up = await createUpload(t.url, {
         artifact: { workspace: own, key, kind: 'MODEL', ...extra },
         body: { size: body.length, sha256: sha256(body) },
         ...input,
@@ -340,7 +335,7 @@ describe('bodies in the local store', () => {
     const template = async (workspace: string, template: string | null, run?: string) =>
       (
         await gqlOk<{ setArtifactPathTemplate: { template: string; source: string } }>(
-          url,
+          t.url,
           'mutation($w: String!, $t: String, $r: ID) { setArtifactPathTemplate(workspace: $w, template: $t, run: $r) { template source } }',
           { w: workspace, t: template, r: run ?? null },
         )
@@ -360,7 +355,7 @@ describe('bodies in the local store', () => {
     expect(await pathOf('models/e', { run: runId }, { artifactPath: 'adhoc/{{key}}' })).toBe('adhoc/models/e');
 
     const query = await gqlOk<{ artifactPathTemplate: { source: string } }>(
-      url,
+      t.url,
       'query($w: String!, $r: ID) { artifactPathTemplate(workspace: $w, run: $r) { template source } }',
       { w: own, r: runId },
     );
@@ -372,14 +367,14 @@ describe('bodies in the local store', () => {
     });
 
     const bad = await gql(
-      url,
+      t.url,
       'mutation($w: String!) { setArtifactPathTemplate(workspace: $w, template: "../{{key}}") { source } }',
       {
         w: own,
       },
     );
     expectCode(bad, 'BAD_USER_INPUT');
-    const unknown = await tryCreateUpload(url, {
+    const unknown = await tryCreateUpload(t.url, {
       artifact: { workspace: own, key: 'x', kind: 'FILE' },
       body: { size: 1, sha256: sha256('x') },
       artifactPath: '{{project}}/{{key}}',
@@ -389,8 +384,8 @@ describe('bodies in the local store', () => {
   });
 
   it('refuses what the server chooses: a location, a digest or a size on the artifact', async () => {
-    const res = await tryCreateUpload(url, {
-      artifact: { workspace: ws, key: 'chosen.txt', kind: 'FILE', location: 's3://elsewhere/x' },
+    const res = await tryCreateUpload(t.url, {
+      artifact: { workspace: t.ws, key: 'chosen.txt', kind: 'FILE', location: 's3://elsewhere/x' },
       body: { size: 1, sha256: sha256('x') },
     });
     expectCode(res, 'BAD_USER_INPUT');
@@ -399,7 +394,7 @@ describe('bodies in the local store', () => {
 
   it('describes the store, and renews the URLs of a PENDING upload', async () => {
     const info = await gqlOk<{ bodyStore: Record<string, unknown> }>(
-      url,
+      t.url,
       '{ bodyStore { kind multipartThreshold partSize maxUploadBytes uploadUrlExpiresIn downloadUrlExpiresIn uploadTtl artifactPath } }',
     );
     expect(info.bodyStore).toEqual({
@@ -414,23 +409,23 @@ describe('bodies in the local store', () => {
     });
 
     const body = uniqueBody('renew');
-    const up = await createUpload(url, { ...file('renew.txt', body), expiresIn: 1 });
+    const up = await createUpload(t.url, { ...file('renew.txt', body), expiresIn: 1 });
     expect((await artifactView(up.artifact.id)).downloadUrl).toBeNull(); // PENDING: nothing to download
     await new Promise((resolve) => setTimeout(resolve, 1_100));
     const renewed = await gqlOk<{ renewUpload: { bodies: Array<{ url: string }> } }>(
-      url,
+      t.url,
       'mutation($r: String!) { renewUpload(ref: $r, expiresIn: 60) { bodies { url } } }',
       { r: up.artifact.id },
     );
     expect((await put(renewed.renewUpload.bodies[0]!.url, body)).status).toBe(200);
-    expect((await completeUpload(url, up.artifact.id)).data!.completeUpload.state).toBe('AVAILABLE');
+    expect((await completeUpload(t.url, up.artifact.id)).data!.completeUpload.state).toBe('AVAILABLE');
   });
 
   it('retries createUpload safely with an idempotency key (same artifact, fresh URLs)', async () => {
     const body = uniqueBody('idempotent');
     const input = file('idempotent.txt', body, { idempotencyKey: `idem-${Date.now()}-${Math.random()}` });
-    const a = await createUpload(url, input);
-    const b = await createUpload(url, input);
+    const a = await createUpload(t.url, input);
+    const b = await createUpload(t.url, input);
     expect(b.artifact.uid).toBe(a.artifact.uid);
     expect(b.bodies[0]!.url).toBeTruthy();
   });

@@ -1,8 +1,6 @@
 import { createHash } from 'node:crypto';
-import type { SkeinHandle } from '../../src/app';
-import { createWorkspace } from '../helpers/pipeline';
 import { completeUpload, createUpload, headersOf, startS3Skein } from '../helpers/bodies';
-import { gqlOk } from '../helpers/skein';
+import { gqlOk, useTestSkein } from '../helpers/skein';
 
 /**
  * In the S3 mode the service carries no body bytes: clients PUT and GET straight to S3. Proof: the
@@ -10,20 +8,12 @@ import { gqlOk } from '../helpers/skein';
  * The body is generated part by part (never held whole), once to hash and once to send.
  */
 describe('S3 mode: the service handles none of the body bytes', () => {
-  let skein: SkeinHandle;
-  let url: string;
-  let ws: string;
+  // startS3Skein with the default threshold (64 MiB) and part size (16 MiB): 6 parts.
+  const t = useTestSkein({ start: startS3Skein, workspace: 'bodies-bytes' });
   const SIZE = 100 * 1000 * 1000;
 
-  beforeAll(async () => {
-    skein = await startS3Skein(); // default threshold (64 MiB) and part size (16 MiB): 6 parts
-    url = skein.graphqlUrl;
-    ws = await createWorkspace(url, 'bodies-bytes');
-  });
-  afterAll(() => skein.stop());
-
   it('uploads and downloads 100 MB while Skein receives only the GraphQL calls', async () => {
-    const { partSize } = (await gqlOk<{ bodyStore: { partSize: number } }>(url, '{ bodyStore { partSize } }'))
+    const { partSize } = (await gqlOk<{ bodyStore: { partSize: number } }>(t.url, '{ bodyStore { partSize } }'))
       .bodyStore;
     const seed = `${Date.now()}-${Math.random()}`;
     const count = Math.ceil(SIZE / partSize);
@@ -39,28 +29,28 @@ describe('S3 mode: the service handles none of the body bytes', () => {
     }
     const digest = whole.digest('hex');
 
-    const before = skein.bytesReceived();
-    const up = await createUpload(url, {
-      artifact: { workspace: ws, key: 'big/model.bin', kind: 'MODEL' },
+    const before = t.skein.bytesReceived();
+    const up = await createUpload(t.url, {
+      artifact: { workspace: t.ws, key: 'big/model.bin', kind: 'MODEL' },
       body: { size: SIZE, sha256: digest, partSha256 },
     });
     expect(up.bodies[0]!.parts).toHaveLength(count);
 
-    const beforeBody = skein.bytesReceived();
+    const beforeBody = t.skein.bytesReceived();
     for (const p of up.bodies[0]!.parts) {
       const res = await fetch(p.url, { method: 'PUT', body: part(p.partNumber - 1), headers: headersOf(p.headers) });
       expect(res.status).toBe(200);
       await res.arrayBuffer();
     }
-    expect(skein.bytesReceived()).toBe(beforeBody); // 100 MB went to S3, not a byte to Skein
+    expect(t.skein.bytesReceived()).toBe(beforeBody); // 100 MB went to S3, not a byte to Skein
 
-    expect((await completeUpload(url, up.artifact.id)).data!.completeUpload.state).toBe('AVAILABLE');
+    expect((await completeUpload(t.url, up.artifact.id)).data!.completeUpload.state).toBe('AVAILABLE');
     const { artifact } = await gqlOk<{ artifact: { downloadUrl: string; location: string } }>(
-      url,
+      t.url,
       'query($r: String!) { artifact(ref: $r) { downloadUrl location } }',
       { r: up.artifact.id },
     );
-    const beforeDownload = skein.bytesReceived();
+    const beforeDownload = t.skein.bytesReceived();
     const res = await fetch(artifact.downloadUrl);
     expect(res.status).toBe(200);
     const check = createHash('sha256');
@@ -71,12 +61,12 @@ describe('S3 mode: the service handles none of the body bytes', () => {
     }
     expect(received).toBe(SIZE);
     expect(check.digest('hex')).toBe(digest);
-    expect(skein.bytesReceived()).toBe(beforeDownload);
+    expect(t.skein.bytesReceived()).toBe(beforeDownload);
 
     // The whole exchange cost Skein a few kilobytes of GraphQL.
-    expect(skein.bytesReceived() - before).toBeLessThan(64 * 1024);
+    expect(t.skein.bytesReceived() - before).toBeLessThan(64 * 1024);
 
     // S3Proxy in the harness keeps objects in memory: free the 100 MB (a unique body, no one else holds it).
-    await skein.bodies.store.delete(artifact.location.replace(`s3://${process.env.S3_BUCKET}/`, ''));
+    await t.skein.bodies.store.delete(artifact.location.replace(`s3://${process.env.S3_BUCKET}/`, ''));
   }, 180_000);
 });

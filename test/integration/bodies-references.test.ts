@@ -1,5 +1,3 @@
-import type { SkeinHandle } from '../../src/app';
-import { createWorkspace } from '../helpers/pipeline';
 import {
   ARTIFACT_BODY_FIELDS,
   artifactDownload,
@@ -11,30 +9,21 @@ import {
   uniqueBody,
   uploadAll,
 } from '../helpers/bodies';
-import { gql, gqlOk } from '../helpers/skein';
+import { gql, gqlOk, useTestSkein } from '../helpers/skein';
 
 /**
  * Reference artifacts: an object that already lives elsewhere (s3://…, https://…) recorded with
  * its digest and size through logArtifact. Nothing is copied, and Skein signs nothing for it.
  */
 describe('reference artifacts', () => {
-  let skein: SkeinHandle;
-  let url: string;
-  let ws: string;
-
-  beforeAll(async () => {
-    skein = await startS3Skein();
-    url = skein.graphqlUrl;
-    ws = await createWorkspace(url, 'bodies-ref');
-  });
-  afterAll(() => skein.stop());
+  const t = useTestSkein({ start: startS3Skein, workspace: 'bodies-ref' });
 
   const logReference = async (key: string, location: string, digest: string, size: number) =>
     (
       await gqlOk<{ logArtifact: Record<string, unknown> & { id: string } }>(
-        url,
+        t.url,
         `mutation($i: LogArtifactInput!) { logArtifact(input: $i) { id ${ARTIFACT_BODY_FIELDS} } }`,
-        { i: { workspace: ws, key, kind: 'MODEL', location, digest, size, contentType: 'application/octet-stream' } },
+        { i: { workspace: t.ws, key, kind: 'MODEL', location, digest, size, contentType: 'application/octet-stream' } },
       )
     ).logArtifact;
 
@@ -51,9 +40,9 @@ describe('reference artifacts', () => {
       downloadUrl: null, // Skein signs only bodies it stored
     });
     // Nothing landed in Skein's store under that digest.
-    expect(await skein.bodies.store.head(`bodies/sha256/${digest}`)).toBeNull();
+    expect(await t.skein.bodies.store.head(`bodies/sha256/${digest}`)).toBeNull();
 
-    const dl = await artifactDownload(url, a.id);
+    const dl = await artifactDownload(t.url, a.id);
     expect(dl.files).toEqual([
       {
         path: 'model.pkl',
@@ -63,7 +52,7 @@ describe('reference artifacts', () => {
         location: 's3://other-team-bucket/models/churn/model.pkl',
       },
     ]);
-    const complete = await completeUpload(url, a.id);
+    const complete = await completeUpload(t.url, a.id);
     expectCode(complete, 'PRECONDITION_FAILED');
     expect(complete.errors![0]!.message).toMatch(/logged, not uploaded/);
   });
@@ -72,7 +61,7 @@ describe('reference artifacts', () => {
     const digest = sha256('iris');
     const a = await logReference('data/iris', 'https://data.example.org/iris/iris.csv', digest, 4_551);
     expect(a.downloadUrl).toBe('https://data.example.org/iris/iris.csv');
-    const dl = await artifactDownload(url, a.id);
+    const dl = await artifactDownload(t.url, a.id);
     expect(dl.files[0]).toMatchObject({
       path: 'iris.csv',
       url: 'https://data.example.org/iris/iris.csv',
@@ -82,26 +71,26 @@ describe('reference artifacts', () => {
 
   it("never signs a reference into Skein's own bucket (it could name someone else's body)", async () => {
     const body = uniqueBody('owned body');
-    const up = await createUpload(url, {
-      artifact: { workspace: ws, key: 'owned', kind: 'FILE' },
+    const up = await createUpload(t.url, {
+      artifact: { workspace: t.ws, key: 'owned', kind: 'FILE' },
       body: { size: body.length, sha256: sha256(body) },
     });
     await uploadAll(up, () => body);
-    await completeUpload(url, up.artifact.id);
+    await completeUpload(t.url, up.artifact.id);
     const location = `s3://${process.env.S3_BUCKET}/bodies/sha256/${sha256(body)}`;
     const ref = await logReference('pointing-at-it', location, sha256(body), body.length);
     expect(ref.downloadUrl).toBeNull();
-    expect((await artifactDownload(url, ref.id)).files[0]!.url).toBeNull();
-    await skein.bodies.store.delete(location.slice(`s3://${process.env.S3_BUCKET}/`.length));
+    expect((await artifactDownload(t.url, ref.id)).files[0]!.url).toBeNull();
+    await t.skein.bodies.store.delete(location.slice(`s3://${process.env.S3_BUCKET}/`.length));
   });
 
   it('refuses a location that is not a URL, and a digest that is not a SHA-256', async () => {
-    const bad = await gql(url, 'mutation($i: LogArtifactInput!) { logArtifact(input: $i) { id } }', {
-      i: { workspace: ws, key: 'bad', kind: 'FILE', location: '/mnt/data/x.csv' },
+    const bad = await gql(t.url, 'mutation($i: LogArtifactInput!) { logArtifact(input: $i) { id } }', {
+      i: { workspace: t.ws, key: 'bad', kind: 'FILE', location: '/mnt/data/x.csv' },
     });
     expectCode(bad, 'BAD_USER_INPUT');
-    const digest = await gql(url, 'mutation($i: LogArtifactInput!) { logArtifact(input: $i) { id } }', {
-      i: { workspace: ws, key: 'bad', kind: 'FILE', location: 's3://b/x', digest: 'md5:abc' },
+    const digest = await gql(t.url, 'mutation($i: LogArtifactInput!) { logArtifact(input: $i) { id } }', {
+      i: { workspace: t.ws, key: 'bad', kind: 'FILE', location: 's3://b/x', digest: 'md5:abc' },
     });
     expectCode(digest, 'BAD_USER_INPUT');
   });

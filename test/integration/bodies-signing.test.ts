@@ -1,8 +1,6 @@
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { performance } from 'node:perf_hooks';
-import type { SkeinHandle } from '../../src/app';
-import { createWorkspace } from '../helpers/pipeline';
 import {
   completeUpload,
   createUpload,
@@ -12,7 +10,7 @@ import {
   uniqueBody,
   uploadAll,
 } from '../helpers/bodies';
-import { gqlOk } from '../helpers/skein';
+import { gqlOk, useTestSkein } from '../helpers/skein';
 
 /**
  * Skein signs S3 URLs with its own SigV4 presigner (a cached signing key), not the SDK's
@@ -21,29 +19,23 @@ import { gqlOk } from '../helpers/skein';
  * well under a third of a second of signing.
  */
 describe('signing S3 URLs fast', () => {
-  let skein: SkeinHandle;
-  let url: string;
-  let ws: string;
+  const t = useTestSkein({ start: startS3Skein, workspace: 'bodies-sign' });
   let body: Buffer;
   let key: string;
 
   beforeAll(async () => {
-    skein = await startS3Skein();
-    url = skein.graphqlUrl;
-    ws = await createWorkspace(url, 'bodies-sign');
     body = uniqueBody('signing');
     key = `bodies/sha256/${sha256(body)}`;
-    const up = await createUpload(url, {
-      artifact: { workspace: ws, key: 'artifact-0000', kind: 'FILE' },
+    const up = await createUpload(t.url, {
+      artifact: { workspace: t.ws, key: 'artifact-0000', kind: 'FILE' },
       body: { size: body.length, sha256: sha256(body), contentType: 'text/plain' },
     });
     await uploadAll(up, () => body);
-    await completeUpload(url, up.artifact.id);
+    await completeUpload(t.url, up.artifact.id);
   });
-  afterAll(() => skein.stop());
 
   it('makes URLs the S3 server accepts exactly as it accepts the SDK ones, and refuses tampered', async () => {
-    const ours = await skein.bodies.store.signGet(
+    const ours = await t.skein.bodies.store.signGet(
       key,
       { fileName: 'report (final).txt', contentType: 'text/plain' },
       60,
@@ -88,8 +80,8 @@ describe('signing S3 URLs fast', () => {
     for (let i = 0; i < keys.length; i += 100) {
       await Promise.all(
         keys.slice(i, i + 100).map((k) =>
-          createUpload(url, {
-            artifact: { workspace: ws, key: k, kind: 'FILE' },
+          createUpload(t.url, {
+            artifact: { workspace: t.ws, key: k, kind: 'FILE' },
             body: { size: body.length, sha256: sha256(body), contentType: 'text/plain' },
           }),
         ),
@@ -97,7 +89,7 @@ describe('signing S3 URLs fast', () => {
     }
 
     // The signing alone: 1,000 download URLs.
-    const store = skein.bodies.store;
+    const store = t.skein.bodies.store;
     await store.signGet(key, { fileName: 'warm-up' }, 900);
     const started = performance.now();
     for (let i = 0; i < 1000; i++)
@@ -109,9 +101,9 @@ describe('signing S3 URLs fast', () => {
     // End to end: the list with a download URL per artifact.
     const t0 = performance.now();
     const data = await gqlOk<{ artifacts: { edges: Array<{ node: { key: string; downloadUrl: string } }> } }>(
-      url,
+      t.url,
       'query($w: String!) { artifacts(workspace: $w, first: 1000) { edges { node { key downloadUrl } } } }',
-      { w: ws },
+      { w: t.ws },
     );
     console.log(`listing 1,000 artifacts with download URLs took ${(performance.now() - t0).toFixed(0)} ms end to end`);
     const urls = data.artifacts.edges.map((e) => e.node.downloadUrl);

@@ -1,6 +1,5 @@
-import type { SkeinHandle } from '../../src/app';
 import { aPipeline, ARTIFACT_FIELDS, logArtifact, type Pipeline } from '../helpers/pipeline';
-import { gql, gqlOk, startTestSkein } from '../helpers/skein';
+import { gql, gqlOk, useTestSkein } from '../helpers/skein';
 
 const RECORD = `mutation($i: RecordExecutionInput!) {
   recordExecution(input: $i) {
@@ -24,28 +23,22 @@ interface Recorded {
 }
 
 describe('executions and their input/output events', () => {
-  let skein: SkeinHandle;
-  let url: string;
-  beforeAll(async () => {
-    skein = await startTestSkein();
-    url = skein.graphqlUrl;
-  });
-  afterAll(() => skein.stop());
+  const t = useTestSkein();
 
   const record = async (input: Record<string, unknown>) =>
-    (await gqlOk<{ recordExecution: Recorded }>(url, RECORD, { i: input })).recordExecution;
+    (await gqlOk<{ recordExecution: Recorded }>(t.url, RECORD, { i: input })).recordExecution;
   const countArtifacts = async (p: Pipeline) =>
     (
       await gqlOk<{ artifacts: { edges: unknown[] } }>(
-        url,
+        t.url,
         'query($w: String!) { artifacts(workspace: $w, first: 1000) { edges { cursor } } }',
         { w: p.workspace },
       )
     ).artifacts.edges.length;
 
   it("reproduces Kubeflow Metadata's example: a dataset in, a model and metrics out, models listed by type, events in order", async () => {
-    const p = await aPipeline(url, 'kf');
-    const data = await logArtifact(url, {
+    const p = await aPipeline(t.url, 'kf');
+    const data = await logArtifact(t.url, {
       workspace: p.workspace,
       key: 'mytable-dump',
       kind: 'DATASET',
@@ -85,7 +78,7 @@ describe('executions and their input/output events', () => {
     expect(exec.outputs.edges.every((e) => e.node.artifact.producerId === exec.id)).toBe(true);
 
     const models = await gqlOk<{ artifacts: { edges: Array<{ node: { key: string; producer: { name: string } } }> } }>(
-      url,
+      t.url,
       'query($w: String!) { artifacts(workspace: $w, filter: { kind: "MODEL" }) { edges { node { key producer { name } } } } }',
       { w: p.workspace },
     );
@@ -93,7 +86,7 @@ describe('executions and their input/output events', () => {
 
     const events = await gqlOk<{
       execution: { events: { edges: Array<{ node: { type: string; artifact: { key: string } } }> } };
-    }>(url, 'query($id: ID!) { execution(id: $id) { events { edges { node { type at artifact { key } } } } } }', {
+    }>(t.url, 'query($id: ID!) { execution(id: $id) { events { edges { node { type at artifact { key } } } } } }', {
       id: exec.id,
     });
     const order = events.execution.events.edges.map((e) => `${e.node.type}:${e.node.artifact.key}`);
@@ -102,9 +95,9 @@ describe('executions and their input/output events', () => {
   });
 
   it('records nothing at all when one part of recordExecution is bad', async () => {
-    const p = await aPipeline(url, 'atomic');
+    const p = await aPipeline(t.url, 'atomic');
     const before = await countArtifacts(p);
-    const res = await gql(url, RECORD, {
+    const res = await gql(t.url, RECORD, {
       i: {
         run: p.runId,
         name: 'train',
@@ -116,7 +109,7 @@ describe('executions and their input/output events', () => {
     expect(res.errors?.[0]?.message).toContain('does-not-exist');
     expect(await countArtifacts(p)).toBe(before);
 
-    const badOutput = await gql(url, RECORD, {
+    const badOutput = await gql(t.url, RECORD, {
       i: {
         run: p.runId,
         name: 'train',
@@ -128,11 +121,11 @@ describe('executions and their input/output events', () => {
   });
 
   it('refuses an artifact that is both input and output of one execution, and a second producer', async () => {
-    const p = await aPipeline(url, 'rules');
-    const a = await logArtifact(url, { workspace: p.workspace, key: 'x', kind: 'FILE' });
+    const p = await aPipeline(t.url, 'rules');
+    const a = await logArtifact(t.url, { workspace: p.workspace, key: 'x', kind: 'FILE' });
     const exec = await record({ run: p.runId, name: 'step', inputs: [{ artifact: a.uri }] });
     const clash = await gql(
-      url,
+      t.url,
       'mutation($id: ID!, $o: [EventInput!]!) { addExecutionOutputs(id: $id, outputs: $o) { uid } }',
       {
         id: exec.id,
@@ -146,7 +139,7 @@ describe('executions and their input/output events', () => {
     const y = writer.outputs.edges[0]!.node.artifact;
     const other = await record({ run: p.runId, name: 'other' });
     const second = await gql(
-      url,
+      t.url,
       'mutation($id: ID!, $o: [EventInput!]!) { addExecutionOutputs(id: $id, outputs: $o) { uid } }',
       {
         id: other.id,
@@ -157,16 +150,16 @@ describe('executions and their input/output events', () => {
   });
 
   it('moves an execution from RUNNING to a final state once, and refuses an unknown run', async () => {
-    const p = await aPipeline(url, 'state');
+    const p = await aPipeline(t.url, 'state');
     const started = await gqlOk<{ startExecution: { id: string; state: string; finishedAt: string | null } }>(
-      url,
+      t.url,
       'mutation($i: StartExecutionInput!) { startExecution(input: $i) { id state finishedAt } }',
       { i: { run: p.runId, name: 'eval' } },
     );
     expect(started.startExecution).toMatchObject({ state: 'RUNNING', finishedAt: null });
     const finish = (state: string) =>
       gql<{ finishExecution: { state: string; results: Array<{ key: string; value: number }> } }>(
-        url,
+        t.url,
         'mutation($id: ID!, $s: ExecutionState!) { finishExecution(id: $id, state: $s, results: [{ key: "auc", value: 0.8 }]) { state results { key value } } }',
         { id: started.startExecution.id, s: state },
       );
@@ -176,7 +169,7 @@ describe('executions and their input/output events', () => {
     expect(again.errors?.[0]?.extensions?.code).toBe('PRECONDITION_FAILED');
     expect(again.errors?.[0]?.message).toContain('already COMPLETED');
 
-    const noRun = await gql(url, 'mutation($i: StartExecutionInput!) { startExecution(input: $i) { id } }', {
+    const noRun = await gql(t.url, 'mutation($i: StartExecutionInput!) { startExecution(input: $i) { id } }', {
       i: { run: Buffer.from('Run:0190-nope').toString('base64url'), name: 'x' },
     });
     expect(noRun.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');

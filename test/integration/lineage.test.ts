@@ -1,10 +1,9 @@
-import type { SkeinHandle } from '../../src/app';
 import { ANONYMOUS, type Principal } from '../../src/auth/principal';
 import { QueryStats, type GraphExecutor } from '../../src/graph/executor';
 import type { Lineage, LineageEdge, LineageNode, LineagePath } from '../../src/lineage/lineage.model';
 import { LineageService } from '../../src/lineage/lineage.service';
 import { toGlobalId } from '../../src/services/global-id';
-import { startTestSkein, uniqueName } from '../helpers/skein';
+import { uniqueName, useTestSkein } from '../helpers/skein';
 
 /**
  * Lineage on small hand-built graphs, written with raw Cypher in the stored model's shape (so a
@@ -174,18 +173,12 @@ function edgesOf(g: TestGraph, l: { nodes: LineageNode[]; edges: LineageEdge[] }
 const chainOf = (g: TestGraph, p: LineagePath) => p.nodes.map((n) => label(g, n));
 
 describe('lineage traversals on hand-built graphs', () => {
-  let skein: SkeinHandle;
+  const t = useTestSkein();
   let stats: QueryStats;
-  let service: (caller?: Principal) => LineageService;
-
-  beforeAll(async () => {
-    skein = await startTestSkein();
-    service = (caller = ANONYMOUS) => {
-      stats = new QueryStats();
-      return new LineageService({ graph: skein.graph.withStats(stats), caller });
-    };
-  });
-  afterAll(() => skein.stop());
+  const service = (caller: Principal = ANONYMOUS): LineageService => {
+    stats = new QueryStats();
+    return new LineageService({ graph: t.skein.graph.withStats(stats), caller });
+  };
 
   const graph = () => new TestGraph(uniqueName('lin'));
 
@@ -196,7 +189,7 @@ describe('lineage traversals on hand-built graphs', () => {
         .artifact('raw')
         .step('clean', ['raw'], ['cleaned'])
         .step('train', ['cleaned'], ['model'], { kind: 'TRAINER', outputKind: 'MODEL' })
-        .save(skein.graph);
+        .save(t.skein.graph);
     });
 
     it('walks upstream one step at a time, in one query', async () => {
@@ -276,7 +269,7 @@ describe('lineage traversals on hand-built graphs', () => {
       .step('right', ['raw'], ['r1'])
       .step('mid', ['r1'], ['r2'])
       .step('merge', ['l1', 'r2'], ['out'])
-      .save(skein.graph);
+      .save(t.skein.graph);
     const up = await service().lineage(g.id('out'), { depth: 10 });
     expect(nodesOf(g, up.nodes)).toEqual([
       'l1@1',
@@ -319,7 +312,7 @@ describe('lineage traversals on hand-built graphs', () => {
     const g = graph();
     const members = Array.from({ length: 12 }, (_, i) => `m${String(i).padStart(2, '0')}`);
     for (const m of members) g.artifact(m, { kind: 'MODEL' });
-    await g.step('ensemble', members, ['ens'], { outputKind: 'MODEL' }).save(skein.graph);
+    await g.step('ensemble', members, ['ens'], { outputKind: 'MODEL' }).save(t.skein.graph);
     const up = await service().lineage(g.id('ens'), { depth: 1 });
     expect(nodesOf(g, up.nodes)).toEqual(['ens@0', 'ensemble@1', ...members.map((m) => `${m}@1`)]);
     expect(edgesOf(g, up)).toEqual(['ensemble-OUTPUT->ens', ...members.map((m) => `${m}-INPUT->ensemble`)].sort());
@@ -331,7 +324,7 @@ describe('lineage traversals on hand-built graphs', () => {
     beforeAll(async () => {
       g = graph().artifact('hub');
       for (const r of readers) g.step(r, ['hub'], [`${r}-out`]);
-      await g.save(skein.graph);
+      await g.save(t.skein.graph);
     });
 
     it('caps the answer at maxNodes, nearest first, and says where it cut', async () => {
@@ -357,7 +350,7 @@ describe('lineage traversals on hand-built graphs', () => {
       .step('s1', ['raw'], ['a1'])
       .step('s2', ['a1'], ['a2'])
       .step('s3', ['a2'], ['a3'])
-      .save(skein.graph);
+      .save(t.skein.graph);
     const l = await service().lineage(g.id('raw'), { direction: 'DOWNSTREAM', maxNodes: 3 });
     // s1 and a1 (step 1), s2 (step 2) fit; a2 (step 2 as well) is the first left out.
     expect(nodesOf(g, l.nodes)).toEqual(['a1@1', 'raw@0', 's1@1', 's2@2']);
@@ -374,7 +367,7 @@ describe('lineage traversals on hand-built graphs', () => {
         .artifact('raw', { at: '2026-01-01T00:00:00.000Z' })
         .step('first', ['raw'], ['m1'], { at: '2026-02-01T00:00:00.000Z', outputKind: 'MODEL' })
         .step('second', ['raw'], ['m2'], { at: '2026-03-01T00:00:00.000Z', outputKind: 'MODEL' });
-      await g.save(skein.graph);
+      await g.save(t.skein.graph);
     });
 
     it('ignores events after asOf', async () => {
@@ -414,7 +407,7 @@ describe('lineage traversals on hand-built graphs', () => {
       .step('e1', ['a'], ['b'])
       .step('e2', ['b'], [])
       .write('e2', 'a')
-      .save(skein.graph);
+      .save(t.skein.graph);
     for (const direction of ['UPSTREAM', 'DOWNSTREAM', 'BOTH'] as const) {
       const l = await service().lineage(g.id('a'), { direction, depth: 100 });
       expect(nodesOf(g, l.nodes)).toEqual(
@@ -434,7 +427,7 @@ describe('lineage traversals on hand-built graphs', () => {
       .step('featurize', ['raw'], ['features'])
       .artifact('labels')
       .step('train', ['features', 'labels'], ['model'], { outputKind: 'MODEL' })
-      .save(skein.graph);
+      .save(t.skein.graph);
     const up = await service().lineage(g.id('model'), { depth: 3 });
     expect(nodesOf(g, up.nodes)).toEqual(['features@1', 'featurize@2', 'labels@1', 'model@0', 'raw@2', 'train@1']);
     const prov = await service().provenance(g.id('model'));
@@ -456,7 +449,7 @@ describe('lineage traversals on hand-built graphs', () => {
       g.artifact('raw')
         .step('theirs', ['raw'], ['shared'], { workspace: other, kind: 'SECRET' })
         .step('ours', ['shared'], ['model'], { outputKind: 'MODEL' });
-      await g.save(skein.graph);
+      await g.save(t.skein.graph);
       caller = { ...ANONYMOUS, kind: 'token', id: 't', readableWorkspaces: new Set([g.workspace]) };
     });
 
@@ -517,7 +510,7 @@ describe('lineage traversals on hand-built graphs', () => {
         .step('slow2', ['s1'], ['s2'])
         .step('join', ['q', 's2'], ['out'])
         .artifact('island')
-        .save(skein.graph);
+        .save(t.skein.graph);
     });
 
     it('finds the shortest chain, either way round, in one query', async () => {
@@ -545,7 +538,7 @@ describe('lineage traversals on hand-built graphs', () => {
       .artifact('raw')
       .step('clean', ['raw'], ['cleaned'])
       .step('train', ['cleaned'], ['model', 'metrics'], { outputKind: 'MODEL' })
-      .save(skein.graph);
+      .save(t.skein.graph);
     const impact = await service().impact(g.id('raw'), { artifactsPerKind: 1 });
     expect(stats.queries).toBe(1);
     expect(impact.root.type).toBe('Artifact');
@@ -565,7 +558,7 @@ describe('lineage traversals on hand-built graphs', () => {
       .artifact('raw')
       .step('clean', ['raw'], ['cleaned'])
       .step('train', ['cleaned'], ['model'], { outputKind: 'MODEL', kind: 'TRAINER' })
-      .save(skein.graph);
+      .save(t.skein.graph);
     const prov = await service().provenance(g.id('model'));
     expect(stats.queries).toBe(1);
     expect(
@@ -587,7 +580,7 @@ describe('lineage traversals on hand-built graphs', () => {
   it('answers many start nodes in one query (the field loader)', async () => {
     const g = graph().artifact('raw');
     for (let i = 0; i < 5; i++) g.step(`s${i}`, ['raw'], [`o${i}`]);
-    await g.save(skein.graph);
+    await g.save(t.skein.graph);
     const svc = service();
     const refs = [0, 1, 2, 3, 4].map((i) => ({ label: 'Artifact' as const, uid: g.uid(`o${i}`) }));
     const answers = await svc.lineageOf([...refs, { label: 'Artifact', uid: 'missing' }], { depth: 1 });

@@ -1,6 +1,4 @@
-import type { SkeinHandle } from '../../src/app';
-import { createWorkspace } from '../helpers/pipeline';
-import { gql, gqlOk, startTestSkein } from '../helpers/skein';
+import { gql, gqlOk, useTestSkein } from '../helpers/skein';
 
 /** Metric history as MLflow logs it: points per step, batched, read back as a series per key. */
 
@@ -28,31 +26,22 @@ interface SeriesView {
 }
 
 describe('metric history', () => {
-  let skein: SkeinHandle;
-  let url: string;
-  let ws: string;
-
-  beforeAll(async () => {
-    skein = await startTestSkein();
-    url = skein.graphqlUrl;
-    ws = await createWorkspace(url, 'metrics');
-  });
-  afterAll(() => skein.stop());
+  const t = useTestSkein({ workspace: 'metrics' });
 
   const startRun = async (name = 'train') =>
     (
       await gqlOk<{ startRun: { id: string; uid: string } }>(
-        url,
+        t.url,
         'mutation($i: StartRunInput!) { startRun(input: $i) { id uid } }',
-        { i: { workspace: ws, name } },
+        { i: { workspace: t.ws, name } },
       )
     ).startRun;
   const log = (run: string, points: Point[]) =>
-    gql<{ logMetrics: { id: string; metricKeys: string[] } }>(url, LOG, { run, points });
+    gql<{ logMetrics: { id: string; metricKeys: string[] } }>(t.url, LOG, { run, points });
   const series = (id: string, key: string, from?: number, to?: number) =>
-    gqlOk<SeriesView>(url, SERIES, { id, key, from, to });
+    gqlOk<SeriesView>(t.url, SERIES, { id, key, from, to });
   const chunks = (runUid: string) =>
-    skein.graph.read((tx) =>
+    t.skein.graph.read((tx) =>
       tx.run<{ key: string; count: number; firstStep: number; lastStep: number }>(
         `MATCH (c:MetricChunk {runUid: $uid})-[:OF_RUN]->(:Run {uid: $uid})
          RETURN c.key AS key, c.count AS count, c.firstStep AS firstStep, c.lastStep AS lastStep
@@ -140,7 +129,7 @@ describe('metric history', () => {
   it('refuses bad points: non-finite values, bad keys, empty batches', async () => {
     const run = await startRun();
     const infinite = await gql(
-      url,
+      t.url,
       `mutation($run: ID!) { logMetrics(run: $run, points: [{key: "loss", value: 1e400, step: 0}]) { id } }`,
       {
         run: run.id,
@@ -154,7 +143,7 @@ describe('metric history', () => {
 
   it('refuses metrics for a finished run and for an unknown one', async () => {
     const run = await startRun();
-    await gqlOk(url, 'mutation($id: ID!) { finishRun(id: $id, state: COMPLETED) { id } }', { id: run.id });
+    await gqlOk(t.url, 'mutation($id: ID!) { finishRun(id: $id, state: COMPLETED) { id } }', { id: run.id });
     const late = await log(run.id, [{ key: 'loss', value: 0.1, step: 9 }]);
     expect(codeOf(late)).toBe('PRECONDITION_FAILED');
     expect(late.errors![0]!.message).toContain('COMPLETED');
@@ -175,10 +164,10 @@ describe('metric history', () => {
     const page = await gqlOk<{
       runs: { edges: Array<{ node: { name: string; metricKeys: string[]; metric: { count: number } } }> };
     }>(
-      url,
+      t.url,
       `query($w: String!) { runs(workspace: $w, first: 1000) {
         edges { node { name metricKeys metric(key: "loss") { count } } } } }`,
-      { w: ws },
+      { w: t.ws },
     );
     const byName = new Map(page.runs.edges.map((e) => [e.node.name, e.node]));
     expect(byName.get('cmp-a')).toEqual({ name: 'cmp-a', metricKeys: ['loss'], metric: { count: 3 } });
@@ -186,7 +175,7 @@ describe('metric history', () => {
     expect(byName.get('cmp-c')).toEqual({ name: 'cmp-c', metricKeys: [], metric: { count: 0 } });
 
     const cmp = await gqlOk<{ compareRuns: { metrics: Array<{ key: string; values: unknown[] }> } }>(
-      url,
+      t.url,
       'query($ids: [ID!]!) { compareRuns(ids: $ids) { metrics { key values } } }',
       { ids: runs.map((r) => r.id) },
     );

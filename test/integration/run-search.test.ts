@@ -1,6 +1,5 @@
-import type { SkeinHandle } from '../../src/app';
 import { createWorkspace } from '../helpers/pipeline';
-import { gql, gqlOk, startTestSkein, uniqueName } from '../helpers/skein';
+import { gql, gqlOk, uniqueName, useTestSkein } from '../helpers/skein';
 
 /**
  * MLflow-style search over params, results, labels, state and time, plus what MLflow cannot say
@@ -87,26 +86,20 @@ interface SearchPage {
 }
 
 describe('run search', () => {
-  let skein: SkeinHandle;
-  let url: string;
-  let ws: string;
+  const t = useTestSkein({ workspace: 'search' });
   const ids = new Map<string, string>();
 
   beforeAll(async () => {
-    skein = await startTestSkein();
-    url = skein.graphqlUrl;
-    ws = await createWorkspace(url, 'search');
     for (const row of TABLE) await record(row);
   });
-  afterAll(() => skein.stop());
 
   async function record(row: Row): Promise<void> {
     const started = await gqlOk<{ startRun: { id: string } }>(
-      url,
+      t.url,
       'mutation($i: StartRunInput!) { startRun(input: $i) { id } }',
       {
         i: {
-          workspace: ws,
+          workspace: t.ws,
           name: row.name,
           params: entries(row.params),
           labels: Object.entries(row.labels).map(([key, value]) => ({ key, value })),
@@ -118,20 +111,20 @@ describe('run search', () => {
     const id = started.startRun.id;
     ids.set(row.name, id);
     if (Object.keys(row.results).length) {
-      await gqlOk(url, 'mutation($id: ID!, $r: [EntryInput!]!) { logResults(id: $id, results: $r) { id } }', {
+      await gqlOk(t.url, 'mutation($id: ID!, $r: [EntryInput!]!) { logResults(id: $id, results: $r) { id } }', {
         id,
         r: entries(row.results),
       });
     }
     if (row.state !== 'RUNNING') {
-      await gqlOk(url, 'mutation($id: ID!, $s: FinishedRunState!) { finishRun(id: $id, state: $s) { id } }', {
+      await gqlOk(t.url, 'mutation($id: ID!, $s: FinishedRunState!) { finishRun(id: $id, state: $s) { id } }', {
         id,
         s: row.state,
       });
     }
   }
 
-  const search = (vars: Record<string, unknown>) => gql<SearchPage>(url, SEARCH, { w: ws, first: 1000, ...vars });
+  const search = (vars: Record<string, unknown>) => gql<SearchPage>(t.url, SEARCH, { w: t.ws, first: 1000, ...vars });
   const names = async (filter: unknown, orderBy?: unknown) => {
     const res = await search({ f: filter, o: orderBy });
     if (res.errors) throw new Error(JSON.stringify(res.errors));
@@ -252,25 +245,25 @@ describe('run search', () => {
       },
     ];
     const direct = await gqlOk<{ runs: { edges: Array<{ node: unknown }> } }>(
-      url,
+      t.url,
       `query($w: String!, $f: RunFilter) { runs(workspace: $w, filter: $f) {
         edges { node { name params { key value } labels { key value } } } } }`,
-      { w: ws, f },
+      { w: t.ws, f },
     );
     expect(direct.runs.edges.map((e) => e.node)).toEqual(expected);
     const viaFragments = await gqlOk<{ runs: { edges: Array<{ node: unknown }> } }>(
-      url,
+      t.url,
       `query($w: String!, $f: RunFilter) { runs(workspace: $w, filter: $f) { ...Page } }
        fragment Page on RunConnection { edges { node { name ... on Run { params { key value } } ...Labels } } }
        fragment Labels on Run { labels { key value } }`,
-      { w: ws, f },
+      { w: t.ws, f },
     );
     expect(viaFragments.runs.edges.map((e) => e.node)).toEqual(expected);
     // A names-only page still says which runs, in order, with their states.
     const slim = await gqlOk<{ runs: { edges: Array<{ node: unknown }> } }>(
-      url,
+      t.url,
       'query($w: String!, $f: RunFilter) { runs(workspace: $w, filter: $f) { edges { node { name state isBest } } } }',
-      { w: ws, f },
+      { w: t.ws, f },
     );
     expect(slim.runs.edges.map((e) => e.node)).toEqual([
       { name: 'j', state: 'ABORTED', isBest: false },
@@ -315,10 +308,10 @@ describe('run search', () => {
   });
 
   it('answers NOT_FOUND for an unknown workspace, and an empty page for an empty one', async () => {
-    const missing = await gql(url, SEARCH, { w: uniqueName('nows') });
+    const missing = await gql(t.url, SEARCH, { w: uniqueName('nows') });
     expect(codeOf(missing)).toBe('NOT_FOUND');
-    const empty = await createWorkspace(url, 'search-empty');
-    const data = await gqlOk<SearchPage>(url, SEARCH, { w: empty });
+    const empty = await createWorkspace(t.url, 'search-empty');
+    const data = await gqlOk<SearchPage>(t.url, SEARCH, { w: empty });
     expect(data.runs.edges).toEqual([]);
     expect(data.runs.pageInfo).toEqual({ hasNextPage: false, endCursor: null });
   });

@@ -1,16 +1,11 @@
-import type { SkeinHandle } from '../../src/app';
-import { gql, gqlOk, startTestSkein } from '../helpers/skein';
+import { gql, gqlOk, startTestSkein, useTestSkein } from '../helpers/skein';
 
 describe('the HTTP server', () => {
-  let skein: SkeinHandle;
-  beforeAll(async () => {
-    skein = await startTestSkein({ SKEIN_MAX_BODY_BYTES: '2048' });
-  });
-  afterAll(() => skein.stop());
+  const t = useTestSkein({ env: { SKEIN_MAX_BODY_BYTES: '2048' } });
 
   it('answers GraphQL at /graphql', async () => {
     const data = await gqlOk<{ __typename: string; serverInfo: { version: string; schemaVersion: number } }>(
-      skein.graphqlUrl,
+      t.url,
       '{ __typename serverInfo { version schemaVersion } }',
     );
     expect(data.__typename).toBe('Query');
@@ -19,21 +14,21 @@ describe('the HTTP server', () => {
   });
 
   it('says alive on /healthz and ready on /readyz once migrated', async () => {
-    const alive = await fetch(`${skein.url}/healthz`);
+    const alive = await fetch(`${t.skein.url}/healthz`);
     expect(alive.status).toBe(200);
-    const ready = await fetch(`${skein.url}/readyz`);
+    const ready = await fetch(`${t.skein.url}/readyz`);
     expect(ready.status).toBe(200);
     expect(await ready.json()).toEqual({ status: 'ready' });
   });
 
   it('echoes a sane request id and invents one otherwise', async () => {
-    const withId = await fetch(skein.graphqlUrl, {
+    const withId = await fetch(t.url, {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'x-request-id': 'trace-42' },
       body: JSON.stringify({ query: '{ __typename }' }),
     });
     expect(withId.headers.get('x-request-id')).toBe('trace-42');
-    const withBadId = await fetch(skein.graphqlUrl, {
+    const withBadId = await fetch(t.url, {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'x-request-id': 'bad id with spaces' },
       body: JSON.stringify({ query: '{ __typename }' }),
@@ -42,7 +37,7 @@ describe('the HTTP server', () => {
   });
 
   it('refuses a body over the limit with 413 and a clear message', async () => {
-    const res = await fetch(skein.graphqlUrl, {
+    const res = await fetch(t.url, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ query: `{ __typename } # ${'x'.repeat(4096)}` }),
@@ -54,7 +49,7 @@ describe('the HTTP server', () => {
   });
 
   it('refuses a body that is not JSON', async () => {
-    const res = await fetch(skein.graphqlUrl, {
+    const res = await fetch(t.url, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: '{nope',
@@ -63,12 +58,12 @@ describe('the HTTP server', () => {
   });
 
   it('answers unknown paths with 404', async () => {
-    const res = await fetch(`${skein.url}/nope`);
+    const res = await fetch(`${t.skein.url}/nope`);
     expect(res.status).toBe(404);
   });
 
   it('returns GraphQL validation errors with their code', async () => {
-    const res = await gql(skein.graphqlUrl, '{ noSuchField }');
+    const res = await gql(t.url, '{ noSuchField }');
     expect(res.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
   });
 });
