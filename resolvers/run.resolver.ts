@@ -39,7 +39,8 @@ export class RunResolver {
     @Info() info?: GraphQLResolveInfo,
   ) {
     const withMaps = !info || selectsAny(info, ['edges', 'node'], RUN_MAPS);
-    const page = await ctx.services.runs.search({ workspace, filter, orderBy, first, after, withMaps });
+    const withBest = !info || selectsAny(info, ['edges', 'node'], RUN_BEST);
+    const page = await ctx.services.runs.search({ workspace, filter, orderBy, first, after, withMaps, withBest });
     return toConnection(page, toRun);
   }
 
@@ -176,6 +177,7 @@ export class RunResolver {
 }
 
 const RUN_MAPS = new Set(['params', 'results', 'labels', 'annotations']);
+const RUN_BEST = new Set(['isBest', 'bestChild']);
 
 /**
  * Whether the query selects any of `names` under `path` (e.g. runs { edges { node { params } } }),

@@ -111,14 +111,15 @@ RETURN ${RUN_COLUMNS}`;
  * `Object.defineProperty`; for a page of 500 runs with 35 properties that cost ~3x what Neo4j
  * spent answering, and positional lists cut the decoding by three quarters (bench/README.md).
  * `$withMaps` false sends only the core properties: a reader that asked for no params, results,
- * labels or annotations then decodes a tenth of the values.
+ * labels or annotations then decodes a tenth of the values; `$withBest` false skips the two
+ * BEST_CHILD lookups per run when the reader asked for neither `isBest` nor `bestChild`.
  */
 const PAGE = `
 WITH collect([
   CASE WHEN $withMaps THEN properties(r) ELSE r {.uid, .workspace, .name, .state, .error, .startedAt, .finishedAt,
     .iteration, .parentUid, .createdAt} END,
-  [(r)-[:BEST_CHILD]->(b:Run) | b.uid][0],
-  EXISTS { (r)<-[:BEST_CHILD]-(:Run) },
+  CASE WHEN $withBest THEN [(r)-[:BEST_CHILD]->(b:Run) | b.uid][0] END,
+  CASE WHEN $withBest THEN EXISTS { (r)<-[:BEST_CHILD]-(:Run) } ELSE false END,
   sortKey]) AS rows
 WITH rows, COLLECT { UNWIND rows AS row UNWIND keys(row[0]) AS k RETURN DISTINCT k } AS keys
 UNWIND range(0, size(rows) - 1) AS i

@@ -162,6 +162,8 @@ export interface SearchQuery {
   limit: number;
   /** False: params, results, labels and annotations are not read (they come back empty). */
   withMaps: boolean;
+  /** False: the BEST_CHILD facts are not read (bestChildUid null, isBest false). */
+  withBest: boolean;
 }
 
 /** Sentinels beyond every UUIDv7 (lower-case hex and "-"), so a first page is the same range seek. */
@@ -262,6 +264,7 @@ export const runRepository = {
       workspace: q.workspace,
       sortProp: q.sortProp,
       withMaps: q.withMaps,
+      withBest: q.withBest,
       limit: int(q.limit),
       ...afterParams(q),
     });

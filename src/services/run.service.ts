@@ -52,6 +52,8 @@ export interface RunSearch extends PageRequest {
    * read and come back empty (a list view of names and states reads a fraction of the data).
    */
   withMaps?: boolean;
+  /** False when the caller will not look at `isBest` or `bestChild`: they are not read. */
+  withBest?: boolean;
 }
 
 /** One key of a comparison: each run's value, in the order the runs were asked for. */
@@ -195,6 +197,7 @@ export class RunService {
         after: window.after,
         limit: window.limit,
         withMaps: q.withMaps ?? true,
+        withBest: q.withBest ?? true,
       }),
     );
     // An empty first page may mean a misspelt workspace: say so instead of "no runs".

@@ -1,6 +1,5 @@
-import type { SkeinHandle } from '../../src/app';
 import { createWorkspace } from '../helpers/pipeline';
-import { gql, gqlOk, startTestSkein, uniqueName, type GraphQLResponse } from '../helpers/skein';
+import { gql, gqlOk, uniqueName, useTestSkein, type GraphQLResponse } from '../helpers/skein';
 
 /** Runs as MLRun's run context uses them: params, labels, results, child iterations with a best one, state. */
 
@@ -29,20 +28,11 @@ interface RunView {
 const entries = (map: Record<string, unknown>) => Object.entries(map).map(([key, value]) => ({ key, value }));
 
 describe('runs: start, results, child iterations, finish', () => {
-  let skein: SkeinHandle;
-  let url: string;
-  let ws: string;
-
-  beforeAll(async () => {
-    skein = await startTestSkein();
-    url = skein.graphqlUrl;
-    ws = await createWorkspace(url, 'runs');
-  });
-  afterAll(() => skein.stop());
+  const t = useTestSkein({ workspace: 'runs' });
 
   const start = (input: Record<string, unknown>) =>
-    gql<{ startRun: RunView }>(url, `mutation($i: StartRunInput!) { startRun(input: $i) { ${RUN_FIELDS} } }`, {
-      i: { workspace: ws, ...input },
+    gql<{ startRun: RunView }>(t.url, `mutation($i: StartRunInput!) { startRun(input: $i) { ${RUN_FIELDS} } }`, {
+      i: { workspace: t.ws, ...input },
     });
   const startOk = async (input: Record<string, unknown>) => {
     const res = await start(input);
@@ -51,28 +41,28 @@ describe('runs: start, results, child iterations, finish', () => {
   };
   const finish = (id: string, state: string, extra: Record<string, unknown> = {}) =>
     gql<{ finishRun: RunView }>(
-      url,
+      t.url,
       `mutation($id: ID!, $s: FinishedRunState!, $e: String, $r: [EntryInput!], $at: DateTime) {
         finishRun(id: $id, state: $s, error: $e, results: $r, finishedAt: $at) { ${RUN_FIELDS} } }`,
       { id, s: state, ...extra },
     );
   const logResults = (id: string, results: Record<string, unknown>) =>
     gql<{ logResults: RunView }>(
-      url,
+      t.url,
       `mutation($id: ID!, $r: [EntryInput!]!) { logResults(id: $id, results: $r) { ${RUN_FIELDS} } }`,
       { id, r: entries(results) },
     );
   const markBest = (parent: string, child: string) =>
     gql<{ markBestChild: { id: string; bestChild: { id: string } | null } }>(
-      url,
+      t.url,
       'mutation($p: ID!, $c: ID!) { markBestChild(parent: $p, child: $c) { id bestChild { id } } }',
       { p: parent, c: child },
     );
   const getRun = async (id: string) =>
-    (await gqlOk<{ run: RunView }>(url, `query($id: ID!) { run(id: $id) { ${RUN_FIELDS} } }`, { id })).run;
+    (await gqlOk<{ run: RunView }>(t.url, `query($id: ID!) { run(id: $id) { ${RUN_FIELDS} } }`, { id })).run;
   /** The stored truth, read past the API. */
   const bestChildEdges = async (parentUid: string) =>
-    skein.graph.read(async (tx) => {
+    t.skein.graph.read(async (tx) => {
       const rows = await tx.run<{ child: string }>(
         'MATCH (:Run {uid: $uid})-[:BEST_CHILD]->(c:Run) RETURN c.uid AS child',
         { uid: parentUid },
@@ -80,7 +70,7 @@ describe('runs: start, results, child iterations, finish', () => {
       return rows.map((r) => r.child);
     });
   const runCount = (workspace: string, name: string) =>
-    skein.graph.read(async (tx) => {
+    t.skein.graph.read(async (tx) => {
       const [row] = await tx.run<{ n: number }>('MATCH (r:Run {workspace: $w, name: $n}) RETURN count(r) AS n', {
         w: workspace,
         n: name,
@@ -96,7 +86,7 @@ describe('runs: start, results, child iterations, finish', () => {
       labels: [{ key: 'framework', value: 'sklearn' }],
       annotations: entries({ comment: 'first sweep' }),
     });
-    expect(parent).toMatchObject({ state: 'RUNNING', iteration: 0, finishedAt: null, workspace: ws, isBest: false });
+    expect(parent).toMatchObject({ state: 'RUNNING', iteration: 0, finishedAt: null, workspace: t.ws, isBest: false });
     expect(parent.params).toEqual(entries({ epochs: 10, optimizer: 'adam', shuffle: true }));
     expect(parent.labels).toEqual([{ key: 'framework', value: 'sklearn' }]);
     expect(parent.annotations).toEqual([{ key: 'comment', value: 'first sweep' }]);
@@ -135,7 +125,7 @@ describe('runs: start, results, child iterations, finish', () => {
         };
       };
     }>(
-      url,
+      t.url,
       `query($id: ID!) { run(id: $id) { state bestChild { uid isBest results { key value } }
         children(first: 10) { edges { node { uid iteration isBest parent { id } } } } } }`,
       { id: parent.id },
@@ -164,7 +154,7 @@ describe('runs: start, results, child iterations, finish', () => {
           };
         };
       } = await gqlOk(
-        url,
+        t.url,
         `query($id: ID!, $after: String) { run(id: $id) { children(first: 2, after: $after) {
           edges { node { iteration } } pageInfo { hasNextPage endCursor } } } }`,
         { id: parent.id, after },
@@ -188,6 +178,39 @@ describe('runs: start, results, child iterations, finish', () => {
     const edges = await bestChildEdges(parent.uid);
     expect(edges).toHaveLength(1);
     expect(children.map((c) => c.uid)).toContain(edges[0]);
+  });
+
+  it('answers isBest and bestChild in a search when asked, and a slim search without them', async () => {
+    const sweep = uniqueName('sweep');
+    const parent = await startOk({ name: 'searched-sweep', labels: [{ key: 'sweep', value: sweep }] });
+    const [a, b] = [
+      await startOk({ name: 'searched-sweep', parent: parent.id }),
+      await startOk({ name: 'searched-sweep', parent: parent.id }),
+    ];
+    expect((await markBest(parent.id, b!.id)).errors).toBeUndefined();
+    const search = async (fields: string) =>
+      (
+        await gqlOk<{ runs: { edges: Array<{ node: Record<string, unknown> }> } }>(
+          t.url,
+          `query($w: String!, $f: RunFilter) { runs(workspace: $w, filter: $f) { edges { node { ${fields} } } } }`,
+          { w: t.ws, f: { or: [{ parent: parent.id }, { parent: a!.id }] } },
+        )
+      ).runs.edges.map((e) => e.node);
+    // Children of the parent, newest first (b, then a); the parent itself is not a child.
+    expect(await search('uid isBest bestChild { uid }')).toEqual([
+      { uid: b!.uid, isBest: true, bestChild: null },
+      { uid: a!.uid, isBest: false, bestChild: null },
+    ]);
+    expect(await search('uid name')).toEqual([
+      { uid: b!.uid, name: 'searched-sweep' },
+      { uid: a!.uid, name: 'searched-sweep' },
+    ]);
+    const parents = await gqlOk<{ runs: { edges: Array<{ node: { bestChild: { uid: string } | null } }> } }>(
+      t.url,
+      'query($w: String!, $f: RunFilter) { runs(workspace: $w, filter: $f) { edges { node { bestChild { uid } } } } }',
+      { w: t.ws, f: { label: { key: 'sweep', value: sweep } } },
+    );
+    expect(parents.runs.edges).toEqual([{ node: { bestChild: { uid: b!.uid } } }]);
   });
 
   it('refuses to mark a run that is not a child, leaving the mark where it was', async () => {
@@ -242,7 +265,7 @@ describe('runs: start, results, child iterations, finish', () => {
 
   it('answers NOT_FOUND for an unknown workspace or parent, and creates nothing', async () => {
     const missing = uniqueName('nows');
-    const res = await gql(url, 'mutation($i: StartRunInput!) { startRun(input: $i) { id } }', {
+    const res = await gql(t.url, 'mutation($i: StartRunInput!) { startRun(input: $i) { id } }', {
       i: { workspace: missing, name: 'orphan' },
     });
     expect(codeOf(res)).toBe('NOT_FOUND');
@@ -251,13 +274,13 @@ describe('runs: start, results, child iterations, finish', () => {
 
     const noParent = await start({ name: 'orphan-child', parent: '0190a8a0-0000-7000-8000-000000000000' });
     expect(codeOf(noParent)).toBe('NOT_FOUND');
-    expect(await runCount(ws, 'orphan-child')).toBe(0);
+    expect(await runCount(t.ws, 'orphan-child')).toBe(0);
   });
 
   it('keeps a child in its parent workspace', async () => {
-    const other = await createWorkspace(url, 'runs-other');
+    const other = await createWorkspace(t.url, 'runs-other');
     const parent = await startOk({ name: 'home' });
-    const res = await gql(url, 'mutation($i: StartRunInput!) { startRun(input: $i) { id } }', {
+    const res = await gql(t.url, 'mutation($i: StartRunInput!) { startRun(input: $i) { id } }', {
       i: { workspace: other, name: 'abroad', parent: parent.id },
     });
     expect(codeOf(res)).toBe('BAD_USER_INPUT');
@@ -271,32 +294,32 @@ describe('runs: start, results, child iterations, finish', () => {
     for (const a of answers) expect(a.errors).toBeUndefined();
     const uids = new Set(answers.map((a) => a.data!.startRun.uid));
     expect(uids.size).toBe(1);
-    expect(await runCount(ws, 'retried')).toBe(1);
+    expect(await runCount(t.ws, 'retried')).toBe(1);
     // The same key with other input is not a retry.
     const clash = await start({ ...input, params: entries({ lr: 0.1 }) });
     expect(codeOf(clash)).toBe('CONFLICT');
-    expect(await runCount(ws, 'retried')).toBe(1);
+    expect(await runCount(t.ws, 'retried')).toBe(1);
   });
 
   it('sets and removes labels and annotations in any state', async () => {
     const run = await startOk({ name: 'tagged', labels: [{ key: 'team', value: 'nlp' }] });
     await finish(run.id, 'COMPLETED');
     const labelled = await gqlOk<{ setRunLabels: RunView }>(
-      url,
+      t.url,
       `mutation($id: ID!) { setRunLabels(id: $id, labels: [{key: "stage", value: "prod"}], remove: ["team"]) {
         ${RUN_FIELDS} } }`,
       { id: run.id },
     );
     expect(labelled.setRunLabels.labels).toEqual([{ key: 'stage', value: 'prod' }]);
     const annotated = await gqlOk<{ setRunAnnotations: RunView }>(
-      url,
+      t.url,
       `mutation($id: ID!) { setRunAnnotations(id: $id, annotations: [{key: "note", value: "keep"}]) { ${RUN_FIELDS} } }`,
       { id: run.id },
     );
     expect(annotated.setRunAnnotations.annotations).toEqual([{ key: 'note', value: 'keep' }]);
     expect(annotated.setRunAnnotations.labels).toEqual([{ key: 'stage', value: 'prod' }]);
     const both = await gql(
-      url,
+      t.url,
       'mutation($id: ID!) { setRunLabels(id: $id, labels: [{key: "a", value: "b"}], remove: ["a"]) { id } }',
       {
         id: run.id,
@@ -309,13 +332,13 @@ describe('runs: start, results, child iterations, finish', () => {
     const run = await startOk({ name: 'lookup' });
     expect((await getRun(run.uid)).id).toBe(run.id);
     expect((await getRun(run.id)).uid).toBe(run.uid);
-    const node = await gqlOk<{ node: { id: string } | null }>(url, 'query($id: ID!) { node(id: $id) { id } }', {
+    const node = await gqlOk<{ node: { id: string } | null }>(t.url, 'query($id: ID!) { node(id: $id) { id } }', {
       id: run.id,
     });
     expect(node.node?.id).toBe(run.id);
-    const wsId = Buffer.from(`Workspace:${ws}`).toString('base64url');
-    expect(codeOf(await gql(url, 'query($id: ID!) { run(id: $id) { id } }', { id: wsId }))).toBe('BAD_USER_INPUT');
-    const gone = await gql(url, 'query($id: ID!) { run(id: $id) { id } }', {
+    const wsId = Buffer.from(`Workspace:${t.ws}`).toString('base64url');
+    expect(codeOf(await gql(t.url, 'query($id: ID!) { run(id: $id) { id } }', { id: wsId }))).toBe('BAD_USER_INPUT');
+    const gone = await gql(t.url, 'query($id: ID!) { run(id: $id) { id } }', {
       id: '0190a8a0-0000-7000-8000-000000000000',
     });
     expect(codeOf(gone)).toBe('NOT_FOUND');
@@ -334,7 +357,7 @@ describe('runs: start, results, child iterations, finish', () => {
         results: Array<{ key: string; values: unknown[]; differs: boolean }>;
       };
     }>(
-      url,
+      t.url,
       `query($ids: [ID!]!) { compareRuns(ids: $ids) { runs { uid } params { key values differs }
         results { key values differs } } }`,
       { ids: [c.id, a.id, b.uid] },
@@ -349,7 +372,7 @@ describe('runs: start, results, child iterations, finish', () => {
       { key: 'f1', values: [null, null, 0.7], differs: true },
     ]);
     const same = await gqlOk<{ compareRuns: { params: Array<{ key: string; differs: boolean }> } }>(
-      url,
+      t.url,
       'query($ids: [ID!]!) { compareRuns(ids: $ids) { params { key differs } } }',
       { ids: [b.id, c.id] },
     );
@@ -359,10 +382,12 @@ describe('runs: start, results, child iterations, finish', () => {
     ]);
     const tooMany = Array.from({ length: 101 }, () => a.id);
     expect(
-      codeOf(await gql(url, 'query($ids: [ID!]!) { compareRuns(ids: $ids) { runs { id } } }', { ids: tooMany })),
+      codeOf(await gql(t.url, 'query($ids: [ID!]!) { compareRuns(ids: $ids) { runs { id } } }', { ids: tooMany })),
     ).toBe('BAD_USER_INPUT');
     expect(
-      codeOf(await gql(url, 'query($ids: [ID!]!) { compareRuns(ids: $ids) { runs { id } } }', { ids: [a.id, a.uid] })),
+      codeOf(
+        await gql(t.url, 'query($ids: [ID!]!) { compareRuns(ids: $ids) { runs { id } } }', { ids: [a.id, a.uid] }),
+      ),
     ).toBe('BAD_USER_INPUT');
   });
 });
