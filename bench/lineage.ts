@@ -609,6 +609,28 @@ async function warmStore(driver: Driver, database: string | undefined, log: (lin
   log(`page cache warmed (every node and event read once) in ${((performance.now() - started) / 1000).toFixed(1)} s`);
 }
 
+/**
+ * Runs every sample of every workload once on both sides, untimed, before anything is timed: after
+ * a restart Neo4j's JVM still interprets its hot paths for a minute or so (the first workloads
+ * measured 2x slower on both sides), and Skein's server warms up only its own plans.
+ */
+async function warmJvm(
+  list: Workload[],
+  ctx: { url: string; driver: Driver; database?: string },
+  log: (line: string) => void,
+): Promise<void> {
+  const started = performance.now();
+  for (const w of list) {
+    for (const sample of w.samples) {
+      await postGraphql(ctx.url, sample.graphql);
+      await runFloor(ctx.driver, ctx.database, sample.floor);
+    }
+  }
+  log(
+    `warmed up: every sample of every workload once, both sides, in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+  );
+}
+
 export async function runLineageBench(opts: LineageBenchOptions): Promise<LineageBenchReport> {
   const log = opts.log ?? ((line: string) => console.log(line));
   const database = opts.neo4jDatabase;
@@ -628,6 +650,7 @@ export async function runLineageBench(opts: LineageBenchOptions): Promise<Lineag
     const repeats = opts.repeats ?? 40;
     const targets = await findTargets(driver, database, opts.size, Math.max(repeats, 20));
     const results: WorkloadResult[] = [];
+    await warmJvm(workloads(targets), { url, driver, database }, log);
     for (const w of workloads(targets)) {
       if (w.samples.length === 0) continue;
       results.push(await measure(w, { url, driver, database, repeats, warmup: opts.warmup ?? 5 }));

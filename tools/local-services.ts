@@ -36,7 +36,7 @@ export interface Neo4jOptions {
   port?: number;
   /** JVM heap; default $SKEIN_NEO4J_HEAP_MB or 1024 (sized for a 2-core, 24 GiB machine). */
   heapMb?: number;
-  /** Page cache (off-heap); default $SKEIN_NEO4J_PAGE_CACHE_MB or 512. */
+  /** Page cache (off-heap); default $SKEIN_NEO4J_PAGECACHE_MB or 512. */
   pageCacheMb?: number;
   progress?: Progress;
   /** Child stdout/stderr are appended here (they are also kept in memory for error messages). */
@@ -199,7 +199,7 @@ export async function startNeo4j(opts: Neo4jOptions): Promise<LocalService> {
   const dataDir = path.resolve(opts.dataDir);
   await fsp.mkdir(dataDir, { recursive: true });
   const heapMb = opts.heapMb ?? envInt('SKEIN_NEO4J_HEAP_MB', 1024);
-  const pageCacheMb = opts.pageCacheMb ?? envInt('SKEIN_NEO4J_PAGE_CACHE_MB', 512);
+  const pageCacheMb = opts.pageCacheMb ?? envInt('SKEIN_NEO4J_PAGECACHE_MB', 512);
 
   return withPortRetry(opts.port, async (port) => {
     const url = `bolt://127.0.0.1:${port}`;
