@@ -238,7 +238,8 @@ export const ARTIFACT_TYPES = [
 /**
  * An artifact as the API shows it: scalars copied in one fixed shape; ids, the URI and the maps
  * are getters, made only when a query selects them (lineage answers carry thousands of artifacts).
- * The kind's own fields (specFields) are plain properties added per kind.
+ * The kind's own fields (specFields) are plain properties added per kind. Getters keep what they
+ * made (graphql-jit reads a field more than once; see RunView).
  */
 class ArtifactView {
   readonly __typename: string;
@@ -258,10 +259,13 @@ class ArtifactView {
   readonly createdAt: string;
   readonly producerUid: string | null;
   readonly runUid: string | null;
+  private madeUri: string | undefined = undefined;
+  private madeLabels: Array<{ key: string; value: unknown }> | undefined = undefined;
+  private madeProperties: Array<{ key: string; value: unknown }> | undefined = undefined;
 
   constructor(
     private readonly record: ArtifactModel,
-    private readonly knownId?: string,
+    private knownId?: string,
   ) {
     this.__typename = TYPE_FOR_KIND[record.kind] ?? 'OtherArtifact';
     this.uid = record.uid;
@@ -283,11 +287,11 @@ class ArtifactView {
   }
 
   get id(): string {
-    return this.knownId ?? toGlobalId('Artifact', this.uid);
+    return (this.knownId ??= toGlobalId('Artifact', this.uid));
   }
 
   get uri(): string {
-    return formatStoreUri(this.record);
+    return (this.madeUri ??= formatStoreUri(this.record));
   }
 
   get isLatest(): boolean {
@@ -295,11 +299,11 @@ class ArtifactView {
   }
 
   get labels() {
-    return toEntries(this.record.labels);
+    return (this.madeLabels ??= toEntries(this.record.labels));
   }
 
   get properties() {
-    return toEntries(this.record.properties);
+    return (this.madeProperties ??= toEntries(this.record.properties));
   }
 
   get runId(): string | null {

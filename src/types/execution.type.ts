@@ -83,7 +83,8 @@ export const ExecutionConnection = Connection(Execution, 'Execution', 'execution
 
 /**
  * An execution as the API shows it: scalars copied in one fixed shape; ids and maps are getters,
- * made only when a query selects them (lineage answers carry thousands of executions).
+ * made only when a query selects them (lineage answers carry thousands of executions), and kept
+ * (graphql-jit reads a field more than once; see RunView).
  */
 class ExecutionView {
   readonly __typename = 'Execution';
@@ -97,10 +98,15 @@ class ExecutionView {
   readonly finishedAt: string | null;
   readonly codeVersion: string | null;
   readonly createdAt: string;
+  private madeRunId: string | undefined = undefined;
+  private madeParams: Array<{ key: string; value: unknown }> | undefined = undefined;
+  private madeResults: Array<{ key: string; value: unknown }> | undefined = undefined;
+  private madeLabels: Array<{ key: string; value: unknown }> | undefined = undefined;
+  private madeAnnotations: Array<{ key: string; value: unknown }> | undefined = undefined;
 
   constructor(
     private readonly record: ExecutionModel,
-    private readonly knownId?: string,
+    private knownId?: string,
   ) {
     this.uid = record.uid;
     this.workspace = record.workspace;
@@ -115,27 +121,27 @@ class ExecutionView {
   }
 
   get id(): string {
-    return this.knownId ?? toGlobalId('Execution', this.uid);
+    return (this.knownId ??= toGlobalId('Execution', this.uid));
   }
 
   get runId(): string {
-    return toGlobalId('Run', this.runUid);
+    return (this.madeRunId ??= toGlobalId('Run', this.runUid));
   }
 
   get params() {
-    return toEntries(this.record.params);
+    return (this.madeParams ??= toEntries(this.record.params));
   }
 
   get results() {
-    return toEntries(this.record.results);
+    return (this.madeResults ??= toEntries(this.record.results));
   }
 
   get labels() {
-    return toEntries(this.record.labels);
+    return (this.madeLabels ??= toEntries(this.record.labels));
   }
 
   get annotations() {
-    return toEntries(this.record.annotations);
+    return (this.madeAnnotations ??= toEntries(this.record.annotations));
   }
 }
 
