@@ -1,4 +1,7 @@
+import type { Driver } from 'neo4j-driver';
 import { startSkein, type SkeinHandle } from '../../src/app';
+import { createDriver } from '../../src/graph/driver';
+import { GraphExecutor } from '../../src/graph/executor';
 import { loadConfig } from '../../src/config';
 import { createLogger } from '../../src/logger';
 
@@ -117,4 +120,19 @@ export async function gqlOk<T = Record<string, unknown>>(
 /** A name no other test (or worker) will use: tests share one database and isolate by name. */
 export function uniqueName(prefix = 't'): string {
   return `${prefix}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
+}
+
+/**
+ * Skein's driver and executor on the test Neo4j, for suites that talk to the graph without a
+ * Skein server (so without its migrations: such a suite must not rely on Skein's constraints).
+ */
+export function testGraph(): { driver: Driver; graph: GraphExecutor } {
+  const driver = createDriver({
+    uri: process.env.NEO4J_URI!,
+    username: 'neo4j',
+    password: '',
+    queryTimeoutMs: 30_000,
+    local: { heapMb: 0, pageCacheMb: 0 },
+  });
+  return { driver, graph: new GraphExecutor(driver, { timeoutMs: 30_000 }) };
 }

@@ -1,19 +1,12 @@
-import { createDriver } from '../../src/graph/driver';
-import { GraphExecutor, QueryStats } from '../../src/graph/executor';
+import { QueryStats } from '../../src/graph/executor';
 import { SkeinError } from '../../src/errors';
-import { uniqueName } from '../helpers/skein';
+import { testGraph, uniqueName } from '../helpers/skein';
 
 /** The one door to Neo4j: managed and one-statement writes on the real database. */
 describe('the graph executor', () => {
-  const driver = createDriver({
-    uri: process.env.NEO4J_URI!,
-    username: 'neo4j',
-    password: '',
-    queryTimeoutMs: 30_000,
-    local: { heapMb: 0, pageCacheMb: 0 },
-  });
+  const { driver, graph: plain } = testGraph();
   const stats = new QueryStats();
-  const graph = new GraphExecutor(driver, { timeoutMs: 30_000 }).withStats(stats);
+  const graph = plain.withStats(stats);
   const label = uniqueName('ExecProbe').replace(/-/g, '_');
 
   // Its own label and uniqueness rule: this suite starts no Skein, so on a fresh database Skein's

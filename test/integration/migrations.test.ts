@@ -1,8 +1,6 @@
 import { mkdtemp, writeFile, appendFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { createDriver } from '../../src/graph/driver';
-import { GraphExecutor } from '../../src/graph/executor';
 import {
   MigrationError,
   appliedMigrations,
@@ -10,18 +8,11 @@ import {
   pendingMigrations,
   readMigrationFiles,
 } from '../../src/graph/migrations';
-import { uniqueName } from '../helpers/skein';
+import { testGraph, uniqueName } from '../helpers/skein';
 
 /** Each test migrates its own ledger (and its own index names), so it never disturbs Skein's. */
 describe('migrations on the real Neo4j', () => {
-  const driver = createDriver({
-    uri: process.env.NEO4J_URI!,
-    username: 'neo4j',
-    password: '',
-    queryTimeoutMs: 30_000,
-    local: { heapMb: 0, pageCacheMb: 0 },
-  });
-  const graph = new GraphExecutor(driver, { timeoutMs: 30_000 });
+  const { driver, graph } = testGraph();
   let dir: string;
   let ledger: string;
 
