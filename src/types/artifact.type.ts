@@ -238,8 +238,10 @@ export const ARTIFACT_TYPES = [
 /**
  * An artifact as the API shows it: scalars copied in one fixed shape; ids, the URI and the maps
  * are getters, made only when a query selects them (lineage answers carry thousands of artifacts).
- * The kind's own fields (specFields) are plain properties added per kind. Getters keep what they
- * made (graphql-jit reads a field more than once; see RunView).
+ * The kinds' own fields (DatasetArtifact's `schema`, ModelArtifact's `metrics`, …) are getters
+ * over the spec too: GraphQL reads only those of the artifact's own type, and every kind shares
+ * one object shape. Getters keep what they made (graphql-jit reads a field more than once; see
+ * RunView).
  */
 class ArtifactView {
   readonly __typename: string;
@@ -259,9 +261,14 @@ class ArtifactView {
   readonly createdAt: string;
   readonly producerUid: string | null;
   readonly runUid: string | null;
+  /** An own field, not a getter: the `trainingDataset` field resolver reads it from its root. */
+  readonly trainingDatasetUid: string | null;
   private madeUri: string | undefined = undefined;
   private madeLabels: Array<{ key: string; value: unknown }> | undefined = undefined;
   private madeProperties: Array<{ key: string; value: unknown }> | undefined = undefined;
+  private madeMetrics: Array<{ key: string; value: unknown }> | undefined = undefined;
+  private madeParameters: Array<{ key: string; value: unknown }> | undefined = undefined;
+  private madeValues: Array<{ key: string; value: unknown }> | undefined = undefined;
 
   constructor(
     private readonly record: ArtifactModel,
@@ -284,6 +291,7 @@ class ArtifactView {
     this.createdAt = record.createdAt;
     this.producerUid = record.producerUid;
     this.runUid = record.runUid;
+    this.trainingDatasetUid = (record.spec.trainingDatasetUid as string | undefined) ?? null;
   }
 
   get id(): string {
@@ -313,34 +321,63 @@ class ArtifactView {
   get producerId(): string | null {
     return this.producerUid ? toGlobalId('Execution', this.producerUid) : null;
   }
+
+  // DATASET
+  get format() {
+    return this.specField('format', null);
+  }
+  get schema() {
+    return this.specField('schema', []);
+  }
+  get rowCount() {
+    return this.specField('rowCount', null);
+  }
+  get preview() {
+    return this.specField('preview', []);
+  }
+  get stats() {
+    return this.specField('stats', []);
+  }
+  get labelColumn() {
+    return this.specField('labelColumn', null);
+  }
+
+  // MODEL
+  get framework() {
+    return this.specField('framework', null);
+  }
+  get algorithm() {
+    return this.specField('algorithm', null);
+  }
+  get metrics() {
+    return (this.madeMetrics ??= toEntries(this.specField('metrics', {}) as Record<string, unknown>));
+  }
+  get parameters() {
+    return (this.madeParameters ??= toEntries(this.specField('parameters', {}) as Record<string, unknown>));
+  }
+  get inputFeatures() {
+    return this.specField('inputFeatures', []);
+  }
+  get outputFeatures() {
+    return this.specField('outputFeatures', []);
+  }
+  get trainingDatasetId() {
+    const uid = this.trainingDatasetUid;
+    return uid ? toGlobalId('Artifact', uid) : null;
+  }
+
+  // METRICS
+  get values() {
+    return (this.madeValues ??= toEntries(this.specField('values', {}) as Record<string, unknown>));
+  }
+
+  /** A spec field, or its default when the artifact was logged without it. */
+  private specField(field: string, fallback: unknown): unknown {
+    return this.record.spec[field] ?? fallback;
+  }
 }
 
 /** `id`: the artifact's global id when the caller already made it (lineage answers do). */
 export function toArtifact(a: ArtifactModel, id?: string): Artifact {
-  const view = new ArtifactView(a, id);
-  const spec = specFields(a.kind, a.spec);
-  for (const field in spec) (view as unknown as Record<string, unknown>)[field] = spec[field];
-  return view as unknown as Artifact;
-}
-
-function specFields(kind: string, spec: Record<string, unknown>): Record<string, unknown> {
-  switch (kind) {
-    case 'DATASET':
-      return { format: null, schema: [], rowCount: null, preview: [], stats: [], labelColumn: null, ...spec };
-    case 'MODEL':
-      return {
-        framework: spec.framework ?? null,
-        algorithm: spec.algorithm ?? null,
-        metrics: toEntries((spec.metrics ?? {}) as Record<string, unknown>),
-        parameters: toEntries((spec.parameters ?? {}) as Record<string, unknown>),
-        inputFeatures: spec.inputFeatures ?? [],
-        outputFeatures: spec.outputFeatures ?? [],
-        trainingDatasetId: spec.trainingDatasetUid ? toGlobalId('Artifact', spec.trainingDatasetUid as string) : null,
-        trainingDatasetUid: spec.trainingDatasetUid ?? null,
-      };
-    case 'METRICS':
-      return { values: toEntries((spec.values ?? {}) as Record<string, unknown>) };
-    default:
-      return {};
-  }
+  return new ArtifactView(a, id) as unknown as Artifact;
 }
