@@ -53,6 +53,8 @@ export interface LineageBenchOptions {
   warmup?: number;
   /** Load the bench graph first when it is missing (default true). */
   generate?: boolean;
+  /** Only the workloads whose name contains this text (for iterating on one; no JSON is written). */
+  workloads?: string;
   /** Where the JSON goes (default bench/results). */
   resultsDir?: string;
   log?: (line: string) => void;
@@ -188,12 +190,15 @@ interface Workload {
   sizeOfFloor: (rows: Array<Record<string, unknown>>) => Size;
 }
 
+/** What Skein asks for the IMPACT and PROVENANCE selections above (provenance adds maps and detail). */
 const REPORT_PARAMS = {
   readable: null,
   asOf: null,
+  withDetail: false,
   withSpec: false,
   withMaps: false,
   withTags: false,
+  withPaths: false,
 };
 
 function lineageWorkload(
@@ -255,6 +260,7 @@ function reportWorkload(kind: 'impact' | 'provenance', uids: string[]): Workload
           perKind: neo4j.int(20),
           ...REPORT_PARAMS,
           withMaps: kind === 'provenance',
+          withDetail: kind === 'provenance',
         },
       },
     })),
@@ -650,8 +656,9 @@ export async function runLineageBench(opts: LineageBenchOptions): Promise<Lineag
     const repeats = opts.repeats ?? 40;
     const targets = await findTargets(driver, database, opts.size, Math.max(repeats, 20));
     const results: WorkloadResult[] = [];
-    await warmJvm(workloads(targets), { url, driver, database }, log);
-    for (const w of workloads(targets)) {
+    const chosen = workloads(targets).filter((w) => !opts.workloads || w.name.includes(opts.workloads));
+    await warmJvm(chosen, { url, driver, database }, log);
+    for (const w of chosen) {
       if (w.samples.length === 0) continue;
       results.push(await measure(w, { url, driver, database, repeats, warmup: opts.warmup ?? 5 }));
       log(`  ${w.name}: gql p50 ${results.at(-1)!.graphql.p50} ms, floor p50 ${results.at(-1)!.floor.p50} ms`);
@@ -665,9 +672,11 @@ export async function runLineageBench(opts: LineageBenchOptions): Promise<Lineag
       results,
       targets: checkTargets(results),
     };
-    const dir = opts.resultsDir ?? path.join(PROJECT_ROOT, 'bench', 'results');
-    fs.mkdirSync(dir, { recursive: true });
-    fs.writeFileSync(path.join(dir, `lineage-${opts.size}.json`), JSON.stringify(report, null, 2) + '\n');
+    if (!opts.workloads) {
+      const dir = opts.resultsDir ?? path.join(PROJECT_ROOT, 'bench', 'results');
+      fs.mkdirSync(dir, { recursive: true });
+      fs.writeFileSync(path.join(dir, `lineage-${opts.size}.json`), JSON.stringify(report, null, 2) + '\n');
+    }
     log(render(report));
     return report;
   } finally {
@@ -693,6 +702,7 @@ async function main(): Promise<void> {
     neo4jPassword: process.env.NEO4J_PASSWORD,
     neo4jDatabase: process.env.NEO4J_DATABASE,
     graphqlUrl: argValue('--url'),
+    workloads: argValue('--workloads'),
     repeats: repeats ? Number(repeats) : undefined,
   });
   if (report.targets.some((t) => !t.ok)) process.exitCode = 1;

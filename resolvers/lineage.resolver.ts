@@ -97,7 +97,8 @@ export class LineageResolver {
     depth?: number | null,
     @Arg('maxNodes', () => Int, { nullable: true, description: REPORT_MAX_NODES }) maxNodes?: number | null,
   ): Promise<Provenance> {
-    const fields = fieldsWanted(info);
+    // Report rows are built whole (ProvenanceArtifact.location, ProvenanceExecution.runId).
+    const fields = { ...fieldsWanted(info), detail: true };
     return toProvenance(await ctx.services.lineage.provenance(of, { asOf, depth, maxNodes, fields }));
   }
 }

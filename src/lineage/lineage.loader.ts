@@ -14,8 +14,8 @@ export interface LineageKey {
   fields: NodeFields;
 }
 
-const questionOf = (k: LineageKey) =>
-  `${k.direction}:${k.depth}:${k.maxNodes}:${+k.fields.spec}${+k.fields.maps}${+k.fields.tags}`;
+const fieldsOf = (f: NodeFields) => `${+f.detail}${+f.spec}${+f.maps}${+f.tags}${+f.paths}`;
+const questionOf = (k: LineageKey) => `${k.direction}:${k.depth}:${k.maxNodes}:${fieldsOf(k.fields)}`;
 const cacheKey = (k: LineageKey) => `${k.ref.label}:${k.ref.uid}:${questionOf(k)}`;
 
 export function lineageLoader(service: LineageService): DataLoader<LineageKey, Lineage | null, string> {

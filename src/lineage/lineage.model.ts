@@ -23,16 +23,22 @@ export const LINEAGE_LIMITS = {
 } as const;
 
 /**
- * Which heavier parts of each node to fetch (the GraphQL layer asks for what the query selects):
- * the spec JSON (kind-specific fields), the prefixed maps (labels, params…), tags and `isLatest`.
+ * Which parts of each node (and event) to fetch; the GraphQL layer asks for what the query
+ * selects. `detail`: the core properties a graph view does not show (where the body lives, its
+ * size and media type, the description, the producing execution and run; an execution's run and
+ * finish time). Without it those come back null, so it must be asked for whenever anything that
+ * reads them is selected. Then the spec JSON (kind-specific fields), the prefixed maps (labels,
+ * params…), tags and `isLatest`, and `paths`: where each execution saw an artifact.
  */
 export interface NodeFields {
+  detail: boolean;
   spec: boolean;
   maps: boolean;
   tags: boolean;
+  paths: boolean;
 }
 
-export const ALL_FIELDS: NodeFields = Object.freeze({ spec: true, maps: true, tags: true });
+export const ALL_FIELDS: NodeFields = Object.freeze({ detail: true, spec: true, maps: true, tags: true, paths: true });
 
 /** How a node was named: its label and uid (from a global id, or a store:// URI resolved first). */
 export interface NodeRef {

@@ -117,7 +117,13 @@ interface ChunkRow {
   items: unknown[];
 }
 
-const flags = (f: NodeFields) => ({ withSpec: f.spec, withMaps: f.maps, withTags: f.tags });
+const flags = (f: NodeFields) => ({
+  withDetail: f.detail,
+  withSpec: f.spec,
+  withMaps: f.maps,
+  withTags: f.tags,
+  withPaths: f.paths,
+});
 const scopeParams = (s: Scope) => ({ asOf: s.asOf, readable: s.readable, ...flags(s.fields) });
 
 const NO_FILTER: NodeFilterParams = {

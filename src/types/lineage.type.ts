@@ -1,7 +1,10 @@
 import {
+  getNamedType,
   isInterfaceType,
+  isObjectType,
   isUnionType,
   Kind,
+  type GraphQLNamedType,
   type GraphQLResolveInfo,
   type GraphQLSchema,
   type SelectionSetNode,
@@ -377,30 +380,73 @@ const SPEC_FIELDS = new Set([
 const MAP_FIELDS = new Set(['labels', 'properties', 'params', 'results', 'annotations']);
 const TAG_FIELDS = new Set(['tags', 'isLatest']);
 
+/** Node fields a lineage row answers without its detail properties (see `NodeFields.detail`). */
+const WITHOUT_DETAIL: Record<'Artifact' | 'Execution', ReadonlySet<string>> = {
+  Artifact: new Set([
+    ...['__typename', 'id', 'uid', 'uri', 'workspace', 'key', 'version', 'kind', 'state', 'digest', 'createdAt'],
+    ...SPEC_FIELDS,
+    ...MAP_FIELDS,
+    ...TAG_FIELDS,
+  ]),
+  Execution: new Set([
+    ...['__typename', 'id', 'uid', 'workspace', 'name', 'kind', 'state', 'codeVersion', 'startedAt', 'createdAt'],
+    ...MAP_FIELDS,
+  ]),
+};
+
+type SelectionInfo = Pick<GraphQLResolveInfo, 'fieldNodes' | 'fragments' | 'schema' | 'returnType'>;
+
 /**
- * Which heavy node parts the selection below this field needs. Over-inclusive by design (any
- * field of that name anywhere below counts): asking for too much costs time, too little would
- * answer wrong.
+ * Which parts of each node the selection below this field needs. Spec, maps and tags are
+ * over-inclusive by design (a field of that name anywhere below counts). The detail properties
+ * go by type, the other way round: any field of an artifact or execution that is not known to
+ * be answered without them asks for them, so a field added later is right before it is fast.
  */
-export function fieldsWanted(info: Pick<GraphQLResolveInfo, 'fieldNodes' | 'fragments'>): M.NodeFields {
+export function fieldsWanted(info: SelectionInfo): M.NodeFields {
   const names = new Set<string>();
   const seenFragments = new Set<string>();
-  const visit = (set: SelectionSetNode | undefined): void => {
-    for (const sel of set?.selections ?? []) {
+  let detail = false;
+  let paths = false;
+  const visit = (set: SelectionSetNode | undefined, parent: GraphQLNamedType | undefined): void => {
+    if (!set) return;
+    // Lost track of the type (cannot happen in a validated document): fetch everything.
+    if (!parent) detail = true;
+    for (const sel of set.selections) {
       if (sel.kind === Kind.FIELD) {
-        names.add(sel.name.value);
-        visit(sel.selectionSet);
+        const name = sel.name.value;
+        names.add(name);
+        const node = nodeKindOf(parent);
+        if (node && !WITHOUT_DETAIL[node].has(name)) detail = true;
+        if (parent?.name === 'LineageEdge' && name === 'path') paths = true;
+        visit(sel.selectionSet, fieldTypeOf(parent, name));
       } else if (sel.kind === Kind.INLINE_FRAGMENT) {
-        visit(sel.selectionSet);
+        const condition = sel.typeCondition?.name.value;
+        visit(sel.selectionSet, condition ? info.schema.getType(condition) : parent);
       } else if (!seenFragments.has(sel.name.value)) {
         seenFragments.add(sel.name.value);
-        visit(info.fragments[sel.name.value]?.selectionSet);
+        const fragment = info.fragments[sel.name.value];
+        visit(fragment?.selectionSet, fragment && info.schema.getType(fragment.typeCondition.name.value));
       }
     }
   };
-  for (const node of info.fieldNodes) visit(node.selectionSet);
+  const root = getNamedType(info.returnType);
+  for (const node of info.fieldNodes) visit(node.selectionSet, root);
   const any = (set: Set<string>) => [...set].some((n) => names.has(n));
-  return { spec: any(SPEC_FIELDS), maps: any(MAP_FIELDS), tags: any(TAG_FIELDS) };
+  return { detail, spec: any(SPEC_FIELDS), maps: any(MAP_FIELDS), tags: any(TAG_FIELDS), paths };
+}
+
+/** 'Artifact' for the Artifact interface and its kinds, 'Execution' for executions, else null. */
+function nodeKindOf(type: GraphQLNamedType | undefined): 'Artifact' | 'Execution' | null {
+  if (!type) return null;
+  if (type.name === 'Execution') return 'Execution';
+  if (type.name === 'Artifact') return 'Artifact';
+  return isObjectType(type) && type.getInterfaces().some((i) => i.name === 'Artifact') ? 'Artifact' : null;
+}
+
+function fieldTypeOf(parent: GraphQLNamedType | undefined, name: string): GraphQLNamedType | undefined {
+  if (!isObjectType(parent) && !isInterfaceType(parent)) return undefined;
+  const field = parent.getFields()[name];
+  return field ? getNamedType(field.type) : undefined;
 }
 
 // ---------------------------------------------------------------------------------------------

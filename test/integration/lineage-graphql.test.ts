@@ -148,6 +148,31 @@ describe('lineage over GraphQL', () => {
     ]);
   });
 
+  it('answers the detail fields (body, producer, run, finish time, event paths) exactly as node(id:) does', async () => {
+    const DETAIL = `__typename
+      ... on Artifact { id key location size contentType description producerId runId }
+      ... on Execution { id name executionRunId: runId finishedAt run { id } }`;
+    const { lineage } = await gqlOk<{ lineage: { nodes: Array<{ id: string }>; edges: Array<{ path: string }> } }>(
+      skein.graphqlUrl,
+      `query($of: String!) { lineage(of: $of, depth: 1) { nodes { ${DETAIL} } edges { path } } }`,
+      { of: model.id },
+    );
+    expect(lineage.nodes).toHaveLength(3);
+    for (const value of lineage.nodes) {
+      const { node } = await gqlOk<{ node: unknown }>(
+        skein.graphqlUrl,
+        `query($id: ID!) { node(id: $id) { ${DETAIL} } }`,
+        {
+          id: value.id,
+        },
+      );
+      expect(value).toEqual(node);
+    }
+    expect(lineage.nodes[0]).toMatchObject({ key: 'model', producerId: train, runId: p.runId });
+    expect(lineage.nodes[1]).toMatchObject({ id: train, executionRunId: p.runId, run: { id: p.runId } });
+    expect(lineage.edges.map((e) => e.path).sort()).toEqual(['cleaned', 'model']);
+  });
+
   it('filters, walks downstream, and reports bad arguments as BAD_USER_INPUT', async () => {
     const { lineage } = await gqlOk<{ lineage: { levels: Level[] } }>(
       skein.graphqlUrl,

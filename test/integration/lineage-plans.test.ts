@@ -59,6 +59,8 @@ const PARAMS = {
   withSpec: true,
   withMaps: true,
   withTags: true,
+  withDetail: true,
+  withPaths: true,
 };
 
 describe('lineage query plans', () => {

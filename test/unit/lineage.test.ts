@@ -4,7 +4,16 @@ import type { RawPath, RawSubgraph } from '../../src/lineage/lineage.repository'
 import { toRawNode, type NodeTuple, type RawNode } from '../../src/lineage/lineage.rows';
 import { planLineage, toFilter } from '../../src/lineage/lineage.service';
 import { fieldsWanted } from '../../src/types/lineage.type';
-import { Kind, parse, type FieldNode, type FragmentDefinitionNode, type OperationDefinitionNode } from 'graphql';
+import {
+  Kind,
+  parse,
+  validate,
+  type FieldNode,
+  type FragmentDefinitionNode,
+  type GraphQLSchema,
+  type OperationDefinitionNode,
+} from 'graphql';
+import { getSchema } from '../../src/schema';
 import { toGlobalId } from '../../src/services/global-id';
 
 const node = (uid: string, hops: number, opts: { restricted?: boolean } = {}): RawNode => {
@@ -184,27 +193,60 @@ describe('assembling lineage answers', () => {
 });
 
 describe('what a lineage query selects', () => {
+  let schema: GraphQLSchema;
+  beforeAll(async () => {
+    schema = await getSchema();
+  });
+
+  /** The resolve info of the query's first field, for a document the real schema accepts. */
   function infoFor(query: string) {
     const doc = parse(query);
+    expect(validate(schema, doc)).toEqual([]);
     const op = doc.definitions.find((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION)!;
     const fragments = Object.fromEntries(
       doc.definitions
         .filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION)
         .map((f) => [f.name.value, f]),
     );
-    return { fieldNodes: [op.selectionSet.selections[0] as FieldNode], fragments };
+    const field = op.selectionSet.selections[0] as FieldNode;
+    const returnType = schema.getQueryType()!.getFields()[field.name.value]!.type;
+    return { fieldNodes: [field], fragments, schema, returnType };
   }
 
-  it('fetches only the core of each node for a graph view', () => {
-    const q =
-      '{ lineage(of: "x") { nodes { depth node { ... on Artifact { id key version digest } } } edges { from to } } }';
-    expect(fieldsWanted(infoFor(q))).toEqual({ spec: false, maps: false, tags: false });
+  const NONE = { detail: false, spec: false, maps: false, tags: false, paths: false };
+
+  it('fetches only what a graph view shows', () => {
+    const q = `{ lineage(of: "x") {
+      truncated levels { depth nodes { __typename
+        ... on Artifact { id workspace key version kind state digest createdAt uri }
+        ... on Execution { id workspace name kind executionState: state codeVersion startedAt }
+        ... on RestrictedNode { id kind } } }
+      edges { type from to at } } }`;
+    expect(fieldsWanted(infoFor(q))).toEqual(NONE);
   });
 
   it('asks for spec, maps and tags when fields made from them are selected, through fragments too', () => {
-    const q = `{ lineage(of: "x") { nodes { node { ...A ... on Execution { params { key } } } } } }
+    const q = `{ lineage(of: "x") { levels { nodes { ...A ... on Execution { params { key } } } } } }
       fragment A on Artifact { tags ... on ModelArtifact { framework } }`;
-    expect(fieldsWanted(infoFor(q))).toEqual({ spec: true, maps: true, tags: true });
+    expect(fieldsWanted(infoFor(q))).toEqual({ ...NONE, spec: true, maps: true, tags: true });
+  });
+
+  it.each([
+    ['an artifact field outside the graph view', '... on Artifact { location }'],
+    ['a field of one artifact kind, in a named fragment', '...M', 'fragment M on ModelArtifact { producerId }'],
+    ['an execution field', '... on Execution { finishedAt }'],
+    ['a field resolved from a detail property', '... on Execution { run { id } }'],
+  ])('asks for the detail properties for %s', (_name, selection, fragment = '') => {
+    const q = `{ lineage(of: "x") { levels { nodes { ${selection} } } } } ${fragment}`;
+    expect(fieldsWanted(infoFor(q))).toEqual({ ...NONE, detail: true });
+  });
+
+  it("asks for event paths only when an edge's path is selected", () => {
+    expect(fieldsWanted(infoFor('{ lineagePath(from: "a", to: "b") { edges { path } } }'))).toEqual({
+      ...NONE,
+      paths: true,
+    });
+    expect(fieldsWanted(infoFor('{ lineagePath(from: "a", to: "b") { length edges { at } } }'))).toEqual(NONE);
   });
 });
 
