@@ -18,6 +18,9 @@ export function createApollo(schema: GraphQLSchema, options: { jit?: boolean } =
     // 68 ms of server CPU a request against 106 ms with graphql-js, byte-identical answers.
     ...(options.jit === false ? { schema } : { gateway: jitGateway(schema) }),
     formatError,
+    // Apollo's default appends a newline, which makes a large answer a two-part string that Node
+    // then copies flat again to measure and send it (~1-2 ms and a 2.5 MB copy on 5,000 nodes).
+    stringifyResult: (result) => JSON.stringify(result),
     includeStacktraceInErrorResponses: false,
     // The schema is public (schema/schema.graphql is published); the playground's docs need it
     // even when NODE_ENV=production, where Apollo would turn introspection off.

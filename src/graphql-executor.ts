@@ -4,6 +4,7 @@ import {
   getNamedType,
   getVariableValues,
   GraphQLError,
+  isEnumType,
   isInputObjectType,
   Kind,
   visit,
@@ -57,6 +58,17 @@ interface JitOperation {
 
 type Compiled = JitOperation | 'fallback';
 
+/**
+ * graphql-jit's options. `disableLeafSerialization` hands String, ID, Int, Float, Boolean and enum
+ * values to the answer as they are, instead of through graphql-js's coercing serializers: each
+ * leaf of each object otherwise costs a call that allocates its error location and path up front,
+ * about a third of the garbage of a 5,000-node lineage answer (3 ms of 70 ms CPU measured A/B).
+ * It is sound here because Skein's views are typed (strict TypeScript from the repositories up)
+ * and every enum's values are their names (checked when the executor is made); custom scalars
+ * (DateTime, Scalar, JSON) are still serialized. A test compares the two byte for byte.
+ */
+const JIT_OPTIONS = { disableLeafSerialization: true };
+
 /** graphql-jit's `compileQuery`, as this executor calls it. */
 export type Compile = (
   schema: GraphQLSchema,
@@ -72,9 +84,11 @@ export class JitExecutor {
     private readonly schema: GraphQLSchema,
     private readonly maxCompiled = DEFAULT_MAX_COMPILED,
     /** graphql-jit's compiler; replaceable for tests. */
-    private readonly compile: Compile = compileQuery,
+    private readonly compile: Compile = (s, document, operationName) =>
+      compileQuery(s, document, operationName, JIT_OPTIONS),
   ) {
     this.recursiveInputs = recursiveInputTypes(schema);
+    assertEnumsAreTheirNames(schema);
   }
 
   /** How many operations are cached (compiled or marked for graphql-js). */
@@ -125,6 +139,23 @@ export class JitExecutor {
     this.cache.set(key, made);
     if (this.cache.size > this.maxCompiled) this.cache.delete(this.cache.keys().next().value!);
     return made;
+  }
+}
+
+/**
+ * Without leaf serialization (JIT_OPTIONS) an enum value reaches the answer as its internal value,
+ * which is right only when that is its name: TypeScript string enums whose values are their keys.
+ */
+export function assertEnumsAreTheirNames(schema: GraphQLSchema): void {
+  for (const type of Object.values(schema.getTypeMap())) {
+    if (!isEnumType(type) || type.name.startsWith('__')) continue;
+    const odd = type.getValues().find((v) => v.value !== v.name);
+    if (odd) {
+      throw new Error(
+        `Enum ${type.name}.${odd.name} has the internal value ${JSON.stringify(odd.value)}; ` +
+          'graphql-jit answers internal values as they are, so each must equal its name.',
+      );
+    }
   }
 }
 

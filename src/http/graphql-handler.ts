@@ -34,7 +34,10 @@ export async function handleGraphQL(
   for (const [key, value] of response.headers) res.setHeader(key, value);
   res.statusCode = response.status ?? 200;
   if (response.body.kind === 'complete') {
-    res.end(response.body.string);
+    // Encoded once: given a string, Node measures it and then converts it again to send it.
+    const bytes = Buffer.from(response.body.string);
+    res.setHeader('content-length', bytes.length);
+    res.end(bytes);
     return;
   }
   for await (const chunk of response.body.asyncIterator) res.write(chunk);

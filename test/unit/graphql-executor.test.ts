@@ -1,4 +1,5 @@
 import {
+  GraphQLEnumType,
   GraphQLError,
   GraphQLInputObjectType,
   GraphQLInt,
@@ -93,6 +94,27 @@ describe('the graphql-jit executor', () => {
     expect(compile).not.toHaveBeenCalled();
     await ex.execute(request('{ b: hello }'));
     expect(compile).toHaveBeenCalledTimes(1);
+  });
+
+  it('refuses a schema whose enum values are not their names: they would reach answers unmapped', () => {
+    const Level = new GraphQLEnumType({ name: 'Level', values: { LOW: { value: 'low' }, HIGH: { value: 'HIGH' } } });
+    const withEnum = new GraphQLSchema({
+      query: new GraphQLObjectType({ name: 'Query', fields: { level: { type: Level } } }),
+    });
+    expect(() => new JitExecutor(withEnum)).toThrow('Enum Level.LOW has the internal value "low"');
+    expect(() => new JitExecutor(schema)).not.toThrow();
+  });
+
+  it('still reports null for a non-null leaf as an error, without leaf serialization', async () => {
+    const strict = new GraphQLSchema({
+      query: new GraphQLObjectType({
+        name: 'Query',
+        fields: { name: { type: new GraphQLNonNull(GraphQLString), resolve: () => null } },
+      }),
+    });
+    const { data, errors } = await new JitExecutor(strict).execute(request('{ name }'));
+    expect(data).toBeNull();
+    expect(errors?.[0]?.message).toBe('Cannot return null for non-nullable field Query.name.');
   });
 
   it('reports a resolver error as graphql-js does: GraphQLError with path, locations and the original error', async () => {
