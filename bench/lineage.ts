@@ -15,6 +15,7 @@
  * the cap, not the hub.
  *
  *   npm run build && NEO4J_URI=bolt://… node dist/bench/lineage.js S|M|L [--repeats N] [--url http://…/graphql]
+ *     [--workloads <part of a workload's name>]
  */
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
