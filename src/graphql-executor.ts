@@ -16,6 +16,8 @@ import {
   type VariableDefinitionNode,
 } from 'graphql';
 import { compileQuery, isCompiledQuery, type CompiledQuery } from 'graphql-jit';
+import { guardJitCallbacks } from './graphql-jit-guard';
+import type { Logger } from './logger';
 
 /**
  * Executes operations with graphql-jit: each distinct (query, operation) is compiled once into a
@@ -89,6 +91,7 @@ export class JitExecutor {
   ) {
     this.recursiveInputs = recursiveInputTypes(schema);
     assertEnumsAreTheirNames(schema);
+    guardJitCallbacks();
   }
 
   /** How many operations are cached (compiled or marked for graphql-js). */
@@ -99,24 +102,35 @@ export class JitExecutor {
   readonly execute: GatewayExecutor = async (rc: GatewayGraphQLRequestContext) => {
     const variables = rc.request.variables ?? {};
     const compiled = this.compiled(rc);
-    if (compiled === 'fallback') {
-      return execute({
-        schema: this.schema,
-        document: rc.document,
-        contextValue: rc.context,
-        variableValues: variables,
-        operationName: rc.operationName,
-      });
-    }
+    if (compiled === 'fallback') return this.executeWithGraphqlJs(rc, variables);
     let values = variables;
     if (compiled.coerceFirst.length > 0) {
       const coerced = getVariableValues(this.schema, compiled.coerceFirst, variables);
       if (coerced.errors) return { errors: coerced.errors };
       values = { ...variables, ...coerced.coerced };
     }
-    const result = await compiled.query.query(undefined, rc.context, values);
+    let result: ExecutionResult;
+    try {
+      result = await compiled.query.query(undefined, rc.context, values);
+    } catch (err) {
+      // Compiled code threw outside any resolver (see guardJitCallbacks). A query only reads, so
+      // graphql-js answers it again and reports the failing field; a mutation is not run twice.
+      if (rc.operation.operation !== 'query') throw err;
+      loggerOf(rc.context)?.warn({ err }, 'graphql-jit failed on a query; answered by graphql-js');
+      return this.executeWithGraphqlJs(rc, variables);
+    }
     return result.errors?.length ? { ...result, errors: result.errors.map(asGraphQLError) } : result;
   };
+
+  private executeWithGraphqlJs(rc: GatewayGraphQLRequestContext, variables: Record<string, unknown>) {
+    return execute({
+      schema: this.schema,
+      document: rc.document,
+      contextValue: rc.context,
+      variableValues: variables,
+      operationName: rc.operationName,
+    });
+  }
 
   private compiled(rc: GatewayGraphQLRequestContext): Compiled {
     // Apollo hashes the query text (sha256); with the operation name it names one operation.
@@ -230,6 +244,12 @@ function asGraphQLError(error: unknown): GraphQLError {
   });
   if (e.locations?.length) (out as { locations?: unknown }).locations = e.locations;
   return out;
+}
+
+/** The request's logger, when its context has one (Skein's does; tests may pass none). */
+function loggerOf(context: unknown): Pick<Logger, 'warn'> | undefined {
+  const logger = (context as { logger?: Pick<Logger, 'warn'> } | undefined)?.logger;
+  return typeof logger?.warn === 'function' ? logger : undefined;
 }
 
 /** A fixed-schema "gateway" whose only job is to hand Apollo the graphql-jit executor. */

@@ -14,7 +14,9 @@ export async function startTestSkein(env: Record<string, string> = {}): Promise<
     throw new Error('NEO4J_URI is not set: run the tests through jest (global setup starts Neo4j).');
   const config = loadConfig({ ...process.env, SKEIN_PORT: '0', SKEIN_WARMUP: 'false', ...env });
   return startSkein(config, {
-    logger: createLogger(process.env.SKEIN_TEST_LOG_LEVEL ?? 'silent'),
+    // Errors only: a passing run logs none, and an internal error behind a failing test (the
+    // client sees a masked message) then shows with its stack in the test output.
+    logger: createLogger(process.env.SKEIN_TEST_LOG_LEVEL ?? 'error'),
     progress: () => undefined,
   });
 }

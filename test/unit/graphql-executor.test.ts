@@ -49,6 +49,7 @@ const request = (query: string, variables: Record<string, unknown> = {}, operati
   ({
     request: { variables },
     document: parse(query),
+    operation: parse(query).definitions[0],
     operationName,
     queryHash: query,
     context: {},
@@ -115,6 +116,58 @@ describe('the graphql-jit executor', () => {
     const { data, errors } = await new JitExecutor(strict).execute(request('{ name }'));
     expect(data).toBeNull();
     expect(errors?.[0]?.message).toBe('Cannot return null for non-nullable field Query.name.');
+  });
+
+  describe('when reading a value throws (a getter, past its resolver)', () => {
+    class Shaky {
+      readonly ok = 'fine';
+      get bad(): string {
+        throw new Error('getter blew up');
+      }
+    }
+    const ShakyType = new GraphQLObjectType({
+      name: 'Shaky',
+      fields: { ok: { type: GraphQLString }, bad: { type: GraphQLString } },
+    });
+    const shaky = new GraphQLSchema({
+      query: new GraphQLObjectType({
+        name: 'Query',
+        fields: {
+          later: { type: new GraphQLList(ShakyType), resolve: async () => [new Shaky()] },
+          now: { type: ShakyType, resolve: () => new Shaky() },
+          items: { type: new GraphQLList(ShakyType), resolve: () => [Promise.resolve(new Shaky())] },
+        },
+      }),
+      mutation: new GraphQLObjectType({
+        name: 'Mutation',
+        fields: { poke: { type: GraphQLString, resolve: () => 'poked' } },
+      }),
+    });
+
+    it.each([
+      ['after an async resolver', 'later', [null]],
+      ['after a synchronous one', 'now', null],
+      ['in a list item that was a promise', 'items', [null]],
+    ])(
+      'answers it as an error of the field %s, instead of hanging or ending the process',
+      async (_how, field, value) => {
+        const { data, errors } = await new JitExecutor(shaky).execute(request(`{ ${field} { ok bad } }`));
+        expect(data).toEqual({ [field]: value });
+        expect(errors?.map((e) => [e.message, e.path?.[0]])).toEqual([['getter blew up', field]]);
+      },
+    );
+
+    it('answers a query with graphql-js when its compiled code throws; a mutation is not run again', async () => {
+      const throwing = new JitExecutor(
+        shaky,
+        10,
+        () => ({ query: () => Promise.reject(new Error('jit bug')) }) as never,
+      );
+      const { data, errors } = await throwing.execute(request('{ later { ok bad } }'));
+      expect(data).toEqual({ later: [{ ok: 'fine', bad: null }] });
+      expect(errors?.[0]?.path).toEqual(['later', 0, 'bad']);
+      await expect(throwing.execute(request('mutation { poke }'))).rejects.toThrow('jit bug');
+    });
   });
 
   it('reports a resolver error as graphql-js does: GraphQLError with path, locations and the original error', async () => {
