@@ -116,7 +116,7 @@ export class JitExecutor {
       // Compiled code threw outside any resolver (see guardJitCallbacks). A query only reads, so
       // graphql-js answers it again and reports the failing field; a mutation is not run twice.
       if (rc.operation.operation !== 'query') throw err;
-      loggerOf(rc.context)?.warn({ err }, 'graphql-jit failed on a query; answered by graphql-js');
+      loggerOf(rc.context)?.error({ err }, 'graphql-jit failed on a query; answered by graphql-js');
       return this.executeWithGraphqlJs(rc, variables);
     }
     return result.errors?.length ? { ...result, errors: result.errors.map(asGraphQLError) } : result;
@@ -247,9 +247,9 @@ function asGraphQLError(error: unknown): GraphQLError {
 }
 
 /** The request's logger, when its context has one (Skein's does; tests may pass none). */
-function loggerOf(context: unknown): Pick<Logger, 'warn'> | undefined {
-  const logger = (context as { logger?: Pick<Logger, 'warn'> } | undefined)?.logger;
-  return typeof logger?.warn === 'function' ? logger : undefined;
+function loggerOf(context: unknown): Pick<Logger, 'error'> | undefined {
+  const logger = (context as { logger?: Pick<Logger, 'error'> } | undefined)?.logger;
+  return typeof logger?.error === 'function' ? logger : undefined;
 }
 
 /** A fixed-schema "gateway" whose only job is to hand Apollo the graphql-jit executor. */

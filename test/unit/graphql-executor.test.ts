@@ -163,9 +163,15 @@ describe('the graphql-jit executor', () => {
         10,
         () => ({ query: () => Promise.reject(new Error('jit bug')) }) as never,
       );
-      const { data, errors } = await throwing.execute(request('{ later { ok bad } }'));
+      const logged = jest.fn();
+      const query = { ...request('{ later { ok bad } }'), context: { logger: { error: logged } } } as Request;
+      const { data, errors } = await throwing.execute(query);
       expect(data).toEqual({ later: [{ ok: 'fine', bad: null }] });
       expect(errors?.[0]?.path).toEqual(['later', 0, 'bad']);
+      expect(logged).toHaveBeenCalledWith(
+        { err: new Error('jit bug') },
+        expect.stringMatching(/answered by graphql-js/),
+      );
       await expect(throwing.execute(request('mutation { poke }'))).rejects.toThrow('jit bug');
     });
   });
