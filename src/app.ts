@@ -1,18 +1,21 @@
 import 'reflect-metadata';
-import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import type { Driver } from 'neo4j-driver';
-import { startNeo4j, type LocalService } from '../tools/local-services';
 import { createApollo } from './apollo';
 import type { Config } from './config';
 import { createContext, requestIdFrom } from './context';
 import { createDriver } from './graph/driver';
+import { bodyLiveness } from './graph/body-liveness.repository';
 import { GraphExecutor } from './graph/executor';
+import { setIdempotencyTtl } from './graph/idempotency';
 import { migrate } from './graph/migrations';
 import { warmUp } from './graph/warmup';
 import { bodyEndpoints, countReceivedBytes } from './http/body-endpoints';
+import type { Drain } from './http/drain';
 import type { Readiness } from './http/health';
+import { hostPolicy } from './http/host-check';
+import { startWatchedNeo4j, type WatchedNeo4j } from './local-neo4j';
 import { createLogger, type Logger } from './logger';
 import { getSchema } from './schema';
 import { createHttpServer } from './server';
@@ -27,6 +30,13 @@ export interface SkeinHandle {
   readonly bodies: Bodies;
   /** Bytes received on all HTTP connections so far (body bytes only reach it in the local mode). */
   bytesReceived(): number;
+  /** The Neo4j Skein started itself (absent with NEO4J_URI): its process, for tests that kill it. */
+  readonly localNeo4j?: { readonly pid: number };
+  /**
+   * Stops in order: /readyz turns 503, the HTTP server drains (requests in flight finish, up to
+   * SKEIN_SHUTDOWN_GRACE_MS; new ones get 503), then the sweeps, the body store, the driver and
+   * the local Neo4j stop.
+   */
   stop(): Promise<void>;
 }
 
@@ -34,6 +44,11 @@ export interface StartOptions {
   logger?: Logger;
   /** Human progress lines (first start fetches Neo4j's jars, which takes a while). */
   progress?: (message: string) => void;
+  /**
+   * Skein cannot go on (its local Neo4j died and could not be restarted). `skein serve` stops
+   * and exits with the message; by default it is logged.
+   */
+  onFatal?: (err: Error) => void;
 }
 
 /**
@@ -43,53 +58,69 @@ export interface StartOptions {
 export async function startSkein(config: Config, options: StartOptions = {}): Promise<SkeinHandle> {
   const logger = options.logger ?? createLogger(config.logLevel);
   const progress = options.progress ?? ((m: string) => logger.info(m));
+  const onFatal = options.onFatal ?? ((err: Error) => logger.fatal(err.message));
   const cleanups: Array<() => Promise<void>> = [];
-  const stop = async () => {
-    for (const cleanup of cleanups.reverse())
-      await cleanup().catch((err: unknown) => logger.warn({ err }, 'error while stopping'));
-  };
+  const readiness: Readiness = { started: false };
+  let stopping: Promise<void> | undefined;
+  const stop = () =>
+    (stopping ??= (async () => {
+      readiness.stopping = true;
+      for (const cleanup of cleanups.reverse())
+        await cleanup().catch((err: unknown) => logger.warn({ err }, 'error while stopping'));
+    })());
+  setIdempotencyTtl(config.idempotencyTtlSeconds);
   try {
-    const neo4jUri = config.neo4j.uri ?? (await startLocalNeo4j(config, progress, cleanups));
-    const driver = createDriver({ ...config.neo4j, uri: neo4jUri });
+    const neo4j = config.neo4j.uri
+      ? { uri: config.neo4j.uri, username: config.neo4j.username, password: config.neo4j.password, local: undefined }
+      : await startLocalNeo4j(config, { logger, progress, readiness, onFatal }, cleanups);
+    const driver = createDriver({
+      ...config.neo4j,
+      uri: neo4j.uri,
+      username: neo4j.username,
+      password: neo4j.password,
+    });
+    const neo4jUri = neo4j.uri;
     cleanups.push(() => driver.close());
     const graph = new GraphExecutor(driver, {
       database: config.neo4j.database,
       timeoutMs: config.neo4j.queryTimeoutMs,
+      perRequest: config.limits,
     });
     await waitForNeo4j(driver, neo4jUri);
     const bodies = await createBodies(config);
     cleanups.push(() => bodies.store.close());
-    const readiness: Readiness = { started: false };
-    const server = await listen(config, graph, logger, readiness, bodies);
+    const { server, drain } = await listen(config, graph, logger, readiness, bodies);
     const bytesReceived = countReceivedBytes(server);
-    cleanups.push(() => closeServer(server));
+    cleanups.push(() => closeServer(drain, config.http.shutdownGraceMs, logger));
     await prepareGraph(config, graph, progress);
     readiness.started = true;
     cleanups.push(scheduleUploadCleanup(graph, bodies, logger));
     const url = urlOf(server, config.http.host);
-    return { url, graphqlUrl: `${url}/graphql`, graph, bodies, bytesReceived, stop };
+    return { url, graphqlUrl: `${url}/graphql`, graph, bodies, bytesReceived, stop, localNeo4j: neo4j.local };
   } catch (err) {
     await stop();
     throw err;
   }
 }
 
+/** The local Neo4j, watched (restarted if it dies); answers where it is and its credentials. */
 async function startLocalNeo4j(
   config: Config,
-  progress: (m: string) => void,
+  deps: { logger: Logger; progress: (m: string) => void; readiness: Readiness; onFatal: (err: Error) => void },
   cleanups: Array<() => Promise<void>>,
-): Promise<string> {
-  progress('Starting the local Neo4j (no NEO4J_URI set)…');
-  const neo4j: LocalService = await startNeo4j({
-    dataDir: path.join(config.dataDir, 'neo4j'),
-    heapMb: config.neo4j.local.heapMb,
-    pageCacheMb: config.neo4j.local.pageCacheMb,
-    logFile: path.join(config.dataDir, 'neo4j.log'),
-    progress,
+): Promise<{ uri: string; username: string; password: string; local: WatchedNeo4j }> {
+  deps.progress('Starting the local Neo4j (no NEO4J_URI set)…');
+  const neo4j = await startWatchedNeo4j({
+    config,
+    logger: deps.logger,
+    progress: deps.progress,
+    onDown: (reason) => (deps.readiness.graphDown = reason),
+    onUp: () => (deps.readiness.graphDown = undefined),
+    onFatal: deps.onFatal,
   });
   cleanups.push(() => neo4j.stop());
-  progress(`Local Neo4j is up at ${neo4j.url}`);
-  return neo4j.url;
+  deps.progress(`Local Neo4j is up at ${neo4j.url} (user neo4j, password in ${config.dataDir}/neo4j/password)`);
+  return { uri: neo4j.url, username: neo4j.username, password: neo4j.password, local: neo4j };
 }
 
 async function waitForNeo4j(driver: Driver, uri: string): Promise<void> {
@@ -114,19 +145,25 @@ async function listen(
   logger: Logger,
   readiness: Readiness,
   bodies: Bodies,
-): Promise<Server> {
-  const apollo = createApollo(await getSchema());
+): Promise<{ server: Server; drain: Drain }> {
+  const apollo = createApollo(await getSchema(), { limits: config.limits });
   await apollo.start();
-  const server = createHttpServer({
+  const { server, drain } = createHttpServer({
     apollo,
     graph,
     logger,
     readiness,
     maxBodyBytes: config.http.maxBodyBytes,
+    limits: config.limits,
     makeContext: (req) =>
       createContext({ graph, logger, bodies }, requestIdFrom(req.headers['x-request-id'] as string | undefined)),
     // The local store's signed URLs are answered here; with S3 the clients talk to S3 instead.
-    bodies: bodies.store instanceof LocalBodyStore ? bodyEndpoints(bodies.store, logger) : undefined,
+    bodies: bodies.store instanceof LocalBodyStore ? localBodyEndpoints(bodies.store, graph, logger) : undefined,
+    hosts: hostPolicy({
+      bindHost: config.http.host,
+      allowedHosts: config.http.allowedHosts,
+      publicUrl: config.bodies.publicUrl,
+    }),
   });
   server.on('close', () => void apollo.stop());
   await new Promise<void>((resolve, reject) => {
@@ -134,14 +171,16 @@ async function listen(
     server.listen(config.http.port, config.http.host, resolve);
   });
   if (bodies.store instanceof LocalBodyStore) bodies.store.setPublicUrl(urlOf(server, config.http.host));
-  return server;
+  return { server, drain };
 }
 
-function closeServer(server: Server): Promise<void> {
-  return new Promise((resolve) => {
-    server.close(() => resolve());
-    server.closeIdleConnections();
-  });
+function localBodyEndpoints(store: LocalBodyStore, graph: GraphExecutor, logger: Logger) {
+  return bodyEndpoints(store, logger, { isWanted: (key) => bodyLiveness.isWanted(graph, store.id, key) });
+}
+
+async function closeServer(drain: Drain, graceMs: number, logger: Logger): Promise<void> {
+  const { cut } = await drain.close(graceMs);
+  if (cut > 0) logger.warn({ cut, graceMs }, 'closed connections of requests still running after the grace period');
 }
 
 function urlOf(server: Server, host: string): string {

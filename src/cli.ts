@@ -31,17 +31,25 @@ function serveFlags(opts: { port?: string; host?: string; migrate?: boolean; dat
 
 async function serve(opts: Parameters<typeof serveFlags>[0]): Promise<void> {
   const config = loadConfig(process.env, serveFlags(opts));
-  const skein = await startSkein(config, { progress: say });
+  let fatal: Error | undefined;
+  let wake: () => void = () => undefined;
+  const stopRequested = new Promise<void>((resolve) => (wake = resolve));
+  const skein = await startSkein(config, {
+    progress: say,
+    onFatal: (err) => {
+      fatal = err;
+      wake();
+    },
+  });
   say(`Skein is serving the GraphQL API at ${skein.graphqlUrl}`);
   say(`Playground (works offline):         ${skein.url}/playground`);
   say('New here? `npm run demo` (in another terminal) records a small pipeline to explore.');
   say('Press Ctrl-C to stop.');
-  await new Promise<void>((resolve) => {
-    const shutdown = () => resolve();
-    process.once('SIGINT', shutdown);
-    process.once('SIGTERM', shutdown);
-  });
-  say('Stopping…');
+  process.once('SIGINT', wake);
+  process.once('SIGTERM', wake);
+  await stopRequested;
+  if (fatal) say(fatal.message);
+  say(`Stopping (requests in flight get up to ${config.http.shutdownGraceMs / 1000} s to finish)…`);
   // The local Neo4j's process handles are unref'd (so they never keep a crashed CLI alive);
   // hold the event loop open until it has shut down cleanly.
   const keepAlive = setInterval(() => undefined, 1000);
@@ -51,6 +59,7 @@ async function serve(opts: Parameters<typeof serveFlags>[0]): Promise<void> {
     clearInterval(keepAlive);
   }
   say('Stopped.');
+  if (fatal) process.exitCode = EXIT.FAILED;
 }
 
 /** `migrate` against NEO4J_URI (a remote database: the local one is migrated by `serve`). */

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { checkPathTemplate } from './services/artifact-path';
+import { LIMIT_DEFAULTS, type LimitsConfig } from './limits/defaults';
 
 /**
  * The one configuration object. Every setting comes from an environment variable (flags on
@@ -46,6 +47,21 @@ const envSchema = z
     SKEIN_WARMUP: bool.default(true),
     SKEIN_NEO4J_HEAP_MB: positiveInt('a number of megabytes').default(1024),
     SKEIN_NEO4J_PAGECACHE_MB: positiveInt('a number of megabytes').default(512),
+    // Request limits (README "Limits"): checked before anything runs; src/limits/.
+    SKEIN_MAX_DEPTH: positiveInt('a number of levels').default(LIMIT_DEFAULTS.maxDepth),
+    SKEIN_MAX_ALIASES: positiveInt('a number of aliases').default(LIMIT_DEFAULTS.maxAliases),
+    SKEIN_MAX_TOKENS: positiveInt('a number of tokens').default(LIMIT_DEFAULTS.maxTokens),
+    SKEIN_MAX_DIRECTIVES: positiveInt('a number of directives').default(LIMIT_DEFAULTS.maxDirectives),
+    SKEIN_MAX_COST: positiveInt('a cost').default(LIMIT_DEFAULTS.maxCost),
+    SKEIN_MAX_VARIABLE_ELEMENTS: positiveInt('a number of elements').default(LIMIT_DEFAULTS.maxVariableElements),
+    SKEIN_MAX_VARIABLE_DEPTH: positiveInt('a number of levels').default(LIMIT_DEFAULTS.maxVariableDepth),
+    SKEIN_MAX_REQUEST_SESSIONS: positiveInt('a number of sessions').default(LIMIT_DEFAULTS.maxRequestSessions),
+    SKEIN_MAX_GRAPH_RECORDS: positiveInt('a number of records').default(LIMIT_DEFAULTS.maxGraphRecords),
+    // Crash and restart (README "What Skein guarantees on crash and restart").
+    SKEIN_SHUTDOWN_GRACE_MS: positiveInt('a number of milliseconds').default(20_000),
+    SKEIN_NEO4J_RESTARTS: z.coerce.number({ message: 'expected a count' }).int('expected a count').min(0).default(3),
+    SKEIN_IDEMPOTENCY_TTL: positiveInt('a number of seconds').default(86_400),
+    SKEIN_ALLOWED_HOSTS: z.string().optional(),
     NEO4J_URI: url(['bolt', 'bolt+s', 'bolt+ssc', 'neo4j', 'neo4j+s', 'neo4j+ssc']).optional(),
     NEO4J_USERNAME: z.string().default('neo4j'),
     NEO4J_PASSWORD: z.string().default(''),
@@ -119,7 +135,17 @@ const envSchema = z
 export type EnvInput = Record<string, string | undefined>;
 
 export interface Config {
-  http: { host: string; port: number; maxBodyBytes: number };
+  http: {
+    host: string;
+    port: number;
+    maxBodyBytes: number;
+    /** How long SIGTERM waits for requests in flight before it closes their connections. */
+    shutdownGraceMs: number;
+    /** Host header values served besides the loopback names (SKEIN_ALLOWED_HOSTS); undefined: none given. */
+    allowedHosts?: string[];
+  };
+  /** How long an idempotency key is remembered, in seconds. */
+  idempotencyTtlSeconds: number;
   dataDir: string;
   logLevel: string;
   migrateOnStart: boolean;
@@ -131,7 +157,11 @@ export interface Config {
     password: string;
     database?: string;
     queryTimeoutMs: number;
-    local: { heapMb: number; pageCacheMb: number };
+    /**
+     * The Neo4j Skein starts itself; `restarts`: how often it is restarted after dying before
+     * Skein gives up (SKEIN_NEO4J_RESTARTS, default 3; optional for callers that start no Neo4j).
+     */
+    local: { heapMb: number; pageCacheMb: number; restarts?: number };
   };
   s3?: {
     bucket: string;
@@ -142,6 +172,8 @@ export interface Config {
   };
   /** Artifact bodies: the S3 store when `s3` is set, else the local store under `localDir`. */
   bodies: BodiesConfig;
+  /** What one request may ask for and hold (src/limits/). */
+  limits: LimitsConfig;
 }
 
 export interface BodiesConfig {
@@ -192,7 +224,16 @@ export function loadConfig(env: EnvInput = process.env, overrides: EnvInput = {}
 
 function toConfig(e: z.infer<typeof envSchema>): Config {
   return {
-    http: { host: e.SKEIN_HOST, port: e.SKEIN_PORT, maxBodyBytes: e.SKEIN_MAX_BODY_BYTES },
+    http: {
+      host: e.SKEIN_HOST,
+      port: e.SKEIN_PORT,
+      maxBodyBytes: e.SKEIN_MAX_BODY_BYTES,
+      shutdownGraceMs: e.SKEIN_SHUTDOWN_GRACE_MS,
+      allowedHosts: e.SKEIN_ALLOWED_HOSTS?.split(',')
+        .map((h) => h.trim().toLowerCase())
+        .filter(Boolean),
+    },
+    idempotencyTtlSeconds: e.SKEIN_IDEMPOTENCY_TTL,
     dataDir: path.resolve(e.SKEIN_DATA_DIR),
     logLevel: e.SKEIN_LOG_LEVEL,
     migrateOnStart: e.SKEIN_MIGRATE,
@@ -203,7 +244,11 @@ function toConfig(e: z.infer<typeof envSchema>): Config {
       password: e.NEO4J_PASSWORD,
       database: e.NEO4J_DATABASE,
       queryTimeoutMs: e.SKEIN_QUERY_TIMEOUT_MS,
-      local: { heapMb: e.SKEIN_NEO4J_HEAP_MB, pageCacheMb: e.SKEIN_NEO4J_PAGECACHE_MB },
+      local: {
+        heapMb: e.SKEIN_NEO4J_HEAP_MB,
+        pageCacheMb: e.SKEIN_NEO4J_PAGECACHE_MB,
+        restarts: e.SKEIN_NEO4J_RESTARTS,
+      },
     },
     s3: e.S3_BUCKET
       ? {
@@ -229,6 +274,17 @@ function toConfig(e: z.infer<typeof envSchema>): Config {
       downloadUrlExpiresIn: e.SKEIN_DOWNLOAD_URL_EXPIRES,
       uploadTtlSeconds: e.SKEIN_UPLOAD_TTL,
       artifactPath: e.SKEIN_ARTIFACT_PATH,
+    },
+    limits: {
+      maxDepth: e.SKEIN_MAX_DEPTH,
+      maxAliases: e.SKEIN_MAX_ALIASES,
+      maxTokens: e.SKEIN_MAX_TOKENS,
+      maxDirectives: e.SKEIN_MAX_DIRECTIVES,
+      maxCost: e.SKEIN_MAX_COST,
+      maxVariableElements: e.SKEIN_MAX_VARIABLE_ELEMENTS,
+      maxVariableDepth: e.SKEIN_MAX_VARIABLE_DEPTH,
+      maxRequestSessions: e.SKEIN_MAX_REQUEST_SESSIONS,
+      maxGraphRecords: e.SKEIN_MAX_GRAPH_RECORDS,
     },
   };
 }

@@ -3,7 +3,9 @@ import type { ApolloServer } from '@apollo/server';
 import type { Context } from './context';
 import type { GraphExecutor } from './graph/executor';
 import { handleGraphQL } from './http/graphql-handler';
+import { Drain } from './http/drain';
 import { handleHealthz, handleReadyz, type Readiness } from './http/health';
+import type { HostPolicy } from './http/host-check';
 import {
   PLAYGROUND_ASSETS_PATH,
   PLAYGROUND_PATH,
@@ -12,6 +14,7 @@ import {
   wantsPlayground,
 } from './http/playground';
 import { sendError } from './http/respond';
+import type { VariableLimits } from './limits/variables';
 import type { Logger } from './logger';
 
 export interface HttpDeps {
@@ -23,34 +26,50 @@ export interface HttpDeps {
   makeContext: (req: IncomingMessage) => Context;
   /** The local body store's signed URLs under /bodies/ (absent with S3). */
   bodies?: (req: IncomingMessage, res: ServerResponse) => Promise<void>;
+  /** Which Host headers are served (DNS rebinding); every host when absent. */
+  hosts?: HostPolicy;
+  /** Bounds on each request's raw variables (src/limits/variables.ts); the defaults when absent. */
+  limits?: VariableLimits;
 }
 
-/** The HTTP server: /graphql, /playground (and its assets), /healthz, /readyz. Every other path is a 404. */
-export function createHttpServer(deps: HttpDeps): Server {
-  return createServer((req, res) => {
-    route(deps, req, res).catch((err: unknown) => {
+/**
+ * The HTTP server: /graphql, /playground (and its assets), /healthz, /readyz. Every other path is a
+ * 404. `drain.close()` shuts it down gracefully (src/http/drain.ts).
+ */
+export function createHttpServer(deps: HttpDeps): { server: Server; drain: Drain } {
+  const server = createServer((req, res) => {
+    route(deps, drain, req, res).catch((err: unknown) => {
       deps.logger.error({ err, url: req.url }, 'unhandled error in HTTP handler');
       if (!res.headersSent) sendError(res, 500, 'INTERNAL_SERVER_ERROR', 'Internal server error.');
       else res.destroy();
     });
   });
+  const drain = new Drain(server);
+  return { server, drain };
 }
 
-async function route(deps: HttpDeps, req: IncomingMessage, res: ServerResponse): Promise<void> {
+async function route(deps: HttpDeps, drain: Drain, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const path = (req.url ?? '/').split('?')[0] ?? '/';
+  // Probes answer whatever the Host (they reveal and change nothing) and while draining (/readyz says 503).
+  if (path === '/healthz') return handleHealthz(res);
+  if (path === '/readyz') return handleReadyz(deps.graph, deps.readiness, res);
+  const wrongHost = deps.hosts?.check(req);
+  if (wrongHost) return sendError(res, 421, 'FORBIDDEN', wrongHost);
+  if (drain.draining) return drain.refuse(res);
   if (deps.bodies && path?.startsWith('/bodies/')) return deps.bodies(req, res);
   switch (path) {
     case '/graphql':
       // A browser opening the API's URL gets the playground; operations (POST, GET ?query=) go to Apollo.
       if (wantsPlayground(req)) return servePlaygroundPage(req, res);
+      // While the local Neo4j restarts, say so at once instead of retrying into a timeout.
+      if (deps.readiness.graphDown) {
+        res.setHeader('retry-after', '5');
+        return sendError(res, 503, 'SERVICE_UNAVAILABLE', 'The graph database is restarting; try again shortly.');
+      }
       return handleGraphQL(deps, req, res);
     case PLAYGROUND_PATH:
     case `${PLAYGROUND_PATH}/`:
       return servePlaygroundPage(req, res);
-    case '/healthz':
-      return handleHealthz(res);
-    case '/readyz':
-      return handleReadyz(deps.graph, deps.readiness, res);
     default:
       if (path.startsWith(PLAYGROUND_ASSETS_PATH)) return servePlaygroundAsset(req, res, path);
       sendError(res, 404, 'NOT_FOUND', `Nothing is served at ${path}; the API is at /graphql.`);

@@ -12,7 +12,7 @@
  *   - --parent-pid (Neo4j launcher): the same, in case stdin is not ours.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as fsp from 'node:fs/promises';
 import * as net from 'node:net';
@@ -23,7 +23,17 @@ import neo4j from 'neo4j-driver';
 export interface LocalService {
   readonly url: string;
   readonly pid: number;
+  /** Resolves when the process has ended, however it ended; `expected` when stop() ended it. */
+  readonly exited: Promise<{ expected: boolean; status: string }>;
   stop(): Promise<void>;
+}
+
+/** A local Neo4j: runs with auth on, user neo4j and the password kept in its home (mode 0600). */
+export interface LocalNeo4j extends LocalService {
+  readonly username: string;
+  readonly password: string;
+  /** The directory it was started with, so a watchdog can start it again on the same store. */
+  readonly options: Neo4jOptions & { port: number };
 }
 
 export interface Progress {
@@ -192,12 +202,13 @@ class DownloadCounter {
 // ---------------------------------------------------------------------------------------------
 // Neo4j
 
-export async function startNeo4j(opts: Neo4jOptions): Promise<LocalService> {
+export async function startNeo4j(opts: Neo4jOptions): Promise<LocalNeo4j> {
   const progress = opts.progress ?? noProgress;
   const jars = await ensureNeo4jJars(progress);
   const argFile = await writeClasspathArgFile(jars);
   const dataDir = path.resolve(opts.dataDir);
   await fsp.mkdir(dataDir, { recursive: true });
+  const password = await neo4jPassword(dataDir);
   const heapMb = opts.heapMb ?? envInt('SKEIN_NEO4J_HEAP_MB', 1024);
   const pageCacheMb = opts.pageCacheMb ?? envInt('SKEIN_NEO4J_PAGECACHE_MB', 512);
 
@@ -224,12 +235,43 @@ export async function startNeo4j(opts: Neo4jOptions): Promise<LocalService> {
       progress,
       logFile: opts.logFile,
       stopGraceMs: NEO4J_STOP_GRACE_MS,
+      env: { SKEIN_NEO4J_PASSWORD: password },
     });
     const started = Date.now();
-    await child.waitUntilReady(() => boltAnswers(url), NEO4J_START_TIMEOUT_MS, 250);
+    await child.waitUntilReady(() => boltAnswers(url, password), NEO4J_START_TIMEOUT_MS, 250);
     progress(`neo4j: ready at ${url} in ${seconds(Date.now() - started)}`);
-    return child.asService(url);
+    return { ...child.asService(url), username: 'neo4j', password, options: { ...opts, dataDir, port } };
   });
+}
+
+/**
+ * The local Neo4j's password: random on first start, then kept in <home>/password (mode 0600, so
+ * only this user reads it). Neo4j listens on loopback, where any local user could otherwise
+ * reach the graph over Bolt and bypass Skein.
+ */
+export async function neo4jPassword(home: string): Promise<string> {
+  const file = path.join(home, 'password');
+  for (let attempt = 0; attempt < 50; attempt++) {
+    try {
+      const text = (await fsp.readFile(file, 'utf8')).trim();
+      if (text.length >= 32) {
+        await fsp.chmod(file, 0o600); // tightened, should someone have loosened it
+        return text;
+      }
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+      const password = randomBytes(24).toString('base64url');
+      try {
+        // 'wx': of two starts racing, one writes and the other reads what it wrote.
+        await fsp.writeFile(file, `${password}\n`, { mode: 0o600, flag: 'wx' });
+        return password;
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+      }
+    }
+    await new Promise((resolve) => setTimeout(resolve, 20)); // another start is writing it
+  }
+  throw new Error(`${file} holds no usable password; delete it and start again`);
 }
 
 /** A java @argfile holding `-cp <classpath>`, cached next to the classpath it was made from. */
@@ -246,8 +288,8 @@ async function writeClasspathArgFile(jars: string[]): Promise<string> {
 }
 
 /** True once Bolt answers a query on the default database, not merely accepts TCP. */
-async function boltAnswers(url: string): Promise<boolean> {
-  const driver = neo4j.driver(url, neo4j.auth.basic('neo4j', 'unused'), {
+async function boltAnswers(url: string, password: string): Promise<boolean> {
+  const driver = neo4j.driver(url, neo4j.auth.basic('neo4j', password), {
     connectionTimeout: 2_000,
     connectionAcquisitionTimeout: 5_000,
     maxConnectionPoolSize: 1,
@@ -419,6 +461,8 @@ interface SpawnSpec {
   stopGraceMs: number;
   reaper?: boolean;
   cleanup?: () => Promise<unknown>;
+  /** Added to the child's environment (secrets go here, never on the command line). */
+  env?: Record<string, string>;
 }
 
 class Supervised {
@@ -453,7 +497,11 @@ class Supervised {
       log.write(`\n--- ${new Date().toISOString()} ${name}: ${command} ${spec.args.join(' ')}\n`);
     }
     // stdin is a pipe we never write: its EOF tells the Neo4j launcher that we are gone.
-    const child = spawn(command, spec.args, { cwd: repoRoot(), stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(command, spec.args, {
+      cwd: repoRoot(),
+      stdio: ['pipe', 'pipe', 'pipe'],
+      env: { ...process.env, ...spec.env },
+    });
     const spawned = await new Promise<Error | undefined>((resolve) => {
       child.once('spawn', () => resolve(undefined));
       child.once('error', resolve);
@@ -503,7 +551,8 @@ class Supervised {
 
   asService(url: string): LocalService {
     const pid = this.child.pid ?? -1;
-    return { url, pid, stop: () => this.stop() };
+    const exited = this.exited.then(() => ({ expected: this.stopping !== undefined, status: this.exitStatus ?? '' }));
+    return { url, pid, exited, stop: () => this.stop() };
   }
 
   stop(): Promise<void> {

@@ -47,6 +47,7 @@ async function start(args: Args): Promise<{ service: LocalService; cleanup: () =
     try {
       const service = await startNeo4j({ dataDir, port: args.port, progress, logFile: args.logFile });
       console.log(`NEO4J_URI=${service.url}`);
+      console.log(`NEO4J_PASSWORD=${service.password}`); // also in ${dataDir}/password (mode 0600)
       return { service, cleanup };
     } catch (err) {
       cleanup();

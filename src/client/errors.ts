@@ -41,7 +41,8 @@ export class ApiError extends CliError {
 
 function exitCodeOf(code: string): ExitCode {
   if (code === 'NOT_FOUND') return EXIT.NOT_FOUND;
-  if (code === 'BAD_USER_INPUT') return EXIT.USAGE;
+  // The request itself was wrong (bad input, or more than the server's limits allow).
+  if (code === 'BAD_USER_INPUT' || code === 'QUERY_TOO_COMPLEX') return EXIT.USAGE;
   return EXIT.FAILED;
 }
 

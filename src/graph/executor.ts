@@ -6,6 +6,7 @@ import neo4j, {
   type Result,
 } from 'neo4j-driver';
 import { conflict, ErrorCode, SkeinError } from '../errors';
+import { GraphRecordBudget, SessionSlots, type RequestGraphLimits } from '../limits/request-graph';
 import { withRetries } from './retry';
 
 /**
@@ -53,6 +54,14 @@ export interface WriteOptions {
 export interface ExecutorOptions {
   database?: string;
   timeoutMs: number;
+  /** What each request's executor (`withStats`) may hold and read; unbounded when absent. */
+  perRequest?: RequestGraphLimits;
+}
+
+/** One request's share of the database (src/limits/request-graph.ts). */
+interface RequestShare {
+  slots: SessionSlots;
+  budget: GraphRecordBudget;
 }
 
 export class GraphExecutor {
@@ -60,11 +69,25 @@ export class GraphExecutor {
     private readonly driver: Driver,
     private readonly options: ExecutorOptions,
     private readonly stats?: QueryStats,
+    private readonly share?: RequestShare,
   ) {}
 
-  /** The same executor, counting queries into `stats` (one per request). */
+  /**
+   * The same executor for one request: it counts queries into `stats`, holds at most
+   * `perRequest.maxRequestSessions` sessions at once and reads at most `perRequest.maxGraphRecords`.
+   */
   withStats(stats: QueryStats): GraphExecutor {
-    return new GraphExecutor(this.driver, this.options, stats);
+    const limits = this.options.perRequest;
+    const share = limits && {
+      slots: new SessionSlots(limits.maxRequestSessions),
+      budget: new GraphRecordBudget(limits.maxGraphRecords),
+    };
+    return new GraphExecutor(this.driver, this.options, stats, share);
+  }
+
+  /** Runs `work` in one of the request's session slots (at once when it is not bounded). */
+  private inSlot<T>(work: () => Promise<T>): Promise<T> {
+    return this.share ? this.share.slots.use(work) : work();
   }
 
   /**
@@ -86,7 +109,11 @@ export class GraphExecutor {
     await this.write((tx) => tx.run(query));
   }
 
-  private async managed<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
+  private managed<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
+    return this.inSlot(() => this.managedSession(work));
+  }
+
+  private async managedSession<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
     const session = this.driver.session({ database: this.options.database, defaultAccessMode: 'WRITE' });
     const config = { timeout: this.options.timeoutMs };
     const body = (mtx: ManagedTransaction) => work(this.wrap(mtx));
@@ -100,12 +127,16 @@ export class GraphExecutor {
   }
 
   /** Each query of `work` is its own transaction (see `read` and WriteOptions.oneStatement). */
-  private async autoCommit<T>(mode: 'READ' | 'WRITE', work: (tx: Tx) => Promise<T>): Promise<T> {
+  private autoCommit<T>(mode: 'READ' | 'WRITE', work: (tx: Tx) => Promise<T>): Promise<T> {
+    return this.inSlot(() => this.autoCommitSession(mode, work));
+  }
+
+  private async autoCommitSession<T>(mode: 'READ' | 'WRITE', work: (tx: Tx) => Promise<T>): Promise<T> {
     const session = this.driver.session({ database: this.options.database, defaultAccessMode: mode });
     const config = { timeout: this.options.timeoutMs };
     const tx: Tx = {
       run: <R>(query: string, params: Params = {}) =>
-        withRetries(() => this.rows<R>(() => session.run(query, params, config))),
+        withRetries(() => this.rows<R>(() => session.run(query, omittedAsNull(params), config))),
     };
     try {
       return await work(tx);
@@ -117,13 +148,17 @@ export class GraphExecutor {
   }
 
   private wrap(mtx: ManagedTransaction): Tx {
-    return { run: <T>(query: string, params: Params = {}) => this.rows<T>(() => mtx.run(query, params)) };
+    return {
+      run: <T>(query: string, params: Params = {}) => this.rows<T>(() => mtx.run(query, omittedAsNull(params))),
+    };
   }
 
   private async rows<T>(start: () => Result): Promise<T[]> {
     if (this.stats) this.stats.queries += 1;
     const result = await withoutStackCapture(start);
-    return result.records.map((r: Neo4jRecord) => r.toObject() as T);
+    const rows = result.records.map((r: Neo4jRecord) => r.toObject() as T);
+    this.share?.budget.spend(rows as Row[]);
+    return rows;
   }
 }
 
@@ -141,6 +176,22 @@ function withoutStackCapture<T>(start: () => T): T {
   } finally {
     Error.stackTraceLimit = limit;
   }
+}
+
+/**
+ * An optional GraphQL argument the client left out arrives as `undefined`, and the driver leaves an
+ * undefined parameter out of the query, which Neo4j then refuses ("Expected parameter(s):
+ * template"). Left out means null, in every query: repositories need not care which it was.
+ * (Inside maps and lists the driver already sends undefined as null or drops the key, which Cypher
+ * reads as null.)
+ */
+export function omittedAsNull(params: Params): Params {
+  for (const key in params) {
+    if (params[key] === undefined) {
+      return Object.fromEntries(Object.entries(params).map(([k, v]) => [k, v === undefined ? null : v]));
+    }
+  }
+  return params;
 }
 
 const UNAVAILABLE = new Set(['ServiceUnavailable', 'SessionExpired']);

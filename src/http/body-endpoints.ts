@@ -16,7 +16,15 @@ import { sendError } from './respond';
  * Errors use the same JSON shape as the API's HTTP errors: 403 for a bad or expired signature,
  * 400 for a body of the wrong length or checksum, 413 for one longer than signed (cut off).
  */
-export function bodyEndpoints(store: LocalBodyStore, logger: Logger) {
+export interface BodyEndpointOptions {
+  /**
+   * Whether an upload still wants the body at this key (a live artifact holds it). A URL outlives
+   * its upload: after abortUpload a PUT would store a body nothing refers to, so it is refused.
+   */
+  isWanted: (key: string) => Promise<boolean>;
+}
+
+export function bodyEndpoints(store: LocalBodyStore, logger: Logger, options: BodyEndpointOptions) {
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     cors(res);
     if (req.method === 'OPTIONS') {
@@ -36,14 +44,22 @@ export function bodyEndpoints(store: LocalBodyStore, logger: Logger) {
     }
     const verdict = store.verify(method, url.pathname, url.searchParams);
     if (!verdict.ok) return sendError(res, 403, 'FORBIDDEN', verdict.message);
-    if (method === 'PUT') return receive(store, logger, verdict.key!, verdict.params, req, res);
+    if (method === 'PUT') return receive(store, logger, options, verdict.key!, verdict.params, req, res);
     return serve(store, verdict.key!, verdict.params, req, res);
   };
 }
 
+const UPLOAD_OVER = () =>
+  new BodyRejected(
+    404,
+    'NOT_FOUND',
+    'The upload this URL was made for is over (aborted or expired); start a new one with createUpload.',
+  );
+
 async function receive(
   store: LocalBodyStore,
   logger: Logger,
+  options: BodyEndpointOptions,
   key: string,
   params: Record<string, string>,
   req: IncomingMessage,
@@ -64,6 +80,9 @@ async function receive(
     );
     return;
   }
+  // Parts need no check: aborting an upload removes its multipart directory, which refuses them.
+  const whole = params[LOCAL_PARAMS.upload] === undefined;
+  if (whole && !(await options.isWanted(key))) return refuse(res, req, UPLOAD_OVER());
   // The store reads a pass-through, so a refusal there never destroys `req` (and its socket) before
   // the answer is sent; a client that goes away mid-body ends it with an error.
   const body = new PassThrough();
@@ -73,6 +92,12 @@ async function receive(
   });
   try {
     const { sha256 } = await store.receive(key, params, body);
+    // An abort that committed while the body streamed in saw no object to delete: this one is
+    // removed here. (An abort committing after this check deletes the object itself.)
+    if (whole && !(await options.isWanted(key))) {
+      await store.delete(key);
+      throw UPLOAD_OVER();
+    }
     res.writeHead(200, { etag: `"${sha256}"`, 'content-length': 0 });
     res.end();
   } catch (err) {

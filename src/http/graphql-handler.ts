@@ -2,6 +2,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { HeaderMap, type ApolloServer } from '@apollo/server';
 import type { Context } from '../context';
 import { SkeinError } from '../errors';
+import { checkVariables, LIMIT_DEFAULTS } from '../limits';
+import type { VariableLimits } from '../limits/variables';
 import { readJsonBody } from './body';
 import { sendError } from './respond';
 
@@ -9,7 +11,12 @@ export interface GraphQLHandlerDeps {
   apollo: ApolloServer<Context>;
   maxBodyBytes: number;
   makeContext: (req: IncomingMessage) => Context;
+  /** Bounds on each variable's raw JSON (README "Limits"); the defaults when absent. */
+  limits?: VariableLimits;
 }
+
+export const BATCH_REFUSED =
+  'Batched operations (a JSON array of operations) are not accepted; send one operation per request.';
 
 /** Hands one HTTP request to Apollo Server and streams its answer back. */
 export async function handleGraphQL(
@@ -27,6 +34,10 @@ export async function handleGraphQL(
   }
   const context = deps.makeContext(req);
   res.setHeader('x-request-id', context.requestId);
+  // Apollo's batching is off (its default); refused here with advice instead of its terse 400.
+  if (Array.isArray(body)) return sendError(res, 400, 'BAD_REQUEST', BATCH_REFUSED);
+  const tooLarge = checkVariables(variablesOf(req, body), deps.limits ?? LIMIT_DEFAULTS);
+  if (tooLarge) return sendError(res, 400, tooLarge.code, tooLarge.message);
   const response = await deps.apollo.executeHTTPGraphQLRequest({
     httpGraphQLRequest: { method: req.method ?? 'GET', headers: toHeaderMap(req), search: searchOf(req), body },
     context: async () => context,
@@ -50,6 +61,21 @@ function toHeaderMap(req: IncomingMessage): HeaderMap {
     if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
   }
   return headers;
+}
+
+/**
+ * The variables as the client sent them, parsed but not coerced: a POST body's `variables`, or a
+ * GET's `variables` parameter (a JSON text; one that does not parse is left for Apollo to refuse).
+ */
+function variablesOf(req: IncomingMessage, body: unknown): unknown {
+  if (req.method === 'POST') return (body as { variables?: unknown } | undefined)?.variables;
+  const text = new URLSearchParams(searchOf(req)).get('variables');
+  if (!text) return undefined;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
 }
 
 function searchOf(req: IncomingMessage): string {

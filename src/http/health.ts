@@ -6,6 +6,10 @@ import { sendJson } from './respond';
 export interface Readiness {
   /** False until start-up (migrations, warm-up) has finished. */
   started: boolean;
+  /** True from the moment shutdown begins, so a load balancer stops sending before the server closes. */
+  stopping?: boolean;
+  /** Set while the local Neo4j that Skein started is down (being restarted): why. */
+  graphDown?: string;
 }
 
 /** Alive: the process answers. Says nothing about Neo4j, so a load balancer never restarts us for its sake. */
@@ -15,7 +19,10 @@ export function handleHealthz(res: ServerResponse): void {
 
 /** Ready: start-up is done, Neo4j answers and every migration is applied. 503 otherwise, with the reason. */
 export async function handleReadyz(graph: GraphExecutor, readiness: Readiness, res: ServerResponse): Promise<void> {
+  if (readiness.stopping) return sendJson(res, 503, { status: 'stopping' });
   if (!readiness.started) return sendJson(res, 503, { status: 'starting' });
+  if (readiness.graphDown)
+    return sendJson(res, 503, { status: 'unavailable', reason: 'the graph database is restarting' });
   try {
     const pending = await pendingMigrations(graph);
     if (pending.length > 0)

@@ -1,4 +1,4 @@
-import { badInput } from '../errors';
+import { badInput, quoted } from '../errors';
 
 /**
  * MLRun-style artifact URIs: `store://artifacts/<workspace>/<key>[:<tag>][@<uid>]`. Keys may
@@ -23,9 +23,12 @@ export function isStoreUri(ref: string): boolean {
 export function parseStoreUri(uri: string): ArtifactUri {
   const match = uri.startsWith(PREFIX) ? URI.exec(uri.slice(PREFIX.length)) : null;
   if (!match) {
-    throw badInput(`"${uri}" is not an artifact URI; expected store://artifacts/<workspace>/<key>[:<tag>][@<uid>].`, {
-      field: 'uri',
-    });
+    throw badInput(
+      `${quoted(uri)} is not an artifact URI; expected store://artifacts/<workspace>/<key>[:<tag>][@<uid>].`,
+      {
+        field: 'uri',
+      },
+    );
   }
   return { workspace: match[1]!, key: match[2]!, tag: match[3] ?? null, uid: match[4] ?? null };
 }
@@ -40,7 +43,7 @@ export function formatStoreUri(
 /** Tag names: like keys but without "/", so they read well after ":" in a URI. */
 export function checkTag(tag: string): string {
   if (!TAG.test(tag)) {
-    throw badInput(`Tag "${tag}" is not valid: use up to 63 letters, digits, "_", "." or "-".`, { field: 'tag' });
+    throw badInput(`Tag ${quoted(tag)} is not valid: use up to 63 letters, digits, "_", "." or "-".`, { field: 'tag' });
   }
   return tag;
 }

@@ -1,4 +1,4 @@
-import { badInput, notFound } from '../errors';
+import { badInput, notFound, quoted } from '../errors';
 import { artifactRepository as repo, type ArtifactRecord, type ArtifactState } from '../graph/artifact.repository';
 import type { Tx } from '../graph/executor';
 import { idempotent } from '../graph/idempotency';
@@ -8,6 +8,7 @@ import type { ServiceDeps } from '.';
 import { buildSpec, checkKind, type SpecInputs } from './artifact-spec';
 import { checkTag, isStoreUri, parseStoreUri } from './artifact-uri';
 import { pageWindow, toPage, type Page, type PageRequest } from './pagination';
+import { checkIdempotencyKey } from './idempotency-key';
 import { checkKey, checkName, checkText, nowIso, toMap, type Entry } from './validate';
 
 export type Artifact = ArtifactRecord;
@@ -51,11 +52,14 @@ export class ArtifactService {
 
   /** Records an artifact (metadata, and a body location for references) as a new version of its key. */
   log(input: LogArtifact, state: ArtifactState = 'AVAILABLE'): Promise<Artifact> {
+    // The key and its scope, before the key is claimed (createInTx checks the rest).
+    checkName('Workspace name', 'workspace', input.workspace);
+    checkIdempotencyKey(input.idempotencyKey);
     return this.deps.graph.write(async (tx) => {
       const { idempotencyKey, ...rest } = input;
       const { uid } = await idempotent(
         tx,
-        { operation: 'logArtifact', key: idempotencyKey, input: rest },
+        { operation: 'logArtifact', scope: rest.workspace, key: idempotencyKey, input: rest },
         async () => (await this.createInTx(tx, rest, state)).uid,
       );
       return this.mustGet(tx, uid);
@@ -100,7 +104,9 @@ export class ArtifactService {
     const runWorkspace = type === 'Run' ? await repo.runWorkspace(tx, key) : null;
     if (!runWorkspace) throw notFound('Run', runId);
     if (runWorkspace !== workspace) {
-      throw badInput(`Run "${runId}" belongs to workspace "${runWorkspace}", not "${workspace}".`, { field: 'run' });
+      throw badInput(`Run ${quoted(runId)} belongs to workspace ${quoted(runWorkspace)}, not ${quoted(workspace)}.`, {
+        field: 'run',
+      });
     }
     return key;
   }
@@ -181,9 +187,12 @@ export class ArtifactService {
 
 function checkBody(input: LogArtifact): void {
   if (input.location != null && !LOCATION.test(input.location)) {
-    throw badInput(`"location" must be a URL such as s3://bucket/path or https://host/path; got "${input.location}".`, {
-      field: 'location',
-    });
+    throw badInput(
+      `"location" must be a URL such as s3://bucket/path or https://host/path; got ${quoted(input.location)}.`,
+      {
+        field: 'location',
+      },
+    );
   }
   if (input.digest != null && !SHA256.test(input.digest)) {
     throw badInput('"digest" must be a SHA-256 as 64 lower-case hex digits.', { field: 'digest' });

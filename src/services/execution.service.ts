@@ -1,4 +1,4 @@
-import { badInput, conflict, notFound, preconditionFailed } from '../errors';
+import { badInput, conflict, notFound, preconditionFailed, quoted } from '../errors';
 import type { Tx } from '../graph/executor';
 import {
   executionRepository as repo,
@@ -14,6 +14,7 @@ import { fromGlobalId } from './global-id';
 import type { ServiceDeps } from '.';
 import type { ArtifactService, LogArtifact } from './artifact.service';
 import { pageWindow, toPage, type Page, type PageRequest, type PageWindow } from './pagination';
+import { checkIdempotencyKey } from './idempotency-key';
 import { checkText, nowIso, toMap, type Entry } from './validate';
 
 export type Execution = ExecutionRecord;
@@ -63,11 +64,12 @@ export class ExecutionService {
   ) {}
 
   start(input: StartExecution): Promise<Execution> {
+    this.checkIdempotentCall(input);
     return this.deps.graph.write(async (tx) => {
       const { idempotencyKey, ...rest } = input;
       const { uid } = await idempotent(
         tx,
-        { operation: 'startExecution', key: idempotencyKey, input: rest },
+        { operation: 'startExecution', scope: rest.run, key: idempotencyKey, input: rest },
         async () => (await this.createInTx(tx, { ...rest, state: 'RUNNING' })).uid,
       );
       return this.mustGetInTx(tx, uid);
@@ -84,7 +86,9 @@ export class ExecutionService {
       const done = await repo.finish(tx, uid, { state, finishedAt: nowIso(), results: resultMap });
       if (!done) throw notFound('Execution', id);
       if (done.before !== 'RUNNING') {
-        throw preconditionFailed(`Execution "${id}" is already ${done.before}; only a RUNNING execution can finish.`);
+        throw preconditionFailed(
+          `Execution ${quoted(id)} is already ${done.before}; only a RUNNING execution can finish.`,
+        );
       }
       return done.execution;
     });
@@ -117,10 +121,13 @@ export class ExecutionService {
     if ((input.inputs?.length ?? 0) + (input.outputs?.length ?? 0) > MAX_EVENTS) {
       throw badInput(`An execution records at most ${MAX_EVENTS} inputs and outputs in one call.`);
     }
+    this.checkIdempotentCall(input);
     return this.deps.graph.write(async (tx) => {
       const { idempotencyKey, ...rest } = input;
-      const { uid } = await idempotent(tx, { operation: 'recordExecution', key: idempotencyKey, input: rest }, () =>
-        this.recordInTx(tx, rest),
+      const { uid } = await idempotent(
+        tx,
+        { operation: 'recordExecution', scope: rest.run, key: idempotencyKey, input: rest },
+        () => this.recordInTx(tx, rest),
       );
       return this.mustGetInTx(tx, uid);
     });
@@ -134,7 +141,9 @@ export class ExecutionService {
     for (const out of input.outputs ?? []) {
       const workspace = out.artifact.workspace ?? execution.workspace;
       if (workspace !== execution.workspace) {
-        throw badInput(`Outputs are created in the run's workspace "${execution.workspace}", not "${workspace}".`);
+        throw badInput(
+          `Outputs are created in the run's workspace ${quoted(execution.workspace)}, not ${quoted(workspace)}.`,
+        );
       }
       const artifact = await this.artifacts.createInTx(tx, { ...out.artifact, workspace, run: null });
       outputEvents.push({ artifactUid: artifact.uid, path: out.path ?? null, at: nowIso() });
@@ -236,9 +245,16 @@ export class ExecutionService {
     return mapPages(uids, byExecution, window, (e) => [e.at, e.type, e.artifact.uid]);
   }
 
+  /** The idempotency key and its scope (the run), before the key is claimed. */
+  private checkIdempotentCall(input: { run: string; idempotencyKey?: string | null }): void {
+    this.uidOf(input.run, 'Run');
+    checkIdempotencyKey(input.idempotencyKey);
+  }
+
   private uidOf(id: string, expected: 'Execution' | 'Run' = 'Execution'): string {
     const { type, key } = fromGlobalId(id);
-    if (type !== expected) throw badInput(`"${id}" is the id of a ${type}, not of a ${expected}.`, { field: 'id' });
+    if (type !== expected)
+      throw badInput(`${quoted(id)} is the id of a ${type}, not of a ${expected}.`, { field: 'id' });
     return key;
   }
 }

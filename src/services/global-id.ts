@@ -1,4 +1,4 @@
-import { badInput } from '../errors';
+import { badInput, quoted } from '../errors';
 
 /**
  * Relay global ids: base64url("Type:key"), opaque to clients, so `node(id:)` knows which
@@ -16,7 +16,7 @@ export function fromGlobalId(id: string): { type: NodeTypeName; key: string } {
   const colon = text.indexOf(':');
   const type = text.slice(0, colon) as NodeTypeName;
   if (colon < 1 || !NODE_TYPES.includes(type)) {
-    throw badInput(`"${id}" is not an id this server handed out.`, { field: 'id' });
+    throw badInput(`${quoted(id)} is not an id this server handed out.`, { field: 'id' });
   }
   return { type, key: text.slice(colon + 1) };
 }

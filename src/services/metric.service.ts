@@ -1,4 +1,4 @@
-import { badInput, notFound, preconditionFailed } from '../errors';
+import { badInput, notFound, preconditionFailed, quoted } from '../errors';
 import {
   metricRepository as repo,
   type MetricChunk,
@@ -93,12 +93,12 @@ function chunkOf(key: string, sorted: MetricPointRecord[]): MetricChunk {
 function checkPoint(p: MetricPointInput, field: string): void {
   if (p.key.length > METRIC_LIMITS.keyLength || !METRIC_KEY.test(p.key)) {
     throw badInput(
-      `${field}: metric key "${p.key}" is not valid: use up to ${METRIC_LIMITS.keyLength} letters, digits, "_", ".", "-" or "/".`,
+      `${field}: metric key ${quoted(p.key)} is not valid: use up to ${METRIC_LIMITS.keyLength} letters, digits, "_", ".", "-" or "/".`,
       { field: `${field}.key` },
     );
   }
   if (!Number.isFinite(p.value)) {
-    throw badInput(`${field}: the value of "${p.key}" must be a finite number; got ${p.value}.`, {
+    throw badInput(`${field}: the value of ${quoted(p.key)} must be a finite number; got ${p.value}.`, {
       field: `${field}.value`,
     });
   }

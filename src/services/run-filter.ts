@@ -7,7 +7,11 @@ import type { Scalar } from '../types/scalars';
  * Run search filters -> a Cypher condition on `r`. The query text is assembled only from the
  * fixed fragments below; every user value, property names included (`r[$p3]` with
  * `$p3 = 'param.lr'`), travels as a numbered parameter. So no filter can change the query's
- * shape, and the trees are bounded so none can make it huge.
+ * shape, and the trees are bounded so none can make it huge: every filter object counts toward
+ * `FILTER_LIMITS.objects` and every comparison toward `FILTER_LIMITS.conditions`, and each adds at
+ * most a few dozen characters, so the text stays under `MAX_CONDITION_CHARS` whatever is sent. (An
+ * `and` of 100,000 `{}` once became 100,000 `true AND …` terms that kept Neo4j's planner busy for
+ * 11 minutes; a list longer than the budget is now refused before any element is looked at.)
  *
  * Each comparison is `coalesce(<test>, false)`: a run without the key fails the test instead of
  * yielding null, which keeps NOT two-valued (`not: {param: {key: "lr", eq: 0.01}}` includes runs
@@ -48,7 +52,24 @@ export interface RunFilter {
   parent?: string | null;
 }
 
-export const FILTER_LIMITS = { depth: 6, conditions: 50, inValues: 100, keyLength: 128 } as const;
+export const FILTER_LIMITS = {
+  /** Levels of and/or/not nesting, the top filter being level 1. */
+  depth: 6,
+  /** Comparisons in all (a range `gt`/`lt` is two). */
+  conditions: 50,
+  /** Filter objects in all, the top one and every element of every and/or list included. */
+  objects: 100,
+  /** Values of one `in` or `state` list. */
+  inValues: 100,
+  keyLength: 128,
+} as const;
+
+/**
+ * An upper bound on the length of the Cypher condition any accepted filter makes: a comparison is
+ * at most ~50 characters with its parameter names, a filter object adds at most `NOT `, a pair of
+ * parentheses and an ` AND `/` OR ` joint. Tests hold the builder to it.
+ */
+export const MAX_CONDITION_CHARS = FILTER_LIMITS.conditions * 64 + FILTER_LIMITS.objects * 24;
 
 export interface RunCondition {
   /** A boolean Cypher expression on `r`. */
@@ -75,7 +96,9 @@ const COMPARISONS = [
 
 class ConditionBuilder {
   readonly params: Record<string, unknown> = {};
+  private paramCount = 0;
   private conditions = 0;
+  private objects = 0;
 
   constructor(private readonly runUid: (id: string) => string) {}
 
@@ -86,8 +109,15 @@ class ConditionBuilder {
         field: path,
       });
     }
+    this.countObject(path);
+    // `{}` inside and/or/not is refused rather than read as "true": in an `or` it would silently match
+    // every run and under `not` none, which is almost always a form row or a generator left blank. At
+    // the top, `filter: {}` stays "no filter", as clients that always send one expect.
+    if (depth > 1 && isEmptyFilter(f)) {
+      throw badInput(`${path} is an empty filter; give it a condition or leave it out.`, { field: path });
+    }
     const parts: string[] = [];
-    if (f.state) parts.push(this.leaf(path, `r.state IN ${this.param(f.state)}`));
+    if (f.state) parts.push(this.leaf(path, `r.state IN ${this.param(checkList(f.state, `${path}.state`))}`));
     if (f.label) parts.push(this.labelCondition(f.label, `${path}.label`));
     if (f.param) parts.push(this.valueCondition('param', f.param, `${path}.param`));
     if (f.result) parts.push(this.valueCondition('result', f.result, `${path}.result`));
@@ -101,7 +131,23 @@ class ConditionBuilder {
   }
 
   private children(list: RunFilter[], path: string, depth: number): string[] {
+    // Checked on the list's length first, so a list of millions is refused without walking it.
+    if (this.objects + list.length > FILTER_LIMITS.objects) this.refuseObjects(this.objects + list.length, path);
     return list.map((child, i) => this.node(child, `${path}[${i}]`, depth + 1));
+  }
+
+  private countObject(path: string): void {
+    this.objects += 1;
+    if (this.objects > FILTER_LIMITS.objects) this.refuseObjects(this.objects, path);
+  }
+
+  /** `count` is what was counted when the walk stopped: at least that many objects were sent. */
+  private refuseObjects(count: number, path: string): never {
+    throw badInput(
+      `The filter has at least ${count} filter objects (at ${path}); the limit is ${FILTER_LIMITS.objects}. ` +
+        'Use `in` for many values of one key, or split the search.',
+      { field: path, limit: FILTER_LIMITS.objects },
+    );
   }
 
   private valueCondition(kind: MapKind, c: ValueCondition, path: string): string {
@@ -111,7 +157,8 @@ class ConditionBuilder {
       const value = c[op];
       if (value != null) parts.push(this.leaf(path, `coalesce(r[${prop}] ${symbol} ${this.param(value)}, false)`));
     }
-    if (c.in != null) parts.push(this.leaf(path, `coalesce(r[${prop}] IN ${this.param(checkIn(c.in, path))}, false)`));
+    if (c.in != null)
+      parts.push(this.leaf(path, `coalesce(r[${prop}] IN ${this.param(checkList(c.in, `${path}.in`))}, false)`));
     if (c.exists != null) parts.push(this.leaf(path, `r[${prop}] IS ${c.exists ? 'NOT NULL' : 'NULL'}`));
     if (parts.length === 0) {
       throw badInput(`${path} for "${c.key}" needs a test: eq, ne, gt, gte, lt, lte, in or exists.`, { field: path });
@@ -124,7 +171,8 @@ class ConditionBuilder {
     const prop = this.param(propName('label', checkKey(c.key, path)));
     const parts: string[] = [];
     if (c.value != null) parts.push(this.leaf(path, `coalesce(r[${prop}] = ${this.param(c.value)}, false)`));
-    if (c.in != null) parts.push(this.leaf(path, `coalesce(r[${prop}] IN ${this.param(checkIn(c.in, path))}, false)`));
+    if (c.in != null)
+      parts.push(this.leaf(path, `coalesce(r[${prop}] IN ${this.param(checkList(c.in, `${path}.in`))}, false)`));
     if (parts.length === 0) parts.push(this.leaf(path, `r[${prop}] IS NOT NULL`));
     return join(parts, 'AND');
   }
@@ -141,7 +189,7 @@ class ConditionBuilder {
   }
 
   private param(value: unknown): string {
-    const name = `p${Object.keys(this.params).length}`;
+    const name = `p${this.paramCount++}`;
     this.params[name] = value;
     return `$${name}`;
   }
@@ -161,11 +209,17 @@ function checkKey(key: string, path: string): string {
   return key;
 }
 
-function checkIn<T>(values: T[], path: string): T[] {
+function checkList<T>(values: T[], field: string): T[] {
   if (values.length > FILTER_LIMITS.inValues) {
-    throw badInput(`${path}.in has ${values.length} values; the limit is ${FILTER_LIMITS.inValues}.`, {
-      field: `${path}.in`,
+    throw badInput(`${field} has ${values.length} values; the limit is ${FILTER_LIMITS.inValues}.`, {
+      field,
+      limit: FILTER_LIMITS.inValues,
     });
   }
   return values;
+}
+
+/** No field given (or every field null): a filter object that tests nothing. */
+function isEmptyFilter(f: RunFilter | null): boolean {
+  return f == null || Object.values(f).every((v) => v == null);
 }

@@ -1,4 +1,4 @@
-import { badInput, notFound, preconditionFailed } from '../errors';
+import { badInput, notFound, preconditionFailed, quoted } from '../errors';
 import type { Tx } from '../graph/executor';
 import { idempotent } from '../graph/idempotency';
 import { metricRepository } from '../graph/metric.repository';
@@ -11,7 +11,8 @@ import type { Scalar } from '../types/scalars';
 import type { ServiceDeps } from '.';
 import { pageWindow, toPage, type Page, type PageRequest } from './pagination';
 import { buildRunFilter, type RunFilter } from './run-filter';
-import { checkText, LIMITS, nowIso, toMap, type Entry } from './validate';
+import { checkIdempotencyKey } from './idempotency-key';
+import { checkName, checkText, LIMITS, nowIso, toMap, type Entry } from './validate';
 import { WorkspaceService } from './workspace.service';
 
 export type Run = RunRecord;
@@ -72,7 +73,7 @@ export interface RunComparison {
   metrics: ComparisonRow[];
 }
 
-export const RUN_LIMITS = { nameLength: 255, idempotencyKeyLength: 255, compare: 100 } as const;
+export const RUN_LIMITS = { nameLength: 255, compare: 100 } as const;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -80,7 +81,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export function runUidOf(id: string, field = 'id'): string {
   if (UUID.test(id)) return id.toLowerCase();
   const { type, key } = fromGlobalId(id);
-  if (type !== 'Run') throw badInput(`"${id}" is the id of a ${type}, not of a run.`, { field });
+  if (type !== 'Run') throw badInput(`${quoted(id)} is the id of a ${type}, not of a run.`, { field });
   return key;
 }
 
@@ -91,7 +92,7 @@ export class RunService {
   async start(input: StartRun): Promise<Run> {
     const run = this.newRun(input);
     const { idempotencyKey, ...fingerprinted } = input;
-    checkText('idempotencyKey', idempotencyKey, RUN_LIMITS.idempotencyKeyLength);
+    checkIdempotencyKey(idempotencyKey);
     // Without a key the create is one statement (a failure is explained by reads afterwards).
     const oneStatement = !idempotencyKey;
     return this.deps.graph.write(
@@ -99,7 +100,7 @@ export class RunService {
         const made: { run?: Run } = {};
         const { uid } = await idempotent(
           tx,
-          { operation: 'startRun', key: idempotencyKey, input: fingerprinted },
+          { operation: 'startRun', scope: input.workspace, key: idempotencyKey, input: fingerprinted },
           async () => {
             made.run = (await repo.create(tx, run, nowIso())) ?? (await this.explainFailedCreate(tx, run));
             return made.run.uid;
@@ -222,7 +223,7 @@ export class RunService {
     }
     const uids = ids.map((id) => runUidOf(id, 'ids'));
     const twice = uids.find((uid, i) => uids.indexOf(uid) !== i);
-    if (twice) throw badInput(`Run ${twice} is listed twice; list each run once.`, { field: 'ids' });
+    if (twice) throw badInput(`Run ${quoted(twice)} is listed twice; list each run once.`, { field: 'ids' });
     const { runs, latest } = await this.deps.graph.read(async (tx) => ({
       runs: await repo.getMany(tx, uids),
       latest: await metricRepository.latestOfMany(tx, uids),
@@ -239,6 +240,7 @@ export class RunService {
   }
 
   private newRun(input: StartRun) {
+    checkName('Workspace name', 'workspace', input.workspace);
     const name = input.name.trim();
     if (name.length === 0 || name.length > RUN_LIMITS.nameLength) {
       throw badInput(`A run name is 1 to ${RUN_LIMITS.nameLength} characters; got ${name.length}.`, { field: 'name' });
@@ -282,7 +284,7 @@ export class RunService {
       throw badInput(`"remove" has ${keys.length} keys; the limit is ${LIMITS.mapEntries}.`, { field: 'remove' });
     }
     const both = keys.find((k) => k in set);
-    if (both) throw badInput(`"${both}" is both set and removed; do one or the other.`, { field: 'remove' });
+    if (both) throw badInput(`${quoted(both)} is both set and removed; do one or the other.`, { field: 'remove' });
     const change = { set: toProps(kind, set), remove: keys.map((k) => propName(kind, k)) };
     const run = await this.deps.graph.write((tx) => repo.updateMaps(tx, uid, change), { oneStatement: true });
     if (!run) throw notFound('Run', id);

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { badInput, ErrorCode, SkeinError } from '../errors';
+import { badInput, ErrorCode, quoted, SkeinError } from '../errors';
 import type { BodiesConfig } from '../config';
 import type { BodyKind } from '../graph/body.repository';
 import { compositeSha256, MULTIPART, partSizes, partsKey, wholeKey } from '../storage/body-store';
@@ -41,8 +41,18 @@ export interface PlannedFile {
 
 const SHA256 = /^[0-9a-f]{64}$/;
 const CONTENT_TYPE = /^[\x21-\x7e][\x20-\x7e]{0,254}$/;
-export const MAX_DIRECTORY_FILES = 10_000;
-const MAX_FILE_PATH = 1024;
+/**
+ * How big a directory may be. Together they bound a createUpload's planning work to about 10 MB of
+ * paths, checked in O(total path length · log files) time (see planDirectory).
+ */
+export const DIRECTORY_LIMITS = {
+  files: 10_000,
+  /** Characters of one file's path. */
+  pathChars: 1024,
+  /** "/"-separated segments of one file's path: deeper than any real tree, far below pathChars / 2. */
+  pathSegments: 128,
+} as const;
+export const MAX_DIRECTORY_FILES = DIRECTORY_LIMITS.files;
 
 type Limits = Pick<BodiesConfig, 'maxUploadBytes' | 'multipartThreshold' | 'partSize'>;
 
@@ -96,11 +106,20 @@ export function planBody(req: BodyRequest, limits: Limits, field: string): Plann
   };
 }
 
-/** A directory's files: relative paths inside the root, each once, none both a file and a directory. */
+/**
+ * A directory's files: relative paths inside the root, each once, none both a file and a directory.
+ *
+ * The checks run on the paths sorted once: duplicates are then neighbours, and the paths under a
+ * directory "a" (those starting with "a/") form one run of the sorted list, found by a binary
+ * search. That is O(total path length · log files) with native string compares, where joining
+ * every prefix of every path (as this once did) took 13.6 s on 9,000 paths of 505 segments and held
+ * the event loop throughout.
+ */
 export function planDirectory(files: FileRequest[], limits: Limits): PlannedFile[] {
-  if (files.length > MAX_DIRECTORY_FILES) {
-    throw badInput(`A directory may hold at most ${MAX_DIRECTORY_FILES} files; got ${files.length}.`, {
+  if (files.length > DIRECTORY_LIMITS.files) {
+    throw badInput(`A directory may hold at most ${DIRECTORY_LIMITS.files} files; got ${files.length}.`, {
       field: 'files',
+      limit: DIRECTORY_LIMITS.files,
     });
   }
   const planned = files.map((f, i): PlannedFile & { path: string } => {
@@ -108,23 +127,35 @@ export function planDirectory(files: FileRequest[], limits: Limits): PlannedFile
     const body = planBody(f, limits, `files[${i}]`);
     return { path, sha256: body.sha256, contentType: f.contentType ?? null, body };
   });
-  planned.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-  for (let i = 1; i < planned.length; i++) {
-    const prev = planned[i - 1]!.path;
-    const cur = planned[i]!.path;
-    if (prev === cur) throw badInput(`The directory lists "${cur}" twice.`, { field: 'files' });
-  }
-  const paths = new Set(planned.map((p) => p.path));
-  for (const { path } of planned) {
-    const segments = path.split('/');
-    for (let n = 1; n < segments.length; n++) {
-      const dir = segments.slice(0, n).join('/');
-      if (paths.has(dir)) {
-        throw badInput(`"${dir}" cannot be both a file and the directory holding "${path}".`, { field: 'files' });
-      }
+  planned.sort((a, b) => compareStrings(a.path, b.path));
+  const paths = planned.map((p) => p.path);
+  for (let i = 0; i < paths.length; i++) {
+    const path = paths[i]!;
+    if (i > 0 && paths[i - 1] === path) throw collision(`The directory lists ${quoted(path)} twice.`);
+    const under = `${path}/`;
+    const first = lowerBound(paths, under, i + 1);
+    if (first < paths.length && paths[first]!.startsWith(under)) {
+      throw collision(`${quoted(path)} cannot be both a file and the directory holding ${quoted(paths[first]!)}.`);
     }
   }
   return planned;
+}
+
+const collision = (message: string) => badInput(message, { field: 'files' });
+
+function compareStrings(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** The first index from `from` on whose string is >= `value`, in an ascending list. */
+function lowerBound(sorted: readonly string[], value: string, from: number): number {
+  let [lo, hi] = [from, sorted.length];
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (sorted[mid]! < value) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 /**
@@ -134,15 +165,28 @@ export function planDirectory(files: FileRequest[], limits: Limits): PlannedFile
  */
 export function checkFilePath(path: string, field: string): string {
   const refuse = (why: string) =>
-    badInput(`"${field}" ${JSON.stringify(path)} ${why}; use a relative path such as "data/train.csv".`, { field });
-  if (path.length === 0 || path.length > MAX_FILE_PATH) throw refuse(`must be 1–${MAX_FILE_PATH} characters`);
+    badInput(`"${field}" ${quoted(path)} ${why}; use a relative path such as "data/train.csv".`, { field });
+  const { pathChars, pathSegments } = DIRECTORY_LIMITS;
+  if (path.length === 0 || path.length > pathChars) throw refuse(`must be 1–${pathChars} characters`);
   // eslint-disable-next-line no-control-regex
   if (/[\x00-\x1f\x7f\\]/.test(path)) throw refuse('holds a backslash or a control character');
   if (path.startsWith('/') || /^[A-Za-z]:/.test(path)) throw refuse('is absolute');
-  const segments = path.split('/');
-  if (segments.some((s) => s === '..')) throw refuse('escapes its directory ("..")');
-  if (segments.some((s) => s === '' || s === '.')) throw refuse('has an empty or "." segment');
+  const segments = countSegments(path);
+  if (segments > pathSegments) throw refuse(`has ${segments} segments; the limit is ${pathSegments}`);
+  if (DOT_DOT_SEGMENT.test(path)) throw refuse('escapes its directory ("..")');
+  if (EMPTY_OR_DOT_SEGMENT.test(path)) throw refuse('has an empty or "." segment');
   return path;
+}
+
+// Whole segments, tested on the path as it is: splitting 10,000 paths of 128 segments into
+// 1.3 million strings took most of a maximal directory's planning time.
+const DOT_DOT_SEGMENT = /(?:^|\/)\.\.(?:\/|$)/;
+const EMPTY_OR_DOT_SEGMENT = /(?:^|\/)\.?(?:\/|$)/;
+
+function countSegments(path: string): number {
+  let count = 1;
+  for (let i = path.indexOf('/'); i >= 0; i = path.indexOf('/', i + 1)) count++;
+  return count;
 }
 
 export function checkSha256(value: string, field: string): string {

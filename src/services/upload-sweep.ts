@@ -1,29 +1,81 @@
 import { ANONYMOUS } from '../auth/principal';
+import { bodyLiveness } from '../graph/body-liveness.repository';
 import type { GraphExecutor } from '../graph/executor';
+import { idempotencyTtlSeconds, sweepIdempotencyRecords } from '../graph/idempotency';
 import type { Logger } from '../logger';
 import type { Bodies } from '../storage';
+import { BODY_KEY } from '../storage/body-store';
 import { createServices } from '.';
 
 /**
- * Aborts PENDING uploads older than SKEIN_UPLOAD_TTL, every quarter of the TTL (between 10 s and
- * 15 min), on an unref'd timer so it never keeps the process alive. Every instance may run it:
- * each abort locks its artifact, so two sweeps never abort one upload twice.
+ * The clean-ups every instance runs on unref'd timers (they never keep the process alive):
+ *   - PENDING uploads older than SKEIN_UPLOAD_TTL are aborted, every quarter of the TTL (between
+ *     10 s and 15 min). Each abort locks its artifact, so two sweeps never abort one upload twice.
+ *   - Objects no Body names (S3 only: a presigned PUT still works after abortUpload) are deleted,
+ *     once an upload URL made at the abort can no longer be used, at the same pace.
+ *   - Idempotency records older than SKEIN_IDEMPOTENCY_TTL are deleted, hourly (or every quarter
+ *     of a shorter TTL).
+ * The answer stops the timers and waits for a sweep in progress.
  */
 export function scheduleUploadCleanup(graph: GraphExecutor, bodies: Bodies, logger: Logger): () => Promise<void> {
   const ttlMs = bodies.settings.uploadTtlSeconds * 1000;
-  const everyMs = Math.min(Math.max(ttlMs / 4, 10_000), 15 * 60_000);
-  let running: Promise<void> | undefined;
-  const sweep = async () => {
-    const uploads = createServices({ graph, caller: ANONYMOUS, bodies }).uploads;
-    const { aborted, failed } = await uploads.cleanupExpired({ olderThan: new Date(Date.now() - ttlMs) });
-    if (aborted.length > 0) logger.info({ count: aborted.length }, 'aborted expired PENDING uploads');
-    for (const f of failed) logger.warn({ err: f.error, artifactUid: f.uid }, 'could not clean up an expired upload');
+  const uploadsEveryMs = Math.min(Math.max(ttlMs / 4, 10_000), 15 * 60_000);
+  const keysEveryMs = Math.min(Math.max((idempotencyTtlSeconds() * 1000) / 4, 10_000), 3600_000);
+  const stops = [
+    every(uploadsEveryMs, logger, 'upload clean-up', async () => {
+      const uploads = createServices({ graph, caller: ANONYMOUS, bodies }).uploads;
+      const { aborted, failed } = await uploads.cleanupExpired({ olderThan: new Date(Date.now() - ttlMs) });
+      if (aborted.length > 0) logger.info({ count: aborted.length }, 'aborted expired PENDING uploads');
+      for (const f of failed) logger.warn({ err: f.error, artifactUid: f.uid }, 'could not clean up an expired upload');
+    }),
+    every(uploadsEveryMs, logger, 'orphan body sweep', async () => {
+      const olderThanMs = bodies.settings.uploadUrlExpiresIn * 1000;
+      const deleted = await sweepOrphanBodies(graph, bodies, { olderThanMs });
+      if (deleted.length > 0) logger.info({ count: deleted.length }, 'deleted bodies no artifact holds');
+    }),
+    every(keysEveryMs, logger, 'idempotency key sweep', async () => {
+      const deleted = await sweepIdempotencyRecords(graph);
+      if (deleted > 0) logger.info({ count: deleted }, 'deleted expired idempotency keys');
+    }),
+  ];
+  return async () => {
+    await Promise.all(stops.map((stop) => stop()));
   };
+}
+
+/**
+ * Deletes objects under `prefix` that no Body node of this store names and that were last written
+ * more than `olderThanMs` ago (a body whose createUpload is still committing is younger than
+ * that). Stores that refuse such uploads themselves (the local store) list nothing. Answers the
+ * deleted keys.
+ */
+export async function sweepOrphanBodies(
+  graph: GraphExecutor,
+  bodies: Bodies,
+  options: { olderThanMs: number; prefix?: string },
+): Promise<string[]> {
+  const { store } = bodies;
+  if (!store.listObjects) return [];
+  const cutoff = Date.now() - options.olderThanMs;
+  const deleted: string[] = [];
+  for await (const page of store.listObjects(options.prefix ?? 'bodies/')) {
+    const candidates = page.filter((o) => BODY_KEY.test(o.key) && o.lastModified.getTime() <= cutoff).map((o) => o.key);
+    for (const key of await bodyLiveness.unknownKeys(graph, store.id, candidates)) {
+      await store.delete(key);
+      deleted.push(key);
+    }
+  }
+  return deleted;
+}
+
+/** Runs `task` every `ms` (never two at once); a failure is logged and the next round tries again. */
+function every(ms: number, logger: Logger, what: string, task: () => Promise<void>): () => Promise<void> {
+  let running: Promise<void> | undefined;
   const timer = setInterval(() => {
-    running ??= sweep()
-      .catch((err: unknown) => logger.warn({ err }, 'upload clean-up failed; it runs again later'))
+    running ??= task()
+      .catch((err: unknown) => logger.warn({ err }, `${what} failed; it runs again later`))
       .finally(() => (running = undefined));
-  }, everyMs);
+  }, ms);
   timer.unref();
   return async () => {
     clearInterval(timer);

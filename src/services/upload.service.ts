@@ -1,4 +1,4 @@
-import { badInput, notFound, preconditionFailed } from '../errors';
+import { badInput, notFound, preconditionFailed, quoted } from '../errors';
 import { artifactRepository } from '../graph/artifact.repository';
 import {
   bodyRepository as repo,
@@ -26,6 +26,7 @@ import {
   type FileRequest,
   type PlannedFile,
 } from './upload-plan';
+import { checkIdempotencyKey } from './idempotency-key';
 import { checkName, nowIso } from './validate';
 
 /**
@@ -145,6 +146,7 @@ export class UploadService {
     const callTemplate = input.artifactPath != null ? validPathTemplate(input.artifactPath, 'artifactPath') : null;
     const expiresIn = expiry(input.expiresIn, settings.uploadUrlExpiresIn, 'expiresIn');
     checkName('Workspace name', 'workspace', a.workspace);
+    checkIdempotencyKey(a.idempotencyKey);
     const runUid = a.run ? runUidOf(a.run) : null;
 
     // 1. What is stored already (verified only), and which path template applies.
@@ -211,6 +213,7 @@ export class UploadService {
           tx,
           {
             operation: 'createUpload',
+            scope: rest.workspace,
             key: idempotencyKey,
             input: { ...rest, body: input.body, files: input.files, artifactPath: input.artifactPath },
           },
@@ -284,12 +287,12 @@ export class UploadService {
     const uri = formatStoreUri(artifact);
     const loaded = await this.load(artifact.uid);
     if (loaded.links.length === 0 && artifact.kind !== 'DIRECTORY') {
-      throw preconditionFailed(`"${uri}" was logged, not uploaded; there is nothing to complete.`);
+      throw preconditionFailed(`${quoted(uri)} was logged, not uploaded; there is nothing to complete.`);
     }
     if (artifact.state === 'AVAILABLE') return artifact;
     this.mustBeInThisStore(uri, loaded.links);
     if (artifact.state === 'ABORTED') {
-      throw preconditionFailed(`The upload of "${uri}" was aborted; start a new one with createUpload.`);
+      throw preconditionFailed(`The upload of ${quoted(uri)} was aborted; start a new one with createUpload.`);
     }
 
     const pending = groupLinks(loaded.links.filter((l) => !l.body.verified));
@@ -298,7 +301,7 @@ export class UploadService {
     if (problems.length > 0) {
       const shown = problems.slice(0, 5).map((p) => `${p.label}: ${p.problem}`);
       throw preconditionFailed(
-        `The upload of "${uri}" is not complete in the store (${shown.join('; ')}${problems.length > 5 ? `; and ${problems.length - 5} more` : ''}). ` +
+        `The upload of ${quoted(uri)} is not complete in the store (${shown.join('; ')}${problems.length > 5 ? `; and ${problems.length - 5} more` : ''}). ` +
           'Upload with the URLs from createUpload (renewUpload gives fresh ones), then call completeUpload again.',
         { missing: problems.map((p) => p.label) },
       );
@@ -308,7 +311,7 @@ export class UploadService {
       const state = await repo.lock(tx, artifact.uid);
       if (state === 'AVAILABLE') return this.mustGetIn(tx, artifact.uid);
       if (state !== 'PENDING') {
-        throw preconditionFailed(`The upload of "${uri}" was aborted; start a new one with createUpload.`);
+        throw preconditionFailed(`The upload of ${quoted(uri)} was aborted; start a new one with createUpload.`);
       }
       await repo.markVerified(
         tx,
@@ -375,13 +378,13 @@ export class UploadService {
     const artifact = await this.artifacts.resolveRef(ref);
     const uri = formatStoreUri(artifact);
     if (artifact.state !== 'AVAILABLE') {
-      throw preconditionFailed(`"${uri}" is ${artifact.state}: its body is not ready to download.`);
+      throw preconditionFailed(`${quoted(uri)} is ${artifact.state}: its body is not ready to download.`);
     }
     const expiresIn = expiry(options.expiresIn, settings.downloadUrlExpiresIn, 'expiresIn');
     const loaded = await this.load(artifact.uid);
     if (loaded.links.length === 0) {
       if (artifact.location) return this.referenceDownload({ ...artifact, location: artifact.location }); // logged
-      if (artifact.kind !== 'DIRECTORY') throw preconditionFailed(`"${uri}" has no body.`);
+      if (artifact.kind !== 'DIRECTORY') throw preconditionFailed(`${quoted(uri)} has no body.`);
     }
     this.mustBeInThisStore(uri, loaded.links);
 
@@ -391,7 +394,7 @@ export class UploadService {
         throw badInput('"path" picks files of a DIRECTORY artifact.', { field: 'path' });
       const prefix = checkFilePath(options.path.replace(/\/+$/, ''), 'path');
       links = links.filter((l) => l.path === prefix || l.path!.startsWith(`${prefix}/`));
-      if (links.length === 0) throw notFound(`File or directory in ${uri}`, prefix);
+      if (links.length === 0) throw notFound(`File or directory in ${quoted(uri)}`, prefix);
     }
     const expiresAt = new Date(Date.now() + expiresIn * 1000).toISOString();
     const files = await Promise.all(
@@ -454,7 +457,7 @@ export class UploadService {
     const runUid = run ? runUidOf(run) : null;
     const t = await this.deps.graph.read((tx) => repo.templates(tx, workspace, runUid));
     if (!t.workspaceExists) throw notFound('Workspace', workspace);
-    if (run && (!t.run || t.run.workspace !== workspace)) throw notFound(`Run in workspace "${workspace}"`, run);
+    if (run && (!t.run || t.run.workspace !== workspace)) throw notFound(`Run in workspace ${quoted(workspace)}`, run);
     return pickTemplate({
       run: t.run?.template,
       workspace: t.workspaceTemplate,
@@ -471,7 +474,7 @@ export class UploadService {
     if (template != null) validPathTemplate(template, 'template');
     const runUid = run ? runUidOf(run) : null;
     const found = await this.deps.graph.write((tx) => repo.setTemplate(tx, workspace, runUid, template));
-    if (!found) throw run ? notFound(`Run in workspace "${workspace}"`, run) : notFound('Workspace', workspace);
+    if (!found) throw run ? notFound(`Run in workspace ${quoted(workspace)}`, run) : notFound('Workspace', workspace);
     return this.pathTemplate(workspace, run);
   }
 
@@ -631,7 +634,7 @@ export class UploadService {
     const other = links.find((l) => l.body.store !== store.id);
     if (other) {
       throw preconditionFailed(
-        `The body of "${uri}" is in another body store (${other.body.store}) than this server's (${store.id}).`,
+        `The body of ${quoted(uri)} is in another body store (${other.body.store}) than this server's (${store.id}).`,
       );
     }
   }

@@ -1,4 +1,4 @@
-import { conflict, notFound } from '../errors';
+import { conflict, notFound, quoted } from '../errors';
 import { workspaceRepository as repo, type WorkspaceRecord } from '../graph/workspace.repository';
 import type { ServiceDeps } from '.';
 import { pageWindow, toPage, stringKey, type Page, type PageRequest } from './pagination';
@@ -30,7 +30,7 @@ export class WorkspaceService {
       );
     } catch (err) {
       if ((err as { code?: string }).code === 'CONFLICT')
-        throw conflict(`Workspace "${name}" already exists.`, { name });
+        throw conflict(`Workspace ${quoted(name)} already exists.`, { name });
       throw err;
     }
   }

@@ -91,8 +91,18 @@ export interface BodyStore {
   signGet(key: string, options: DownloadOptions, expiresIn: number): Promise<string>;
   /** Removes an object; a missing one is not an error. */
   delete(key: string): Promise<void>;
+  /**
+   * Objects under a prefix, page by page. Only stores that cannot refuse a PUT themselves (S3: a
+   * presigned URL works until it expires) list, so the orphan sweep can find what nothing holds.
+   */
+  listObjects?(prefix: string): AsyncIterable<ListedObject[]>;
 
   close(): Promise<void>;
+}
+
+export interface ListedObject {
+  key: string;
+  lastModified: Date;
 }
 
 /** S3's limits on multipart uploads, which Skein keeps in both stores so one protocol fits both. */

@@ -5,6 +5,7 @@ import {
   DeleteObjectCommand,
   GetObjectCommand,
   HeadObjectCommand,
+  ListObjectsV2Command,
   ListPartsCommand,
   S3Client,
   S3ServiceException,
@@ -17,6 +18,7 @@ import {
   hexToBase64,
   type BodyStore,
   type DownloadOptions,
+  type ListedObject,
   type PartSpec,
   type SignedRequest,
   type StoredObject,
@@ -173,6 +175,18 @@ export class S3BodyStore implements BodyStore {
 
   async delete(key: string): Promise<void> {
     await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: key }));
+  }
+
+  /** Objects under a prefix, a page (up to 1,000) at a time, for the orphan sweep. */
+  async *listObjects(prefix: string): AsyncIterable<ListedObject[]> {
+    let token: string | undefined;
+    do {
+      const out = await this.client.send(
+        new ListObjectsV2Command({ Bucket: this.bucket, Prefix: prefix, ContinuationToken: token }),
+      );
+      yield (out.Contents ?? []).map((o) => ({ key: o.Key ?? '', lastModified: o.LastModified ?? new Date(0) }));
+      token = out.IsTruncated ? out.NextContinuationToken : undefined;
+    } while (token);
   }
 
   async close(): Promise<void> {

@@ -132,7 +132,7 @@ export function testGraph(): { driver: Driver; graph: GraphExecutor } {
   const driver = createDriver({
     uri: process.env.NEO4J_URI!,
     username: 'neo4j',
-    password: '',
+    password: process.env.NEO4J_PASSWORD ?? '',
     queryTimeoutMs: 30_000,
     local: { heapMb: 0, pageCacheMb: 0 },
   });

@@ -7,7 +7,7 @@ describe('neo4j harness', () => {
   beforeAll(() => {
     const uri = process.env.NEO4J_URI;
     if (!uri) throw new Error('NEO4J_URI is not set: run through jest (global setup starts Neo4j)');
-    driver = neo4j.driver(uri, neo4j.auth.basic('neo4j', 'unused'));
+    driver = neo4j.driver(uri, neo4j.auth.basic('neo4j', process.env.NEO4J_PASSWORD ?? ''));
   });
 
   afterAll(async () => {

@@ -11,7 +11,8 @@ const progress = (message: string) => process.stderr.write(`[test setup] ${messa
 
 /**
  * Starts what the tests need unless the environment already points at it:
- *   NEO4J_URI unset   -> Neo4j on a free port with a temp store;
+ *   NEO4J_URI unset   -> Neo4j on a free port with a temp store (auth on: NEO4J_PASSWORD is set too);
+ *                        a NEO4J_URI given from outside comes with its own NEO4J_PASSWORD, if any;
  *   S3_ENDPOINT unset -> in-memory S3Proxy with fresh credentials and bucket S3_BUCKET.
  * Logs go to test-artifacts/local-services/.
  */
@@ -37,7 +38,9 @@ async function setUpNeo4j(): Promise<void> {
   harnessState().tempDirs.push(dataDir);
   const neo4j = await startNeo4j({ dataDir, progress, logFile: path.join(LOG_DIR, 'neo4j.log') });
   harnessState().services.push(neo4j);
+  // Workers inherit both: the harness Neo4j runs with auth on, like every local Neo4j Skein starts.
   process.env.NEO4J_URI = neo4j.url;
+  process.env.NEO4J_PASSWORD = neo4j.password;
 }
 
 async function setUpS3(): Promise<void> {

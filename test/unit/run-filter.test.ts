@@ -1,5 +1,6 @@
+import fc from 'fast-check';
 import { SkeinError } from '../../src/errors';
-import { buildRunFilter, FILTER_LIMITS, type RunFilter } from '../../src/services/run-filter';
+import { buildRunFilter, FILTER_LIMITS, MAX_CONDITION_CHARS, type RunFilter } from '../../src/services/run-filter';
 
 const asUid = (id: string) => `uid-of-${id}`;
 const build = (filter: RunFilter | null) => buildRunFilter(filter, asUid);
@@ -101,5 +102,113 @@ describe('run filter -> Cypher condition', () => {
     );
     expect(refusal({ param: { key: '', eq: 1 } }).code).toBe('BAD_USER_INPUT');
     expect(refusal({ label: { key: 'x'.repeat(129) } }).code).toBe('BAD_USER_INPUT');
+  });
+
+  it('refuses an empty filter object inside and, or and not, naming where it is', () => {
+    const cases: Array<[RunFilter, string]> = [
+      [{ and: [{ state: ['RUNNING'] }, {}] }, 'filter.and[1]'],
+      [{ or: [{ param: { key: 'lr', eq: 1 } }, { not: {} }] }, 'filter.or[1].not'],
+      [{ not: { and: [null as unknown as RunFilter] } }, 'filter.not.and[0]'],
+      [{ and: [{ state: null, label: null }] }, 'filter.and[0]'],
+    ];
+    for (const [filter, path] of cases) {
+      const err = refusal(filter);
+      expect(err.code).toBe('BAD_USER_INPUT');
+      expect(err.message).toBe(`${path} is an empty filter; give it a condition or leave it out.`);
+      expect(err.details.field).toBe(path);
+    }
+  });
+
+  it('refuses a list of 100,000 empty filters by its length, without walking it (finding 3)', () => {
+    const empties: RunFilter[] = new Array(100_000).fill({});
+    const started = performance.now();
+    const err = refusal({ and: empties });
+    // Reading one element would be enough to refuse; walking 100,000 would take far longer than this.
+    expect(performance.now() - started).toBeLessThan(50);
+    expect(err.code).toBe('BAD_USER_INPUT');
+    expect(err.message).toContain(
+      `at least 100001 filter objects (at filter.and); the limit is ${FILTER_LIMITS.objects}`,
+    );
+    expect(err.details).toMatchObject({ field: 'filter.and', limit: FILTER_LIMITS.objects });
+  });
+
+  it('counts every filter object toward its bound, including ones that test nothing themselves', () => {
+    // `{and: []}` is not empty (an explicit "true"), but each still adds text to the query.
+    const hollow = (n: number): RunFilter => ({ or: Array.from({ length: n }, () => ({ and: [] })) });
+    expect(build(hollow(FILTER_LIMITS.objects - 1)).where).toMatch(/^\(true OR true/);
+    expect(refusal(hollow(FILTER_LIMITS.objects)).details).toMatchObject({ field: 'filter.or' });
+    // The same bound holds when the objects are spread over several lists and levels.
+    const spread: RunFilter = { and: Array.from({ length: 11 }, () => hollow(8)) }; // 1 + 11 x 9 objects
+    expect(build(spread).where.length).toBeLessThan(MAX_CONDITION_CHARS);
+    const err = refusal({ ...spread, or: [{ and: [] }] });
+    expect(err.message).toContain(`the limit is ${FILTER_LIMITS.objects}`);
+  });
+
+  it('bounds the state list like an `in` list', () => {
+    const states = new Array(FILTER_LIMITS.inValues + 1).fill('RUNNING') as RunFilter['state'];
+    expect(refusal({ state: states }).details).toMatchObject({ field: 'filter.state', limit: FILTER_LIMITS.inValues });
+  });
+
+  it('keeps the query text under MAX_CONDITION_CHARS for the largest filter it accepts', () => {
+    // As many comparisons and filter objects as the limits allow (1 + 49 x 2 + 1), each comparison
+    // as long as they get (an `in`, two- and three-digit parameter names) and wrapped in a NOT.
+    const leaf = (): RunFilter => ({ not: { result: { key: 'k', in: [1] } } });
+    const leaves = Array.from({ length: FILTER_LIMITS.conditions - 1 }, leaf);
+    const fillers = [{ result: { key: 'k', in: [1] } }];
+    const { where } = build({ and: [...leaves, ...fillers] });
+    expect(where.length).toBeLessThanOrEqual(MAX_CONDITION_CHARS);
+  });
+
+  it('either refuses a filter tree with BAD_USER_INPUT or keeps its text within the bound (property)', () => {
+    const value = fc.oneof(fc.integer(), fc.double({ noNaN: true }), fc.string({ maxLength: 4 }), fc.boolean());
+    const valueTest = fc.record(
+      {
+        key: fc.constantFrom('lr', 'acc', ''),
+        eq: value,
+        gt: value,
+        lt: value,
+        in: fc.array(value, { maxLength: 3 }),
+        exists: fc.boolean(),
+      },
+      { requiredKeys: ['key'] },
+    );
+    const tests = {
+      state: fc.array(fc.constantFrom('RUNNING' as const, 'COMPLETED' as const), { maxLength: 3 }),
+      param: valueTest,
+      result: valueTest,
+      label: fc.record({ key: fc.constantFrom('team', 'x'), value: fc.string({ maxLength: 3 }) }),
+    };
+    // Deeper levels are ever more likely to be leaves (depthSize), so trees stay small enough to
+    // build by the thousand yet still cross the depth, object and condition limits.
+    const { tree } = fc.letrec<{ tree: RunFilter }>((tie) => ({
+      tree: fc.oneof(
+        { maxDepth: FILTER_LIMITS.depth + 2, depthSize: 'small', withCrossShrink: true },
+        fc.record(tests, { requiredKeys: [] }),
+        fc.record(
+          {
+            ...tests,
+            and: fc.array(tie('tree'), { maxLength: 12 }),
+            or: fc.array(tie('tree'), { maxLength: 12 }),
+            not: tie('tree'),
+          },
+          { requiredKeys: [] },
+        ),
+      ),
+    }));
+    const seed = Number(process.env.FUZZ_SEED ?? Date.now() % 2 ** 31);
+    fc.assert(
+      fc.property(tree, (filter) => {
+        let built;
+        try {
+          built = build(filter);
+        } catch (err) {
+          return err instanceof SkeinError && err.code === 'BAD_USER_INPUT';
+        }
+        return (
+          built.where.length <= MAX_CONDITION_CHARS && Object.keys(built.params).length <= 2 * FILTER_LIMITS.conditions
+        );
+      }),
+      { numRuns: 300, seed },
+    );
   });
 });

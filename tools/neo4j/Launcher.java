@@ -7,6 +7,10 @@
  *        --home <dir> [--host 127.0.0.1] [--port 7687] [--page-cache-mb 512] \
  *        [--parent-pid <pid>] [--exit-on-stdin-eof]
  *
+ * Authentication: with SKEIN_NEO4J_PASSWORD set (an environment variable, so the password never
+ * shows in `ps`), auth is on and user `neo4j` gets that password on every start; without it auth
+ * is off (only for callers that know every local user may reach the port).
+ *
  * Prints one line "SKEIN_NEO4J_READY bolt://<host>:<port>" once the default database is
  * available (port 0 picks a free port; the line carries the real one). Callers should
  * still verify over Bolt: the line only says the JVM thinks it is up.
@@ -18,6 +22,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -54,9 +59,11 @@ public final class Launcher {
             exitOnStdinEof();
         }
 
+        String password = System.getenv("SKEIN_NEO4J_PASSWORD");
+        boolean auth = password != null && !password.isEmpty();
         DatabaseManagementService dbms;
         try {
-            dbms = build(opts);
+            dbms = build(opts, auth);
         } catch (RuntimeException e) {
             e.printStackTrace();
             // The stack trace is long; end with the one line that says what went wrong (a held
@@ -75,12 +82,31 @@ public final class Launcher {
             System.err.println("neo4j: default database did not become available");
             System.exit(2);
         }
+        if (auth) {
+            setPassword(dbms, password);
+        }
         System.out.println(READY_MARKER + " bolt://" + opts.host + ":" + boundBoltPort(db, opts.port));
         System.out.flush();
         // main returns; Neo4j's non-daemon threads keep the JVM alive until a signal or a watchdog.
     }
 
-    private static DatabaseManagementService build(Options opts) {
+    /**
+     * Gives user neo4j the password (the embedded API runs with full rights on the system
+     * database, so no old password is needed). Setting the one it already has is refused as "the
+     * same" by Neo4j, which is fine: the password is what it should be.
+     */
+    private static void setPassword(DatabaseManagementService dbms, String password) {
+        try {
+            dbms.database(GraphDatabaseSettings.SYSTEM_DATABASE_NAME).executeTransactionally(
+                    "ALTER USER neo4j SET PASSWORD $password CHANGE NOT REQUIRED", Map.of("password", password));
+        } catch (RuntimeException e) {
+            if (!String.valueOf(rootCause(e).getMessage()).contains("same")) {
+                throw e;
+            }
+        }
+    }
+
+    private static DatabaseManagementService build(Options opts, boolean auth) {
         return new DatabaseManagementServiceBuilder(Path.of(opts.home).toAbsolutePath())
                 // Neo4j's user log (startup/shutdown, errors) goes to stdout so the caller's log file
                 // has it; the verbose debug.log stays under <home>/logs.
@@ -91,7 +117,7 @@ public final class Launcher {
                 // make sure nothing tries to bind the default 7474/7473.
                 .setConfig(HttpConnector.enabled, false)
                 .setConfig(HttpsConnector.enabled, false)
-                .setConfig(GraphDatabaseSettings.auth_enabled, false)
+                .setConfig(GraphDatabaseSettings.auth_enabled, auth)
                 // No anonymous usage reports from a dev/test database (and no outbound network).
                 .setConfig(GraphDatabaseSettings.udc_enabled, false)
                 // Bolt waits 5 s for worker threads and again for connections on shutdown; nothing
