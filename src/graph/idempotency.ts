@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { stringify } from 'safe-stable-stringify';
-import { conflict } from '../errors';
+import { conflict, quoted } from '../errors';
 import { int, type GraphExecutor, type Tx } from './executor';
 
 /**
@@ -16,7 +16,8 @@ import { int, type GraphExecutor, type Tx } from './executor';
 /** Claims the key, or takes over a record older than the TTL (which then counts as absent). */
 const CLAIM = `
 MERGE (i:IdempotencyRecord {key: $key})
-ON CREATE SET i.fingerprint = $fingerprint, i.createdAt = $now, i.claim = $claim, i.scope = $scope
+ON CREATE SET i.fingerprint = $fingerprint, i.createdAt = $now, i.claim = $claim, i.scope = $scope,
+  i.clientKey = $clientKey
 WITH i, i.claim <> $claim AND i.createdAt < $expiredBefore AS expired
 FOREACH (_ IN CASE WHEN expired THEN [1] ELSE [] END |
   SET i.fingerprint = $fingerprint, i.createdAt = $now, i.claim = $claim, i.resultUid = null)
@@ -64,16 +65,18 @@ export async function idempotent(
   create: () => Promise<string>,
 ): Promise<{ uid: string; replayed: boolean }> {
   if (!call.key) return { uid: await create(), replayed: false };
-  // An array is unambiguous where a joined string is not (a scope or key may hold the separator).
-  const key = stringify([call.operation, call.scope, call.key]);
-  const fingerprint = createHash('sha256')
-    .update(stringify(call.input) ?? '')
-    .digest('hex');
+  // A digest of an array: unambiguous where a joined string is not (a scope or key may hold the
+  // separator), and of a fixed size whatever the scope and key, which a uniquely indexed property
+  // needs (Neo4j refuses index values over ~8 KB with an error of its own).
+  const key = sha256(stringify([call.operation, call.scope, call.key]) ?? '');
+  const fingerprint = sha256(stringify(call.input) ?? '');
   const claim = randomUUID();
   const now = Date.now();
   const [row] = await tx.run<{ claimed: boolean; fingerprint: string; resultUid: string | null }>(CLAIM, {
     key,
     scope: call.scope,
+    // Kept beside the digest for a person reading the graph; only the digest is indexed.
+    clientKey: call.key,
     fingerprint,
     claim,
     now: new Date(now).toISOString(),
@@ -82,7 +85,7 @@ export async function idempotent(
   if (!row!.claimed) {
     if (row!.fingerprint !== fingerprint) {
       throw conflict(
-        `The idempotency key "${call.key}" was already used with different input; use a new key for a new ${call.operation}.`,
+        `The idempotency key ${quoted(call.key)} was already used with different input; use a new key for a new ${call.operation}.`,
       );
     }
     return { uid: row!.resultUid!, replayed: true };
@@ -91,6 +94,8 @@ export async function idempotent(
   await tx.run(COMPLETE, { key, resultUid: uid });
   return { uid, replayed: false };
 }
+
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
 /** Deletes records older than the TTL, in batches so no transaction grows large; answers how many. */
 export async function sweepIdempotencyRecords(graph: GraphExecutor, batch = 10_000): Promise<number> {

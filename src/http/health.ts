@@ -24,7 +24,7 @@ export async function handleReadyz(graph: GraphExecutor, readiness: Readiness, r
   if (readiness.graphDown)
     return sendJson(res, 503, { status: 'unavailable', reason: 'the graph database is restarting' });
   try {
-    const pending = await pendingMigrations(graph);
+    const pending = await withinProbeTime(pendingMigrations(graph));
     if (pending.length > 0)
       return sendJson(res, 503, { status: 'migrations pending', pending: pending.map((m) => m.version) });
     sendJson(res, 200, { status: 'ready' });
@@ -33,7 +33,27 @@ export async function handleReadyz(graph: GraphExecutor, readiness: Readiness, r
   }
 }
 
+/**
+ * How long /readyz waits for Neo4j. A probe must answer within its own timeout (Kubernetes'
+ * default is 1 s), and a query to a Neo4j that just died is retried by the driver until it is back:
+ * without a bound /readyz itself hung for as long as the restart took (~15 s measured).
+ */
+export const READY_PROBE_MS = 900;
+
+class ProbeTimeout extends Error {
+  override name = 'ProbeTimeout';
+}
+
+function withinProbeTime<T>(work: Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new ProbeTimeout()), READY_PROBE_MS);
+  });
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+}
+
 function reasonOf(err: unknown): string {
+  if (err instanceof ProbeTimeout) return `the graph database did not answer within ${READY_PROBE_MS} ms`;
   const name = (err as { name?: string }).name;
   return name === 'MigrationError' ? (err as Error).message : 'the graph database does not answer';
 }

@@ -1,5 +1,5 @@
 import { readableWorkspaceList } from '../auth/principal';
-import { badInput, ErrorCode, SkeinError } from '../errors';
+import { badInput, ErrorCode, quoted, SkeinError } from '../errors';
 import { artifactRepository } from '../graph/artifact.repository';
 import { isStoreUri, parseStoreUri } from '../services/artifact-uri';
 import { fromGlobalId } from '../services/global-id';
@@ -115,7 +115,7 @@ export class LineageService {
     }
     const { type, key } = fromGlobalId(ref);
     if (type !== 'Artifact' && type !== 'Execution') {
-      throw badInput(`"${ref}" is a ${type}; lineage starts at an artifact or an execution.`, { field });
+      throw badInput(`${quoted(ref)} is a ${type}; lineage starts at an artifact or an execution.`, { field });
     }
     return { label: type, uid: key };
   }
@@ -194,7 +194,9 @@ function checkTime(field: string, value: string | null | undefined): string | nu
   if (value === null || value === undefined) return null;
   const date = /^\d{4}-\d\d-\d\d/.test(value) ? new Date(value) : undefined;
   if (!date || Number.isNaN(date.getTime())) {
-    throw badInput(`"${field}" must be an ISO-8601 time such as "2026-11-23T16:36:00Z"; got "${value}".`, { field });
+    throw badInput(`"${field}" must be an ISO-8601 time such as "2026-11-23T16:36:00Z"; got ${quoted(value)}.`, {
+      field,
+    });
   }
   return date.toISOString();
 }
@@ -205,7 +207,7 @@ function checkList(field: string, values: readonly string[] | null | undefined, 
     throw badInput(`"${field}" has ${values.length} values; the limit is ${L.maxFilterValues}.`, { field });
   }
   const bad = values.find((v) => !pattern.test(v));
-  if (bad !== undefined) throw badInput(`"${field}" value "${bad}" is not valid.`, { field });
+  if (bad !== undefined) throw badInput(`"${field}" value ${quoted(bad)} is not valid.`, { field });
   return [...values];
 }
 
@@ -239,5 +241,5 @@ function isVisibleNode(n: LineageNode, asOf: string | null): boolean {
 
 function missing(ref: string, asOf: string | null | undefined): SkeinError {
   const when = asOf ? ` (as of ${asOf})` : '';
-  return new SkeinError(ErrorCode.NOT_FOUND, `No artifact or execution "${ref}"${when}.`, { id: ref });
+  return new SkeinError(ErrorCode.NOT_FOUND, `No artifact or execution ${quoted(ref)}${when}.`, { id: ref });
 }

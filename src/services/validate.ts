@@ -1,4 +1,4 @@
-import { badInput } from '../errors';
+import { badInput, quoted } from '../errors';
 import type { Scalar } from '../types/scalars';
 
 /** Input rules shared by every aggregate: names, keys and maps, with messages a person can act on. */
@@ -17,7 +17,7 @@ export const LIMITS = {
 export function checkName(what: string, field: string, value: string): string {
   if (!NAME.test(value)) {
     throw badInput(
-      `${what} "${value}" is not valid: use 1–63 lower-case letters, digits, "-" or "_", starting with a letter or digit.`,
+      `${what} ${quoted(value)} is not valid: use 1–63 lower-case letters, digits, "-" or "_", starting with a letter or digit.`,
       { field },
     );
   }
@@ -28,7 +28,7 @@ export function checkName(what: string, field: string, value: string): string {
 export function checkKey(field: string, value: string): string {
   if (!KEY.test(value) || value.includes('..')) {
     throw badInput(
-      `Artifact key "${value}" is not valid: use up to 255 letters, digits, "_", ".", "-" or "/", without "..".`,
+      `Artifact key ${quoted(value)} is not valid: use up to 255 letters, digits, "_", ".", "-" or "/", without "..".`,
       {
         field,
       },
@@ -48,23 +48,30 @@ export interface Entry<V = Scalar> {
   value: V;
 }
 
-/** A list of key=value entries (params, results, labels…) as a map, refusing duplicates and oversize values. */
+/**
+ * A list of key=value entries (params, results, labels…) as a map, refusing duplicates and
+ * oversize values. The map has no prototype: keys such as "constructor" or "__proto__" are
+ * ordinary keys (on a plain object the first looked like a duplicate and the second was lost).
+ */
 export function toMap<V extends Scalar>(
   field: string,
   entries: ReadonlyArray<Entry<V>> | null | undefined,
 ): Record<string, V> {
-  const out: Record<string, V> = {};
+  const out = Object.create(null) as Record<string, V>;
   if (!entries) return out;
   if (entries.length > LIMITS.mapEntries) {
     throw badInput(`"${field}" has ${entries.length} entries; the limit is ${LIMITS.mapEntries}.`, { field });
   }
   for (const { key, value } of entries) {
     if (!MAP_KEY.test(key)) {
-      throw badInput(`"${field}" key "${key}" is not valid: use up to 128 letters, digits, "_", ".", "-" or "/".`, {
-        field,
-      });
+      throw badInput(
+        `"${field}" key ${quoted(key)} is not valid: use up to 128 letters, digits, "_", ".", "-" or "/".`,
+        {
+          field,
+        },
+      );
     }
-    if (key in out) throw badInput(`"${field}" has the key "${key}" twice.`, { field });
+    if (Object.hasOwn(out, key)) throw badInput(`"${field}" has the key "${key}" twice.`, { field });
     if (typeof value === 'string' && value.length > LIMITS.stringValue) {
       throw badInput(
         `"${field}" value for "${key}" is ${value.length} characters; the limit is ${LIMITS.stringValue}.`,

@@ -105,7 +105,7 @@ export class RunLabelFilter {
     'Which runs to return. Every field given must hold (AND); combine filters with `and`, `or` and `not`, e.g. ' +
     '"accuracy > 0.9 and (lr = 0.01 or lr = 0.001)" is ' +
     '`{result: {key: "accuracy", gt: 0.9}, or: [{param: {key: "lr", eq: 0.01}}, {param: {key: "lr", eq: 0.001}}]}`. ' +
-    'At most 6 levels deep and 50 conditions in all.',
+    'At most 6 levels deep, 50 conditions and 100 filter objects in all; an empty filter inside `and`, `or` or `not` is refused.',
 })
 export class RunFilter {
   @Field(() => [RunFilter], { nullable: true, description: 'Every one of these filters holds.' })

@@ -48,7 +48,7 @@ describe('idempotency keys', () => {
     // Age the record past the TTL (24 h by default) instead of waiting for it.
     const twoDaysAgo = new Date(Date.now() - 48 * 3600_000).toISOString();
     await t.skein.graph.write((tx) =>
-      tx.run('MATCH (i:IdempotencyRecord) WHERE i.key CONTAINS $key SET i.createdAt = $at', { key, at: twoDaysAgo }),
+      tx.run('MATCH (i:IdempotencyRecord) WHERE i.clientKey = $key SET i.createdAt = $at', { key, at: twoDaysAgo }),
     );
     const second = runUid(await gql(t.url, START_RUN, { i: { workspace: t.ws, name: 'b', idempotencyKey: key } }));
     expect(second).not.toBe(first);
@@ -58,11 +58,11 @@ describe('idempotency keys', () => {
     );
 
     await t.skein.graph.write((tx) =>
-      tx.run('MATCH (i:IdempotencyRecord) WHERE i.key CONTAINS $key SET i.createdAt = $at', { key, at: twoDaysAgo }),
+      tx.run('MATCH (i:IdempotencyRecord) WHERE i.clientKey = $key SET i.createdAt = $at', { key, at: twoDaysAgo }),
     );
     expect(await sweepIdempotencyRecords(t.skein.graph)).toBeGreaterThanOrEqual(1);
     const left = await t.skein.graph.read((tx) =>
-      tx.run<{ n: number }>('MATCH (i:IdempotencyRecord) WHERE i.key CONTAINS $key RETURN count(i) AS n', { key }),
+      tx.run<{ n: number }>('MATCH (i:IdempotencyRecord) WHERE i.clientKey = $key RETURN count(i) AS n', { key }),
     );
     expect(left[0]!.n).toBe(0);
   });
