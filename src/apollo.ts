@@ -7,6 +7,7 @@ import type { Context } from './context';
 import { boundMessage, clip, ErrorCode, isClientFacingCode, isStackExhaustion, SkeinError } from './errors';
 import { jitGateway } from './graphql-executor';
 import { apolloLimits, LIMIT_DEFAULTS, tokenLimitError, type LimitsConfig } from './limits';
+import { stringifyInTurns } from './limits/event-loop';
 
 /**
  * Apollo Server with per-field work turned off: the cache-control plugin hooks every field
@@ -29,7 +30,8 @@ export function createApollo(
     validationRules: limits.validationRules,
     // Apollo's default appends a newline, which makes a large answer a two-part string that Node
     // then copies flat again to measure and send it (~1-2 ms and a 2.5 MB copy on 5,000 nodes).
-    stringifyResult: (result) => JSON.stringify(result),
+    // Encoded a field at a time, so an 11 MB answer never holds the event loop for 100 ms.
+    stringifyResult: (result) => stringifyInTurns(result),
     includeStacktraceInErrorResponses: false,
     // The schema is public (schema/schema.graphql is published); the playground's docs need it
     // even when NODE_ENV=production, where Apollo would turn introspection off.

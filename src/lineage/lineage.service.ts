@@ -1,5 +1,6 @@
 import { readableWorkspaceList } from '../auth/principal';
 import { badInput, ErrorCode, quoted, SkeinError } from '../errors';
+import { takeTurn } from '../limits/event-loop';
 import { artifactRepository } from '../graph/artifact.repository';
 import { isStoreUri, parseStoreUri } from '../services/artifact-uri';
 import { fromGlobalId } from '../services/global-id';
@@ -48,15 +49,26 @@ export class LineageService {
    */
   async lineageOf(starts: readonly NodeRef[], options: LineageOptions = {}): Promise<Array<Lineage | null>> {
     const plan = planLineage(options);
-    const found = new Map<string, Lineage | null>();
-    await this.deps.graph.read(async (tx) => {
+    const read = await this.deps.graph.read(async (tx) => {
+      const byLabel = [];
       for (const label of ['Artifact', 'Execution'] as const) {
         const uids = [...new Set(starts.filter((s) => s.label === label).map((s) => s.uid))];
         if (uids.length === 0) continue;
-        const raw = await repo.traverse(tx, { ...plan.request, label, uids, readable: this.readable });
-        for (const uid of uids) found.set(`${label}:${uid}`, this.finish(raw.get(uid), uid, plan));
+        byLabel.push({
+          label,
+          uids,
+          raw: await repo.traverse(tx, { ...plan.request, label, uids, readable: this.readable }),
+        });
       }
+      return byLabel;
     });
+    // Assembled in a turn of the event loop of its own (src/limits/event-loop.ts): many large
+    // lineages arriving at once (one request's aliases) would otherwise stall every client.
+    await takeTurn();
+    const found = new Map<string, Lineage | null>();
+    for (const { label, uids, raw } of read) {
+      for (const uid of uids) found.set(`${label}:${uid}`, this.finish(raw.get(uid), uid, plan));
+    }
     return starts.map((s) => found.get(`${s.label}:${s.uid}`) ?? null);
   }
 
