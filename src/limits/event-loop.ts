@@ -1,33 +1,19 @@
 /**
  * The event loop's share per request. Skein answers every client from one thread, so a request
- * that computes for a long stretch stalls all the others (and /healthz with them). Large answers
- * are therefore built in pieces, each in its own turn of the loop, with I/O served in between:
+ * that computes for a long stretch stalls all the others (and /healthz with them). The longest
+ * single stretch of a large answer was encoding it: `JSON.stringify` of the 11 MB answer of 50
+ * lineage aliases held the loop for 108-145 ms (measured standalone, NODE_ENV=production).
+ * `stringifyInTurns` encodes it a top-level field at a time, letting I/O in between slices; the
+ * longest stall of that request is now one alias's work (~40-100 ms, mostly its completion by
+ * graphql-js and garbage collection).
  *
- * - `takeTurn()`: lineage answers are assembled (and their fields completed) one at a time; when
- *   several arrive together (the aliases of one request, or of many), each waits for a turn of
- *   its own instead of all running back to back.
- * - `stringifyInTurns()`: the response is encoded one top-level field at a time, yielding when a
- *   slice has taken longer than TURN_MS, byte for byte what `JSON.stringify` gives.
- *
- * Measured on 50 aliases of 1,000-node lineages (an 11 MB answer): the longest stall went from
- * 108-145 ms to the cost of one alias.
+ * Tried and left out: giving each lineage answer's assembly a loop turn of its own, in a queue.
+ * It shortened the stalls of that request by a few ms, but under the mixed load bench it held
+ * lineage reads to one per loop iteration (p50 328 ms against ~45 ms for searches).
  */
 
 /** How long one slice of encoding may run before it lets other work in. */
 const TURN_MS = 10;
-
-let lastTurn: Promise<void> = Promise.resolve();
-
-/**
- * Resolves in a turn of the event loop of its own, after every earlier caller's turn. An
- * immediate queued while immediates run waits for the next iteration of the loop, so between two
- * turns Node polls for I/O.
- */
-export function takeTurn(): Promise<void> {
-  const turn = lastTurn.then(() => new Promise<void>((resolve) => setImmediate(resolve)));
-  lastTurn = turn;
-  return turn;
-}
 
 const nextTick = () => new Promise<void>((resolve) => setImmediate(resolve));
 

@@ -1,6 +1,5 @@
 import { readableWorkspaceList } from '../auth/principal';
 import { badInput, ErrorCode, quoted, SkeinError } from '../errors';
-import { takeTurn } from '../limits/event-loop';
 import { artifactRepository } from '../graph/artifact.repository';
 import { isStoreUri, parseStoreUri } from '../services/artifact-uri';
 import { fromGlobalId } from '../services/global-id';
@@ -62,9 +61,6 @@ export class LineageService {
       }
       return byLabel;
     });
-    // Assembled in a turn of the event loop of its own (src/limits/event-loop.ts): many large
-    // lineages arriving at once (one request's aliases) would otherwise stall every client.
-    await takeTurn();
     const found = new Map<string, Lineage | null>();
     for (const { label, uids, raw } of read) {
       for (const uid of uids) found.set(`${label}:${uid}`, this.finish(raw.get(uid), uid, plan));

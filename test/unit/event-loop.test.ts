@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { stringifyInTurns, takeTurn } from '../../src/limits/event-loop';
+import { stringifyInTurns } from '../../src/limits/event-loop';
 
 describe('stringifyInTurns', () => {
   it('encodes a response byte for byte as JSON.stringify does', async () => {
@@ -30,23 +30,5 @@ describe('stringifyInTurns', () => {
     clearInterval(timer);
     expect(text.length).toBe(JSON.stringify({ data }).length);
     expect(timerRuns).toBeGreaterThan(1);
-  });
-});
-
-describe('takeTurn', () => {
-  it('gives each caller a turn of the event loop of its own, in call order, with I/O between', async () => {
-    const order: string[] = [];
-    const turns = ['a', 'b', 'c'].map((name) =>
-      takeTurn().then(() => {
-        order.push(name);
-        // A timer due now runs before the next turn only if the turns are separate loop iterations.
-        setTimeout(() => order.push(`timer after ${name}`), 0);
-        const until = performance.now() + 5;
-        while (performance.now() < until); // some synchronous work in the turn
-      }),
-    );
-    await Promise.all(turns);
-    await new Promise((resolve) => setTimeout(resolve, 5));
-    expect(order.slice(0, 3)).toEqual(['a', 'timer after a', 'b']);
   });
 });
