@@ -79,14 +79,13 @@ export async function startSkein(config: Config, options: StartOptions = {}): Pr
       username: neo4j.username,
       password: neo4j.password,
     });
-    const neo4jUri = neo4j.uri;
     cleanups.push(() => driver.close());
     const graph = new GraphExecutor(driver, {
       database: config.neo4j.database,
       timeoutMs: config.neo4j.queryTimeoutMs,
       perRequest: config.limits,
     });
-    await waitForNeo4j(driver, neo4jUri);
+    await waitForNeo4j(driver, neo4j.uri);
     const bodies = await createBodies(config);
     cleanups.push(() => bodies.store.close());
     const { server, drain } = await listen(config, graph, logger, readiness, bodies);

@@ -1,4 +1,4 @@
-import { ErrorCode, type SkeinError } from '../errors';
+import { clip, ErrorCode, type SkeinError } from '../errors';
 import { formatCount, type LimitsConfig } from './defaults';
 import { limitExceeded } from './errors';
 
@@ -21,7 +21,7 @@ export function checkVariables(variables: unknown, limits: VariableLimits): Skei
     if (problem === 'elements') {
       return limitExceeded(
         'maxVariableElements',
-        `The variable $${name} holds more than ${formatCount(limits.maxVariableElements)} elements (array items and object keys)`,
+        `The variable $${clip(name)} holds more than ${formatCount(limits.maxVariableElements)} elements (array items and object keys)`,
         limits.maxVariableElements,
         'Send large lists in several requests.',
         ErrorCode.BAD_USER_INPUT,
@@ -30,7 +30,7 @@ export function checkVariables(variables: unknown, limits: VariableLimits): Skei
     if (problem === 'depth') {
       return limitExceeded(
         'maxVariableDepth',
-        `The variable $${name} is nested more than ${formatCount(limits.maxVariableDepth)} levels deep`,
+        `The variable $${clip(name)} is nested more than ${formatCount(limits.maxVariableDepth)} levels deep`,
         limits.maxVariableDepth,
         'Flatten the value (filters nest at most a few levels).',
         ErrorCode.BAD_USER_INPUT,

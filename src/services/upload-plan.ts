@@ -52,7 +52,6 @@ export const DIRECTORY_LIMITS = {
   /** "/"-separated segments of one file's path: deeper than any real tree, far below pathChars / 2. */
   pathSegments: 128,
 } as const;
-export const MAX_DIRECTORY_FILES = DIRECTORY_LIMITS.files;
 
 type Limits = Pick<BodiesConfig, 'maxUploadBytes' | 'multipartThreshold' | 'partSize'>;
 

@@ -5,8 +5,8 @@ import {
   DeleteObjectCommand,
   GetObjectCommand,
   HeadObjectCommand,
-  ListObjectsV2Command,
   ListPartsCommand,
+  paginateListObjectsV2,
   S3Client,
   S3ServiceException,
 } from '@aws-sdk/client-s3';
@@ -179,14 +179,9 @@ export class S3BodyStore implements BodyStore {
 
   /** Objects under a prefix, a page (up to 1,000) at a time, for the orphan sweep. */
   async *listObjects(prefix: string): AsyncIterable<ListedObject[]> {
-    let token: string | undefined;
-    do {
-      const out = await this.client.send(
-        new ListObjectsV2Command({ Bucket: this.bucket, Prefix: prefix, ContinuationToken: token }),
-      );
-      yield (out.Contents ?? []).map((o) => ({ key: o.Key ?? '', lastModified: o.LastModified ?? new Date(0) }));
-      token = out.IsTruncated ? out.NextContinuationToken : undefined;
-    } while (token);
+    for await (const page of paginateListObjectsV2({ client: this.client }, { Bucket: this.bucket, Prefix: prefix })) {
+      yield (page.Contents ?? []).map((o) => ({ key: o.Key ?? '', lastModified: o.LastModified ?? new Date(0) }));
+    }
   }
 
   async close(): Promise<void> {

@@ -59,6 +59,23 @@ async function timed(url: string): Promise<number> {
   return performance.now() - started;
 }
 
+/** Waits until Neo4j runs a transaction whose query contains `fragment`. */
+async function untilRunning(skein: SkeinHandle, fragment: string): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  const running = async () => {
+    const [row] = await skein.graph.read((tx) =>
+      tx.run<{ n: number }>(
+        'SHOW TRANSACTIONS YIELD currentQuery WHERE currentQuery CONTAINS $fragment RETURN count(*) AS n',
+        { fragment },
+      ),
+    );
+    return row?.n ?? 0;
+  };
+  while ((await running()) === 0) {
+    if (Date.now() > deadline) throw new Error(`no transaction ran "${fragment}" within 10 s`);
+  }
+}
+
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 /** A dataset read by one execution that wrote `outputs` artifacts: its downstream lineage has outputs + 1 nodes. */
@@ -226,8 +243,9 @@ describe("one request's share of Neo4j", () => {
     const heavy = ask(url, downstreamAliases(source, 200, 1000));
     let heavyDone = false;
     void heavy.finally(() => (heavyDone = true));
-    // Once the heavy request holds its sessions, a trivial query needs a connection of its own.
-    await new Promise((r) => setTimeout(r, 50));
+    // Once the heavy request runs its lineage queries (holding its sessions), a trivial query
+    // needs a connection of its own.
+    await untilRunning(skein, ':INPUT|OUTPUT*0..');
     const during = await ask(url, trivial);
     const finishedFirst = !heavyDone;
     const answer = await heavy;

@@ -271,8 +271,14 @@ describe('the graphql-jit executor and the client variables (finding 6)', () => 
   const refusing: Compile = () =>
     ({ query: async () => ({ errors: [new GraphQLError('Variable "$value" got invalid value 1')] }) }) as never;
 
-  it('reports what jit refuses with graphql-js errors naming the client variable', async () => {
-    const { data, errors } = await new JitExecutor(schema, 10, refusing).execute(
+  /** A compiler that gives up, so the operation runs on graphql-js. */
+  const notCompiling: Compile = () => ({ errors: [new GraphQLError('cannot compile')] });
+
+  it.each([
+    ['jit refuses them', refusing],
+    ['the operation runs on graphql-js, uncompiled', notCompiling],
+  ])('reports bad variables with graphql-js errors naming the client variable when %s', async (_, compile) => {
+    const { data, errors } = await new JitExecutor(schema, 10, compile).execute(
       request('query($n: Int) { count(n: $n) }', { n: 'x' }),
     );
     expect(data).toBeUndefined();

@@ -1,19 +1,12 @@
 import fc from 'fast-check';
 import { SkeinError } from '../../src/errors';
+import { refusalOf } from '../helpers/refusal';
 import { buildRunFilter, FILTER_LIMITS, MAX_CONDITION_CHARS, type RunFilter } from '../../src/services/run-filter';
 
 const asUid = (id: string) => `uid-of-${id}`;
 const build = (filter: RunFilter | null) => buildRunFilter(filter, asUid);
 
-function refusal(filter: RunFilter): SkeinError {
-  try {
-    build(filter);
-  } catch (err) {
-    if (err instanceof SkeinError) return err;
-    throw err;
-  }
-  throw new Error('the filter was accepted');
-}
+const refusal = (filter: RunFilter) => refusalOf(() => build(filter), 'the filter');
 
 describe('run filter -> Cypher condition', () => {
   it('is true without a filter, and for an empty one', () => {

@@ -2,6 +2,7 @@ import { loadConfig } from '../../src/config';
 import { checkPathTemplate, pickTemplate, renderPath } from '../../src/services/artifact-path';
 import fc from 'fast-check';
 import { SkeinError } from '../../src/errors';
+import { refusalOf } from '../helpers/refusal';
 import {
   checkFilePath,
   DIRECTORY_LIMITS,
@@ -123,15 +124,7 @@ describe('directory manifests', () => {
 describe('directory plans: collisions and bounds (finding 5 of issue 12)', () => {
   const file = (path: string): FileRequest => ({ path, size: 1, sha256: sha(path) });
   const plan = (paths: string[]) => planDirectory(paths.map(file), limits);
-  const refusal = (paths: string[]): SkeinError => {
-    try {
-      plan(paths);
-    } catch (err) {
-      if (err instanceof SkeinError) return err;
-      throw err;
-    }
-    throw new Error(`${JSON.stringify(paths)} was accepted`);
-  };
+  const refusal = (paths: string[]) => refusalOf(() => plan(paths), JSON.stringify(paths));
 
   it('refuses a path that is both a file and a directory, whatever sorts between them', () => {
     // "a-b" and "a.txt" sort between "a" and "a/c" ("-" and "." come before "/").

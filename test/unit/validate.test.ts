@@ -1,15 +1,6 @@
-import { ErrorCode, SkeinError } from '../../src/errors';
+import { ErrorCode } from '../../src/errors';
 import { checkName, toMap } from '../../src/services/validate';
-
-function refusal(fn: () => unknown): SkeinError {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof SkeinError) return err;
-    throw err;
-  }
-  throw new Error('expected a refusal');
-}
+import { refusalOf } from '../helpers/refusal';
 
 describe('toMap', () => {
   it('keeps keys that name Object.prototype members as ordinary keys', () => {
@@ -26,7 +17,7 @@ describe('toMap', () => {
   });
 
   it('still refuses a key given twice', () => {
-    const err = refusal(() =>
+    const err = refusalOf(() =>
       toMap<number>('params', [
         { key: 'lr', value: 1 },
         { key: 'lr', value: 2 },
@@ -39,7 +30,7 @@ describe('toMap', () => {
 
 describe('echoed input', () => {
   it('is clipped in messages, so a huge value gives a short error', () => {
-    const err = refusal(() => checkName('Workspace', 'name', 'X'.repeat(100_000)));
+    const err = refusalOf(() => checkName('Workspace', 'name', 'X'.repeat(100_000)));
     expect(err.message.length).toBeLessThan(300);
     expect(err.message).toMatch(/^Workspace "X+…" is not valid/);
   });
