@@ -24,10 +24,10 @@ import * as path from 'node:path';
 import neo4j, { type Driver } from 'neo4j-driver';
 import { startSkein, type SkeinHandle } from '../src/app';
 import { loadConfig } from '../src/config';
-import { impactQuery, MAX_DEPTH, provenanceQuery } from '../src/lineage/lineage.cypher';
+import { impactQuery, MAX_DEPTH, provenanceQuery } from '../src/graph/lineage.cypher';
 import { createLogger } from '../src/logger';
 import { PROJECT_ROOT } from '../src/paths';
-import { toGlobalId } from '../src/services/global-id';
+import { toGlobalId } from '../src/domain/global-id';
 import {
   benchPrefix,
   generate,

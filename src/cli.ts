@@ -5,7 +5,7 @@ import { ConfigError, loadConfig, type EnvInput } from './config';
 import { createDriver } from './graph/driver';
 import { GraphExecutor } from './graph/executor';
 import { migrate, pendingMigrations } from './graph/migrations';
-import { emitSchemaFile, printSortedSchema } from './schema';
+import { emitSchemaFile, printSortedSchema } from './graphql/schema';
 import { SCHEMA_FILE } from './paths';
 import { readFile } from 'node:fs/promises';
 import { registerClientCommands } from './cli/index';

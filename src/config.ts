@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { checkPathTemplate } from './services/artifact-path';
-import { LIMIT_DEFAULTS, type LimitsConfig } from './limits/defaults';
+import { LIMIT_DEFAULTS, type LimitsConfig } from './graphql/limits/defaults';
 
 /**
  * The one configuration object. Every setting comes from an environment variable (flags on
@@ -47,7 +47,7 @@ const envSchema = z
     SKEIN_WARMUP: bool.default(true),
     SKEIN_NEO4J_HEAP_MB: positiveInt('a number of megabytes').default(1024),
     SKEIN_NEO4J_PAGECACHE_MB: positiveInt('a number of megabytes').default(512),
-    // Request limits (README "Limits"): checked before anything runs; src/limits/.
+    // Request limits (README "Limits"): checked before anything runs; src/graphql/limits/.
     SKEIN_MAX_DEPTH: positiveInt('a number of levels').default(LIMIT_DEFAULTS.maxDepth),
     SKEIN_MAX_ALIASES: positiveInt('a number of aliases').default(LIMIT_DEFAULTS.maxAliases),
     SKEIN_MAX_TOKENS: positiveInt('a number of tokens').default(LIMIT_DEFAULTS.maxTokens),
@@ -172,7 +172,7 @@ export interface Config {
   };
   /** Artifact bodies: the S3 store when `s3` is set, else the local store under `localDir`. */
   bodies: BodiesConfig;
-  /** What one request may ask for and hold (src/limits/). */
+  /** What one request may ask for and hold (src/graphql/limits/). */
   limits: LimitsConfig;
 }
 

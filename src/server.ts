@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { ApolloServer } from '@apollo/server';
-import type { Context } from './context';
+import type { Context } from './graphql/context';
 import type { GraphExecutor } from './graph/executor';
 import { handleGraphQL } from './http/graphql-handler';
 import { Drain } from './http/drain';
@@ -14,7 +14,7 @@ import {
   wantsPlayground,
 } from './http/playground';
 import { sendError } from './http/respond';
-import type { VariableLimits } from './limits/variables';
+import type { VariableLimits } from './graphql/limits/variables';
 import type { Logger } from './logger';
 
 export interface HttpDeps {
@@ -28,7 +28,7 @@ export interface HttpDeps {
   bodies?: (req: IncomingMessage, res: ServerResponse) => Promise<void>;
   /** Which Host headers are served (DNS rebinding); every host when absent. */
   hosts?: HostPolicy;
-  /** Bounds on each request's raw variables (src/limits/variables.ts); the defaults when absent. */
+  /** Bounds on each request's raw variables (src/graphql/limits/variables.ts); the defaults when absent. */
   limits?: VariableLimits;
 }
 

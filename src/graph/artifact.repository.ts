@@ -1,4 +1,4 @@
-import type { Scalar } from '../types/scalars';
+import type { Scalar } from '../graphql/types/scalars';
 import * as Q from './artifact.cypher';
 import { windowParams, type Tx } from './executor';
 import { fromProps, toProps } from './props';

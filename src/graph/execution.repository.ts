@@ -1,4 +1,4 @@
-import type { Scalar } from '../types/scalars';
+import type { Scalar } from '../graphql/types/scalars';
 import type { ArtifactRecord } from './artifact.repository';
 import { parseArtifact } from './artifact.repository';
 import { windowParams, type Tx } from './executor';

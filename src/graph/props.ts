@@ -1,4 +1,4 @@
-import type { Scalar } from '../types/scalars';
+import type { Scalar } from '../graphql/types/scalars';
 
 /**
  * Maps (params, results, labels, annotations, properties) live on their node as prefixed

@@ -1,4 +1,4 @@
-import type { Scalar } from '../types/scalars';
+import type { Scalar } from '../graphql/types/scalars';
 import { int, type Tx } from './executor';
 import { propName, toProps, type MapKind } from './props';
 import * as Q from './run.cypher';

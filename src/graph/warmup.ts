@@ -1,5 +1,5 @@
 import type { GraphExecutor } from './executor';
-import { warmLineage } from '../lineage/lineage.warmup';
+import { warmLineage } from './lineage.warmup';
 
 /**
  * Neo4j answers 5–10x slower for the first minute after a restart (cold page cache, unplanned

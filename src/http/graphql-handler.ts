@@ -1,10 +1,10 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { HeaderMap, type ApolloServer } from '@apollo/server';
-import type { Context } from '../context';
+import type { Context } from '../graphql/context';
 import { SkeinError } from '../errors';
-import { checkVariables, LIMIT_DEFAULTS } from '../limits';
-import type { VariableLimits } from '../limits/variables';
-import { readJsonBody } from './body';
+import { checkVariables, LIMIT_DEFAULTS } from '../graphql/limits';
+import type { VariableLimits } from '../graphql/limits/variables';
+import { readJsonBody } from './request-body';
 import { sendError } from './respond';
 
 export interface GraphQLHandlerDeps {

@@ -1,5 +1,5 @@
 import { badInput } from '../errors';
-import type { Scalar } from '../types/scalars';
+import type { Scalar } from '../graphql/types/scalars';
 import { checkText, toMap, type Entry } from './validate';
 
 /**

@@ -9,8 +9,8 @@ import {
   type NewEvent,
 } from '../graph/execution.repository';
 import { idempotent } from '../graph/idempotency';
-import { newUid } from '../graph/uid';
-import { fromGlobalId } from './global-id';
+import { newUid } from '../domain/uid';
+import { fromGlobalId } from '../domain/global-id';
 import type { ServiceDeps } from '.';
 import type { ArtifactService, LogArtifact } from './artifact.service';
 import { pageWindow, toPage, type Page, type PageRequest, type PageWindow } from './pagination';

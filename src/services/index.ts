@@ -3,7 +3,7 @@ import type { GraphExecutor } from '../graph/executor';
 import type { Bodies } from '../storage';
 import { ArtifactService } from './artifact.service';
 import { ExecutionService } from './execution.service';
-import { LineageService } from '../lineage/lineage.service';
+import { LineageService } from './lineage.service';
 import { MetricService } from './metric.service';
 import { RunService } from './run.service';
 import { SystemService } from './system.service';

@@ -5,7 +5,7 @@ import {
   type MetricPointRecord,
   type SeriesRequest,
 } from '../graph/metric.repository';
-import { newUid } from '../graph/uid';
+import { newUid } from '../domain/uid';
 import type { ServiceDeps } from '.';
 import { runUidOf, type Run } from './run.service';
 import { nowIso } from './validate';

@@ -1,7 +1,7 @@
 import { badInput } from '../errors';
 import { propName, type MapKind } from '../graph/props';
 import type { RunState } from '../graph/run.repository';
-import type { Scalar } from '../types/scalars';
+import type { Scalar } from '../graphql/types/scalars';
 
 /**
  * Run search filters -> a Cypher condition on `r`. The query text is assembled only from the

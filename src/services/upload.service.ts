@@ -13,9 +13,9 @@ import { partSizes, type PartSpec, type SignedRequest, type StoredPart } from '.
 import type { ServiceDeps } from '.';
 import type { Artifact, ArtifactService, LogArtifact } from './artifact.service';
 import { checkKind } from './artifact-spec';
-import { formatStoreUri } from './artifact-uri';
+import { formatStoreUri } from '../domain/artifact-uri';
 import { pickTemplate, renderPath, validPathTemplate, type PathTemplateSource } from './artifact-path';
-import { fromGlobalId } from './global-id';
+import { fromGlobalId } from '../domain/global-id';
 import {
   baseName,
   checkFilePath,

@@ -1,5 +1,5 @@
 import { badInput, quoted } from '../errors';
-import type { Scalar } from '../types/scalars';
+import type { Scalar } from '../graphql/types/scalars';
 
 /** Input rules shared by every aggregate: names, keys and maps, with messages a person can act on. */
 

@@ -9,7 +9,7 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 import type { SkeinHandle } from '../../src/app';
 import { servePlaygroundAsset, servePlaygroundPage } from '../../src/http/playground';
 import { EXAMPLE_TABS } from '../../src/playground/examples';
-import { getSchema } from '../../src/schema';
+import { getSchema } from '../../src/graphql/schema';
 import { gqlOk, startTestSkein, uniqueName } from '../helpers/skein';
 import { findChromium } from './chromium';
 

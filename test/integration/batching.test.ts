@@ -1,9 +1,9 @@
 import type { ApolloServer } from '@apollo/server';
-import { createApollo } from '../../src/apollo';
+import { createApollo } from '../../src/graphql/apollo';
 import type { SkeinHandle } from '../../src/app';
-import { createContext, type Context } from '../../src/context';
+import { createContext, type Context } from '../../src/graphql/context';
 import { createLogger } from '../../src/logger';
-import { getSchema } from '../../src/schema';
+import { getSchema } from '../../src/graphql/schema';
 import { createWorkspace, logArtifact, startRun } from '../helpers/pipeline';
 import { gqlOk, startTestSkein } from '../helpers/skein';
 

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import type { Driver } from 'neo4j-driver';
 import type { GraphExecutor } from '../../src/graph/executor';
-import { getSchema } from '../../src/schema';
+import { getSchema } from '../../src/graphql/schema';
 import { snapshotWorkspaces } from '../fuzz/graph-snapshot';
 import { operations, rootFields, type FuzzOperation } from '../fuzz/operations';
 import type { ValuePool } from '../fuzz/values';

@@ -10,15 +10,15 @@ import {
   type GraphQLSchema,
   type GraphQLUnionType,
 } from 'graphql';
-import { createApollo } from '../../src/apollo';
+import { createApollo } from '../../src/graphql/apollo';
 import type { SkeinHandle } from '../../src/app';
 import { ANONYMOUS, type Principal } from '../../src/auth/principal';
-import { createContext, type Context } from '../../src/context';
-import { MAX_JIT_FANOUT } from '../../src/graphql-executor';
-import { LIMIT_DEFAULTS } from '../../src/limits';
-import { jitFanOut } from '../../src/limits/jit-size';
+import { createContext, type Context } from '../../src/graphql/context';
+import { MAX_JIT_FANOUT } from '../../src/graphql/executor';
+import { LIMIT_DEFAULTS } from '../../src/graphql/limits';
+import { jitFanOut } from '../../src/graphql/limits/jit-size';
 import { createLogger } from '../../src/logger';
-import { getSchema } from '../../src/schema';
+import { getSchema } from '../../src/graphql/schema';
 import { aPipeline, createWorkspace, logArtifact, startRun, type Pipeline } from '../helpers/pipeline';
 import { gql, gqlOk, startTestSkein } from '../helpers/skein';
 

@@ -1,6 +1,6 @@
 import neo4j, { type Driver, type Plan } from 'neo4j-driver';
 import { GraphExecutor } from '../../src/graph/executor';
-import { warmLineage } from '../../src/lineage/lineage.warmup';
+import { warmLineage } from '../../src/graph/lineage.warmup';
 import {
   impactQuery,
   MAX_HOPS,
@@ -8,7 +8,7 @@ import {
   provenanceQuery,
   traversalQuery,
   type Direction,
-} from '../../src/lineage/lineage.cypher';
+} from '../../src/graph/lineage.cypher';
 
 /**
  * The plan shapes the lineage queries depend on (EXPLAIN, nothing runs). If a Neo4j upgrade or a

@@ -1,8 +1,8 @@
 import { ANONYMOUS, type Principal } from '../../src/auth/principal';
 import { QueryStats, type GraphExecutor } from '../../src/graph/executor';
-import type { Lineage, LineageEdge, LineageNode, LineagePath } from '../../src/lineage/lineage.model';
-import { LineageService } from '../../src/lineage/lineage.service';
-import { toGlobalId } from '../../src/services/global-id';
+import type { Lineage, LineageEdge, LineageNode, LineagePath } from '../../src/domain/lineage';
+import { LineageService } from '../../src/services/lineage.service';
+import { toGlobalId } from '../../src/domain/global-id';
 import { uniqueName, useTestSkein } from '../helpers/skein';
 
 /**

@@ -1,8 +1,8 @@
 import { Writable } from 'node:stream';
 import { GraphQLObjectType, GraphQLSchema, GraphQLString } from 'graphql';
 import pino from 'pino';
-import { createApollo, INTERNAL_MESSAGE } from '../../src/apollo';
-import type { Context } from '../../src/context';
+import { createApollo, INTERNAL_MESSAGE } from '../../src/graphql/apollo';
+import type { Context } from '../../src/graphql/context';
 import { badInput } from '../../src/errors';
 import { QueryStats } from '../../src/graph/executor';
 

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { stringifyInTurns } from '../../src/limits/event-loop';
+import { stringifyInTurns } from '../../src/graphql/limits/event-loop';
 
 describe('stringifyInTurns', () => {
   it('encodes a response byte for byte as JSON.stringify does', async () => {

@@ -10,13 +10,13 @@ import {
   type OperationDefinitionNode,
 } from 'graphql';
 import pino from 'pino';
-import { createApollo, failedRequest, formatError, INTERNAL_MESSAGE } from '../../src/apollo';
-import type { Context } from '../../src/context';
+import { createApollo, failedRequest, formatError, INTERNAL_MESSAGE } from '../../src/graphql/apollo';
+import type { Context } from '../../src/graphql/context';
 import { badInput, boundMessage, clip, ECHO_LIMIT, MAX_MESSAGE_LENGTH, notFound, quoted } from '../../src/errors';
 import { omittedAsNull, QueryStats } from '../../src/graph/executor';
-import { coerceVariables, JitExecutor, type Compile } from '../../src/graphql-executor';
-import { LIMIT_DEFAULTS } from '../../src/limits';
-import { getSchema } from '../../src/schema';
+import { coerceVariables, JitExecutor, type Compile } from '../../src/graphql/executor';
+import { LIMIT_DEFAULTS } from '../../src/graphql/limits';
+import { getSchema } from '../../src/graphql/schema';
 
 /**
  * Issue 12, findings 6 and 8, at the Apollo edge: which errors are the client's, what they say,

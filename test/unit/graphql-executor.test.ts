@@ -13,13 +13,13 @@ import {
 } from 'graphql';
 import { compileQuery, isCompiledQuery } from 'graphql-jit';
 import { GraphQLJSON } from 'graphql-scalars';
-import { createApollo } from '../../src/apollo';
-import type { Context } from '../../src/context';
+import { createApollo } from '../../src/graphql/apollo';
+import type { Context } from '../../src/graphql/context';
 import { badInput, SkeinError } from '../../src/errors';
 import { QueryStats } from '../../src/graph/executor';
-import { JitExecutor, recursiveInputTypes, type Compile } from '../../src/graphql-executor';
+import { JitExecutor, recursiveInputTypes, type Compile } from '../../src/graphql/executor';
 import { createLogger } from '../../src/logger';
-import { getSchema } from '../../src/schema';
+import { getSchema } from '../../src/graphql/schema';
 
 const Item = new GraphQLObjectType({
   name: 'Item',

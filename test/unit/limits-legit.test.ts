@@ -11,9 +11,9 @@ import {
   type OperationDefinitionNode,
 } from 'graphql';
 import ts from 'typescript';
-import { apolloLimits, LIMIT_DEFAULTS, operationCost } from '../../src/limits';
+import { apolloLimits, LIMIT_DEFAULTS, operationCost } from '../../src/graphql/limits';
 import { EXAMPLE_TABS } from '../../src/playground/examples';
-import { getSchema } from '../../src/schema';
+import { getSchema } from '../../src/graphql/schema';
 
 /**
  * Every GraphQL document Skein's own clients send (the README, the playground's example tabs,

@@ -2,11 +2,11 @@ import { Kind, parse, specifiedRules, validate, type GraphQLSchema, type Operati
 import { compileQuery, type CompiledQuery } from 'graphql-jit';
 import { LINEAGE_QUERY } from '../../src/client/lineage';
 import { ErrorCode, SkeinError } from '../../src/errors';
-import { JitExecutor, MAX_CACHED_FANOUT, MAX_JIT_FANOUT, type Compile } from '../../src/graphql-executor';
-import { apolloLimits, checkVariables, LIMIT_DEFAULTS, operationCost, tokenLimitError } from '../../src/limits';
-import { jitFanOut } from '../../src/limits/jit-size';
-import { GraphRecordBudget, SessionSlots } from '../../src/limits/request-graph';
-import { getSchema } from '../../src/schema';
+import { JitExecutor, MAX_CACHED_FANOUT, MAX_JIT_FANOUT, type Compile } from '../../src/graphql/executor';
+import { apolloLimits, checkVariables, LIMIT_DEFAULTS, operationCost, tokenLimitError } from '../../src/graphql/limits';
+import { jitFanOut } from '../../src/graphql/limits/jit-size';
+import { GraphRecordBudget, SessionSlots } from '../../src/graphql/limits/request-graph';
+import { getSchema } from '../../src/graphql/schema';
 
 /** Issue 12, finding 1: `levels` of artifact -> producer -> inputs -> edges -> node -> artifact. */
 export function nestedProducers(levels: number): string {

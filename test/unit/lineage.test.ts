@@ -1,9 +1,9 @@
-import { assembleLineage, assemblePath, capNearest, stepsOf } from '../../src/lineage/lineage.assemble';
-import { MAX_HOPS, pathQuery, reach, traversalQuery } from '../../src/lineage/lineage.cypher';
-import type { RawPath, RawSubgraph } from '../../src/lineage/lineage.repository';
-import { toRawNode, type NodeTuple, type RawNode } from '../../src/lineage/lineage.rows';
-import { planLineage, toFilter } from '../../src/lineage/lineage.service';
-import { fieldsWanted } from '../../src/types/lineage.type';
+import { assembleLineage, assemblePath, capNearest, stepsOf } from '../../src/graph/lineage.assemble';
+import { MAX_HOPS, pathQuery, reach, traversalQuery } from '../../src/graph/lineage.cypher';
+import type { RawPath, RawSubgraph } from '../../src/graph/lineage.repository';
+import { toRawNode, type NodeTuple, type RawNode } from '../../src/graph/lineage.rows';
+import { planLineage, toFilter } from '../../src/services/lineage.service';
+import { fieldsWanted } from '../../src/graphql/types/lineage.type';
 import {
   Kind,
   parse,
@@ -13,8 +13,8 @@ import {
   type GraphQLSchema,
   type OperationDefinitionNode,
 } from 'graphql';
-import { getSchema } from '../../src/schema';
-import { toGlobalId } from '../../src/services/global-id';
+import { getSchema } from '../../src/graphql/schema';
+import { toGlobalId } from '../../src/domain/global-id';
 
 const node = (uid: string, hops: number, opts: { restricted?: boolean } = {}): RawNode => {
   const artifact = uid.startsWith('a');
@@ -323,9 +323,9 @@ describe('node rows', () => {
 
 describe('lineage through the schema', () => {
   it('resolves union members by __typename, without a promise per node', async () => {
-    const { getSchema } = await import('../../src/schema');
+    const { getSchema } = await import('../../src/graphql/schema');
     const { execute, parse: parseQuery } = await import('graphql');
-    const { resolveTypesByTypename } = await import('../../src/types/lineage.type');
+    const { resolveTypesByTypename } = await import('../../src/graphql/types/lineage.type');
     const schema = await getSchema();
     resolveTypesByTypename(schema);
     const union = schema.getType('LineageNodeValue') as unknown as { resolveType: (v: unknown) => unknown };

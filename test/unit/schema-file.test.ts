@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { SCHEMA_FILE } from '../../src/paths';
-import { printSortedSchema } from '../../src/schema';
+import { printSortedSchema } from '../../src/graphql/schema';
 
 describe('schema/schema.graphql', () => {
   it('matches the schema the code emits (run `npm run schema` and commit when this fails)', async () => {

@@ -1,0 +1,148 @@
+import type { ArtifactRecord } from '../graph/artifact.repository';
+import type { ExecutionRecord } from '../graph/execution.repository';
+import type { RunRecord } from '../graph/run.repository';
+import { MAX_DEPTH } from '../graph/lineage.cypher';
+
+/** What lineage answers are made of, as the service returns them (GraphQL maps these 1:1). */
+
+export type LineageDirection = 'UPSTREAM' | 'DOWNSTREAM' | 'BOTH';
+export type NodeType = 'ARTIFACT' | 'EXECUTION';
+export type EventType = 'INPUT' | 'OUTPUT';
+
+export const LINEAGE_LIMITS = {
+  defaultDepth: 5,
+  /** Steps (artifact -> execution -> artifact); a step is two events. */
+  maxDepth: MAX_DEPTH,
+  defaultMaxNodes: 1000,
+  maxMaxNodes: 10_000,
+  /** impact and provenance walk everything by default, up to this many nodes. */
+  reportMaxNodes: 10_000,
+  defaultPerKind: 100,
+  maxPerKind: 1000,
+  maxFilterValues: 100,
+} as const;
+
+/**
+ * Which parts of each node (and event) to fetch; the GraphQL layer asks for what the query
+ * selects. `detail`: the core properties a graph view does not show (where the body lives, its
+ * size and media type, the description, the producing execution and run; an execution's run and
+ * finish time). Without it those come back null, so it must be asked for whenever anything that
+ * reads them is selected. Then the spec JSON (kind-specific fields), the prefixed maps (labels,
+ * params…), tags and `isLatest`, and `paths`: where each execution saw an artifact.
+ */
+export interface NodeFields {
+  detail: boolean;
+  spec: boolean;
+  maps: boolean;
+  tags: boolean;
+  paths: boolean;
+}
+
+export const ALL_FIELDS: NodeFields = Object.freeze({ detail: true, spec: true, maps: true, tags: true, paths: true });
+
+/** How a node was named: its label and uid (from a global id, or a store:// URI resolved first). */
+export interface NodeRef {
+  label: 'Artifact' | 'Execution';
+  uid: string;
+}
+
+export interface LineageFilter {
+  /** Artifact kinds (MODEL, DATASET…) or execution kinds (TRAINER…); empty or absent: any. */
+  kinds?: readonly string[] | null;
+  nodeTypes?: readonly NodeType[] | null;
+  workspaces?: readonly string[] | null;
+  createdAfter?: string | null;
+  createdBefore?: string | null;
+}
+
+export interface LineageOptions {
+  direction?: LineageDirection | null;
+  depth?: number | null;
+  maxNodes?: number | null;
+  filter?: LineageFilter | null;
+  asOf?: string | null;
+  fields?: NodeFields;
+}
+
+/** A node of an answer: readable ones carry their record, others only what they are. */
+export type LineageNode =
+  | { type: 'Artifact'; id: string; depth: number; artifact: ArtifactRecord }
+  | { type: 'Execution'; id: string; depth: number; execution: ExecutionRecord }
+  | { type: 'Restricted'; id: string; depth: number; nodeType: NodeType; kind: string };
+
+/** An event between two nodes of the answer, by their ids (an artifact's for INPUT `from`). */
+export interface LineageEdge {
+  type: EventType;
+  from: string;
+  to: string;
+  at: string;
+  /** Null when either end is restricted (a path can name what it points at). */
+  path: string | null;
+}
+
+export interface Lineage {
+  root: LineageNode;
+  direction: LineageDirection;
+  depth: number;
+  maxNodes: number;
+  asOf: string | null;
+  /** The start node first (depth 0), then the others nearest first. */
+  nodes: LineageNode[];
+  edges: LineageEdge[];
+  truncated: boolean;
+  /** The depth at which nodes were left out: shallower levels are complete. */
+  truncatedAtDepth: number | null;
+}
+
+export interface LineagePath {
+  /** DOWNSTREAM: events lead from `from` to `to`; UPSTREAM: from `to` back to `from`. */
+  direction: 'UPSTREAM' | 'DOWNSTREAM';
+  /** In events. */
+  length: number;
+  /** From `from` to `to`. */
+  nodes: LineageNode[];
+  edges: LineageEdge[];
+}
+
+export interface ImpactGroup {
+  kind: string;
+  count: number;
+  restricted: number;
+  artifacts: ArtifactRecord[];
+}
+
+export interface Impact {
+  root: LineageNode;
+  groups: ImpactGroup[];
+  executions: number;
+  restrictedExecutions: number;
+  runs: RunRecord[];
+  restrictedRuns: number;
+  workspaces: Array<{ name: string; nodes: number }>;
+  restrictedWorkspaces: number;
+  maxNodes: number;
+  truncated: boolean;
+  truncatedAtDepth: number | null;
+}
+
+export interface ProvenanceArtifact {
+  artifact: ArtifactRecord;
+  depth: number;
+  isSource: boolean;
+}
+
+export interface ProvenanceExecution {
+  execution: ExecutionRecord;
+  depth: number;
+}
+
+export interface Provenance {
+  root: LineageNode;
+  artifacts: ProvenanceArtifact[];
+  executions: ProvenanceExecution[];
+  runs: RunRecord[];
+  restricted: number;
+  maxNodes: number;
+  truncated: boolean;
+  truncatedAtDepth: number | null;
+}

@@ -1,0 +1,246 @@
+import { int, type Tx } from './executor';
+import * as Q from './lineage.cypher';
+import type { Direction, NodeLabel } from './lineage.cypher';
+import type { NodeFields } from '../domain/lineage';
+import { toRawNode, type NodeTuple, type RawNode } from './lineage.rows';
+
+export type { RawNode } from './lineage.rows';
+
+/**
+ * Runs the lineage queries and hands back what they found: nodes as records (or placeholders),
+ * distances in events, events as tuples. One query per call, whatever the size.
+ */
+
+export type Props = Record<string, unknown>;
+
+export type EventType = 'INPUT' | 'OUTPUT';
+
+/** A run as `parseRun` takes it. */
+export interface RawRun {
+  run: Props;
+  bestChildUid: string | null;
+  isBest: boolean;
+}
+
+/** [type, fromUid, toUid, at, path]: events travel as tuples, which decode faster than maps. */
+export type RawEdge = [EventType, string, string, string, string | null];
+
+export interface NodeFilterParams {
+  kinds: string[] | null;
+  workspaces: string[] | null;
+  artifacts: boolean;
+  executions: boolean;
+  createdAfter: string | null;
+  createdBefore: string | null;
+}
+
+export interface TraversalRequest {
+  label: NodeLabel;
+  uids: readonly string[];
+  directions: readonly Direction[];
+  hops: number;
+  /** Rows per direction, start node included. */
+  limit: number;
+  asOf: string | null;
+  readable: string[] | null;
+  filter: NodeFilterParams | null;
+  fields: NodeFields;
+}
+
+/** Who asks and as of when, for the single-start queries. */
+export interface Scope {
+  asOf: string | null;
+  readable: string[] | null;
+  fields: NodeFields;
+}
+
+/** Per start node: the nodes found (the start node among them, at hops 0) and the events among them. */
+export interface RawSubgraph {
+  nodes: RawNode[];
+  edges: RawEdge[];
+}
+
+export interface RawPath {
+  from: RawNode;
+  to: RawNode;
+  direction: Direction | null;
+  nodes: RawNode[];
+  edges: RawEdge[];
+}
+
+export interface RawImpactGroup {
+  kind: string;
+  total: number;
+  restricted: number;
+  artifacts: RawNode[];
+}
+
+export interface RawImpact {
+  root: RawNode;
+  truncated: boolean;
+  cutAt: number | null;
+  groups: RawImpactGroup[];
+  executions: number;
+  restrictedExecutions: number;
+  runs: RawRun[];
+  restrictedRuns: number;
+  workspaces: Array<{ name: string; nodes: number }>;
+  restrictedWorkspaces: number;
+}
+
+export interface RawProvenance {
+  root: RawNode;
+  truncated: boolean;
+  cutAt: number | null;
+  restricted: number;
+  artifacts: RawNode[];
+  executions: RawNode[];
+  runs: RawRun[];
+}
+
+interface PathRow {
+  from: NodeTuple;
+  to: NodeTuple;
+  direction: Direction | null;
+  nodes: NodeTuple[];
+  edges: RawEdge[];
+}
+
+type ImpactRow = Omit<RawImpact, 'root' | 'groups'> & {
+  root: NodeTuple;
+  groups: Array<Omit<RawImpactGroup, 'artifacts'> & { artifacts: NodeTuple[] }>;
+};
+
+interface ChunkRow {
+  key: string;
+  part: string;
+  items: unknown[];
+}
+
+const flags = (f: NodeFields) => ({
+  withDetail: f.detail,
+  withSpec: f.spec,
+  withMaps: f.maps,
+  withTags: f.tags,
+  withPaths: f.paths,
+});
+const scopeParams = (s: Scope) => ({ asOf: s.asOf, readable: s.readable, ...flags(s.fields) });
+
+const NO_FILTER: NodeFilterParams = {
+  kinds: null,
+  workspaces: null,
+  artifacts: true,
+  executions: true,
+  createdAfter: null,
+  createdBefore: null,
+};
+
+/** Reassembles the chunked records of one query: per key, per part, the items in order. */
+function gather(rows: ChunkRow[]): Map<string, Map<string, unknown[]>> {
+  const out = new Map<string, Map<string, unknown[]>>();
+  for (const row of rows) {
+    let parts = out.get(row.key);
+    if (!parts) out.set(row.key, (parts = new Map()));
+    const list = parts.get(row.part);
+    if (list) for (const item of row.items) list.push(item);
+    else parts.set(row.part, [...row.items]);
+  }
+  return out;
+}
+
+export const lineageRepository = {
+  /** One query for all start nodes of one label; start nodes that do not exist are absent. */
+  async traverse(tx: Tx, req: TraversalRequest): Promise<Map<string, RawSubgraph>> {
+    const query = Q.traversalQuery({
+      label: req.label,
+      directions: req.directions,
+      hops: req.hops,
+      asOf: req.asOf !== null,
+      filtered: req.filter !== null,
+    });
+    const rows = await tx.run<ChunkRow>(query, {
+      uids: req.uids,
+      limit: int(req.limit),
+      asOf: req.asOf,
+      readable: req.readable,
+      ...flags(req.fields),
+      ...(req.filter ?? NO_FILTER),
+    });
+    const out = new Map<string, RawSubgraph>();
+    for (const [uid, parts] of gather(rows)) {
+      out.set(uid, {
+        nodes: ((parts.get('nodes') ?? []) as NodeTuple[]).map(toRawNode),
+        edges: (parts.get('edges') ?? []) as RawEdge[],
+      });
+    }
+    return out;
+  },
+
+  /** Null when either end does not exist; `direction` null when no chain links them. */
+  async path(
+    tx: Tx,
+    req: { from: { label: NodeLabel; uid: string }; to: { label: NodeLabel; uid: string }; hops: number },
+    scope: Scope,
+  ): Promise<RawPath | null> {
+    const query = Q.pathQuery(req.from.label, req.to.label, req.hops, scope.asOf !== null);
+    const rows = await tx.run<PathRow>(query, { from: req.from.uid, to: req.to.uid, ...scopeParams(scope) });
+    const row = rows[0];
+    if (!row) return null;
+    return {
+      from: toRawNode(row.from),
+      to: toRawNode(row.to),
+      direction: row.direction,
+      nodes: row.nodes.map(toRawNode),
+      edges: row.edges,
+    };
+  },
+
+  /** Null when the start node does not exist. */
+  async impact(
+    tx: Tx,
+    req: { label: NodeLabel; uid: string; cap: number; perKind: number },
+    scope: Scope,
+  ): Promise<RawImpact | null> {
+    const rows = await tx.run<ImpactRow>(Q.impactQuery(req.label, scope.asOf !== null), {
+      uid: req.uid,
+      cap: int(req.cap),
+      limit: int(req.cap + 2),
+      perKind: int(req.perKind),
+      ...scopeParams(scope),
+    });
+    const row = rows[0];
+    if (!row) return null;
+    return {
+      ...row,
+      root: toRawNode(row.root),
+      groups: row.groups.map((g) => ({ ...g, artifacts: g.artifacts.map(toRawNode) })),
+    };
+  },
+
+  /** Null when the start node does not exist. */
+  async provenance(
+    tx: Tx,
+    req: { label: NodeLabel; uid: string; hops: number; cap: number },
+    scope: Scope,
+  ): Promise<RawProvenance | null> {
+    const query = Q.provenanceQuery(req.label, req.hops, scope.asOf !== null);
+    const rows = await tx.run<ChunkRow>(query, {
+      uid: req.uid,
+      cap: int(req.cap),
+      limit: int(req.cap + 2),
+      ...scopeParams(scope),
+    });
+    const parts = gather(rows).get(req.uid);
+    if (!parts) return null;
+    const meta = parts.get('meta')![0] as Omit<RawProvenance, 'root' | 'artifacts' | 'executions' | 'runs'> & {
+      root: NodeTuple;
+    };
+    return {
+      ...meta,
+      root: toRawNode(meta.root),
+      artifacts: ((parts.get('artifacts') ?? []) as NodeTuple[]).map(toRawNode),
+      executions: ((parts.get('executions') ?? []) as NodeTuple[]).map(toRawNode),
+      runs: (parts.get('runs') ?? []) as RawRun[],
+    };
+  },
+};

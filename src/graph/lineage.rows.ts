@@ -1,0 +1,120 @@
+import type { ArtifactRecord, ArtifactState } from './artifact.repository';
+import type { ExecutionRecord, ExecutionState } from './execution.repository';
+import type { Scalar } from '../graphql/types/scalars';
+import type { NodeType } from '../domain/lineage';
+
+/**
+ * Node rows (see `nodeRow` in lineage.cypher.ts) to records, at the repository edge. Built
+ * directly from the positional values: a thousand-node answer would otherwise pay for a property
+ * map per node and a scan of it per map kind. The shapes are the artifact and execution
+ * repositories' records, so a field added there fails to compile here until it is filled in.
+ */
+
+/** [hops, uid, isArtifact, kind, core, spec, maps, tags, latestVersion, source] */
+export type NodeTuple = [
+  number | null,
+  string,
+  boolean,
+  string,
+  unknown[] | null,
+  string | null,
+  Array<[string, Scalar]> | null,
+  string[] | null,
+  number | null,
+  boolean | null,
+];
+
+interface Found {
+  uid: string;
+  kind: string;
+  /** Distance from the start node, in events (0 on paths, where the position counts). */
+  hops: number;
+}
+
+/** A node as found: its record when the caller may read it, else only what it is. */
+export type RawNode =
+  | (Found & { type: 'Artifact'; record: ArtifactRecord; source: boolean | null })
+  | (Found & { type: 'Execution'; record: ExecutionRecord })
+  | (Found & { type: 'Restricted'; nodeType: NodeType });
+
+export function toRawNode(t: NodeTuple): RawNode {
+  const [hops, uid, isArtifact, kind, core, spec, maps, tags, latest, source] = t;
+  const h = hops ?? 0;
+  if (!core) return { type: 'Restricted', uid, kind, hops: h, nodeType: isArtifact ? 'ARTIFACT' : 'EXECUTION' };
+  if (!isArtifact) return { type: 'Execution', uid, kind, hops: h, record: executionRecord(uid, kind, core, maps) };
+  const record = artifactRecord(uid, kind, core, spec, maps, tags, latest);
+  return { type: 'Artifact', uid, kind, hops: h, record, source };
+}
+
+const orNull = <T>(v: unknown) => (v ?? null) as T | null;
+
+/** The values of ARTIFACT_CORE, in order. */
+function artifactRecord(
+  uid: string,
+  kind: string,
+  core: unknown[],
+  spec: string | null,
+  maps: Array<[string, Scalar]> | null,
+  tags: string[] | null,
+  latest: number | null,
+): ArtifactRecord {
+  const [workspace, key, version, state, location, digest, size, contentType, description, createdAt] = core;
+  return {
+    uid,
+    workspace: workspace as string,
+    key: key as string,
+    version: version as number,
+    kind,
+    state: state as ArtifactState,
+    location: orNull(location),
+    digest: orNull(digest),
+    size: orNull(size),
+    contentType: orNull(contentType),
+    description: orNull(description),
+    createdAt: createdAt as string,
+    producerUid: orNull(core[10]),
+    runUid: orNull(core[11]),
+    spec: spec ? (JSON.parse(spec) as Record<string, unknown>) : {},
+    labels: entries(maps, 'label.'),
+    properties: entries(maps, 'property.'),
+    tags: tags ? [...tags].sort() : [],
+    latestVersion: latest ?? (version as number),
+  };
+}
+
+/** The values of EXECUTION_CORE, in order. */
+function executionRecord(
+  uid: string,
+  kind: string,
+  core: unknown[],
+  maps: Array<[string, Scalar]> | null,
+): ExecutionRecord {
+  const [workspace, runUid, name, state, startedAt, finishedAt, codeVersion, createdAt] = core;
+  return {
+    uid,
+    workspace: workspace as string,
+    runUid: runUid as string,
+    name: name as string,
+    kind,
+    state: state as ExecutionState,
+    startedAt: startedAt as string,
+    finishedAt: orNull(finishedAt),
+    codeVersion: orNull(codeVersion),
+    createdAt: createdAt as string,
+    params: entries(maps, 'param.'),
+    results: entries(maps, 'result.'),
+    labels: entries(maps, 'label.'),
+    annotations: entries(maps, 'annotation.'),
+  };
+}
+
+/** Shared by every node fetched without its maps: nothing reads these but to list them. */
+const NO_ENTRIES: Record<string, Scalar> = Object.freeze({}) as Record<string, Scalar>;
+
+/** The `prefix.*` entries of a node's maps, keys without the prefix (`props.ts` naming). */
+function entries(maps: Array<[string, Scalar]> | null, prefix: string): Record<string, Scalar> {
+  if (!maps) return NO_ENTRIES;
+  const out: Record<string, Scalar> = {};
+  for (const [k, v] of maps) if (k.startsWith(prefix)) out[k.slice(prefix.length)] = v;
+  return out;
+}

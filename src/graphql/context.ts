@@ -1,0 +1,43 @@
+import { randomUUID } from 'node:crypto';
+import { ANONYMOUS, type Principal } from '../auth/principal';
+import { QueryStats, type GraphExecutor } from '../graph/executor';
+import { createLoaders, type Loaders } from './loaders';
+import type { Logger } from '../logger';
+import type { Bodies } from '../storage';
+import { createServices, type Services } from '../services';
+
+/** Everything a resolver may use for one request. Nothing here outlives the request. */
+export interface Context {
+  readonly requestId: string;
+  readonly logger: Logger;
+  readonly caller: Principal;
+  readonly stats: QueryStats;
+  readonly services: Services;
+  readonly loaders: Loaders;
+}
+
+export interface ContextDeps {
+  graph: GraphExecutor;
+  logger: Logger;
+  bodies?: Bodies;
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
+
+/** Keeps a caller-supplied request id (for tracing across services) only when it is sane. */
+export function requestIdFrom(header: string | undefined): string {
+  return header && REQUEST_ID.test(header) ? header : randomUUID();
+}
+
+export function createContext(deps: ContextDeps, requestId: string, caller: Principal = ANONYMOUS): Context {
+  const stats = new QueryStats();
+  const services = createServices({ graph: deps.graph.withStats(stats), caller, bodies: deps.bodies });
+  return {
+    requestId,
+    logger: deps.logger.child({ requestId }),
+    caller,
+    stats,
+    services,
+    loaders: createLoaders(services),
+  };
+}

@@ -1,0 +1,27 @@
+import DataLoader from 'dataloader';
+import type { Services } from '../../services';
+import type { ManifestEntry } from '../../services/upload.service';
+import { lineageLoader } from './lineage.loader';
+import { byKeyLoader, pagedLoader } from './paged';
+
+/**
+ * DataLoaders, made anew for every request (their caches must never serve one caller's data to
+ * another, nor outlive a write). Each batches by uid and answers in key order.
+ */
+export function createLoaders(services: Services) {
+  return {
+    artifactByUid: byKeyLoader((uids) => services.artifacts.getMany(uids)),
+    executionByUid: byKeyLoader((uids) => services.executions.getMany(uids)),
+    runByUid: byKeyLoader((uids) => services.runs.getMany(uids)),
+    workspaceByName: byKeyLoader((names) => services.workspaces.getMany(names)),
+    bodyOf: byKeyLoader((uids) => services.uploads.summaries(uids)),
+    manifestOf: new DataLoader<string, ManifestEntry[]>((uids) => services.uploads.manifests(uids)),
+    executionsOfRun: pagedLoader((runUids, page) => services.executions.pageByRuns(runUids, page)),
+    inputsOf: pagedLoader((uids, page) => services.executions.pageEvents(uids, ['INPUT'], page)),
+    outputsOf: pagedLoader((uids, page) => services.executions.pageEvents(uids, ['OUTPUT'], page)),
+    eventsOf: pagedLoader((uids, page) => services.executions.pageEvents(uids, ['INPUT', 'OUTPUT'], page)),
+    lineage: lineageLoader(services.lineage),
+  };
+}
+
+export type Loaders = ReturnType<typeof createLoaders>;

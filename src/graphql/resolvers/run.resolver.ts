@@ -1,0 +1,252 @@
+import DataLoader from 'dataloader';
+import { Kind, type FieldNode, type GraphQLResolveInfo, type SelectionSetNode } from 'graphql';
+import { Arg, Ctx, FieldResolver, ID, Info, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import type { Context } from '../context';
+import { pagedLoader } from '../loaders/paged';
+import type { Services } from '../../services';
+import type { MetricPoint, SeriesRequest } from '../../services/metric.service';
+import { toConnection } from '../types/connection';
+import { EntryInput, LabelInput } from '../types/entry.type';
+import { MetricPointInput, MetricSeries, toMetricSeries } from '../types/metric.type';
+import { RunFilter, RunOrder, StartRunInput } from '../types/run.input';
+import { FinishedRunState, Run, RunComparison, RunConnection, toRun, toRunComparison } from '../types/run.type';
+import { DateTimeScalar } from '../types/scalars';
+
+const PAGE = { first: 'Page size (default 50, at most 1000).', after: 'The endCursor of the previous page.' };
+const RUN_ID = 'The run: its global id (or its uid).';
+
+@Resolver(() => Run)
+export class RunResolver {
+  @Query(() => Run, { description: 'One run by id (or uid); NOT_FOUND when there is none.' })
+  async run(@Arg('id', () => ID, { description: RUN_ID }) id: string, @Ctx() ctx: Context): Promise<Run> {
+    return toRun(await ctx.services.runs.get(id));
+  }
+
+  @Query(() => RunConnection, {
+    description:
+      "Searches a workspace's runs by state, labels, params, results and start time (combined with and/or/not), " +
+      'newest first or ordered by a result or param, a page at a time.',
+  })
+  async runs(
+    @Arg('workspace', { description: 'The workspace to search; NOT_FOUND when it does not exist.' }) workspace: string,
+    @Ctx() ctx: Context,
+    @Arg('filter', () => RunFilter, { nullable: true, description: 'Which runs; all of them when left out.' })
+    filter?: RunFilter,
+    @Arg('orderBy', () => RunOrder, { nullable: true, description: 'The order; newest first when left out.' })
+    orderBy?: RunOrder,
+    @Arg('first', () => Int, { nullable: true, description: PAGE.first }) first?: number,
+    @Arg('after', () => String, { nullable: true, description: PAGE.after }) after?: string,
+    @Info() info?: GraphQLResolveInfo,
+  ) {
+    const withMaps = !info || selectsAny(info, ['edges', 'node'], RUN_MAPS);
+    const withBest = !info || selectsAny(info, ['edges', 'node'], RUN_BEST);
+    const page = await ctx.services.runs.search({ workspace, filter, orderBy, first, after, withMaps, withBest });
+    return toConnection(page, toRun);
+  }
+
+  @Query(() => RunComparison, {
+    description: 'Up to 100 runs side by side: every param, result and latest metric value, one row per key.',
+  })
+  async compareRuns(
+    @Arg('ids', () => [ID], { description: 'The runs to compare (ids or uids), in column order.' }) ids: string[],
+    @Ctx() ctx: Context,
+  ): Promise<RunComparison> {
+    return toRunComparison(await ctx.services.runs.compare(ids));
+  }
+
+  @Mutation(() => Run, { description: 'Starts a run (RUNNING) in a workspace, optionally as a child iteration.' })
+  async startRun(@Arg('input') input: StartRunInput, @Ctx() ctx: Context): Promise<Run> {
+    return toRun(await ctx.services.runs.start(input));
+  }
+
+  @Mutation(() => Run, {
+    description: 'Finishes a RUNNING run; PRECONDITION_FAILED, naming the current state, for any other run.',
+  })
+  async finishRun(
+    @Arg('id', () => ID, { description: RUN_ID }) id: string,
+    @Arg('state', () => FinishedRunState, { description: 'How the run ended.' }) state: FinishedRunState,
+    @Ctx() ctx: Context,
+    @Arg('error', () => String, { nullable: true, description: 'Why it failed or was aborted.' }) error?: string,
+    @Arg('results', () => [EntryInput], { nullable: true, description: 'Final results to record with it.' })
+    results?: EntryInput[],
+    @Arg('finishedAt', () => DateTimeScalar, { nullable: true, description: 'When it ended; now when left out.' })
+    finishedAt?: string,
+  ): Promise<Run> {
+    return toRun(await ctx.services.runs.finish(id, { state, error, results, finishedAt }));
+  }
+
+  @Mutation(() => Run, {
+    description: 'Records results on a RUNNING run, overwriting results with the same key.',
+  })
+  async logResults(
+    @Arg('id', () => ID, { description: RUN_ID }) id: string,
+    @Arg('results', () => [EntryInput], { description: 'The results, e.g. accuracy=0.93.' }) results: EntryInput[],
+    @Ctx() ctx: Context,
+  ): Promise<Run> {
+    return toRun(await ctx.services.runs.logResults(id, results));
+  }
+
+  @Mutation(() => Run, { description: "Sets and removes a run's labels, in any state." })
+  async setRunLabels(
+    @Arg('id', () => ID, { description: RUN_ID }) id: string,
+    @Ctx() ctx: Context,
+    @Arg('labels', () => [LabelInput], { nullable: true, description: 'Labels to set, overwriting the same keys.' })
+    labels?: LabelInput[],
+    @Arg('remove', () => [String], { nullable: true, description: 'Label keys to remove.' }) remove?: string[],
+  ): Promise<Run> {
+    return toRun(await ctx.services.runs.setLabels(id, labels, remove));
+  }
+
+  @Mutation(() => Run, { description: "Sets and removes a run's annotations, in any state." })
+  async setRunAnnotations(
+    @Arg('id', () => ID, { description: RUN_ID }) id: string,
+    @Ctx() ctx: Context,
+    @Arg('annotations', () => [EntryInput], {
+      nullable: true,
+      description: 'Annotations to set, overwriting the same keys.',
+    })
+    annotations?: EntryInput[],
+    @Arg('remove', () => [String], { nullable: true, description: 'Annotation keys to remove.' }) remove?: string[],
+  ): Promise<Run> {
+    return toRun(await ctx.services.runs.setAnnotations(id, annotations, remove));
+  }
+
+  @Mutation(() => Run, {
+    description:
+      "Marks one child iteration as its parent's best, moving the mark from any other child; returns the parent.",
+  })
+  async markBestChild(
+    @Arg('parent', () => ID, { description: 'The parent run (id or uid).' }) parent: string,
+    @Arg('child', () => ID, { description: 'One of its child runs (id or uid).' }) child: string,
+    @Ctx() ctx: Context,
+  ): Promise<Run> {
+    return toRun(await ctx.services.runs.markBestChild(parent, child));
+  }
+
+  @Mutation(() => Run, {
+    description:
+      'Appends up to 1,000 metric points (any mix of keys) to a RUNNING run, e.g. the loss at each step; returns the run.',
+  })
+  async logMetrics(
+    @Arg('run', () => ID, { description: RUN_ID }) run: string,
+    @Arg('points', () => [MetricPointInput], { description: 'The points, 1 to 1,000.' }) points: MetricPointInput[],
+    @Ctx() ctx: Context,
+  ): Promise<Run> {
+    return toRun(await ctx.services.metrics.log(run, points));
+  }
+
+  @FieldResolver(() => Run, { nullable: true, description: 'The run this one is an iteration of; null at the top.' })
+  async parent(@Root() run: Run, @Ctx() ctx: Context): Promise<Run | null> {
+    return loadRun(ctx, run.parentUid);
+  }
+
+  @FieldResolver(() => Run, { nullable: true, description: 'The child iteration marked best; null when none is.' })
+  async bestChild(@Root() run: Run, @Ctx() ctx: Context): Promise<Run | null> {
+    return loadRun(ctx, run.bestChildUid);
+  }
+
+  @FieldResolver(() => RunConnection, { description: 'The child iterations, in iteration order.' })
+  async children(
+    @Root() run: Run,
+    @Ctx() ctx: Context,
+    @Arg('first', () => Int, { nullable: true, description: PAGE.first }) first?: number,
+    @Arg('after', () => String, { nullable: true, description: PAGE.after }) after?: string,
+  ) {
+    return toConnection(await runLoaders(ctx).children.load({ parent: run.uid, first, after }), toRun);
+  }
+
+  @FieldResolver(() => [String], { description: 'The names of the metrics this run logged, sorted.' })
+  metricKeys(@Root() run: Run, @Ctx() ctx: Context): Promise<string[]> {
+    return runLoaders(ctx).metricKeys.load(run.uid);
+  }
+
+  @FieldResolver(() => MetricSeries, {
+    description: "One metric's history, in step order (no points when the run never logged it).",
+  })
+  async metric(
+    @Root() run: Run,
+    @Arg('key', { description: 'The metric name, e.g. "loss".' }) key: string,
+    @Ctx() ctx: Context,
+    @Arg('fromStep', () => Int, { nullable: true, description: 'Only points at this step or later.' })
+    fromStep?: number,
+    @Arg('toStep', () => Int, { nullable: true, description: 'Only points at this step or earlier.' }) toStep?: number,
+  ): Promise<MetricSeries> {
+    const request = { runUid: run.uid, key, fromStep: fromStep ?? null, toStep: toStep ?? null };
+    return toMetricSeries(key, await runLoaders(ctx).metricSeries.load(request));
+  }
+}
+
+const RUN_MAPS = new Set(['params', 'results', 'labels', 'annotations']);
+const RUN_BEST = new Set(['isBest', 'bestChild']);
+
+/**
+ * Whether the query selects any of `names` under `path` (e.g. runs { edges { node { params } } }),
+ * looking through fragments. When unsure (a fragment it cannot find) it answers yes: reading
+ * too much is slow, reading too little would be wrong.
+ */
+function selectsAny(info: GraphQLResolveInfo, path: string[], names: Set<string>): boolean {
+  let level: FieldNode[] | null = [...info.fieldNodes];
+  for (const step of path) {
+    level = fieldsUnder(info, level)?.filter((f) => f.name.value === step) ?? null;
+    if (!level) return true;
+  }
+  const leaves = fieldsUnder(info, level);
+  return !leaves || leaves.some((f) => names.has(f.name.value));
+}
+
+/** The fields selected directly under these fields, fragments flattened; null when unsure. */
+function fieldsUnder(info: GraphQLResolveInfo, fields: FieldNode[]): FieldNode[] | null {
+  const out: FieldNode[] = [];
+  for (const field of fields) {
+    const inner = flatten(info, field.selectionSet);
+    if (!inner) return null;
+    out.push(...inner);
+  }
+  return out;
+}
+
+function flatten(info: GraphQLResolveInfo, set: SelectionSetNode | undefined): FieldNode[] | null {
+  const out: FieldNode[] = [];
+  for (const selection of set?.selections ?? []) {
+    if (selection.kind === Kind.FIELD) {
+      out.push(selection);
+      continue;
+    }
+    const fragment = selection.kind === Kind.INLINE_FRAGMENT ? selection : info.fragments[selection.name.value];
+    const inner = fragment ? flatten(info, fragment.selectionSet) : null;
+    if (!inner) return null;
+    out.push(...inner);
+  }
+  return out;
+}
+
+async function loadRun(ctx: Context, uid: string | null): Promise<Run | null> {
+  const found = uid ? await ctx.loaders.runByUid.load(uid) : null;
+  return found ? toRun(found) : null;
+}
+
+/**
+ * Loaders for the nested Run fields, made once per request (kept with its context, so they die
+ * with it): a page of runs each with children and metrics costs one query per field, not per run.
+ */
+const loadersByRequest = new WeakMap<Context, ReturnType<typeof createRunLoaders>>();
+
+function runLoaders(ctx: Context) {
+  let loaders = loadersByRequest.get(ctx);
+  if (!loaders) {
+    loaders = createRunLoaders(ctx.services);
+    loadersByRequest.set(ctx, loaders);
+  }
+  return loaders;
+}
+
+function createRunLoaders(services: Services) {
+  return {
+    children: pagedLoader((parents, page) => services.runs.childrenOfMany(parents, page)),
+    metricKeys: new DataLoader<string, string[]>((uids) => services.metrics.keysOfMany(uids)),
+    metricSeries: new DataLoader<SeriesRequest, MetricPoint[], string>(
+      (requests) => services.metrics.seriesOfMany(requests),
+      { cacheKeyFn: (r) => JSON.stringify([r.runUid, r.key, r.fromStep, r.toStep]) },
+    ),
+  };
+}

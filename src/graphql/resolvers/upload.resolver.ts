@@ -1,0 +1,155 @@
+import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import type { Context } from '../context';
+import { Artifact, DirectoryArtifact, toArtifact } from '../types/artifact.type';
+import { CreateUploadInput } from '../types/upload.input';
+import {
+  ArtifactDownload,
+  ArtifactPathTemplate,
+  BodyStoreInfo,
+  BodyStoreKind,
+  ManifestEntry,
+  PathTemplateSource,
+  Upload,
+  toArtifactDownload,
+  toManifestEntry,
+  toUpload,
+} from '../types/upload.type';
+
+const REF =
+  'The artifact: its global id or store://artifacts/<workspace>/<key>[:<tag>][@<uid>] (no tag or uid: latest).';
+
+@Resolver()
+export class UploadResolver {
+  @Query(() => BodyStoreInfo, {
+    description: 'Where bodies are stored and the rules uploads follow (part size, limits).',
+  })
+  bodyStore(@Ctx() ctx: Context): BodyStoreInfo {
+    const info = ctx.services.uploads.info();
+    return { ...info, kind: info.kind as BodyStoreKind, uploadTtl: info.uploadTtlSeconds };
+  }
+
+  @Mutation(() => Upload, {
+    description:
+      'Records an artifact (PENDING) and returns signed URLs to upload its body, or every file of a directory, straight to the store. Bodies already stored are not uploaded again; when none is needed the artifact is AVAILABLE at once. Then call completeUpload.',
+  })
+  async createUpload(@Arg('input') input: CreateUploadInput, @Ctx() ctx: Context): Promise<Upload> {
+    return toUpload(await ctx.services.uploads.create(input));
+  }
+
+  @Mutation(() => Upload, { description: 'Fresh URLs for a PENDING upload whose URLs expired.' })
+  async renewUpload(
+    @Arg('ref', { description: REF }) ref: string,
+    @Ctx() ctx: Context,
+    @Arg('expiresIn', () => Int, { nullable: true, description: 'Seconds the URLs stay valid.' }) expiresIn?: number,
+  ): Promise<Upload> {
+    return toUpload(await ctx.services.uploads.renew(ref, expiresIn));
+  }
+
+  @Mutation(() => Artifact, {
+    description:
+      'Checks the uploaded body (every file of a directory) in the store — present, size, checksum — and marks the artifact AVAILABLE. PRECONDITION_FAILED, and still PENDING, while anything is missing.',
+  })
+  async completeUpload(@Arg('ref', { description: REF }) ref: string, @Ctx() ctx: Context): Promise<Artifact> {
+    return toArtifact(await ctx.services.uploads.complete(ref));
+  }
+
+  @Mutation(() => Artifact, {
+    description:
+      'Gives up a PENDING upload: the artifact becomes ABORTED and what was uploaded for it alone is deleted.',
+  })
+  async abortUpload(@Arg('ref', { description: REF }) ref: string, @Ctx() ctx: Context): Promise<Artifact> {
+    return toArtifact(await ctx.services.uploads.abort(ref));
+  }
+
+  @Query(() => ArtifactDownload, {
+    description:
+      'Signed download URLs for an artifact: its body, or every file of a directory with its relative path (a whole tree in one call), each with its SHA-256 to verify.',
+  })
+  async artifactDownload(
+    @Arg('ref', { description: REF }) ref: string,
+    @Ctx() ctx: Context,
+    @Arg('path', () => String, {
+      nullable: true,
+      description: 'DIRECTORY only: one file or subdirectory, e.g. "images/train".',
+    })
+    path?: string,
+    @Arg('expiresIn', () => Int, { nullable: true, description: 'Seconds the URLs stay valid.' }) expiresIn?: number,
+  ): Promise<ArtifactDownload> {
+    return toArtifactDownload(await ctx.services.uploads.download(ref, { path, expiresIn }));
+  }
+
+  @Query(() => ArtifactPathTemplate, {
+    description: 'The artifact path template new uploads in this workspace (or run) get, and where it was set.',
+  })
+  async artifactPathTemplate(
+    @Arg('workspace', { description: 'The workspace.' }) workspace: string,
+    @Ctx() ctx: Context,
+    @Arg('run', () => ID, { nullable: true, description: 'A run of the workspace.' }) run?: string,
+  ): Promise<ArtifactPathTemplate> {
+    const t = await ctx.services.uploads.pathTemplate(workspace, run);
+    return { template: t.template, source: t.source as PathTemplateSource };
+  }
+
+  @Mutation(() => ArtifactPathTemplate, {
+    description:
+      "Sets the artifact path template of a workspace, or of one run (it wins over the workspace's); null clears it. Answers the template that now applies.",
+  })
+  async setArtifactPathTemplate(
+    @Arg('workspace', { description: 'The workspace.' }) workspace: string,
+    @Arg('template', () => String, {
+      nullable: true,
+      description: 'e.g. "{{workspace}}/{{run.uid}}/{{key}}"; null to clear.',
+    })
+    template: string | null,
+    @Ctx() ctx: Context,
+    @Arg('run', () => ID, { nullable: true, description: 'Set it for this run only.' }) run?: string,
+  ): Promise<ArtifactPathTemplate> {
+    const t = await ctx.services.uploads.setPathTemplate(workspace, run, template);
+    return { template: t.template, source: t.source as PathTemplateSource };
+  }
+}
+
+@Resolver(() => Artifact)
+export class ArtifactBodyResolver {
+  @FieldResolver(() => String, {
+    nullable: true,
+    description:
+      'A signed URL to download the body (an https reference: its own URL); null while not AVAILABLE, for directories (see artifactDownload) and for references Skein cannot sign.',
+  })
+  async downloadUrl(
+    @Root() a: Artifact,
+    @Ctx() ctx: Context,
+    @Arg('expiresIn', () => Int, { nullable: true, description: 'Seconds the URL stays valid.' }) expiresIn?: number,
+  ): Promise<string | null> {
+    if (a.state !== 'AVAILABLE') return null;
+    return ctx.services.uploads.downloadUrl(a, await ctx.loaders.bodyOf.load(a.uid), expiresIn);
+  }
+
+  @FieldResolver(() => String, {
+    nullable: true,
+    description:
+      'Its human-readable path from the artifact path template, e.g. "my-workspace/<run uid>/models/churn"; null when not uploaded through Skein.',
+  })
+  async path(@Root() a: Artifact, @Ctx() ctx: Context): Promise<string | null> {
+    return (await ctx.loaders.bodyOf.load(a.uid))?.path ?? null;
+  }
+
+  @FieldResolver(() => Boolean, {
+    description:
+      "True when Skein's store verified the digest itself (a body uploaded whole, or any body in the local store); false for references and multipart bodies in S3 (each part was verified), whose digest is as declared.",
+  })
+  async digestVerified(@Root() a: Artifact, @Ctx() ctx: Context): Promise<boolean> {
+    const body = (await ctx.loaders.bodyOf.load(a.uid))?.body;
+    return body != null && body.verifiedSha256 != null && body.verifiedSha256 === a.digest;
+  }
+}
+
+@Resolver(() => DirectoryArtifact)
+export class DirectoryArtifactResolver {
+  @FieldResolver(() => [ManifestEntry], {
+    description: 'Every file of the directory with its relative path, size and SHA-256, in path order.',
+  })
+  async manifest(@Root() d: DirectoryArtifact, @Ctx() ctx: Context): Promise<ManifestEntry[]> {
+    return (await ctx.loaders.manifestOf.load(d.uid)).map(toManifestEntry);
+  }
+}

@@ -1,0 +1,259 @@
+import { readableWorkspaceList } from '../auth/principal';
+import { badInput, ErrorCode, quoted, SkeinError } from '../errors';
+import { artifactRepository } from '../graph/artifact.repository';
+import { isStoreUri, parseStoreUri } from '../domain/artifact-uri';
+import { fromGlobalId } from '../domain/global-id';
+import type { ServiceDeps } from './index';
+import {
+  assembleImpact,
+  assembleLineage,
+  assemblePath,
+  assembleProvenance,
+  isVisible,
+} from '../graph/lineage.assemble';
+import type { Direction } from '../graph/lineage.cypher';
+import {
+  ALL_FIELDS,
+  LINEAGE_LIMITS as L,
+  type Impact,
+  type Lineage,
+  type LineageDirection,
+  type LineageFilter,
+  type LineageNode,
+  type LineageOptions,
+  type LineagePath,
+  type NodeFields,
+  type NodeRef,
+  type Provenance,
+} from '../domain/lineage';
+import { lineageRepository as repo, type NodeFilterParams, type RawSubgraph } from '../graph/lineage.repository';
+
+/** All lineage needs of a request: its executor and its caller. */
+export type LineageDeps = Pick<ServiceDeps, 'graph' | 'caller'>;
+
+/**
+ * Lineage use cases: what a run read and wrote, across runs and workspaces. Each answer is one
+ * query (plus one to resolve a store:// URI when the start is named that way). Every traversal
+ * carries the caller's readable workspaces: nodes outside them come back as placeholders and
+ * the chain continues through them; a start node the caller may not read does not exist for them.
+ */
+export class LineageService {
+  constructor(private readonly deps: LineageDeps) {}
+
+  async lineage(of: string, options: LineageOptions = {}): Promise<Lineage> {
+    const start = await this.resolve(of, 'of');
+    const [found] = await this.lineageOf([start], options);
+    if (!found) throw missing(of, options.asOf);
+    return found;
+  }
+
+  /**
+   * The lineage of many start nodes with the same options: one query per label (what the
+   * `upstream` / `downstream` field loader batches). Null where a start node is missing, hidden
+   * from the caller, or younger than `asOf`.
+   */
+  async lineageOf(starts: readonly NodeRef[], options: LineageOptions = {}): Promise<Array<Lineage | null>> {
+    const plan = planLineage(options);
+    const read = await this.deps.graph.read(async (tx) => {
+      const byLabel = [];
+      for (const label of ['Artifact', 'Execution'] as const) {
+        const uids = [...new Set(starts.filter((s) => s.label === label).map((s) => s.uid))];
+        if (uids.length === 0) continue;
+        byLabel.push({
+          label,
+          uids,
+          raw: await repo.traverse(tx, { ...plan.request, label, uids, readable: this.readable }),
+        });
+      }
+      return byLabel;
+    });
+    const found = new Map<string, Lineage | null>();
+    for (const { label, uids, raw } of read) {
+      for (const uid of uids) found.set(`${label}:${uid}`, this.finish(raw.get(uid), uid, plan));
+    }
+    return starts.map((s) => found.get(`${s.label}:${s.uid}`) ?? null);
+  }
+
+  /** The shortest chain of events between two nodes (either way round), or null when none links them. */
+  async path(from: string, to: string, options: ReportOptions = {}): Promise<LineagePath | null> {
+    const asOf = checkTime('asOf', options.asOf);
+    const [a, b] = await Promise.all([this.resolve(from, 'from'), this.resolve(to, 'to')]);
+    if (a.uid === b.uid) throw badInput('"from" and "to" name the same node; a path needs two.', { field: 'to' });
+    const raw = await this.deps.graph.read((tx) =>
+      repo.path(tx, { from: a, to: b, hops: 2 * L.maxDepth }, this.scope(asOf, options.fields)),
+    );
+    if (!raw || !isVisible(raw.from, asOf)) throw missing(from, asOf);
+    if (!isVisible(raw.to, asOf)) throw missing(to, asOf);
+    return assemblePath(raw);
+  }
+
+  /** Everything downstream, grouped by kind, runs and workspaces: "what do I have to retrain?" */
+  async impact(
+    of: string,
+    options: ReportOptions & { maxNodes?: number | null; artifactsPerKind?: number | null } = {},
+  ): Promise<Impact> {
+    const asOf = checkTime('asOf', options.asOf);
+    const cap = checkInt('maxNodes', options.maxNodes, L.reportMaxNodes, 1, L.reportMaxNodes);
+    const perKind = checkInt('artifactsPerKind', options.artifactsPerKind, L.defaultPerKind, 0, L.maxPerKind);
+    const start = await this.resolve(of, 'of');
+    const raw = await this.deps.graph.read((tx) =>
+      repo.impact(tx, { ...start, cap, perKind }, this.scope(asOf, options.fields)),
+    );
+    if (!raw || !isVisible(raw.root, asOf)) throw missing(of, asOf);
+    return assembleImpact(raw, cap);
+  }
+
+  /** Everything upstream, flattened for a report: sources, artifacts, executions, runs. */
+  async provenance(
+    of: string,
+    options: ReportOptions & { depth?: number | null; maxNodes?: number | null } = {},
+  ): Promise<Provenance> {
+    const asOf = checkTime('asOf', options.asOf);
+    const depth = checkInt('depth', options.depth, L.maxDepth, 1, L.maxDepth);
+    const cap = checkInt('maxNodes', options.maxNodes, L.reportMaxNodes, 1, L.reportMaxNodes);
+    const start = await this.resolve(of, 'of');
+    const raw = await this.deps.graph.read((tx) =>
+      repo.provenance(tx, { ...start, hops: 2 * depth, cap }, this.scope(asOf, options.fields)),
+    );
+    if (!raw || !isVisible(raw.root, asOf)) throw missing(of, asOf);
+    return assembleProvenance(raw, cap);
+  }
+
+  /** A global id of an artifact or execution, or a store:// URI (which costs one lookup). */
+  async resolve(ref: string, field: string): Promise<NodeRef> {
+    if (isStoreUri(ref)) {
+      const uri = parseStoreUri(ref);
+      const found = await this.deps.graph.read((tx) => artifactRepository.find(tx, uri));
+      if (!found) throw missing(ref, null);
+      return { label: 'Artifact', uid: found.uid };
+    }
+    const { type, key } = fromGlobalId(ref);
+    if (type !== 'Artifact' && type !== 'Execution') {
+      throw badInput(`${quoted(ref)} is a ${type}; lineage starts at an artifact or an execution.`, { field });
+    }
+    return { label: type, uid: key };
+  }
+
+  private get readable(): string[] | null {
+    return readableWorkspaceList(this.deps.caller);
+  }
+
+  private scope(asOf: string | null, fields: NodeFields = ALL_FIELDS) {
+    return { asOf, readable: this.readable, fields };
+  }
+
+  private finish(raw: RawSubgraph | undefined, uid: string, plan: LineagePlan): Lineage | null {
+    const lineage = raw ? assembleLineage(raw, { ...plan.frame, startUid: uid }) : null;
+    return lineage && isVisibleNode(lineage.root, plan.frame.asOf) ? lineage : null;
+  }
+}
+
+export interface ReportOptions {
+  asOf?: string | null;
+  fields?: NodeFields;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Validation: limits and filters, with messages a person can act on
+
+interface LineagePlan {
+  frame: { direction: LineageDirection; depth: number; maxNodes: number; asOf: string | null };
+  request: {
+    directions: Direction[];
+    hops: number;
+    limit: number;
+    asOf: string | null;
+    filter: NodeFilterParams | null;
+    fields: NodeFields;
+  };
+}
+
+const DIRECTIONS: Record<LineageDirection, Direction[]> = {
+  UPSTREAM: ['UPSTREAM'],
+  DOWNSTREAM: ['DOWNSTREAM'],
+  BOTH: ['UPSTREAM', 'DOWNSTREAM'],
+};
+
+export function planLineage(options: LineageOptions): LineagePlan {
+  const direction = options.direction ?? 'UPSTREAM';
+  if (!(direction in DIRECTIONS))
+    throw badInput(`direction must be UPSTREAM, DOWNSTREAM or BOTH.`, { field: 'direction' });
+  const depth = checkInt('depth', options.depth, L.defaultDepth, 1, L.maxDepth);
+  const maxNodes = checkInt('maxNodes', options.maxNodes, L.defaultMaxNodes, 1, L.maxMaxNodes);
+  const asOf = checkTime('asOf', options.asOf);
+  return {
+    frame: { direction, depth, maxNodes, asOf },
+    // The start node plus one more than the cap per direction: the extra one says "truncated" and where.
+    request: {
+      directions: DIRECTIONS[direction],
+      hops: 2 * depth,
+      limit: maxNodes + 2,
+      asOf,
+      filter: toFilter(options.filter),
+      fields: options.fields ?? ALL_FIELDS,
+    },
+  };
+}
+
+function checkInt(field: string, value: number | null | undefined, fallback: number, min: number, max: number): number {
+  if (value === null || value === undefined) return fallback;
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw badInput(`"${field}" must be a whole number from ${min} to ${max}; got ${value}.`, { field });
+  }
+  return value;
+}
+
+/** ISO-8601 in, the stored format out (UTC, milliseconds), so it compares with stored times as text. */
+function checkTime(field: string, value: string | null | undefined): string | null {
+  if (value === null || value === undefined) return null;
+  const date = /^\d{4}-\d\d-\d\d/.test(value) ? new Date(value) : undefined;
+  if (!date || Number.isNaN(date.getTime())) {
+    throw badInput(`"${field}" must be an ISO-8601 time such as "2026-11-23T16:36:00Z"; got ${quoted(value)}.`, {
+      field,
+    });
+  }
+  return date.toISOString();
+}
+
+function checkList(field: string, values: readonly string[] | null | undefined, pattern: RegExp): string[] | null {
+  if (!values || values.length === 0) return null;
+  if (values.length > L.maxFilterValues) {
+    throw badInput(`"${field}" has ${values.length} values; the limit is ${L.maxFilterValues}.`, { field });
+  }
+  const bad = values.find((v) => !pattern.test(v));
+  if (bad !== undefined) throw badInput(`"${field}" value ${quoted(bad)} is not valid.`, { field });
+  return [...values];
+}
+
+const KIND = /^[A-Za-z][A-Za-z0-9_-]{0,63}$/;
+const WORKSPACE = /^[a-z0-9][a-z0-9_-]{0,62}$/;
+
+/** Null when nothing is filtered, so the query keeps its unfiltered (cheaper) shape. */
+export function toFilter(filter: LineageFilter | null | undefined): NodeFilterParams | null {
+  if (!filter) return null;
+  const kinds = checkList('filter.kinds', filter.kinds, KIND);
+  const workspaces = checkList('filter.workspaces', filter.workspaces, WORKSPACE);
+  const types = filter.nodeTypes?.length ? new Set(filter.nodeTypes) : null;
+  const createdAfter = checkTime('filter.createdAfter', filter.createdAfter);
+  const createdBefore = checkTime('filter.createdBefore', filter.createdBefore);
+  if (!kinds && !workspaces && !types && !createdAfter && !createdBefore) return null;
+  return {
+    kinds,
+    workspaces,
+    artifacts: !types || types.has('ARTIFACT'),
+    executions: !types || types.has('EXECUTION'),
+    createdAfter,
+    createdBefore,
+  };
+}
+
+function isVisibleNode(n: LineageNode, asOf: string | null): boolean {
+  if (n.type === 'Restricted') return false;
+  const createdAt = n.type === 'Artifact' ? n.artifact.createdAt : n.execution.createdAt;
+  return asOf === null || createdAt <= asOf;
+}
+
+function missing(ref: string, asOf: string | null | undefined): SkeinError {
+  const when = asOf ? ` (as of ${asOf})` : '';
+  return new SkeinError(ErrorCode.NOT_FOUND, `No artifact or execution ${quoted(ref)}${when}.`, { id: ref });
+}
