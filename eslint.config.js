@@ -1,6 +1,71 @@
 // @ts-check
 const js = require('@eslint/js');
 const tseslint = require('typescript-eslint');
+const boundaries = require('eslint-plugin-boundaries');
+
+/**
+ * The layers of the source tree (CONTRIBUTING.md, DESIGN.md "Layout"), by path from the repository
+ * root. Each file gets the first layer whose pattern matches it.
+ */
+const LAYERS = [
+  // The shared kernel: importable from everywhere, imports nothing of Skein.
+  { category: 'kernel', pattern: 'src/{errors,logger,paths}.ts' },
+  // The composition roots wire the layers together (the CLI may import app and config by name).
+  { category: 'app', pattern: 'src/app.ts' },
+  { category: 'server', pattern: 'src/server.ts' },
+  { category: 'config', pattern: 'src/config.ts' },
+  { category: 'domain', pattern: 'src/domain/**' },
+  { category: 'graph', pattern: 'src/graph/**' },
+  { category: 'storage', pattern: 'src/storage/**' },
+  { category: 'auth', pattern: 'src/auth/**' },
+  { category: 'services', pattern: 'src/services/**' },
+  { category: 'graphql', pattern: 'src/graphql/**' },
+  { category: 'http', pattern: 'src/http/**' },
+  { category: 'client', pattern: 'src/client/**' },
+  { category: 'cli', pattern: ['src/cli.ts', 'src/cli/**', 'src/demo/**'] },
+  // Tests, tools, the benchmark, the browser playground and the repository's own config files.
+  { category: 'unrestricted', pattern: ['src/playground/**', 'test/**', 'bench/**', 'tools/**', '*.{js,ts}'] },
+];
+
+/** The layers each layer may import (itself included where listed); anything else is an error. */
+const MAY_IMPORT = {
+  kernel: [],
+  domain: ['domain', 'kernel'],
+  graph: ['graph', 'domain', 'kernel'],
+  storage: ['storage', 'domain', 'kernel'],
+  auth: ['auth', 'domain', 'kernel'],
+  services: ['services', 'domain', 'kernel', 'graph', 'storage', 'auth'],
+  graphql: ['graphql', 'domain', 'kernel', 'services', 'auth'],
+  http: ['http', 'graphql', 'services', 'domain', 'kernel', 'auth', 'storage'],
+  client: ['client', 'domain', 'kernel'],
+  cli: ['cli', 'client', 'domain', 'kernel', 'config'],
+};
+/** Layers that may import any file of the repository. */
+const MAY_IMPORT_ANYTHING = ['app', 'server', 'config', 'unrestricted'];
+
+const inLayer = (categories) => ({ file: { categories } });
+const atPath = (path) => ({ file: { path } });
+const typesOnly = { kind: 'type' };
+
+const LAYER_POLICIES = [
+  ...Object.entries(MAY_IMPORT).map(([layer, allowed]) => ({ from: inLayer(layer), allow: { to: inLayer(allowed) } })),
+  ...MAY_IMPORT_ANYTHING.map((layer) => ({ from: inLayer(layer), allow: { to: { module: { origin: 'local' } } } })),
+];
+
+/** Single files allowed past their layer's line, each for a stated reason. */
+const EXCEPTIONS = [
+  // A body store is built from the config's bodies section: storage needs its shape, not its loading.
+  { from: inLayer('storage'), allow: { to: inLayer('config'), dependency: typesOnly } },
+  // The per-request composition hands the services the database executor and the body stores.
+  { from: atPath('src/graphql/context.ts'), allow: { to: atPath(['src/graph/executor.ts', 'src/storage/index.ts']) } },
+  // Progress bars write to the CLI's output: the client needs that interface, nothing else of the CLI.
+  { from: inLayer('client'), allow: { to: atPath('src/cli/io.ts'), dependency: typesOnly } },
+  // `skein serve` starts the application.
+  { from: atPath('src/cli.ts'), allow: { to: inLayer('app') } },
+];
+
+/** Packages of the GraphQL API (and their subpaths) that the layers below it must not know about. */
+const GRAPHQL_PACKAGES = /^(graphql|type-graphql|graphql-[^/]+|@apollo\/[^/]+|@escape\.tech\/graphql-armor)(\/|$)/;
 
 module.exports = tseslint.config(
   {
@@ -33,5 +98,40 @@ module.exports = tseslint.config(
   {
     files: ['test/**', 'bench/**', 'tools/**'],
     rules: { 'no-console': 'off' },
+  },
+  {
+    files: ['**/*.{ts,tsx}'],
+    plugins: { boundaries },
+    settings: {
+      'import/resolver': { typescript: { project: `${__dirname}/tsconfig.json` } },
+      'boundaries/root-path': __dirname,
+      'boundaries/files': LAYERS,
+      'boundaries/files-single-match': true,
+      'boundaries/dependency-nodes': ['import', 'export', 'dynamic-import', 'require'],
+    },
+    rules: {
+      'boundaries/dependencies': [
+        'error',
+        { default: 'disallow', checkUnknownLocals: true, policies: [...LAYER_POLICIES, ...EXCEPTIONS] },
+      ],
+      // A file of src/ that no layer claims would escape the rules above: give its folder a layer.
+      'boundaries/no-unknown-files': 'error',
+    },
+  },
+  {
+    files: ['src/domain/**', 'src/graph/**', 'src/services/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: GRAPHQL_PACKAGES.source,
+              message: 'GraphQL stays in src/graphql: domain, graph and services return plain values.',
+            },
+          ],
+        },
+      ],
+    },
   },
 );

@@ -24,7 +24,7 @@ import * as path from 'node:path';
 import neo4j, { type Driver } from 'neo4j-driver';
 import { startSkein, type SkeinHandle } from '../src/app';
 import { loadConfig } from '../src/config';
-import { impactQuery, MAX_DEPTH, provenanceQuery } from '../src/graph/lineage.cypher';
+import { impactQuery, provenanceQuery } from '../src/graph/lineage.cypher';
 import { createLogger } from '../src/logger';
 import { PROJECT_ROOT } from '../src/paths';
 import { toGlobalId } from '../src/domain/global-id';
@@ -40,6 +40,7 @@ import {
   type BenchSize,
 } from './generator';
 import { allowedMs, median, round, summarize, table, timed, type Latency } from './stats';
+import { MAX_DEPTH } from '../src/domain/lineage';
 
 export interface LineageBenchOptions {
   size: BenchSize;

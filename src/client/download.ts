@@ -29,7 +29,7 @@ export interface DownloadRequest {
   path?: string | null;
 }
 
-export interface DownloadOptions {
+export interface ClientDownloadOptions {
   progress?: Progress;
   concurrency?: number;
   note?: (line: string) => void;
@@ -64,7 +64,7 @@ interface Target extends RemoteFile {
 export async function downloadArtifact(
   client: SkeinClient,
   req: DownloadRequest,
-  options: DownloadOptions = {},
+  options: ClientDownloadOptions = {},
 ): Promise<DownloadOutcome> {
   const progress = options.progress ?? noProgress;
   const started = performance.now();

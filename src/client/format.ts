@@ -48,14 +48,14 @@ export function truncate(text: string, max: number): string {
 
 const width = (text: string) => [...text].length;
 
-export interface Column {
+export interface TableColumn {
   header: string;
   /** Numbers read best right-aligned. */
   align?: 'left' | 'right';
 }
 
 /** Rows under headers in aligned columns, two spaces apart, no trailing spaces. */
-export function formatTable(columns: readonly Column[], rows: ReadonlyArray<readonly string[]>): string {
+export function formatTable(columns: readonly TableColumn[], rows: ReadonlyArray<readonly string[]>): string {
   const widths = columns.map((c, i) => Math.max(width(c.header), ...rows.map((r) => width(r[i] ?? ''))));
   const line = (cells: readonly string[]) =>
     columns

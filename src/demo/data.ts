@@ -82,7 +82,7 @@ export function parseCsv(text: string): Array<Record<string, string>> {
 export const FEATURES = ['tenure', 'monthly_charges', 'support_calls', 'contract_one_year', 'contract_two_year'];
 export const CLEAN_COLUMNS = ['customer_id', ...FEATURES, 'churned'];
 
-export interface ColumnStats {
+export interface NumericColumnStats {
   column: string;
   count: number;
   nullCount: number;
@@ -97,7 +97,7 @@ export interface CleanResult {
   dropped: number;
   /** Mean and standard deviation used to standardize each numeric input (kept with the model). */
   scaling: Record<string, { mean: number; std: number }>;
-  rawStats: ColumnStats[];
+  rawStats: NumericColumnStats[];
 }
 
 export function clean(raw: ReadonlyArray<Record<string, string>>): CleanResult {
@@ -125,7 +125,7 @@ export function clean(raw: ReadonlyArray<Record<string, string>>): CleanResult {
   return { rows, dropped: raw.length - complete.length, scaling, rawStats };
 }
 
-function stats(column: string, values: string[]): ColumnStats {
+function stats(column: string, values: string[]): NumericColumnStats {
   const xs = values.filter((v) => v !== '').map(Number);
   const mean = xs.reduce((a, b) => a + b, 0) / xs.length;
   const std = Math.sqrt(xs.reduce((a, b) => a + (b - mean) ** 2, 0) / xs.length);

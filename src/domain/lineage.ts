@@ -1,14 +1,15 @@
-import type { ArtifactRecord } from '../graph/artifact.repository';
-import type { ExecutionRecord } from '../graph/execution.repository';
-import type { RunRecord } from '../graph/run.repository';
-import { MAX_DEPTH } from '../graph/lineage.cypher';
+import type { ArtifactRecord } from './artifact';
+import type { EventType, ExecutionRecord } from './execution';
+import type { RunRecord } from './run';
 
-/** What lineage answers are made of, as the service returns them (GraphQL maps these 1:1). */
+export const LineageNodeType = { ARTIFACT: 'ARTIFACT', EXECUTION: 'EXECUTION' } as const;
+export type LineageNodeType = (typeof LineageNodeType)[keyof typeof LineageNodeType];
 
-export type LineageDirection = 'UPSTREAM' | 'DOWNSTREAM' | 'BOTH';
-export type NodeType = 'ARTIFACT' | 'EXECUTION';
-export type EventType = 'INPUT' | 'OUTPUT';
+export const LineageDirection = { UPSTREAM: 'UPSTREAM', DOWNSTREAM: 'DOWNSTREAM', BOTH: 'BOTH' } as const;
+export type LineageDirection = (typeof LineageDirection)[keyof typeof LineageDirection];
 
+/** Depth counts steps (artifact -> execution -> artifact); a step is two events. */
+export const MAX_DEPTH = 100;
 export const LINEAGE_LIMITS = {
   defaultDepth: 5,
   /** Steps (artifact -> execution -> artifact); a step is two events. */
@@ -46,10 +47,10 @@ export interface NodeRef {
   uid: string;
 }
 
-export interface LineageFilter {
+export interface LineageCriteria {
   /** Artifact kinds (MODEL, DATASET…) or execution kinds (TRAINER…); empty or absent: any. */
   kinds?: readonly string[] | null;
-  nodeTypes?: readonly NodeType[] | null;
+  nodeTypes?: readonly LineageNodeType[] | null;
   workspaces?: readonly string[] | null;
   createdAfter?: string | null;
   createdBefore?: string | null;
@@ -59,7 +60,7 @@ export interface LineageOptions {
   direction?: LineageDirection | null;
   depth?: number | null;
   maxNodes?: number | null;
-  filter?: LineageFilter | null;
+  filter?: LineageCriteria | null;
   asOf?: string | null;
   fields?: NodeFields;
 }
@@ -68,10 +69,10 @@ export interface LineageOptions {
 export type LineageNode =
   | { type: 'Artifact'; id: string; depth: number; artifact: ArtifactRecord }
   | { type: 'Execution'; id: string; depth: number; execution: ExecutionRecord }
-  | { type: 'Restricted'; id: string; depth: number; nodeType: NodeType; kind: string };
+  | { type: 'Restricted'; id: string; depth: number; nodeType: LineageNodeType; kind: string };
 
 /** An event between two nodes of the answer, by their ids (an artifact's for INPUT `from`). */
-export interface LineageEdge {
+export interface LineageEdgeRecord {
   type: EventType;
   from: string;
   to: string;
@@ -80,7 +81,7 @@ export interface LineageEdge {
   path: string | null;
 }
 
-export interface Lineage {
+export interface LineageRecord {
   root: LineageNode;
   direction: LineageDirection;
   depth: number;
@@ -88,32 +89,32 @@ export interface Lineage {
   asOf: string | null;
   /** The start node first (depth 0), then the others nearest first. */
   nodes: LineageNode[];
-  edges: LineageEdge[];
+  edges: LineageEdgeRecord[];
   truncated: boolean;
   /** The depth at which nodes were left out: shallower levels are complete. */
   truncatedAtDepth: number | null;
 }
 
-export interface LineagePath {
+export interface LineagePathRecord {
   /** DOWNSTREAM: events lead from `from` to `to`; UPSTREAM: from `to` back to `from`. */
   direction: 'UPSTREAM' | 'DOWNSTREAM';
   /** In events. */
   length: number;
   /** From `from` to `to`. */
   nodes: LineageNode[];
-  edges: LineageEdge[];
+  edges: LineageEdgeRecord[];
 }
 
-export interface ImpactGroup {
+export interface ImpactGroupRecord {
   kind: string;
   count: number;
   restricted: number;
   artifacts: ArtifactRecord[];
 }
 
-export interface Impact {
+export interface ImpactRecord {
   root: LineageNode;
-  groups: ImpactGroup[];
+  groups: ImpactGroupRecord[];
   executions: number;
   restrictedExecutions: number;
   runs: RunRecord[];
@@ -125,21 +126,21 @@ export interface Impact {
   truncatedAtDepth: number | null;
 }
 
-export interface ProvenanceArtifact {
+export interface ProvenanceArtifactRecord {
   artifact: ArtifactRecord;
   depth: number;
   isSource: boolean;
 }
 
-export interface ProvenanceExecution {
+export interface ProvenanceExecutionRecord {
   execution: ExecutionRecord;
   depth: number;
 }
 
-export interface Provenance {
+export interface ProvenanceRecord {
   root: LineageNode;
-  artifacts: ProvenanceArtifact[];
-  executions: ProvenanceExecution[];
+  artifacts: ProvenanceArtifactRecord[];
+  executions: ProvenanceExecutionRecord[];
   runs: RunRecord[];
   restricted: number;
   maxNodes: number;

@@ -1,64 +1,7 @@
-import type { Scalar } from '../graphql/types/scalars';
 import * as Q from './artifact.cypher';
 import { windowParams, type Tx } from './executor';
 import { fromProps, toProps } from './props';
-
-export type ArtifactState = 'PENDING' | 'AVAILABLE' | 'ABORTED';
-
-export interface ArtifactRecord {
-  uid: string;
-  workspace: string;
-  key: string;
-  version: number;
-  kind: string;
-  state: ArtifactState;
-  location: string | null;
-  digest: string | null;
-  size: number | null;
-  contentType: string | null;
-  description: string | null;
-  createdAt: string;
-  producerUid: string | null;
-  runUid: string | null;
-  /** Kind-specific fields (a dataset's schema, a model's framework…), as validated by the service. */
-  spec: Record<string, unknown>;
-  labels: Record<string, Scalar>;
-  properties: Record<string, Scalar>;
-  tags: string[];
-  /** The highest version of this key: this one is "latest" when they are equal. */
-  latestVersion: number;
-}
-
-export interface NewArtifact {
-  uid: string;
-  workspace: string;
-  key: string;
-  kind: string;
-  state: ArtifactState;
-  location: string | null;
-  digest: string | null;
-  size: number | null;
-  contentType: string | null;
-  description: string | null;
-  runUid: string | null;
-  spec: Record<string, unknown>;
-  labels: Record<string, string>;
-  properties: Record<string, Scalar>;
-  tags: string[];
-}
-
-export interface ArtifactFilter {
-  workspace: string;
-  kind?: string | null;
-  state?: ArtifactState | null;
-  keyPrefix?: string | null;
-  runUid?: string | null;
-  createdAfter?: string | null;
-  createdBefore?: string | null;
-  labels?: Record<string, string>;
-  tag?: string | null;
-}
-
+import { type ArtifactRecord, type NewArtifact, type ArtifactCriteria, type ArtifactState } from '../domain/artifact';
 type Props = Record<string, unknown>;
 interface Row {
   a: Props;
@@ -128,7 +71,7 @@ export const artifactRepository = {
 
   async list(
     tx: Tx,
-    filter: ArtifactFilter,
+    filter: ArtifactCriteria,
     window: { after: string | null; limit: number },
   ): Promise<ArtifactRecord[]> {
     const labels = Object.entries(toProps('label', filter.labels)).map(([name, value]) => ({ name, value }));

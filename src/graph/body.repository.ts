@@ -1,4 +1,4 @@
-import type { ArtifactState } from './artifact.repository';
+import { type ArtifactState } from '../domain/artifact';
 import * as Q from './body.cypher';
 import { int, type Tx } from './executor';
 

@@ -1,59 +1,16 @@
-import type { Scalar } from '../graphql/types/scalars';
-import type { ArtifactRecord } from './artifact.repository';
 import { parseArtifact } from './artifact.repository';
 import { windowParams, type Tx } from './executor';
 import * as Q from './execution.cypher';
 import { fromProps, toProps } from './props';
-
-export type ExecutionState = 'RUNNING' | 'COMPLETED' | 'FAILED' | 'ABORTED' | 'CACHED';
-
-export interface ExecutionRecord {
-  uid: string;
-  workspace: string;
-  runUid: string;
-  name: string;
-  kind: string;
-  state: ExecutionState;
-  startedAt: string;
-  finishedAt: string | null;
-  codeVersion: string | null;
-  createdAt: string;
-  params: Record<string, Scalar>;
-  results: Record<string, Scalar>;
-  labels: Record<string, Scalar>;
-  annotations: Record<string, Scalar>;
-}
-
-export interface NewExecution {
-  uid: string;
-  runUid: string;
-  name: string;
-  kind: string;
-  state: ExecutionState;
-  startedAt: string;
-  finishedAt: string | null;
-  codeVersion: string | null;
-  params: Record<string, Scalar>;
-  results: Record<string, Scalar>;
-  labels: Record<string, string>;
-  annotations: Record<string, string>;
-}
-
-export type EventType = 'INPUT' | 'OUTPUT';
-
-export interface EventRecord {
-  type: EventType;
-  at: string;
-  path: string | null;
-  artifact: ArtifactRecord;
-}
-
-export interface NewEvent {
-  artifactUid: string;
-  at: string;
-  path: string | null;
-}
-
+import type { Scalar } from '../domain/scalar';
+import {
+  type ExecutionRecord,
+  type NewExecution,
+  type EventRecord,
+  type NewEvent,
+  type EventType,
+  type ExecutionState,
+} from '../domain/execution';
 type Props = Record<string, unknown>;
 
 export function parseExecution(p: Props): ExecutionRecord {

@@ -1,6 +1,13 @@
 import { parseRun } from './run.repository';
 import { toGlobalId } from '../domain/global-id';
-import type { Impact, Lineage, LineageEdge, LineageNode, LineagePath, Provenance } from '../domain/lineage';
+import type {
+  ImpactRecord,
+  LineageRecord,
+  LineageEdgeRecord,
+  LineageNode,
+  LineagePathRecord,
+  ProvenanceRecord,
+} from '../domain/lineage';
 import type { RawEdge, RawImpact, RawPath, RawProvenance, RawSubgraph } from './lineage.repository';
 import type { RawNode } from './lineage.rows';
 
@@ -44,8 +51,8 @@ export function toLineageNode(n: RawNode, ids: NodeIds, depth = stepsOf(n.hops))
 }
 
 /** Events whose both ends are in `nodes`, with ids for ends; a path is hidden when an end is restricted. */
-function toEdges(edges: RawEdge[], nodes: Map<string, RawNode>, ids: NodeIds): LineageEdge[] {
-  const out: LineageEdge[] = [];
+function toEdges(edges: RawEdge[], nodes: Map<string, RawNode>, ids: NodeIds): LineageEdgeRecord[] {
+  const out: LineageEdgeRecord[] = [];
   for (const [type, fromUid, toUid, at, path] of edges) {
     const from = nodes.get(fromUid);
     const to = nodes.get(toUid);
@@ -86,14 +93,14 @@ export function capNearest(nodes: RawNode[], cap: number): Cut<RawNode> {
 
 export interface LineageFrame {
   startUid: string;
-  direction: Lineage['direction'];
+  direction: LineageRecord['direction'];
   depth: number;
   maxNodes: number;
   asOf: string | null;
 }
 
 /** Null when the start node was not found. */
-export function assembleLineage(raw: RawSubgraph, frame: LineageFrame): Lineage | null {
+export function assembleLineage(raw: RawSubgraph, frame: LineageFrame): LineageRecord | null {
   const byUid = nearestByUid(raw.nodes);
   const start = byUid.get(frame.startUid);
   if (!start) return null;
@@ -117,7 +124,7 @@ export function assembleLineage(raw: RawSubgraph, frame: LineageFrame): Lineage 
 }
 
 /** Null when no chain links the two; nodes run from `from` to `to` whichever way events flow. */
-export function assemblePath(raw: RawPath): LineagePath | null {
+export function assemblePath(raw: RawPath): LineagePathRecord | null {
   if (!raw.direction) return null;
   const chain = raw.direction === 'DOWNSTREAM' ? raw.nodes : [...raw.nodes].reverse();
   const ids = new NodeIds();
@@ -138,7 +145,7 @@ export function isVisible(n: RawNode, asOf: string | null): boolean {
 
 const cutDepth = (hops: number | null) => (hops === null ? null : stepsOf(hops));
 
-export function assembleImpact(raw: RawImpact, maxNodes: number): Impact {
+export function assembleImpact(raw: RawImpact, maxNodes: number): ImpactRecord {
   return {
     root: toLineageNode(raw.root, new NodeIds()),
     groups: raw.groups.map((g) => ({
@@ -159,7 +166,7 @@ export function assembleImpact(raw: RawImpact, maxNodes: number): Impact {
   };
 }
 
-export function assembleProvenance(raw: RawProvenance, maxNodes: number): Provenance {
+export function assembleProvenance(raw: RawProvenance, maxNodes: number): ProvenanceRecord {
   return {
     root: toLineageNode(raw.root, new NodeIds()),
     artifacts: raw.artifacts.flatMap((a) =>

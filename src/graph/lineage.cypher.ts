@@ -1,3 +1,5 @@
+import { MAX_DEPTH } from '../domain/lineage';
+
 /**
  * Lineage Cypher. Every request is one query; the shapes below are the ones measured fastest on
  * Neo4j 5.26 Community (see bench/README.md):
@@ -23,17 +25,14 @@
  * integers and fixed fragments (never from user text), and cached: one plan per shape.
  */
 
-export type Direction = 'UPSTREAM' | 'DOWNSTREAM';
+export type WalkDirection = 'UPSTREAM' | 'DOWNSTREAM';
 export type NodeLabel = 'Artifact' | 'Execution';
-
-/** Depth counts steps (artifact -> execution -> artifact); a step is two events. */
-export const MAX_DEPTH = 100;
 export const MAX_HOPS = 2 * MAX_DEPTH;
 
 const NODES_PER_RECORD = 24;
 const EDGES_PER_RECORD = 96;
 
-const PATTERN: Record<Direction, (hops: number) => string> = {
+const PATTERN: Record<WalkDirection, (hops: number) => string> = {
   UPSTREAM: (hops) => `(s)<-[:OUTPUT|INPUT*0..${hops}]-(n)`,
   DOWNSTREAM: (hops) => `(s)-[:INPUT|OUTPUT*0..${hops}]->(n)`,
 };
@@ -59,7 +58,7 @@ interface ReachOptions {
  * `s` itself (hops 0, always the first row) and the nodes reachable from it in one direction,
  * nearest first, with their distance in events; `$limit` rows at most.
  */
-export function reach(direction: Direction, hops: number, opts: ReachOptions): string {
+export function reach(direction: WalkDirection, hops: number, opts: ReachOptions): string {
   return `
     MATCH p = ${PATTERN[direction](checkHops(hops))}
     ${opts.asOf ? 'WHERE all(r IN relationships(p) WHERE r.at <= $asOf)' : ''}
@@ -70,7 +69,7 @@ export function reach(direction: Direction, hops: number, opts: ReachOptions): s
 }
 
 /** Both directions: two capped traversals (the start node comes back from each). */
-function reachAll(directions: readonly Direction[], hops: number, opts: ReachOptions): string {
+function reachAll(directions: readonly WalkDirection[], hops: number, opts: ReachOptions): string {
   if (directions.length === 1) return reach(directions[0]!, hops, opts);
   return directions
     .map((d) => `CALL (s) {${reach(d, hops, opts).replace(/\n/g, '\n    ')}\n    }\n    RETURN n, hops`)
@@ -183,7 +182,7 @@ RETURN ${key} AS key, chunk.part AS part, chunk.items AS items`;
 
 export interface TraversalShape {
   label: NodeLabel;
-  directions: readonly Direction[];
+  directions: readonly WalkDirection[];
   hops: number;
   asOf: boolean;
   filtered: boolean;

@@ -1,8 +1,9 @@
 import { int, type Tx } from './executor';
 import * as Q from './lineage.cypher';
-import type { Direction, NodeLabel } from './lineage.cypher';
+import type { WalkDirection, NodeLabel } from './lineage.cypher';
 import type { NodeFields } from '../domain/lineage';
 import { toRawNode, type NodeTuple, type RawNode } from './lineage.rows';
+import { type EventType } from '../domain/execution';
 
 export type { RawNode } from './lineage.rows';
 
@@ -12,8 +13,6 @@ export type { RawNode } from './lineage.rows';
  */
 
 export type Props = Record<string, unknown>;
-
-export type EventType = 'INPUT' | 'OUTPUT';
 
 /** A run as `parseRun` takes it. */
 export interface RawRun {
@@ -37,7 +36,7 @@ export interface NodeFilterParams {
 export interface TraversalRequest {
   label: NodeLabel;
   uids: readonly string[];
-  directions: readonly Direction[];
+  directions: readonly WalkDirection[];
   hops: number;
   /** Rows per direction, start node included. */
   limit: number;
@@ -63,7 +62,7 @@ export interface RawSubgraph {
 export interface RawPath {
   from: RawNode;
   to: RawNode;
-  direction: Direction | null;
+  direction: WalkDirection | null;
   nodes: RawNode[];
   edges: RawEdge[];
 }
@@ -101,7 +100,7 @@ export interface RawProvenance {
 interface PathRow {
   from: NodeTuple;
   to: NodeTuple;
-  direction: Direction | null;
+  direction: WalkDirection | null;
   nodes: NodeTuple[];
   edges: RawEdge[];
 }

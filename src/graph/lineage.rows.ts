@@ -1,7 +1,7 @@
-import type { ArtifactRecord, ArtifactState } from './artifact.repository';
-import type { ExecutionRecord, ExecutionState } from './execution.repository';
-import type { Scalar } from '../graphql/types/scalars';
-import type { NodeType } from '../domain/lineage';
+import type { Scalar } from '../domain/scalar';
+import type { ArtifactRecord, ArtifactState } from '../domain/artifact';
+import type { ExecutionRecord, ExecutionState } from '../domain/execution';
+import { type LineageNodeType } from '../domain/lineage';
 
 /**
  * Node rows (see `nodeRow` in lineage.cypher.ts) to records, at the repository edge. Built
@@ -35,7 +35,7 @@ interface Found {
 export type RawNode =
   | (Found & { type: 'Artifact'; record: ArtifactRecord; source: boolean | null })
   | (Found & { type: 'Execution'; record: ExecutionRecord })
-  | (Found & { type: 'Restricted'; nodeType: NodeType });
+  | (Found & { type: 'Restricted'; nodeType: LineageNodeType });
 
 export function toRawNode(t: NodeTuple): RawNode {
   const [hops, uid, isArtifact, kind, core, spec, maps, tags, latest, source] = t;

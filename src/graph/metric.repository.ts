@@ -1,31 +1,8 @@
 import type { Tx } from './executor';
 import * as Q from './metric.cypher';
-import { parseRun, type GuardedWrite, type RunState } from './run.repository';
-
-export interface MetricPointRecord {
-  step: number;
-  value: number;
-  time: string;
-}
-
-/** One call's points for one key, sorted by step: what a (:MetricChunk) stores. */
-export interface MetricChunk {
-  uid: string;
-  key: string;
-  firstStep: number;
-  lastStep: number;
-  count: number;
-  steps: number[];
-  values: number[];
-  times: string[];
-}
-
-export interface SeriesRequest {
-  runUid: string;
-  key: string;
-  fromStep: number | null;
-  toStep: number | null;
-}
+import { parseRun, type GuardedWrite } from './run.repository';
+import { type MetricPointRecord, type MetricChunk, type SeriesRequest } from '../domain/metric';
+import type { RunState } from '../domain/run';
 
 interface ChunkRow {
   index: number;

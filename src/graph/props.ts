@@ -1,4 +1,4 @@
-import type { Scalar } from '../graphql/types/scalars';
+import type { Scalar } from '../domain/scalar';
 
 /**
  * Maps (params, results, labels, annotations, properties) live on their node as prefixed

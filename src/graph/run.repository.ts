@@ -1,31 +1,8 @@
-import type { Scalar } from '../graphql/types/scalars';
 import { int, type Tx } from './executor';
 import { propName, toProps, type MapKind } from './props';
 import * as Q from './run.cypher';
-
-export type RunState = 'RUNNING' | 'COMPLETED' | 'FAILED' | 'ABORTED';
-export type FinishedState = Exclude<RunState, 'RUNNING'>;
-
-export interface RunRecord {
-  uid: string;
-  workspace: string;
-  name: string;
-  state: RunState;
-  error: string | null;
-  startedAt: string;
-  finishedAt: string | null;
-  iteration: number;
-  parentUid: string | null;
-  createdAt: string;
-  params: Record<string, Scalar>;
-  results: Record<string, Scalar>;
-  labels: Record<string, string>;
-  annotations: Record<string, Scalar>;
-  /** The child marked best, for a parent of iterations. */
-  bestChildUid: string | null;
-  /** True when this run is its parent's best child. */
-  isBest: boolean;
-}
+import type { Scalar } from '../domain/scalar';
+import { type RunRecord, type NewRun, type FinishedRunState, type RunState } from '../domain/run';
 
 interface RunRow {
   run: Record<string, unknown>;
@@ -121,19 +98,6 @@ function decodePage(rows: PageRow[]): Array<{ run: RunRecord; sortKey: number | 
   });
 }
 
-export interface NewRun {
-  uid: string;
-  workspace: string;
-  name: string;
-  startedAt: string;
-  /** Null: 0 for a top-level run, the next number under the parent for a child. */
-  iteration: number | null;
-  parentUid: string | null;
-  params: Record<string, Scalar>;
-  labels: Record<string, string>;
-  annotations: Record<string, Scalar>;
-}
-
 /** What a create found missing when it matched nothing. */
 export interface CreateDiagnosis {
   workspaceExists: boolean;
@@ -188,7 +152,7 @@ export const runRepository = {
   async finish(
     tx: Tx,
     uid: string,
-    change: { state: FinishedState; error: string | null; finishedAt: string; results: Record<string, Scalar> },
+    change: { state: FinishedRunState; error: string | null; finishedAt: string; results: Record<string, Scalar> },
   ): Promise<(GuardedWrite & { startedAt: string }) | null> {
     const rows = await tx.run<RunRow & { before: RunState; allowed: boolean; startedAt: string }>(Q.FINISH_RUN, {
       uid,

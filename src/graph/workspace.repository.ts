@@ -1,21 +1,7 @@
-import type { Scalar } from '../graphql/types/scalars';
 import { windowParams, type Tx } from './executor';
 import { fromProps, toProps } from './props';
 import * as Q from './workspace.cypher';
-
-export interface WorkspaceRecord {
-  name: string;
-  description: string | null;
-  labels: Record<string, Scalar>;
-  createdAt: string;
-  updatedAt: string;
-}
-
-export interface WorkspaceChanges {
-  description?: string | null;
-  /** Replaces every label when given. */
-  labels?: Record<string, string>;
-}
+import { type WorkspaceRecord, type WorkspaceChanges } from '../domain/workspace';
 
 function parse(props: Record<string, unknown>): WorkspaceRecord {
   return {

@@ -1,3 +1,4 @@
+import { type PathTemplateSource } from '../domain/body';
 import { badInput } from '../errors';
 
 /**
@@ -9,8 +10,6 @@ import { badInput } from '../errors';
 
 export const PATH_VARIABLES = ['workspace', 'run.uid', 'run.name', 'key', 'version', 'artifact.uid'] as const;
 type Variable = (typeof PATH_VARIABLES)[number];
-
-export type PathTemplateSource = 'CALL' | 'RUN' | 'WORKSPACE' | 'SERVER';
 
 export interface PathValues {
   workspace: string;

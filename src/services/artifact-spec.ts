@@ -1,6 +1,7 @@
 import { badInput } from '../errors';
-import type { Scalar } from '../graphql/types/scalars';
-import { checkText, toMap, type Entry } from './validate';
+import { checkText, toMap } from './validate';
+import type { Scalar } from '../domain/scalar';
+import type { KeyValue } from '../domain/key-value';
 
 /**
  * The fields each artifact kind carries beyond the common ones (MLRun's log_dataset / log_model,
@@ -13,12 +14,12 @@ export const DEFAULT_PREVIEW_ROWS = 20;
 export const MAX_PREVIEW_ROWS = 1000;
 const MAX_SPEC_BYTES = 1024 * 1024;
 
-export interface Column {
+export interface ColumnSpec {
   name: string;
   type: string;
 }
 
-export interface ColumnStats {
+export interface ColumnStatsSpec {
   column: string;
   count?: number | null;
   nullCount?: number | null;
@@ -29,27 +30,27 @@ export interface ColumnStats {
   max?: number | null;
 }
 
-export interface DatasetSpecInput {
+export interface DatasetSpec {
   format?: string | null;
-  schema?: Column[] | null;
+  schema?: ColumnSpec[] | null;
   rowCount?: number | null;
   preview?: unknown[][] | null;
   previewRows?: number | null;
-  stats?: ColumnStats[] | null;
+  stats?: ColumnStatsSpec[] | null;
   labelColumn?: string | null;
 }
 
-export interface ModelSpecInput {
+export interface ModelSpec {
   framework?: string | null;
   algorithm?: string | null;
-  metrics?: Entry[] | null;
-  parameters?: Entry[] | null;
-  inputFeatures?: Column[] | null;
-  outputFeatures?: Column[] | null;
+  metrics?: KeyValue[] | null;
+  parameters?: KeyValue[] | null;
+  inputFeatures?: ColumnSpec[] | null;
+  outputFeatures?: ColumnSpec[] | null;
 }
 
-export interface MetricsSpecInput {
-  values: Entry[];
+export interface MetricsSpec {
+  values: KeyValue[];
 }
 
 export interface ManifestFile {
@@ -59,9 +60,9 @@ export interface ManifestFile {
 }
 
 export interface SpecInputs {
-  dataset?: DatasetSpecInput | null;
-  model?: ModelSpecInput | null;
-  metrics?: MetricsSpecInput | null;
+  dataset?: DatasetSpec | null;
+  model?: ModelSpec | null;
+  metrics?: MetricsSpec | null;
 }
 
 export function checkKind(kind: string): string {
@@ -101,7 +102,7 @@ function specOf(kind: string, inputs: SpecInputs): Record<string, unknown> {
   return {};
 }
 
-function datasetSpec(d: DatasetSpecInput): Record<string, unknown> {
+function datasetSpec(d: DatasetSpec): Record<string, unknown> {
   const previewRows = d.previewRows ?? DEFAULT_PREVIEW_ROWS;
   if (!Number.isInteger(previewRows) || previewRows < 0 || previewRows > MAX_PREVIEW_ROWS) {
     throw badInput(`"previewRows" must be from 0 to ${MAX_PREVIEW_ROWS}; got ${previewRows}.`, {
@@ -126,7 +127,7 @@ function datasetSpec(d: DatasetSpecInput): Record<string, unknown> {
   };
 }
 
-function modelSpec(m: ModelSpecInput): Record<string, unknown> {
+function modelSpec(m: ModelSpec): Record<string, unknown> {
   checkText('framework', m.framework, 64);
   checkText('algorithm', m.algorithm, 128);
   return {
@@ -139,7 +140,7 @@ function modelSpec(m: ModelSpecInput): Record<string, unknown> {
   };
 }
 
-function columns(field: string, list: Column[] | null | undefined): Column[] {
+function columns(field: string, list: ColumnSpec[] | null | undefined): ColumnSpec[] {
   const seen = new Set<string>();
   for (const c of list ?? []) {
     if (!c.name || seen.has(c.name))
@@ -149,7 +150,7 @@ function columns(field: string, list: Column[] | null | undefined): Column[] {
   return (list ?? []).map((c) => ({ name: c.name, type: c.type }));
 }
 
-function numericMap(field: string, entries: Entry[]): Record<string, Scalar> {
+function numericMap(field: string, entries: KeyValue[]): Record<string, Scalar> {
   const map = toMap(field, entries);
   for (const [k, v] of Object.entries(map)) {
     if (typeof v !== 'number') throw badInput(`Metric "${k}" must be a number, not ${JSON.stringify(v)}.`, { field });

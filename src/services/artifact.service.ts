@@ -1,25 +1,25 @@
 import { badInput, notFound, quoted } from '../errors';
-import { artifactRepository as repo, type ArtifactRecord, type ArtifactState } from '../graph/artifact.repository';
+import { artifactRepository as repo } from '../graph/artifact.repository';
 import type { Tx } from '../graph/executor';
 import { idempotent } from '../graph/idempotency';
 import { newUid } from '../domain/uid';
 import { fromGlobalId } from '../domain/global-id';
-import type { ServiceDeps } from '.';
 import { buildSpec, checkKind, type SpecInputs } from './artifact-spec';
 import { checkTag, isStoreUri, parseStoreUri } from '../domain/artifact-uri';
 import { pageWindow, toPage, type Page, type PageRequest } from './pagination';
 import { checkIdempotencyKey } from './idempotency-key';
-import { checkKey, checkName, checkText, nowIso, toMap, type Entry } from './validate';
-
-export type Artifact = ArtifactRecord;
+import { checkKey, checkName, checkText, nowIso, toMap } from './validate';
+import type { KeyValue } from '../domain/key-value';
+import type { ArtifactRecord, ArtifactState } from '../domain/artifact';
+import type { ServiceDeps } from './deps';
 
 export interface LogArtifact extends SpecInputs {
   workspace: string;
   key: string;
   kind: string;
   description?: string | null;
-  labels?: Entry<string>[] | null;
-  properties?: Entry[] | null;
+  labels?: KeyValue<string>[] | null;
+  properties?: KeyValue[] | null;
   /** Where the body already lives (a reference artifact), e.g. s3://bucket/path or https://… */
   location?: string | null;
   digest?: string | null;
@@ -37,7 +37,7 @@ export interface ArtifactListFilter {
   kind?: string | null;
   state?: ArtifactState | null;
   keyPrefix?: string | null;
-  labels?: Entry<string>[] | null;
+  labels?: KeyValue<string>[] | null;
   tag?: string | null;
   run?: string | null;
   createdAfter?: string | null;
@@ -51,7 +51,7 @@ export class ArtifactService {
   constructor(private readonly deps: ServiceDeps) {}
 
   /** Records an artifact (metadata, and a body location for references) as a new version of its key. */
-  log(input: LogArtifact, state: ArtifactState = 'AVAILABLE'): Promise<Artifact> {
+  log(input: LogArtifact, state: ArtifactState = 'AVAILABLE'): Promise<ArtifactRecord> {
     // The key and its scope, before the key is claimed (createInTx checks the rest).
     checkName('Workspace name', 'workspace', input.workspace);
     checkIdempotencyKey(input.idempotencyKey);
@@ -67,7 +67,7 @@ export class ArtifactService {
   }
 
   /** The create itself, inside a caller's transaction (recordExecution and uploads share it). */
-  async createInTx(tx: Tx, input: LogArtifact, state: ArtifactState = 'AVAILABLE'): Promise<Artifact> {
+  async createInTx(tx: Tx, input: LogArtifact, state: ArtifactState = 'AVAILABLE'): Promise<ArtifactRecord> {
     const draft = await this.validate(tx, input);
     const created = await repo.create(tx, { ...draft, uid: newUid(), state }, nowIso());
     if (!created) throw notFound('Workspace', input.workspace);
@@ -112,11 +112,11 @@ export class ArtifactService {
   }
 
   /** Names one artifact version by global id or store:// URI (no tag and no uid: the latest). */
-  resolveRef(ref: string): Promise<Artifact> {
+  resolveRef(ref: string): Promise<ArtifactRecord> {
     return this.deps.graph.read((tx) => this.resolveRefInTx(tx, ref));
   }
 
-  async resolveRefInTx(tx: Tx, ref: string): Promise<Artifact> {
+  async resolveRefInTx(tx: Tx, ref: string): Promise<ArtifactRecord> {
     if (isStoreUri(ref)) {
       const uri = parseStoreUri(ref);
       const found = await repo.find(tx, uri);
@@ -129,17 +129,17 @@ export class ArtifactService {
     return found;
   }
 
-  getMany(uids: readonly string[]): Promise<Array<Artifact | null>> {
+  getMany(uids: readonly string[]): Promise<Array<ArtifactRecord | null>> {
     return this.deps.graph.read((tx) => repo.getMany(tx, uids));
   }
 
-  private async mustGet(tx: Tx, uid: string): Promise<Artifact> {
+  private async mustGet(tx: Tx, uid: string): Promise<ArtifactRecord> {
     const [found] = await repo.getMany(tx, [uid]);
     if (!found) throw notFound('Artifact', uid);
     return found;
   }
 
-  async list(workspace: string, filter: ArtifactListFilter, page: PageRequest): Promise<Page<Artifact>> {
+  async list(workspace: string, filter: ArtifactListFilter, page: PageRequest): Promise<Page<ArtifactRecord>> {
     const window = pageWindow(page, (raw) => String(raw));
     const rows = await this.deps.graph.read(async (tx) =>
       repo.list(
@@ -162,14 +162,14 @@ export class ArtifactService {
   }
 
   /** Every version of the artifact's key, newest first. */
-  async versions(of: { workspace: string; key: string }, page: PageRequest): Promise<Page<Artifact>> {
+  async versions(of: { workspace: string; key: string }, page: PageRequest): Promise<Page<ArtifactRecord>> {
     const window = pageWindow(page, (raw) => Number(raw));
     const rows = await this.deps.graph.read((tx) => repo.versions(tx, of.workspace, of.key, window));
     return toPage(rows, window, (a) => a.version);
   }
 
   /** Points a tag at this version, moving it off any other version of the key in the same transaction. */
-  tag(ref: string, tag: string): Promise<Artifact> {
+  tag(ref: string, tag: string): Promise<ArtifactRecord> {
     if (checkTag(tag) === 'latest') throw badInput('"latest" always points at the newest version; it cannot be set.');
     return this.deps.graph.write(async (tx) => {
       const target = await this.resolveRefInTx(tx, ref);
@@ -177,7 +177,7 @@ export class ArtifactService {
     });
   }
 
-  untag(ref: string, tag: string): Promise<Artifact> {
+  untag(ref: string, tag: string): Promise<ArtifactRecord> {
     return this.deps.graph.write(async (tx) => {
       const target = await this.resolveRefInTx(tx, ref);
       return (await repo.untag(tx, target.uid, checkTag(tag)))!;

@@ -1,59 +1,51 @@
 import { badInput, conflict, notFound, preconditionFailed, quoted } from '../errors';
 import type { Tx } from '../graph/executor';
-import {
-  executionRepository as repo,
-  type EventRecord,
-  type EventType,
-  type ExecutionRecord,
-  type ExecutionState,
-  type NewEvent,
-} from '../graph/execution.repository';
+import { executionRepository as repo } from '../graph/execution.repository';
 import { idempotent } from '../graph/idempotency';
 import { newUid } from '../domain/uid';
 import { fromGlobalId } from '../domain/global-id';
-import type { ServiceDeps } from '.';
 import type { ArtifactService, LogArtifact } from './artifact.service';
 import { pageWindow, toPage, type Page, type PageRequest, type PageWindow } from './pagination';
 import { checkIdempotencyKey } from './idempotency-key';
-import { checkText, nowIso, toMap, type Entry } from './validate';
-
-export type Execution = ExecutionRecord;
-export type Event = EventRecord;
+import { checkText, nowIso, toMap } from './validate';
+import type { KeyValue } from '../domain/key-value';
+import type { ExecutionRecord, EventRecord, NewEvent, EventType, ExecutionState } from '../domain/execution';
+import type { ServiceDeps } from './deps';
 
 const FINAL_STATES: readonly ExecutionState[] = ['COMPLETED', 'FAILED', 'ABORTED', 'CACHED'];
 const MAX_EVENTS = 1000;
 
-export interface StartExecution {
-  run: string;
-  name: string;
-  kind?: string | null;
-  codeVersion?: string | null;
-  params?: Entry[] | null;
-  labels?: Entry<string>[] | null;
-  annotations?: Entry<string>[] | null;
-  startedAt?: string | null;
-  idempotencyKey?: string | null;
-}
-
-export interface EventInput {
+export interface EventSpec {
   /** The artifact: a global id or a store:// URI. */
   artifact: string;
   path?: string | null;
   at?: string | null;
 }
 
-export interface OutputInput {
+export interface OutputSpec {
   /** The new artifact to create; its workspace is the run's and may be left out. */
   artifact: Omit<LogArtifact, 'workspace' | 'idempotencyKey'> & { workspace?: string | null };
   path?: string | null;
 }
 
+export interface StartExecution {
+  run: string;
+  name: string;
+  kind?: string | null;
+  codeVersion?: string | null;
+  params?: KeyValue[] | null;
+  labels?: KeyValue<string>[] | null;
+  annotations?: KeyValue<string>[] | null;
+  startedAt?: string | null;
+  idempotencyKey?: string | null;
+}
+
 export interface RecordExecution extends Omit<StartExecution, 'idempotencyKey'> {
   state?: ExecutionState | null;
   finishedAt?: string | null;
-  results?: Entry[] | null;
-  inputs?: EventInput[] | null;
-  outputs?: OutputInput[] | null;
+  results?: KeyValue[] | null;
+  inputs?: EventSpec[] | null;
+  outputs?: OutputSpec[] | null;
   idempotencyKey?: string | null;
 }
 
@@ -63,7 +55,7 @@ export class ExecutionService {
     private readonly artifacts: ArtifactService,
   ) {}
 
-  start(input: StartExecution): Promise<Execution> {
+  start(input: StartExecution): Promise<ExecutionRecord> {
     this.checkIdempotentCall(input);
     return this.deps.graph.write(async (tx) => {
       const { idempotencyKey, ...rest } = input;
@@ -76,7 +68,7 @@ export class ExecutionService {
     });
   }
 
-  finish(id: string, state: ExecutionState, results?: Entry[] | null): Promise<Execution> {
+  finish(id: string, state: ExecutionState, results?: KeyValue[] | null): Promise<ExecutionRecord> {
     if (!FINAL_STATES.includes(state)) {
       throw badInput(`An execution finishes as ${FINAL_STATES.join(', ')}; not ${state}.`, { field: 'state' });
     }
@@ -95,16 +87,16 @@ export class ExecutionService {
   }
 
   /** Records that an execution read these existing artifacts. */
-  addInputs(id: string, inputs: EventInput[]): Promise<Execution> {
+  addInputs(id: string, inputs: EventSpec[]): Promise<ExecutionRecord> {
     return this.addEvents(id, inputs, []);
   }
 
   /** Records that an execution wrote these existing artifacts. */
-  addOutputs(id: string, outputs: EventInput[]): Promise<Execution> {
+  addOutputs(id: string, outputs: EventSpec[]): Promise<ExecutionRecord> {
     return this.addEvents(id, [], outputs);
   }
 
-  private addEvents(id: string, inputs: EventInput[], outputs: EventInput[]): Promise<Execution> {
+  private addEvents(id: string, inputs: EventSpec[], outputs: EventSpec[]): Promise<ExecutionRecord> {
     const uid = this.uidOf(id);
     return this.deps.graph.write(async (tx) => {
       const execution = await this.mustGetInTx(tx, uid);
@@ -117,7 +109,7 @@ export class ExecutionService {
    * MLMD's PutExecution: the execution, its input events, its new output artifacts and their
    * events, in one transaction. Any bad part (unknown input, bad output) leaves nothing behind.
    */
-  record(input: RecordExecution): Promise<Execution> {
+  record(input: RecordExecution): Promise<ExecutionRecord> {
     if ((input.inputs?.length ?? 0) + (input.outputs?.length ?? 0) > MAX_EVENTS) {
       throw badInput(`An execution records at most ${MAX_EVENTS} inputs and outputs in one call.`);
     }
@@ -157,9 +149,9 @@ export class ExecutionService {
     input: Omit<StartExecution, 'idempotencyKey'> & {
       state: ExecutionState;
       finishedAt?: string | null;
-      results?: Entry[] | null;
+      results?: KeyValue[] | null;
     },
-  ): Promise<Execution> {
+  ): Promise<ExecutionRecord> {
     checkText('name', input.name, 256);
     checkText('codeVersion', input.codeVersion, 256);
     if (!input.name) throw badInput('An execution needs a name, e.g. "train".', { field: 'name' });
@@ -186,7 +178,7 @@ export class ExecutionService {
     return created;
   }
 
-  private async toEvents(tx: Tx, list: EventInput[]): Promise<NewEvent[]> {
+  private async toEvents(tx: Tx, list: EventSpec[]): Promise<NewEvent[]> {
     const events: NewEvent[] = [];
     for (const e of list) {
       checkText('path', e.path, 1024);
@@ -197,7 +189,7 @@ export class ExecutionService {
   }
 
   /** Adds events after checking the two rules: never input and output at once; one producer per artifact. */
-  private async linkInTx(tx: Tx, execution: Execution, inputs: NewEvent[], outputs: NewEvent[]): Promise<void> {
+  private async linkInTx(tx: Tx, execution: ExecutionRecord, inputs: NewEvent[], outputs: NewEvent[]): Promise<void> {
     const inputUids = inputs.map((e) => e.artifactUid);
     const outputUids = outputs.map((e) => e.artifactUid);
     const both = inputUids.filter((u) => outputUids.includes(u));
@@ -215,31 +207,35 @@ export class ExecutionService {
     await repo.addEvents(tx, execution.uid, 'OUTPUT', outputs);
   }
 
-  async get(id: string): Promise<Execution> {
+  async get(id: string): Promise<ExecutionRecord> {
     const [found] = await this.getMany([this.uidOf(id)]);
     if (!found) throw notFound('Execution', id);
     return found;
   }
 
-  getMany(uids: readonly string[]): Promise<Array<Execution | null>> {
+  getMany(uids: readonly string[]): Promise<Array<ExecutionRecord | null>> {
     return this.deps.graph.read((tx) => repo.getMany(tx, uids));
   }
 
-  private async mustGetInTx(tx: Tx, uid: string): Promise<Execution> {
+  private async mustGetInTx(tx: Tx, uid: string): Promise<ExecutionRecord> {
     const [found] = await repo.getMany(tx, [uid]);
     if (!found) throw notFound('Execution', uid);
     return found;
   }
 
   /** A page of executions for each run, in one round trip (DataLoader batches call this). */
-  async pageByRuns(runUids: readonly string[], page: PageRequest): Promise<Map<string, Page<Execution>>> {
+  async pageByRuns(runUids: readonly string[], page: PageRequest): Promise<Map<string, Page<ExecutionRecord>>> {
     const window = pageWindow(page, (raw) => String(raw));
     const byRun = await this.deps.graph.read((tx) => repo.pageByRuns(tx, runUids, window));
     return mapPages(runUids, byRun, window, (e) => e.uid);
   }
 
   /** A page of events for each execution, in time order, in one round trip. */
-  async pageEvents(uids: readonly string[], types: EventType[], page: PageRequest): Promise<Map<string, Page<Event>>> {
+  async pageEvents(
+    uids: readonly string[],
+    types: EventType[],
+    page: PageRequest,
+  ): Promise<Map<string, Page<EventRecord>>> {
     const window = pageWindow(page, (raw) => raw as unknown[]);
     const byExecution = await this.deps.graph.read((tx) => repo.pageEvents(tx, uids, types, window));
     return mapPages(uids, byExecution, window, (e) => [e.at, e.type, e.artifact.uid]);

@@ -1,6 +1,3 @@
-import type { Principal } from '../auth/principal';
-import type { GraphExecutor } from '../graph/executor';
-import type { Bodies } from '../storage';
 import { ArtifactService } from './artifact.service';
 import { ExecutionService } from './execution.service';
 import { LineageService } from './lineage.service';
@@ -9,14 +6,7 @@ import { RunService } from './run.service';
 import { SystemService } from './system.service';
 import { UploadService } from './upload.service';
 import { WorkspaceService } from './workspace.service';
-
-/** What a service needs: the request's executor (counting its queries) and the caller. */
-export interface ServiceDeps {
-  graph: GraphExecutor;
-  caller: Principal;
-  /** The body store and upload rules; absent where no bodies are handled (some tests). */
-  bodies?: Bodies;
-}
+import { type ServiceDeps } from './deps';
 
 /** The use cases, one module per aggregate, bound to one request. Cheap to build. */
 export function createServices(deps: ServiceDeps) {

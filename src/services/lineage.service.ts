@@ -3,7 +3,6 @@ import { badInput, ErrorCode, quoted, SkeinError } from '../errors';
 import { artifactRepository } from '../graph/artifact.repository';
 import { isStoreUri, parseStoreUri } from '../domain/artifact-uri';
 import { fromGlobalId } from '../domain/global-id';
-import type { ServiceDeps } from './index';
 import {
   assembleImpact,
   assembleLineage,
@@ -11,22 +10,23 @@ import {
   assembleProvenance,
   isVisible,
 } from '../graph/lineage.assemble';
-import type { Direction } from '../graph/lineage.cypher';
+import type { WalkDirection } from '../graph/lineage.cypher';
 import {
   ALL_FIELDS,
   LINEAGE_LIMITS as L,
-  type Impact,
-  type Lineage,
-  type LineageDirection,
-  type LineageFilter,
+  type ImpactRecord,
+  type LineageRecord,
+  type LineageCriteria,
   type LineageNode,
   type LineageOptions,
-  type LineagePath,
+  type LineagePathRecord,
   type NodeFields,
   type NodeRef,
-  type Provenance,
+  type ProvenanceRecord,
+  type LineageDirection,
 } from '../domain/lineage';
 import { lineageRepository as repo, type NodeFilterParams, type RawSubgraph } from '../graph/lineage.repository';
+import type { ServiceDeps } from './deps';
 
 /** All lineage needs of a request: its executor and its caller. */
 export type LineageDeps = Pick<ServiceDeps, 'graph' | 'caller'>;
@@ -40,7 +40,7 @@ export type LineageDeps = Pick<ServiceDeps, 'graph' | 'caller'>;
 export class LineageService {
   constructor(private readonly deps: LineageDeps) {}
 
-  async lineage(of: string, options: LineageOptions = {}): Promise<Lineage> {
+  async lineage(of: string, options: LineageOptions = {}): Promise<LineageRecord> {
     const start = await this.resolve(of, 'of');
     const [found] = await this.lineageOf([start], options);
     if (!found) throw missing(of, options.asOf);
@@ -52,7 +52,7 @@ export class LineageService {
    * `upstream` / `downstream` field loader batches). Null where a start node is missing, hidden
    * from the caller, or younger than `asOf`.
    */
-  async lineageOf(starts: readonly NodeRef[], options: LineageOptions = {}): Promise<Array<Lineage | null>> {
+  async lineageOf(starts: readonly NodeRef[], options: LineageOptions = {}): Promise<Array<LineageRecord | null>> {
     const plan = planLineage(options);
     const read = await this.deps.graph.read(async (tx) => {
       const byLabel = [];
@@ -67,7 +67,7 @@ export class LineageService {
       }
       return byLabel;
     });
-    const found = new Map<string, Lineage | null>();
+    const found = new Map<string, LineageRecord | null>();
     for (const { label, uids, raw } of read) {
       for (const uid of uids) found.set(`${label}:${uid}`, this.finish(raw.get(uid), uid, plan));
     }
@@ -75,7 +75,7 @@ export class LineageService {
   }
 
   /** The shortest chain of events between two nodes (either way round), or null when none links them. */
-  async path(from: string, to: string, options: ReportOptions = {}): Promise<LineagePath | null> {
+  async path(from: string, to: string, options: ReportOptions = {}): Promise<LineagePathRecord | null> {
     const asOf = checkTime('asOf', options.asOf);
     const [a, b] = await Promise.all([this.resolve(from, 'from'), this.resolve(to, 'to')]);
     if (a.uid === b.uid) throw badInput('"from" and "to" name the same node; a path needs two.', { field: 'to' });
@@ -91,7 +91,7 @@ export class LineageService {
   async impact(
     of: string,
     options: ReportOptions & { maxNodes?: number | null; artifactsPerKind?: number | null } = {},
-  ): Promise<Impact> {
+  ): Promise<ImpactRecord> {
     const asOf = checkTime('asOf', options.asOf);
     const cap = checkInt('maxNodes', options.maxNodes, L.reportMaxNodes, 1, L.reportMaxNodes);
     const perKind = checkInt('artifactsPerKind', options.artifactsPerKind, L.defaultPerKind, 0, L.maxPerKind);
@@ -107,7 +107,7 @@ export class LineageService {
   async provenance(
     of: string,
     options: ReportOptions & { depth?: number | null; maxNodes?: number | null } = {},
-  ): Promise<Provenance> {
+  ): Promise<ProvenanceRecord> {
     const asOf = checkTime('asOf', options.asOf);
     const depth = checkInt('depth', options.depth, L.maxDepth, 1, L.maxDepth);
     const cap = checkInt('maxNodes', options.maxNodes, L.reportMaxNodes, 1, L.reportMaxNodes);
@@ -142,7 +142,7 @@ export class LineageService {
     return { asOf, readable: this.readable, fields };
   }
 
-  private finish(raw: RawSubgraph | undefined, uid: string, plan: LineagePlan): Lineage | null {
+  private finish(raw: RawSubgraph | undefined, uid: string, plan: LineagePlan): LineageRecord | null {
     const lineage = raw ? assembleLineage(raw, { ...plan.frame, startUid: uid }) : null;
     return lineage && isVisibleNode(lineage.root, plan.frame.asOf) ? lineage : null;
   }
@@ -159,7 +159,7 @@ export interface ReportOptions {
 interface LineagePlan {
   frame: { direction: LineageDirection; depth: number; maxNodes: number; asOf: string | null };
   request: {
-    directions: Direction[];
+    directions: WalkDirection[];
     hops: number;
     limit: number;
     asOf: string | null;
@@ -168,7 +168,7 @@ interface LineagePlan {
   };
 }
 
-const DIRECTIONS: Record<LineageDirection, Direction[]> = {
+const DIRECTIONS: Record<LineageDirection, WalkDirection[]> = {
   UPSTREAM: ['UPSTREAM'],
   DOWNSTREAM: ['DOWNSTREAM'],
   BOTH: ['UPSTREAM', 'DOWNSTREAM'],
@@ -229,7 +229,7 @@ const KIND = /^[A-Za-z][A-Za-z0-9_-]{0,63}$/;
 const WORKSPACE = /^[a-z0-9][a-z0-9_-]{0,62}$/;
 
 /** Null when nothing is filtered, so the query keeps its unfiltered (cheaper) shape. */
-export function toFilter(filter: LineageFilter | null | undefined): NodeFilterParams | null {
+export function toFilter(filter: LineageCriteria | null | undefined): NodeFilterParams | null {
   if (!filter) return null;
   const kinds = checkList('filter.kinds', filter.kinds, KIND);
   const workspaces = checkList('filter.workspaces', filter.workspaces, WORKSPACE);

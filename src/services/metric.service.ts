@@ -1,25 +1,12 @@
 import { badInput, notFound, preconditionFailed, quoted } from '../errors';
-import {
-  metricRepository as repo,
-  type MetricChunk,
-  type MetricPointRecord,
-  type SeriesRequest,
-} from '../graph/metric.repository';
+import { metricRepository as repo } from '../graph/metric.repository';
 import { newUid } from '../domain/uid';
-import type { ServiceDeps } from '.';
-import { runUidOf, type Run } from './run.service';
+import { runUidOf } from './run.service';
 import { nowIso } from './validate';
-
-export type MetricPoint = MetricPointRecord;
-export type { SeriesRequest };
-
-export interface MetricPointInput {
-  key: string;
-  value: number;
-  step: number;
-  /** When the value was measured; the call's time when left out. */
-  time?: string | null;
-}
+import type { MetricPointRecord, MetricChunk, SeriesRequest } from '../domain/metric';
+import { type MetricPointSpec } from '../domain/metric';
+import { type RunRecord } from '../domain/run';
+import type { ServiceDeps } from './deps';
 
 export const METRIC_LIMITS = { pointsPerCall: 1000, keyLength: 128 } as const;
 
@@ -30,7 +17,7 @@ export class MetricService {
   constructor(private readonly deps: ServiceDeps) {}
 
   /** Appends points to a RUNNING run's metric histories: one chunk per key, one statement. */
-  async log(runId: string, points: readonly MetricPointInput[]): Promise<Run> {
+  async log(runId: string, points: readonly MetricPointSpec[]): Promise<RunRecord> {
     const uid = runUidOf(runId, 'run');
     const chunks = toChunks(points, nowIso());
     const out = await this.deps.graph.write((tx) => repo.log(tx, uid, chunks));
@@ -49,13 +36,13 @@ export class MetricService {
   }
 
   /** Each requested series' points in step order (a DataLoader batch). */
-  seriesOfMany(requests: readonly SeriesRequest[]): Promise<MetricPoint[][]> {
+  seriesOfMany(requests: readonly SeriesRequest[]): Promise<MetricPointRecord[][]> {
     return this.deps.graph.read((tx) => repo.seriesOfMany(tx, requests));
   }
 }
 
 /** Validates a call's points and groups them by key, each group sorted by step (stable). */
-export function toChunks(points: readonly MetricPointInput[], now: string): MetricChunk[] {
+export function toChunks(points: readonly MetricPointSpec[], now: string): MetricChunk[] {
   if (points.length === 0 || points.length > METRIC_LIMITS.pointsPerCall) {
     throw badInput(
       `Log 1 to ${METRIC_LIMITS.pointsPerCall} metric points per call; got ${points.length}. Split larger batches.`,
@@ -90,7 +77,7 @@ function chunkOf(key: string, sorted: MetricPointRecord[]): MetricChunk {
   };
 }
 
-function checkPoint(p: MetricPointInput, field: string): void {
+function checkPoint(p: MetricPointSpec, field: string): void {
   if (p.key.length > METRIC_LIMITS.keyLength || !METRIC_KEY.test(p.key)) {
     throw badInput(
       `${field}: metric key ${quoted(p.key)} is not valid: use up to ${METRIC_LIMITS.keyLength} letters, digits, "_", ".", "-" or "/".`,

@@ -1,57 +1,6 @@
 import { badInput } from '../errors';
 import { propName, type MapKind } from '../graph/props';
-import type { RunState } from '../graph/run.repository';
-import type { Scalar } from '../graphql/types/scalars';
-
-/**
- * Run search filters -> a Cypher condition on `r`. The query text is assembled only from the
- * fixed fragments below; every user value, property names included (`r[$p3]` with
- * `$p3 = 'param.lr'`), travels as a numbered parameter. So no filter can change the query's
- * shape, and the trees are bounded so none can make it huge: every filter object counts toward
- * `FILTER_LIMITS.objects` and every comparison toward `FILTER_LIMITS.conditions`, and each adds at
- * most a few dozen characters, so the text stays under `MAX_CONDITION_CHARS` whatever is sent. (An
- * `and` of 100,000 `{}` once became 100,000 `true AND …` terms that kept Neo4j's planner busy for
- * 11 minutes; a list longer than the budget is now refused before any element is looked at.)
- *
- * Each comparison is `coalesce(<test>, false)`: a run without the key fails the test instead of
- * yielding null, which keeps NOT two-valued (`not: {param: {key: "lr", eq: 0.01}}` includes runs
- * that have no lr at all, as a person reading it expects).
- */
-
-export interface ValueCondition {
-  key: string;
-  eq?: Scalar | null;
-  ne?: Scalar | null;
-  gt?: Scalar | null;
-  gte?: Scalar | null;
-  lt?: Scalar | null;
-  lte?: Scalar | null;
-  in?: Scalar[] | null;
-  exists?: boolean | null;
-}
-
-export interface LabelCondition {
-  key: string;
-  value?: string | null;
-  in?: string[] | null;
-}
-
-export interface RunFilter {
-  and?: RunFilter[] | null;
-  or?: RunFilter[] | null;
-  not?: RunFilter | null;
-  state?: RunState[] | null;
-  label?: LabelCondition | null;
-  param?: ValueCondition | null;
-  result?: ValueCondition | null;
-  /** Runs started at or after this time (ISO string). */
-  startedAfter?: string | null;
-  /** Runs started before this time (ISO string). */
-  startedBefore?: string | null;
-  /** Children of this run (its id or uid). */
-  parent?: string | null;
-}
-
+import { type RunCriteria, type ValueCondition, type LabelCondition } from '../domain/run';
 export const FILTER_LIMITS = {
   /** Levels of and/or/not nesting, the top filter being level 1. */
   depth: 6,
@@ -79,7 +28,7 @@ export interface RunCondition {
 }
 
 /** `runUid` turns the id a client gave for `parent` into a uid (and refuses ids of other kinds). */
-export function buildRunFilter(filter: RunFilter | null | undefined, runUid: (id: string) => string): RunCondition {
+export function buildRunFilter(filter: RunCriteria | null | undefined, runUid: (id: string) => string): RunCondition {
   const builder = new ConditionBuilder(runUid);
   const where = filter ? builder.node(filter, 'filter', 1) : 'true';
   return { where, params: builder.params };
@@ -103,7 +52,7 @@ class ConditionBuilder {
   constructor(private readonly runUid: (id: string) => string) {}
 
   /** One filter object: all of its fields must hold. */
-  node(f: RunFilter, path: string, depth: number): string {
+  node(f: RunCriteria, path: string, depth: number): string {
     if (depth > FILTER_LIMITS.depth) {
       throw badInput(`The filter nests deeper than ${FILTER_LIMITS.depth} levels at ${path}; flatten it.`, {
         field: path,
@@ -130,7 +79,7 @@ class ConditionBuilder {
     return join(parts, 'AND');
   }
 
-  private children(list: RunFilter[], path: string, depth: number): string[] {
+  private children(list: RunCriteria[], path: string, depth: number): string[] {
     // Checked on the list's length first, so a list of millions is refused without walking it.
     if (this.objects + list.length > FILTER_LIMITS.objects) this.refuseObjects(this.objects + list.length, path);
     return list.map((child, i) => this.node(child, `${path}[${i}]`, depth + 1));
@@ -220,6 +169,6 @@ function checkList<T>(values: T[], field: string): T[] {
 }
 
 /** No field given (or every field null): a filter object that tests nothing. */
-function isEmptyFilter(f: RunFilter | null): boolean {
+function isEmptyFilter(f: RunCriteria | null): boolean {
   return f == null || Object.values(f).every((v) => v == null);
 }

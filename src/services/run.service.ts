@@ -4,26 +4,26 @@ import { idempotent } from '../graph/idempotency';
 import { metricRepository } from '../graph/metric.repository';
 import { propName, toProps, type MapKind } from '../graph/props';
 import type { RunSearchOrder } from '../graph/run.cypher';
-import { runRepository as repo, type FinishedState, type RunRecord, type RunState } from '../graph/run.repository';
+import { runRepository as repo } from '../graph/run.repository';
 import { newUid } from '../domain/uid';
 import { fromGlobalId } from '../domain/global-id';
-import type { Scalar } from '../graphql/types/scalars';
-import type { ServiceDeps } from '.';
 import { pageWindow, toPage, type Page, type PageRequest } from './pagination';
-import { buildRunFilter, type RunFilter } from './run-filter';
+import { buildRunFilter } from './run-filter';
 import { checkIdempotencyKey } from './idempotency-key';
-import { checkName, checkText, LIMITS, nowIso, toMap, type Entry } from './validate';
+import { checkName, checkText, LIMITS, nowIso, toMap } from './validate';
 import { WorkspaceService } from './workspace.service';
-
-export type Run = RunRecord;
-export type { FinishedState, RunFilter, RunState };
+import type { Scalar } from '../domain/scalar';
+import type { KeyValue } from '../domain/key-value';
+import type { RunRecord, RunCriteria, FinishedRunState, RunState } from '../domain/run';
+import { type RunComparisonRecord, type ComparisonRow, type RunOrdering } from '../domain/run';
+import type { ServiceDeps } from './deps';
 
 export interface StartRun {
   workspace: string;
   name: string;
-  params?: Entry[] | null;
-  labels?: Entry<string>[] | null;
-  annotations?: Entry[] | null;
+  params?: KeyValue[] | null;
+  labels?: KeyValue<string>[] | null;
+  annotations?: KeyValue[] | null;
   /** The parent run's id (or uid): this run is one of its iterations. */
   parent?: string | null;
   iteration?: number | null;
@@ -32,22 +32,16 @@ export interface StartRun {
 }
 
 export interface FinishRun {
-  state: FinishedState;
+  state: FinishedRunState;
   error?: string | null;
-  results?: Entry[] | null;
+  results?: KeyValue[] | null;
   finishedAt?: string | null;
-}
-
-export interface RunOrder {
-  result?: string | null;
-  param?: string | null;
-  direction?: 'ASC' | 'DESC' | null;
 }
 
 export interface RunSearch extends PageRequest {
   workspace: string;
-  filter?: RunFilter | null;
-  orderBy?: RunOrder | null;
+  filter?: RunCriteria | null;
+  orderBy?: RunOrdering | null;
   /**
    * False when the caller will not look at params, results, labels or annotations: they are not
    * read and come back empty (a list view of names and states reads a fraction of the data).
@@ -55,22 +49,6 @@ export interface RunSearch extends PageRequest {
   withMaps?: boolean;
   /** False when the caller will not look at `isBest` or `bestChild`: they are not read. */
   withBest?: boolean;
-}
-
-/** One key of a comparison: each run's value, in the order the runs were asked for. */
-export interface ComparisonRow {
-  key: string;
-  values: Array<Scalar | null>;
-  /** True when the runs do not all have the same value (a missing value counts as different). */
-  differs: boolean;
-}
-
-export interface RunComparison {
-  runs: Run[];
-  params: ComparisonRow[];
-  results: ComparisonRow[];
-  /** Each metric's latest value (at its highest step). */
-  metrics: ComparisonRow[];
 }
 
 export const RUN_LIMITS = { nameLength: 255, compare: 100 } as const;
@@ -89,7 +67,7 @@ export class RunService {
   constructor(private readonly deps: ServiceDeps) {}
 
   /** Creates a RUNNING run, once per idempotency key, in one transaction. */
-  async start(input: StartRun): Promise<Run> {
+  async start(input: StartRun): Promise<RunRecord> {
     const run = this.newRun(input);
     const { idempotencyKey, ...fingerprinted } = input;
     checkIdempotencyKey(idempotencyKey);
@@ -97,7 +75,7 @@ export class RunService {
     const oneStatement = !idempotencyKey;
     return this.deps.graph.write(
       async (tx) => {
-        const made: { run?: Run } = {};
+        const made: { run?: RunRecord } = {};
         const { uid } = await idempotent(
           tx,
           { operation: 'startRun', scope: input.workspace, key: idempotencyKey, input: fingerprinted },
@@ -114,7 +92,7 @@ export class RunService {
   }
 
   /** RUNNING -> COMPLETED | FAILED | ABORTED, recording results given with it. */
-  async finish(id: string, input: FinishRun): Promise<Run> {
+  async finish(id: string, input: FinishRun): Promise<RunRecord> {
     const uid = runUidOf(id);
     checkText('error', input.error);
     if (input.state === 'COMPLETED' && input.error) {
@@ -138,7 +116,7 @@ export class RunService {
   }
 
   /** Adds or overwrites results while the run is RUNNING. */
-  async logResults(id: string, results: Entry[]): Promise<Run> {
+  async logResults(id: string, results: KeyValue[]): Promise<RunRecord> {
     const uid = runUidOf(id);
     const map = toMap('results', results);
     const out = await this.deps.graph.write((tx) => repo.logResults(tx, uid, map), { oneStatement: true });
@@ -148,16 +126,16 @@ export class RunService {
   }
 
   /** Sets labels (overwriting those with the same key) and removes the keys in `remove`; any state. */
-  setLabels(id: string, labels: Entry<string>[] | null | undefined, remove: string[] | null | undefined) {
+  setLabels(id: string, labels: KeyValue<string>[] | null | undefined, remove: string[] | null | undefined) {
     return this.updateMap(id, 'label', toMap('labels', labels), remove);
   }
 
-  setAnnotations(id: string, annotations: Entry[] | null | undefined, remove: string[] | null | undefined) {
+  setAnnotations(id: string, annotations: KeyValue[] | null | undefined, remove: string[] | null | undefined) {
     return this.updateMap(id, 'annotation', toMap('annotations', annotations), remove);
   }
 
   /** Makes `child` its parent's one best iteration, moving the mark from any other child. */
-  async markBestChild(parentId: string, childId: string): Promise<Run> {
+  async markBestChild(parentId: string, childId: string): Promise<RunRecord> {
     const parentUid = runUidOf(parentId, 'parent');
     const childUid = runUidOf(childId, 'child');
     return this.deps.graph.write(async (tx) => {
@@ -175,18 +153,18 @@ export class RunService {
     });
   }
 
-  async get(id: string): Promise<Run> {
+  async get(id: string): Promise<RunRecord> {
     const [found] = await this.getMany([runUidOf(id)]);
     if (!found) throw notFound('Run', id);
     return found;
   }
 
-  getMany(uids: readonly string[]): Promise<Array<Run | null>> {
+  getMany(uids: readonly string[]): Promise<Array<RunRecord | null>> {
     return this.deps.graph.read((tx) => repo.getMany(tx, uids));
   }
 
   /** A page of a workspace's runs matching `filter`, newest first unless ordered by a value. */
-  async search(q: RunSearch): Promise<Page<Run>> {
+  async search(q: RunSearch): Promise<Page<RunRecord>> {
     const order = searchOrder(q.orderBy);
     const window = pageWindow(q, (raw) => decodeSearchCursor(raw, order.signature));
     const condition = buildRunFilter(q.filter, (id) => runUidOf(id, 'filter.parent'));
@@ -208,7 +186,7 @@ export class RunService {
   }
 
   /** A page of child runs (iteration order) for each parent, in one round trip (a DataLoader batch). */
-  async childrenOfMany(parentUids: readonly string[], req: PageRequest): Promise<Map<string, Page<Run>>> {
+  async childrenOfMany(parentUids: readonly string[], req: PageRequest): Promise<Map<string, Page<RunRecord>>> {
     const window = pageWindow(req, decodeChildCursor);
     const byParent = await this.deps.graph.read((tx) => repo.childrenOfMany(tx, parentUids, window));
     return new Map(
@@ -217,7 +195,7 @@ export class RunService {
   }
 
   /** Params, results and latest metrics of up to 100 runs side by side: one row per key. */
-  async compare(ids: readonly string[]): Promise<RunComparison> {
+  async compare(ids: readonly string[]): Promise<RunComparisonRecord> {
     if (ids.length === 0 || ids.length > RUN_LIMITS.compare) {
       throw badInput(`Compare 1 to ${RUN_LIMITS.compare} runs; got ${ids.length}.`, { field: 'ids' });
     }
@@ -230,7 +208,7 @@ export class RunService {
     }));
     const missing = runs.findIndex((r) => r === null);
     if (missing >= 0) throw notFound('Run', ids[missing]!);
-    const found = runs as Run[];
+    const found = runs as RunRecord[];
     return {
       runs: found,
       params: comparisonRows(found.map((r) => r.params)),
@@ -277,7 +255,7 @@ export class RunService {
     kind: MapKind,
     set: Record<string, Scalar>,
     remove: string[] | null | undefined,
-  ): Promise<Run> {
+  ): Promise<RunRecord> {
     const uid = runUidOf(id);
     const keys = remove ?? [];
     if (keys.length > LIMITS.mapEntries) {
@@ -299,7 +277,7 @@ function notRunning(uid: string, state: RunState, what: string) {
 }
 
 /** The query order, its sort property, and a signature that ties cursors to the order they came from. */
-function searchOrder(orderBy: RunOrder | null | undefined): {
+function searchOrder(orderBy: RunOrdering | null | undefined): {
   order: RunSearchOrder;
   sortProp: string | null;
   signature: string;

@@ -10,11 +10,10 @@ import {
 import { idempotent } from '../graph/idempotency';
 import type { Bodies } from '../storage';
 import { partSizes, type PartSpec, type SignedRequest, type StoredPart } from '../storage/body-store';
-import type { ServiceDeps } from '.';
-import type { Artifact, ArtifactService, LogArtifact } from './artifact.service';
+import type { ArtifactService, LogArtifact } from './artifact.service';
 import { checkKind } from './artifact-spec';
 import { formatStoreUri } from '../domain/artifact-uri';
-import { pickTemplate, renderPath, validPathTemplate, type PathTemplateSource } from './artifact-path';
+import { pickTemplate, renderPath, validPathTemplate } from './artifact-path';
 import { fromGlobalId } from '../domain/global-id';
 import {
   baseName,
@@ -28,6 +27,9 @@ import {
 } from './upload-plan';
 import { checkIdempotencyKey } from './idempotency-key';
 import { checkName, nowIso } from './validate';
+import { type ManifestEntryRecord, type DownloadFileRecord, type PathTemplateSource } from '../domain/body';
+import { type ArtifactRecord } from '../domain/artifact';
+import type { ServiceDeps } from './deps';
 
 /**
  * Uploads and downloads of artifact bodies through signed URLs (DESIGN.md "Bodies").
@@ -69,36 +71,17 @@ export interface UploadTarget {
 }
 
 export interface UploadTicket {
-  artifact: Artifact;
+  artifact: ArtifactRecord;
   /** Nothing to upload: every body was already stored, and the artifact is AVAILABLE. */
   alreadyStored: boolean;
   expiresAt: string | null;
   bodies: UploadTarget[];
 }
 
-export interface DownloadFile {
-  path: string;
-  size: number | null;
-  sha256: string | null;
-  contentType: string | null;
-  /** A signed GET (or a reference's own https URL); null when Skein cannot sign it. */
-  url: string | null;
-  location: string | null;
-}
-
 export interface DownloadTicket {
-  artifact: Artifact;
+  artifact: ArtifactRecord;
   expiresAt: string | null;
-  files: DownloadFile[];
-}
-
-export interface ManifestEntry {
-  path: string;
-  size: number;
-  sha256: string;
-  contentType: string | null;
-  /** True when the store verified this file's whole SHA-256 itself. */
-  digestVerified: boolean;
+  files: DownloadFileRecord[];
 }
 
 export interface EffectiveTemplate {
@@ -281,7 +264,7 @@ export class UploadService {
   }
 
   /** Confirms every body in the store, then marks the artifact AVAILABLE (PRECONDITION_FAILED until they are all there). */
-  async complete(ref: string): Promise<Artifact> {
+  async complete(ref: string): Promise<ArtifactRecord> {
     const { store } = this.bodies;
     const artifact = await this.artifacts.resolveRef(ref);
     const uri = formatStoreUri(artifact);
@@ -326,7 +309,7 @@ export class UploadService {
   }
 
   /** Gives up an upload: ABORTED, open multipart uploads aborted, bodies no one else holds deleted. */
-  async abort(ref: string): Promise<Artifact> {
+  async abort(ref: string): Promise<ArtifactRecord> {
     const artifact = await this.artifacts.resolveRef(ref);
     if (artifact.state === 'AVAILABLE') {
       throw preconditionFailed(`"${formatStoreUri(artifact)}" is AVAILABLE; there is no upload to abort.`);
@@ -398,7 +381,7 @@ export class UploadService {
     }
     const expiresAt = new Date(Date.now() + expiresIn * 1000).toISOString();
     const files = await Promise.all(
-      links.map(async (l): Promise<DownloadFile> => {
+      links.map(async (l): Promise<DownloadFileRecord> => {
         const path = l.path ?? baseName(loaded.path ?? artifact.key);
         const url = await store.signGet(
           l.body.key,
@@ -421,7 +404,7 @@ export class UploadService {
 
   /** A download URL for one artifact (null for directories, references Skein cannot sign, and unready bodies). */
   async downloadUrl(
-    artifact: Pick<Artifact, 'state' | 'kind' | 'key' | 'location' | 'contentType'>,
+    artifact: Pick<ArtifactRecord, 'state' | 'kind' | 'key' | 'location' | 'contentType'>,
     summary: BodySummary | null,
     expiresIn?: number | null,
   ): Promise<string | null> {
@@ -447,7 +430,7 @@ export class UploadService {
   }
 
   /** The files of many directory artifacts at once, in path order. */
-  async manifests(uids: readonly string[]): Promise<ManifestEntry[][]> {
+  async manifests(uids: readonly string[]): Promise<ManifestEntryRecord[][]> {
     const rows = await this.deps.graph.read((tx) => repo.manifests(tx, uids));
     return rows.map((list) => list.map(toManifestEntry));
   }
@@ -502,7 +485,7 @@ export class UploadService {
   }
 
   /** The answer to createUpload / renewUpload: URLs for every body not yet verified. */
-  private async ticket(ref: Artifact | string, expiresIn: number): Promise<UploadTicket> {
+  private async ticket(ref: ArtifactRecord | string, expiresIn: number): Promise<UploadTicket> {
     const { store } = this.bodies;
     // The artifact and its bodies in one read (after a create, only its uid is known).
     const { artifact, loaded } = await this.deps.graph.read(async (tx) => ({
@@ -639,7 +622,7 @@ export class UploadService {
     }
   }
 
-  private referenceDownload(artifact: Artifact & { location: string }): DownloadTicket {
+  private referenceDownload(artifact: ArtifactRecord & { location: string }): DownloadTicket {
     const http = isHttpUrl(artifact.location);
     const path = baseName(
       http ? new URL(artifact.location).pathname : artifact.location.replace(/^[a-z0-9]+:\/\//, ''),
@@ -668,18 +651,18 @@ export class UploadService {
     return loaded;
   }
 
-  private async mustGet(uid: string): Promise<Artifact> {
+  private async mustGet(uid: string): Promise<ArtifactRecord> {
     return this.deps.graph.read((tx) => this.mustGetIn(tx, uid));
   }
 
-  private async mustGetIn(tx: Parameters<typeof artifactRepository.getMany>[0], uid: string): Promise<Artifact> {
+  private async mustGetIn(tx: Parameters<typeof artifactRepository.getMany>[0], uid: string): Promise<ArtifactRecord> {
     const [found] = await artifactRepository.getMany(tx, [uid]);
     if (!found) throw notFound('Artifact', uid);
     return found;
   }
 }
 
-function toManifestEntry(row: ManifestRow): ManifestEntry {
+function toManifestEntry(row: ManifestRow): ManifestEntryRecord {
   return {
     path: row.path,
     size: row.size,

@@ -1,5 +1,6 @@
 import { badInput, quoted } from '../errors';
-import type { Scalar } from '../graphql/types/scalars';
+import type { Scalar } from '../domain/scalar';
+import { type KeyValue } from '../domain/key-value';
 
 /** Input rules shared by every aggregate: names, keys and maps, with messages a person can act on. */
 
@@ -43,11 +44,6 @@ export function checkText(field: string, value: string | null | undefined, max: 
   }
 }
 
-export interface Entry<V = Scalar> {
-  key: string;
-  value: V;
-}
-
 /**
  * A list of key=value entries (params, results, labels…) as a map, refusing duplicates and
  * oversize values. The map has no prototype: keys such as "constructor" or "__proto__" are
@@ -55,7 +51,7 @@ export interface Entry<V = Scalar> {
  */
 export function toMap<V extends Scalar>(
   field: string,
-  entries: ReadonlyArray<Entry<V>> | null | undefined,
+  entries: ReadonlyArray<KeyValue<V>> | null | undefined,
 ): Record<string, V> {
   const out = Object.create(null) as Record<string, V>;
   if (!entries) return out;

@@ -1,26 +1,26 @@
 import { conflict, notFound, quoted } from '../errors';
-import { workspaceRepository as repo, type WorkspaceRecord } from '../graph/workspace.repository';
-import type { ServiceDeps } from '.';
+import { workspaceRepository as repo } from '../graph/workspace.repository';
 import { pageWindow, toPage, stringKey, type Page, type PageRequest } from './pagination';
-import { checkName, checkText, nowIso, toMap, type Entry } from './validate';
-
-export type Workspace = WorkspaceRecord;
+import { checkName, checkText, nowIso, toMap } from './validate';
+import type { KeyValue } from '../domain/key-value';
+import type { WorkspaceRecord } from '../domain/workspace';
+import type { ServiceDeps } from './deps';
 
 export interface CreateWorkspace {
   name: string;
   description?: string | null;
-  labels?: Entry<string>[] | null;
+  labels?: KeyValue<string>[] | null;
 }
 
 export interface UpdateWorkspace {
   description?: string | null;
-  labels?: Entry<string>[] | null;
+  labels?: KeyValue<string>[] | null;
 }
 
 export class WorkspaceService {
   constructor(private readonly deps: ServiceDeps) {}
 
-  async create(input: CreateWorkspace): Promise<Workspace> {
+  async create(input: CreateWorkspace): Promise<WorkspaceRecord> {
     const name = checkName('Workspace name', 'name', input.name);
     checkText('description', input.description);
     const labels = toMap('labels', input.labels);
@@ -35,7 +35,7 @@ export class WorkspaceService {
     }
   }
 
-  async update(name: string, input: UpdateWorkspace): Promise<Workspace> {
+  async update(name: string, input: UpdateWorkspace): Promise<WorkspaceRecord> {
     checkText('description', input.description);
     const labels = input.labels ? toMap('labels', input.labels) : undefined;
     const updated = await this.deps.graph.write((tx) =>
@@ -45,13 +45,13 @@ export class WorkspaceService {
     return updated;
   }
 
-  async get(name: string): Promise<Workspace> {
+  async get(name: string): Promise<WorkspaceRecord> {
     const [found] = await this.getMany([name]);
     if (!found) throw notFound('Workspace', name);
     return found;
   }
 
-  getMany(names: readonly string[]): Promise<Array<Workspace | null>> {
+  getMany(names: readonly string[]): Promise<Array<WorkspaceRecord | null>> {
     return this.deps.graph.read((tx) => repo.getMany(tx, names));
   }
 
@@ -60,7 +60,7 @@ export class WorkspaceService {
     await this.get(name);
   }
 
-  async list(req: PageRequest & { namePrefix?: string | null }): Promise<Page<Workspace>> {
+  async list(req: PageRequest & { namePrefix?: string | null }): Promise<Page<WorkspaceRecord>> {
     const window = pageWindow(req, stringKey);
     const rows = await this.deps.graph.read((tx) =>
       repo.list(tx, { prefix: req.namePrefix ?? '', after: window.after, limit: window.limit }),

@@ -7,7 +7,7 @@ import {
   pathQuery,
   provenanceQuery,
   traversalQuery,
-  type Direction,
+  type WalkDirection,
 } from '../../src/graph/lineage.cypher';
 
 /**
@@ -75,7 +75,7 @@ describe('lineage query plans', () => {
     return summary.plan as Plan as unknown as Op;
   }
 
-  const shapes: Array<[string, Direction[], boolean, boolean]> = [
+  const shapes: Array<[string, WalkDirection[], boolean, boolean]> = [
     ['upstream', ['UPSTREAM'], false, false],
     ['downstream as of a time', ['DOWNSTREAM'], true, false],
     ['upstream, filtered, as of a time', ['UPSTREAM'], true, true],

@@ -1,6 +1,6 @@
 import { ANONYMOUS, type Principal } from '../../src/auth/principal';
 import { QueryStats, type GraphExecutor } from '../../src/graph/executor';
-import type { Lineage, LineageEdge, LineageNode, LineagePath } from '../../src/domain/lineage';
+import type { LineageRecord, LineageEdgeRecord, LineageNode, LineagePathRecord } from '../../src/domain/lineage';
 import { LineageService } from '../../src/services/lineage.service';
 import { toGlobalId } from '../../src/domain/global-id';
 import { uniqueName, useTestSkein } from '../helpers/skein';
@@ -165,12 +165,12 @@ function label(g: TestGraph, n: LineageNode): string {
 }
 
 /** `from-TYPE->to`, sorted, by node names (ids resolved through the answer's own nodes). */
-function edgesOf(g: TestGraph, l: { nodes: LineageNode[]; edges: LineageEdge[] }): string[] {
+function edgesOf(g: TestGraph, l: { nodes: LineageNode[]; edges: LineageEdgeRecord[] }): string[] {
   const byId = new Map(l.nodes.map((n) => [n.id, label(g, n)]));
   return l.edges.map((e) => `${byId.get(e.from)}-${e.type}->${byId.get(e.to)}`).sort();
 }
 
-const chainOf = (g: TestGraph, p: LineagePath) => p.nodes.map((n) => label(g, n));
+const chainOf = (g: TestGraph, p: LineagePathRecord) => p.nodes.map((n) => label(g, n));
 
 describe('lineage traversals on hand-built graphs', () => {
   const t = useTestSkein();
@@ -585,7 +585,7 @@ describe('lineage traversals on hand-built graphs', () => {
     const refs = [0, 1, 2, 3, 4].map((i) => ({ label: 'Artifact' as const, uid: g.uid(`o${i}`) }));
     const answers = await svc.lineageOf([...refs, { label: 'Artifact', uid: 'missing' }], { depth: 1 });
     expect(stats.queries).toBe(1);
-    expect(answers.map((l: Lineage | null) => l && nodesOf(g, l.nodes))).toEqual([
+    expect(answers.map((l: LineageRecord | null) => l && nodesOf(g, l.nodes))).toEqual([
       ...[0, 1, 2, 3, 4].map((i) => [`o${i}@0`, `raw@1`, `s${i}@1`]),
       null,
     ]);

@@ -1,8 +1,8 @@
 import DataLoader from 'dataloader';
 import type { Services } from '../../services';
-import type { ManifestEntry } from '../../services/upload.service';
 import { lineageLoader } from './lineage.loader';
 import { byKeyLoader, pagedLoader } from './paged';
+import type { ManifestEntryRecord } from '../../domain/body';
 
 /**
  * DataLoaders, made anew for every request (their caches must never serve one caller's data to
@@ -15,7 +15,7 @@ export function createLoaders(services: Services) {
     runByUid: byKeyLoader((uids) => services.runs.getMany(uids)),
     workspaceByName: byKeyLoader((names) => services.workspaces.getMany(names)),
     bodyOf: byKeyLoader((uids) => services.uploads.summaries(uids)),
-    manifestOf: new DataLoader<string, ManifestEntry[]>((uids) => services.uploads.manifests(uids)),
+    manifestOf: new DataLoader<string, ManifestEntryRecord[]>((uids) => services.uploads.manifests(uids)),
     executionsOfRun: pagedLoader((runUids, page) => services.executions.pageByRuns(runUids, page)),
     inputsOf: pagedLoader((uids, page) => services.executions.pageEvents(uids, ['INPUT'], page)),
     outputsOf: pagedLoader((uids, page) => services.executions.pageEvents(uids, ['OUTPUT'], page)),

@@ -1,5 +1,5 @@
 import DataLoader from 'dataloader';
-import type { Lineage, NodeFields, NodeRef } from '../../domain/lineage';
+import type { LineageRecord, NodeFields, NodeRef } from '../../domain/lineage';
 import type { LineageService } from '../../services/lineage.service';
 
 /**
@@ -18,12 +18,12 @@ const fieldsOf = (f: NodeFields) => `${+f.detail}${+f.spec}${+f.maps}${+f.tags}$
 const questionOf = (k: LineageKey) => `${k.direction}:${k.depth}:${k.maxNodes}:${fieldsOf(k.fields)}`;
 const cacheKey = (k: LineageKey) => `${k.ref.label}:${k.ref.uid}:${questionOf(k)}`;
 
-export function lineageLoader(service: LineageService): DataLoader<LineageKey, Lineage | null, string> {
-  return new DataLoader<LineageKey, Lineage | null, string>(
+export function lineageLoader(service: LineageService): DataLoader<LineageKey, LineageRecord | null, string> {
+  return new DataLoader<LineageKey, LineageRecord | null, string>(
     async (keys) => {
       const byQuestion = new Map<string, LineageKey[]>();
       for (const k of keys) byQuestion.set(questionOf(k), [...(byQuestion.get(questionOf(k)) ?? []), k]);
-      const answers = new Map<string, Lineage | null>();
+      const answers = new Map<string, LineageRecord | null>();
       await Promise.all(
         [...byQuestion.values()].map(async (group) => {
           const { direction, depth, maxNodes, fields } = group[0]!;

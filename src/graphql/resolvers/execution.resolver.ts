@@ -3,9 +3,10 @@ import type { Context } from '../context';
 import { toConnection } from '../types/connection';
 import { EventConnection, toEvent } from '../types/event.type';
 import { EventInput, RecordExecutionInput, StartExecutionInput } from '../types/execution.input';
-import { Execution, ExecutionConnection, ExecutionState, toExecution } from '../types/execution.type';
+import { Execution, ExecutionConnection, toExecution } from '../types/execution.type';
 import { Run, toRun } from '../types/run.type';
 import { EntryInput } from '../types/entry.type';
+import { ExecutionState } from '../../domain/execution';
 
 const PAGE = { first: 'Page size (default 50, at most 1000).', after: 'The endCursor of the previous page.' };
 

@@ -7,7 +7,6 @@ import {
   fieldsWanted,
   Impact,
   Lineage,
-  LineageDirection,
   LineageFilter,
   LineagePath,
   Provenance,
@@ -17,6 +16,7 @@ import {
   toProvenance,
 } from '../types/lineage.type';
 import { DateTimeScalar } from '../types/scalars';
+import { LineageDirection } from '../../domain/lineage';
 
 const OF =
   'The start: the global id of an artifact or an execution, or an artifact URI ' +

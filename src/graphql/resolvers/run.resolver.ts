@@ -4,13 +4,14 @@ import { Arg, Ctx, FieldResolver, ID, Info, Int, Mutation, Query, Resolver, Root
 import type { Context } from '../context';
 import { pagedLoader } from '../loaders/paged';
 import type { Services } from '../../services';
-import type { MetricPoint, SeriesRequest } from '../../services/metric.service';
+import type { MetricPointRecord, SeriesRequest } from '../../domain/metric';
 import { toConnection } from '../types/connection';
 import { EntryInput, LabelInput } from '../types/entry.type';
 import { MetricPointInput, MetricSeries, toMetricSeries } from '../types/metric.type';
 import { RunFilter, RunOrder, StartRunInput } from '../types/run.input';
-import { FinishedRunState, Run, RunComparison, RunConnection, toRun, toRunComparison } from '../types/run.type';
+import { Run, RunComparison, RunConnection, toRun, toRunComparison } from '../types/run.type';
 import { DateTimeScalar } from '../types/scalars';
+import { FinishedRunState } from '../../domain/run';
 
 const PAGE = { first: 'Page size (default 50, at most 1000).', after: 'The endCursor of the previous page.' };
 const RUN_ID = 'The run: its global id (or its uid).';
@@ -244,7 +245,7 @@ function createRunLoaders(services: Services) {
   return {
     children: pagedLoader((parents, page) => services.runs.childrenOfMany(parents, page)),
     metricKeys: new DataLoader<string, string[]>((uids) => services.metrics.keysOfMany(uids)),
-    metricSeries: new DataLoader<SeriesRequest, MetricPoint[], string>(
+    metricSeries: new DataLoader<SeriesRequest, MetricPointRecord[], string>(
       (requests) => services.metrics.seriesOfMany(requests),
       { cacheKeyFn: (r) => JSON.stringify([r.runUid, r.key, r.fromStep, r.toStep]) },
     ),

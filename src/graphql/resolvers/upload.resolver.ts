@@ -6,14 +6,14 @@ import {
   ArtifactDownload,
   ArtifactPathTemplate,
   BodyStoreInfo,
-  BodyStoreKind,
+  type BodyStoreKind,
   ManifestEntry,
-  PathTemplateSource,
   Upload,
   toArtifactDownload,
   toManifestEntry,
   toUpload,
 } from '../types/upload.type';
+import { type PathTemplateSource } from '../../domain/body';
 
 const REF =
   'The artifact: its global id or store://artifacts/<workspace>/<key>[:<tag>][@<uid>] (no tag or uid: latest).';

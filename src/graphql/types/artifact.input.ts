@@ -1,7 +1,7 @@
 import { Field, Float, ID, InputType, Int } from 'type-graphql';
-import { ArtifactState } from './artifact.type';
 import { EntryInput, LabelInput } from './entry.type';
 import { DateTimeScalar, JSONScalar } from './scalars';
+import { ArtifactState } from '../../domain/artifact';
 
 @InputType({ description: 'A column of a dataset, or a feature of a model.' })
 export class ColumnInput {

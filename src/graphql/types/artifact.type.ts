@@ -1,16 +1,10 @@
 import { Field, Float, ID, Int, InterfaceType, ObjectType, registerEnumType } from 'type-graphql';
-import type { Artifact as ArtifactModel } from '../../services/artifact.service';
 import { formatStoreUri } from '../../domain/artifact-uri';
 import { Connection } from './connection';
 import { Entry, Label, toEntries } from './entry.type';
 import { Node, toGlobalId } from './node';
 import { DateTimeScalar, JSONScalar } from './scalars';
-
-export enum ArtifactState {
-  PENDING = 'PENDING',
-  AVAILABLE = 'AVAILABLE',
-  ABORTED = 'ABORTED',
-}
+import { type ArtifactRecord, ArtifactState } from '../../domain/artifact';
 registerEnumType(ArtifactState, {
   name: 'ArtifactState',
   description: 'PENDING: recorded, body not yet confirmed. AVAILABLE: ready to use. ABORTED: the upload was given up.',
@@ -271,7 +265,7 @@ class ArtifactView {
   private madeValues: Array<{ key: string; value: unknown }> | undefined = undefined;
 
   constructor(
-    private readonly record: ArtifactModel,
+    private readonly record: ArtifactRecord,
     private knownId?: string,
   ) {
     this.__typename = TYPE_FOR_KIND[record.kind] ?? 'OtherArtifact';
@@ -378,6 +372,6 @@ class ArtifactView {
 }
 
 /** `id`: the artifact's global id when the caller already made it (lineage answers do). */
-export function toArtifact(a: ArtifactModel, id?: string): Artifact {
+export function toArtifact(a: ArtifactRecord, id?: string): Artifact {
   return new ArtifactView(a, id) as unknown as Artifact;
 }

@@ -1,5 +1,6 @@
 import { Field, InputType, ObjectType } from 'type-graphql';
-import { ScalarValue, type Scalar } from './scalars';
+import { ScalarValue } from './scalars';
+import type { Scalar } from '../../domain/scalar';
 
 @ObjectType({ simpleResolvers: true, description: 'A named value: a param, a result or a property.' })
 export class Entry {

@@ -1,9 +1,8 @@
 import { Field, ObjectType } from 'type-graphql';
-import type { Event as EventModel } from '../../services/execution.service';
 import { Artifact, toArtifact } from './artifact.type';
 import { Connection } from './connection';
-import { EventType } from './execution.type';
 import { DateTimeScalar } from './scalars';
+import { type EventRecord, EventType } from '../../domain/execution';
 
 @ObjectType({ simpleResolvers: true, description: 'An input or output event: an execution read or wrote an artifact.' })
 export class Event {
@@ -25,6 +24,6 @@ export class Event {
 
 export const EventConnection = Connection(Event, 'Event', 'event');
 
-export function toEvent(e: EventModel): Event {
+export function toEvent(e: EventRecord): Event {
   return { ...e, type: e.type as EventType, artifact: toArtifact(e.artifact) };
 }

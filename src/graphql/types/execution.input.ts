@@ -1,8 +1,8 @@
 import { Field, ID, InputType } from 'type-graphql';
 import { ArtifactInput } from './artifact.input';
 import { EntryInput, LabelInput } from './entry.type';
-import { ExecutionState } from './execution.type';
 import { DateTimeScalar } from './scalars';
+import { ExecutionState } from '../../domain/execution';
 
 @InputType({ description: 'A new execution (a step) of a run.' })
 export class StartExecutionInput {

@@ -1,26 +1,13 @@
 import { Field, ID, ObjectType, registerEnumType } from 'type-graphql';
-import type { Execution as ExecutionModel } from '../../services/execution.service';
 import { Connection } from './connection';
 import { Entry, Label, toEntries } from './entry.type';
 import { Node, toGlobalId } from './node';
 import { DateTimeScalar } from './scalars';
-
-export enum ExecutionState {
-  RUNNING = 'RUNNING',
-  COMPLETED = 'COMPLETED',
-  FAILED = 'FAILED',
-  ABORTED = 'ABORTED',
-  CACHED = 'CACHED',
-}
+import { ExecutionState, EventType, type ExecutionRecord } from '../../domain/execution';
 registerEnumType(ExecutionState, {
   name: 'ExecutionState',
   description: 'Where an execution is: RUNNING, then COMPLETED, FAILED, ABORTED or CACHED (reused an earlier result).',
 });
-
-export enum EventType {
-  INPUT = 'INPUT',
-  OUTPUT = 'OUTPUT',
-}
 registerEnumType(EventType, {
   name: 'EventType',
   description: 'INPUT: the execution read the artifact. OUTPUT: the execution wrote it.',
@@ -105,7 +92,7 @@ class ExecutionView {
   private madeAnnotations: Array<{ key: string; value: unknown }> | undefined = undefined;
 
   constructor(
-    private readonly record: ExecutionModel,
+    private readonly record: ExecutionRecord,
     private knownId?: string,
   ) {
     this.uid = record.uid;
@@ -146,6 +133,6 @@ class ExecutionView {
 }
 
 /** `id`: the execution's global id when the caller already made it (lineage answers do). */
-export function toExecution(e: ExecutionModel, id?: string): Execution {
+export function toExecution(e: ExecutionRecord, id?: string): Execution {
   return new ExecutionView(e, id) as unknown as Execution;
 }

@@ -10,37 +10,22 @@ import {
   type SelectionSetNode,
 } from 'graphql';
 import { createUnionType, Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
-import type * as M from '../../domain/lineage';
+import * as M from '../../domain/lineage';
 import { formatStoreUri } from '../../domain/artifact-uri';
 import { toGlobalId } from '../../domain/global-id';
 import { Artifact, ARTIFACT_TYPES, toArtifact } from './artifact.type';
 import { Entry, toEntries } from './entry.type';
-import { EventType, Execution, toExecution } from './execution.type';
+import { Execution, toExecution } from './execution.type';
 import { Run, toRun } from './run.type';
 import { DateTimeScalar } from './scalars';
-
-/**
- * Lineage answers. Large ones (a thousand nodes) are plain objects resolved by graphql-js's
- * default resolvers (`simpleResolvers`): no per-field middleware on the hot path.
- */
-
-export enum LineageDirection {
-  UPSTREAM = 'UPSTREAM',
-  DOWNSTREAM = 'DOWNSTREAM',
-  BOTH = 'BOTH',
-}
-registerEnumType(LineageDirection, {
+import { EventType } from '../../domain/execution';
+registerEnumType(M.LineageDirection, {
   name: 'LineageDirection',
   description:
     'UPSTREAM: what it came from (producers and their inputs). DOWNSTREAM: what came from it (readers and their ' +
     'outputs). BOTH: the two together.',
 });
-
-export enum LineageNodeType {
-  ARTIFACT = 'ARTIFACT',
-  EXECUTION = 'EXECUTION',
-}
-registerEnumType(LineageNodeType, { name: 'LineageNodeType', description: 'An artifact or an execution.' });
+registerEnumType(M.LineageNodeType, { name: 'LineageNodeType', description: 'An artifact or an execution.' });
 
 @InputType({ description: 'Which nodes a lineage answer keeps; the walk goes through the others all the same.' })
 export class LineageFilter {
@@ -50,8 +35,8 @@ export class LineageFilter {
   })
   kinds?: string[] | null;
 
-  @Field(() => [LineageNodeType], { nullable: true, description: 'Only artifacts, or only executions.' })
-  nodeTypes?: LineageNodeType[] | null;
+  @Field(() => [M.LineageNodeType], { nullable: true, description: 'Only artifacts, or only executions.' })
+  nodeTypes?: M.LineageNodeType[] | null;
 
   @Field(() => [String], { nullable: true, description: 'Only nodes of these workspaces.' })
   workspaces?: string[] | null;
@@ -73,8 +58,8 @@ export class RestrictedNode {
   @Field(() => ID, { description: 'A token naming this node within this one answer (edges refer to it).' })
   id!: string;
 
-  @Field(() => LineageNodeType, { description: 'An artifact or an execution.' })
-  nodeType!: LineageNodeType;
+  @Field(() => M.LineageNodeType, { description: 'An artifact or an execution.' })
+  nodeType!: M.LineageNodeType;
 
   @Field({ description: 'Its kind, e.g. MODEL or TRAINER.' })
   kind!: string;
@@ -128,8 +113,8 @@ export class Lineage {
   @Field(() => LineageNodeValue, { description: 'The start node.' })
   root!: NodeValue;
 
-  @Field(() => LineageDirection, { description: 'Which way the walk went.' })
-  direction!: LineageDirection;
+  @Field(() => M.LineageDirection, { description: 'Which way the walk went.' })
+  direction!: M.LineageDirection;
 
   @Field(() => Int, { description: 'The depth asked for, in steps.' })
   depth!: number;
@@ -163,10 +148,10 @@ export class Lineage {
 
 @ObjectType({ simpleResolvers: true, description: 'The shortest chain of events linking two nodes.' })
 export class LineagePath {
-  @Field(() => LineageDirection, {
+  @Field(() => M.LineageDirection, {
     description: 'DOWNSTREAM: events lead from `from` to `to`. UPSTREAM: they lead from `to` back to `from`.',
   })
-  direction!: LineageDirection;
+  direction!: M.LineageDirection;
 
   @Field(() => Int, { description: 'How many events long the chain is.' })
   length!: number;
@@ -462,7 +447,7 @@ export function toNodeValue(n: M.LineageNode): NodeValue {
       return Object.assign(new RestrictedNode(), {
         __typename: 'RestrictedNode',
         id: n.id,
-        nodeType: n.nodeType as LineageNodeType,
+        nodeType: n.nodeType as M.LineageNodeType,
         kind: n.kind,
         restricted: true,
       });
@@ -480,30 +465,30 @@ function toLevels(nodes: M.LineageNode[], values: NodeValue[]): LineageLevel[] {
   return levels;
 }
 /** The model's event types are the enum's values ('INPUT' | 'OUTPUT'): no copy per edge. */
-const toEdge = (e: M.LineageEdge): LineageEdge => e as LineageEdge;
+const toEdge = (e: M.LineageEdgeRecord): LineageEdge => e as LineageEdge;
 
-export function toLineage(l: M.Lineage): Lineage {
+export function toLineage(l: M.LineageRecord): Lineage {
   const nodes = l.nodes.map(toNodeValue);
   return {
     ...l,
     root: toNodeValue(l.root),
-    direction: l.direction as LineageDirection,
+    direction: l.direction as M.LineageDirection,
     nodes,
     levels: toLevels(l.nodes, nodes),
     edges: l.edges.map(toEdge),
   };
 }
 
-export function toLineagePath(p: M.LineagePath): LineagePath {
+export function toLineagePath(p: M.LineagePathRecord): LineagePath {
   return {
-    direction: p.direction as LineageDirection,
+    direction: p.direction as M.LineageDirection,
     length: p.length,
     nodes: p.nodes.map(toNodeValue),
     edges: p.edges.map(toEdge),
   };
 }
 
-export function toImpact(i: M.Impact): Impact {
+export function toImpact(i: M.ImpactRecord): Impact {
   return {
     ...i,
     of: toNodeValue(i.root),
@@ -512,7 +497,7 @@ export function toImpact(i: M.Impact): Impact {
   };
 }
 
-function toProvenanceArtifact(p: M.ProvenanceArtifact): ProvenanceArtifact {
+function toProvenanceArtifact(p: M.ProvenanceArtifactRecord): ProvenanceArtifact {
   const a = p.artifact;
   return {
     id: toGlobalId('Artifact', a.uid),
@@ -529,7 +514,7 @@ function toProvenanceArtifact(p: M.ProvenanceArtifact): ProvenanceArtifact {
   };
 }
 
-function toProvenanceExecution(p: M.ProvenanceExecution): ProvenanceExecution {
+function toProvenanceExecution(p: M.ProvenanceExecutionRecord): ProvenanceExecution {
   const e = p.execution;
   return {
     id: toGlobalId('Execution', e.uid),
@@ -544,7 +529,7 @@ function toProvenanceExecution(p: M.ProvenanceExecution): ProvenanceExecution {
   };
 }
 
-export function toProvenance(p: M.Provenance): Provenance {
+export function toProvenance(p: M.ProvenanceRecord): Provenance {
   const artifacts = p.artifacts.map(toProvenanceArtifact);
   return {
     of: toNodeValue(p.root),

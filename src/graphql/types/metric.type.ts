@@ -1,6 +1,6 @@
 import { Field, Float, InputType, Int, ObjectType } from 'type-graphql';
-import type { MetricPoint as MetricPointModel } from '../../services/metric.service';
 import { DateTimeScalar } from './scalars';
+import { type MetricPointRecord } from '../../domain/metric';
 
 @ObjectType({ simpleResolvers: true, description: 'One measurement of a metric: its value at a training step.' })
 export class MetricPoint {
@@ -52,6 +52,6 @@ export class MetricPointInput {
   time?: string | null;
 }
 
-export function toMetricSeries(key: string, points: MetricPointModel[]): MetricSeries {
+export function toMetricSeries(key: string, points: MetricPointRecord[]): MetricSeries {
   return { key, points, count: points.length, last: points.at(-1) ?? null };
 }

@@ -1,7 +1,8 @@
 import { Field, ID, InputType, Int, registerEnumType } from 'type-graphql';
 import { EntryInput, LabelInput } from './entry.type';
-import { RunState } from './run.type';
-import { DateTimeScalar, ScalarValue, type Scalar } from './scalars';
+import { DateTimeScalar, ScalarValue } from './scalars';
+import type { Scalar } from '../../domain/scalar';
+import { RunState } from '../../domain/run';
 
 @InputType({ description: 'A run to start. It begins RUNNING; finish it with `finishRun`.' })
 export class StartRunInput {

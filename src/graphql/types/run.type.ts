@@ -1,17 +1,11 @@
 import { Field, Int, ObjectType, registerEnumType } from 'type-graphql';
-import type { Run as RunModel, RunComparison as RunComparisonModel } from '../../services/run.service';
+import { FinishedRunState, RunState } from '../../domain/run';
 import { Connection } from './connection';
 import { Entry, Label, toEntries } from './entry.type';
 import { Node, toGlobalId } from './node';
-import { DateTimeScalar, ScalarValue, type Scalar } from './scalars';
-
-export enum RunState {
-  RUNNING = 'RUNNING',
-  COMPLETED = 'COMPLETED',
-  FAILED = 'FAILED',
-  ABORTED = 'ABORTED',
-}
-
+import { DateTimeScalar, ScalarValue } from './scalars';
+import type { Scalar } from '../../domain/scalar';
+import type { RunComparisonRecord as RunComparisonModel, RunRecord } from '../../domain/run';
 registerEnumType(RunState, {
   name: 'RunState',
   description: 'Where a run is in its life. A run starts RUNNING and finishes once, in one of the other three.',
@@ -22,13 +16,6 @@ registerEnumType(RunState, {
     ABORTED: { description: 'Stopped before it finished (by a person or a scheduler).' },
   },
 });
-
-export enum FinishedRunState {
-  COMPLETED = 'COMPLETED',
-  FAILED = 'FAILED',
-  ABORTED = 'ABORTED',
-}
-
 registerEnumType(FinishedRunState, {
   name: 'FinishedRunState',
   description: 'How a run ended: the states `finishRun` can move a RUNNING run to.',
@@ -165,7 +152,7 @@ class RunView {
   private madeLabels: Label[] | undefined = undefined;
   private madeAnnotations: Entry[] | undefined = undefined;
 
-  constructor(private readonly record: RunModel) {
+  constructor(private readonly record: RunRecord) {
     this.uid = record.uid;
     this.workspace = record.workspace;
     this.name = record.name;
@@ -201,7 +188,7 @@ class RunView {
   }
 }
 
-export function toRun(r: RunModel): Run {
+export function toRun(r: RunRecord): Run {
   return new RunView(r) as unknown as Run;
 }
 

@@ -1,5 +1,6 @@
 import { GraphQLScalarType, Kind, type ValueNode } from 'graphql';
 import { GraphQLJSON } from 'graphql-scalars';
+import { type Scalar } from '../../domain/scalar';
 
 export { GraphQLJSON as JSONScalar };
 
@@ -24,8 +25,6 @@ function parseDateTime(value: unknown): string {
   }
   return date.toISOString();
 }
-
-export type Scalar = string | number | boolean;
 
 /** Param, result and property values: a string, a number or a boolean (never an object). */
 export const ScalarValue = new GraphQLScalarType<Scalar, Scalar>({

@@ -1,13 +1,12 @@
 import { Field, Float, Int, ObjectType, registerEnumType } from 'type-graphql';
-import type {
-  DownloadFile as DownloadFileModel,
-  DownloadTicket,
-  ManifestEntry as ManifestEntryModel,
-  UploadTarget,
-  UploadTicket,
-} from '../../services/upload.service';
+import type { DownloadTicket, UploadTarget, UploadTicket } from '../../services/upload.service';
 import { Artifact, toArtifact } from './artifact.type';
 import { DateTimeScalar } from './scalars';
+import {
+  PathTemplateSource,
+  type ManifestEntryRecord as ManifestEntryModel,
+  type DownloadFileRecord as DownloadFileModel,
+} from '../../domain/body';
 
 export enum BodyStoreKind {
   S3 = 'S3',
@@ -18,13 +17,6 @@ registerEnumType(BodyStoreKind, {
   description:
     'S3: an S3-compatible object store. LOCAL: the filesystem of the Skein server, which answers the URLs itself.',
 });
-
-export enum PathTemplateSource {
-  CALL = 'CALL',
-  RUN = 'RUN',
-  WORKSPACE = 'WORKSPACE',
-  SERVER = 'SERVER',
-}
 registerEnumType(PathTemplateSource, {
   name: 'PathTemplateSource',
   description: 'Where an artifact path template was set; the first of CALL, RUN, WORKSPACE, SERVER wins.',

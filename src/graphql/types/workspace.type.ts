@@ -1,9 +1,9 @@
 import { Field, ObjectType } from 'type-graphql';
-import type { Workspace as WorkspaceModel } from '../../services/workspace.service';
 import { Connection } from './connection';
 import { Label, toEntries } from './entry.type';
 import { Node, withId } from './node';
 import { DateTimeScalar } from './scalars';
+import { type WorkspaceRecord } from '../../domain/workspace';
 
 @ObjectType({
   simpleResolvers: true,
@@ -30,7 +30,7 @@ export class Workspace extends Node {
 
 export const WorkspaceConnection = Connection(Workspace, 'Workspace', 'workspace');
 
-export function toWorkspace(w: WorkspaceModel): Workspace {
+export function toWorkspace(w: WorkspaceRecord): Workspace {
   return withId('Workspace', w.name, {
     __typename: 'Workspace',
     ...w,

@@ -1,0 +1,56 @@
+import { type ArtifactRecord } from './artifact';
+import { type Scalar } from './scalar';
+
+export const EventType = { INPUT: 'INPUT', OUTPUT: 'OUTPUT' } as const;
+export type EventType = (typeof EventType)[keyof typeof EventType];
+
+export const ExecutionState = {
+  RUNNING: 'RUNNING',
+  COMPLETED: 'COMPLETED',
+  FAILED: 'FAILED',
+  ABORTED: 'ABORTED',
+  CACHED: 'CACHED',
+} as const;
+export type ExecutionState = (typeof ExecutionState)[keyof typeof ExecutionState];
+
+export interface ExecutionRecord {
+  uid: string;
+  workspace: string;
+  runUid: string;
+  name: string;
+  kind: string;
+  state: ExecutionState;
+  startedAt: string;
+  finishedAt: string | null;
+  codeVersion: string | null;
+  createdAt: string;
+  params: Record<string, Scalar>;
+  results: Record<string, Scalar>;
+  labels: Record<string, Scalar>;
+  annotations: Record<string, Scalar>;
+}
+export interface NewExecution {
+  uid: string;
+  runUid: string;
+  name: string;
+  kind: string;
+  state: ExecutionState;
+  startedAt: string;
+  finishedAt: string | null;
+  codeVersion: string | null;
+  params: Record<string, Scalar>;
+  results: Record<string, Scalar>;
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+}
+export interface EventRecord {
+  type: EventType;
+  at: string;
+  path: string | null;
+  artifact: ArtifactRecord;
+}
+export interface NewEvent {
+  artifactUid: string;
+  at: string;
+  path: string | null;
+}

@@ -1,0 +1,4 @@
+export interface ServerInfoRecord {
+  version: string;
+  schemaVersion: number;
+}

@@ -1,0 +1,14 @@
+import { type Scalar } from './scalar';
+
+export interface WorkspaceRecord {
+  name: string;
+  description: string | null;
+  labels: Record<string, Scalar>;
+  createdAt: string;
+  updatedAt: string;
+}
+export interface WorkspaceChanges {
+  description?: string | null;
+  /** Replaces every label when given. */
+  labels?: Record<string, string>;
+}
