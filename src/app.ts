@@ -15,11 +15,11 @@ import { bodyEndpoints, countReceivedBytes } from './http/body-endpoints';
 import type { Drain } from './http/drain';
 import type { Readiness } from './http/health';
 import { hostPolicy } from './http/host-check';
-import { startWatchedNeo4j, type WatchedNeo4j } from './graph/local-neo4j';
+import { startWatchedNeo4j, type WatchedNeo4j } from '../tools/watched-neo4j';
 import { createLogger, type Logger } from './logger';
 import { getSchema } from './graphql/schema';
 import { createHttpServer } from './server';
-import { scheduleUploadCleanup } from './services/upload-sweep';
+import { scheduleUploadCleanup } from './services/bodies/sweep';
 import { createBodies, LocalBodyStore, type Bodies } from './storage';
 
 export interface SkeinHandle {

@@ -9,14 +9,15 @@ import { emitSchemaFile, printSortedSchema } from './graphql/schema';
 import { SCHEMA_FILE } from './paths';
 import { readFile } from 'node:fs/promises';
 import { registerClientCommands } from './cli/index';
+import { EXIT } from './client/errors';
 import { processIo, type CliIo } from './cli/io';
 import { runProgram } from './cli/run';
 
 /**
- * `skein serve | migrate | schema`. Exit codes scripts can rely on: 0 done, 1 failed,
- * 2 bad usage or configuration, 3 a check found work to do (stale schema, pending migrations).
+ * `skein serve | migrate | schema`, and the client commands (src/cli/). Exit codes scripts can rely
+ * on are one list for all of them (`EXIT` in src/client/errors.ts): 0 done, 1 failed, 2 bad usage or
+ * configuration, 3 a check found work to do (stale schema, pending migrations).
  */
-export const EXIT = { OK: 0, FAILED: 1, USAGE: 2, CHECK_FAILED: 3 } as const;
 
 const say = (message: string) => process.stderr.write(`${message}\n`);
 

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { z } from 'zod';
-import { checkPathTemplate } from './services/artifact-path';
-import { LIMIT_DEFAULTS, type LimitsConfig } from './graphql/limits/defaults';
+import { checkPathTemplate } from './services/bodies/path-template';
+import { LIMIT_DEFAULTS, type LimitsConfig } from './domain/limits';
 
 /**
  * The one configuration object. Every setting comes from an environment variable (flags on

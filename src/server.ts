@@ -1,7 +1,9 @@
+import { ErrorCode } from './errors';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { ApolloServer } from '@apollo/server';
 import type { Context } from './graphql/context';
 import type { GraphExecutor } from './graph/executor';
+import { pendingMigrations } from './graph/migrations';
 import { handleGraphQL } from './http/graphql-handler';
 import { Drain } from './http/drain';
 import { handleHealthz, handleReadyz, type Readiness } from './http/health';
@@ -40,7 +42,7 @@ export function createHttpServer(deps: HttpDeps): { server: Server; drain: Drain
   const server = createServer((req, res) => {
     route(deps, drain, req, res).catch((err: unknown) => {
       deps.logger.error({ err, url: req.url }, 'unhandled error in HTTP handler');
-      if (!res.headersSent) sendError(res, 500, 'INTERNAL_SERVER_ERROR', 'Internal server error.');
+      if (!res.headersSent) sendError(res, 500, ErrorCode.INTERNAL_SERVER_ERROR, 'Internal server error.');
       else res.destroy();
     });
   });
@@ -52,9 +54,12 @@ async function route(deps: HttpDeps, drain: Drain, req: IncomingMessage, res: Se
   const path = (req.url ?? '/').split('?')[0] ?? '/';
   // Probes answer whatever the Host (they reveal and change nothing) and while draining (/readyz says 503).
   if (path === '/healthz') return handleHealthz(res);
-  if (path === '/readyz') return handleReadyz(deps.graph, deps.readiness, res);
+  if (path === '/readyz') {
+    const pending = () => pendingMigrations(deps.graph).then((list) => list.map((m) => m.version));
+    return handleReadyz(pending, deps.readiness, res);
+  }
   const wrongHost = deps.hosts?.check(req);
-  if (wrongHost) return sendError(res, 421, 'FORBIDDEN', wrongHost);
+  if (wrongHost) return sendError(res, 421, ErrorCode.FORBIDDEN, wrongHost);
   if (drain.draining) return drain.refuse(res);
   if (deps.bodies && path?.startsWith('/bodies/')) return deps.bodies(req, res);
   switch (path) {
@@ -64,7 +69,12 @@ async function route(deps: HttpDeps, drain: Drain, req: IncomingMessage, res: Se
       // While the local Neo4j restarts, say so at once instead of retrying into a timeout.
       if (deps.readiness.graphDown) {
         res.setHeader('retry-after', '5');
-        return sendError(res, 503, 'SERVICE_UNAVAILABLE', 'The graph database is restarting; try again shortly.');
+        return sendError(
+          res,
+          503,
+          ErrorCode.SERVICE_UNAVAILABLE,
+          'The graph database is restarting; try again shortly.',
+        );
       }
       return handleGraphQL(deps, req, res);
     case PLAYGROUND_PATH:
@@ -72,6 +82,6 @@ async function route(deps: HttpDeps, drain: Drain, req: IncomingMessage, res: Se
       return servePlaygroundPage(req, res);
     default:
       if (path.startsWith(PLAYGROUND_ASSETS_PATH)) return servePlaygroundAsset(req, res, path);
-      sendError(res, 404, 'NOT_FOUND', `Nothing is served at ${path}; the API is at /graphql.`);
+      sendError(res, 404, ErrorCode.NOT_FOUND, `Nothing is served at ${path}; the API is at /graphql.`);
   }
 }

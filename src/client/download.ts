@@ -6,7 +6,8 @@ import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { CliError, EXIT, networkReason, usageError } from './errors';
 import type { SkeinClient } from './graphql';
-import { byteCounter, LengthMismatch, mapLimit, storeErrorReason } from './http';
+import pMap from 'p-map';
+import { byteCounter, LengthMismatch, storeErrorReason } from './http';
 import { noProgress, type Progress } from './progress';
 
 /**
@@ -111,15 +112,19 @@ export async function downloadArtifact(
   const total = todo.reduce((n, t) => n + (t.size ?? 0), 0);
   progress.start('downloading', total, todo.length);
   try {
-    await mapLimit(todo, options.concurrency ?? 4, async (t) => {
-      try {
-        await fetchVerified(t, progress, controller.signal);
-      } catch (err) {
-        controller.abort(); // the others stop and delete their temporary files
-        throw err;
-      }
-      progress.itemDone();
-    });
+    await pMap(
+      todo,
+      async (t) => {
+        try {
+          await fetchVerified(t, progress, controller.signal);
+        } catch (err) {
+          controller.abort(); // the others stop and delete their temporary files
+          throw err;
+        }
+        progress.itemDone();
+      },
+      { concurrency: options.concurrency ?? 4 },
+    );
   } finally {
     progress.finish();
   }

@@ -2,26 +2,6 @@ import { Transform } from 'node:stream';
 
 /** Small helpers shared by the upload and download engines. */
 
-/** Runs `fn` over `items` with at most `limit` at a time; the first failure stops new work and is thrown. */
-export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const results: R[] = new Array<R>(items.length);
-  let next = 0;
-  let failure: { error: unknown } | undefined;
-  const worker = async () => {
-    while (!failure && next < items.length) {
-      const i = next++;
-      try {
-        results[i] = await fn(items[i]!);
-      } catch (error) {
-        failure ??= { error };
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  if (failure) throw failure.error;
-  return results;
-}
-
 /** A stream carried more or fewer bytes than it should have. */
 export class LengthMismatch extends Error {
   override name = 'LengthMismatch';

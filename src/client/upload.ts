@@ -6,7 +6,8 @@ import { CliError, EXIT, networkReason, usageError } from './errors';
 import { contentTypeOf, hashFile, walkDirectory, type HashedFile, type LocalFile } from './files';
 import { formatBytes } from './format';
 import type { SkeinClient } from './graphql';
-import { byteCounter, LengthMismatch, mapLimit, retryable, sleep, storeErrorReason } from './http';
+import pMap from 'p-map';
+import { byteCounter, LengthMismatch, retryable, sleep, storeErrorReason } from './http';
 import { noProgress, type Progress } from './progress';
 
 /**
@@ -216,23 +217,27 @@ export async function uploadArtifact(
     };
 
     progress.start('uploading', bytesSent, tasks.length);
-    await mapLimit(tasks, options.concurrency ?? 4, async (task) => {
-      for (let attempt = 1; ; attempt++) {
-        if (expiresSoon()) await renew();
-        const result = await putOnce(task, requestOf(task), progress);
-        if (result === 'ok') break;
-        if (result.status === 403 && attempt < ATTEMPTS && Date.parse(ticket.expiresAt ?? '') - Date.now() < 60_000) {
-          await renew();
-          continue;
+    await pMap(
+      tasks,
+      async (task) => {
+        for (let attempt = 1; ; attempt++) {
+          if (expiresSoon()) await renew();
+          const result = await putOnce(task, requestOf(task), progress);
+          if (result === 'ok') break;
+          if (result.status === 403 && attempt < ATTEMPTS && Date.parse(ticket.expiresAt ?? '') - Date.now() < 60_000) {
+            await renew();
+            continue;
+          }
+          if (attempt < ATTEMPTS && (result.status === null || retryable(result.status))) {
+            await sleep(250 * 2 ** attempt);
+            continue;
+          }
+          throw new CliError(EXIT.FAILED, putFailure(task, result));
         }
-        if (attempt < ATTEMPTS && (result.status === null || retryable(result.status))) {
-          await sleep(250 * 2 ** attempt);
-          continue;
-        }
-        throw new CliError(EXIT.FAILED, putFailure(task, result));
-      }
-      progress.itemDone();
-    });
+        progress.itemDone();
+      },
+      { concurrency: options.concurrency ?? 4 },
+    );
     progress.finish();
 
     // 4. completeUpload.

@@ -3,7 +3,38 @@ import { type Scalar } from './scalar';
 export const ArtifactState = { PENDING: 'PENDING', AVAILABLE: 'AVAILABLE', ABORTED: 'ABORTED' } as const;
 export type ArtifactState = (typeof ArtifactState)[keyof typeof ArtifactState];
 
-export interface ArtifactRecord {
+/** How the service checks one of the artifact's descriptive texts. */
+export interface ArtifactTextRule {
+  /** The longest value accepted, in characters; absent: the service's general text limit (64 KiB). */
+  readonly maxLength?: number;
+}
+
+/**
+ * The artifact's optional descriptive texts: what a client may say about a version when logging
+ * it. Each is stored as the node property and answered as the GraphQL field of the same name; the
+ * service checks them, the repositories write and read them, and lineage carries them (as detail)
+ * from this list alone, so a new one is this entry plus its GraphQL field and input field (see
+ * CONTRIBUTING.md). Not here: the body facts (location, digest, size, contentType), which an
+ * upload takes from the body and refuses in its artifact input.
+ */
+export const ARTIFACT_TEXT_FIELDS = {
+  description: {},
+} as const satisfies Record<string, ArtifactTextRule>;
+
+export type ArtifactTextField = keyof typeof ARTIFACT_TEXT_FIELDS;
+/** The names in list order, the order lineage rows carry the values in. */
+export const ARTIFACT_TEXT_FIELD_NAMES = Object.keys(ARTIFACT_TEXT_FIELDS) as readonly ArtifactTextField[];
+/** The descriptive texts of one artifact; null when not given. */
+export type ArtifactTexts = { [F in ArtifactTextField]: string | null };
+
+/** The descriptive texts of `from` and nothing else (the repository stores this map as it is); absent: null. */
+export function pickArtifactTexts(from: Partial<ArtifactTexts>): ArtifactTexts {
+  const texts = {} as ArtifactTexts;
+  for (const name of ARTIFACT_TEXT_FIELD_NAMES) texts[name] = from[name] ?? null;
+  return texts;
+}
+
+export interface ArtifactRecord extends ArtifactTexts {
   uid: string;
   workspace: string;
   key: string;
@@ -14,7 +45,6 @@ export interface ArtifactRecord {
   digest: string | null;
   size: number | null;
   contentType: string | null;
-  description: string | null;
   createdAt: string;
   producerUid: string | null;
   runUid: string | null;
@@ -26,7 +56,7 @@ export interface ArtifactRecord {
   /** The highest version of this key: this one is "latest" when they are equal. */
   latestVersion: number;
 }
-export interface NewArtifact {
+export interface NewArtifact extends ArtifactTexts {
   uid: string;
   workspace: string;
   key: string;
@@ -36,7 +66,6 @@ export interface NewArtifact {
   digest: string | null;
   size: number | null;
   contentType: string | null;
-  description: string | null;
   runUid: string | null;
   spec: Record<string, unknown>;
   labels: Record<string, string>;

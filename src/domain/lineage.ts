@@ -147,3 +147,77 @@ export interface ProvenanceRecord {
   truncated: boolean;
   truncatedAtDepth: number | null;
 }
+
+// ---------------------------------------------------------------------------------------------
+// What the lineage queries found, before an answer is made of it (ids, depths, caps, redaction)
+
+interface Found {
+  uid: string;
+  kind: string;
+  /** Distance from the start node, in events (0 on paths, where the position counts). */
+  hops: number;
+}
+
+/** A node as found: its record when the caller may read it, else only what it is. */
+export type FoundNode =
+  | (Found & { type: 'Artifact'; record: ArtifactRecord; source: boolean | null })
+  | (Found & { type: 'Execution'; record: ExecutionRecord })
+  | (Found & { type: 'Restricted'; nodeType: LineageNodeType });
+
+/**
+ * An event between two found nodes, by their uids; `path` is null when not asked for or when an
+ * end is restricted. Positional, as the query sends it: a lineage answer holds thousands, and a
+ * list decodes faster than a map and is used as it arrives.
+ */
+export type FoundEvent = [type: EventType, fromUid: string, toUid: string, at: string, path: string | null];
+
+/** Around one start node: the nodes found (the start node among them, at hops 0) and the events among them. */
+export interface FoundSubgraph {
+  nodes: FoundNode[];
+  edges: FoundEvent[];
+}
+
+/** The shortest chain between two nodes; `direction` null (and no nodes) when none links them. */
+export interface FoundPath {
+  from: FoundNode;
+  to: FoundNode;
+  direction: LineagePathRecord['direction'] | null;
+  /** In the direction the events run. */
+  nodes: FoundNode[];
+  edges: FoundEvent[];
+}
+
+export interface FoundImpactGroup {
+  kind: string;
+  total: number;
+  restricted: number;
+  /** Up to the per-kind limit of the group's readable artifacts. */
+  artifacts: FoundNode[];
+}
+
+/** Everything downstream of `root`, counted per kind, run and workspace. */
+export interface FoundImpact {
+  root: FoundNode;
+  truncated: boolean;
+  /** The distance (events) of the first node left out. */
+  cutAt: number | null;
+  groups: FoundImpactGroup[];
+  executions: number;
+  restrictedExecutions: number;
+  runs: RunRecord[];
+  restrictedRuns: number;
+  workspaces: Array<{ name: string; nodes: number }>;
+  restrictedWorkspaces: number;
+}
+
+/** Everything upstream of `root`, flat. */
+export interface FoundProvenance {
+  root: FoundNode;
+  truncated: boolean;
+  /** The distance (events) of the first node left out. */
+  cutAt: number | null;
+  restricted: number;
+  artifacts: FoundNode[];
+  executions: FoundNode[];
+  runs: RunRecord[];
+}

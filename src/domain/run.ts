@@ -57,49 +57,67 @@ export interface RunOrdering {
   param?: string | null;
   direction?: 'ASC' | 'DESC' | null;
 }
-export interface RunCriteria {
-  and?: RunCriteria[] | null;
-  or?: RunCriteria[] | null;
-  not?: RunCriteria | null;
-  state?: RunState[] | null;
-  label?: LabelCondition | null;
-  param?: ValueCondition | null;
-  result?: ValueCondition | null;
-  /** Runs started at or after this time (ISO string). */
-  startedAfter?: string | null;
-  /** Runs started before this time (ISO string). */
-  startedBefore?: string | null;
-  /** Children of this run (its id or uid). */
-  parent?: string | null;
-}
 /**
- * Run search filters -> a Cypher condition on `r`. The query text is assembled only from the
- * fixed fragments below; every user value, property names included (`r[$p3]` with
- * `$p3 = 'param.lr'`), travels as a numbered parameter. So no filter can change the query's
- * shape, and the trees are bounded so none can make it huge: every filter object counts toward
- * `FILTER_LIMITS.objects` and every comparison toward `FILTER_LIMITS.conditions`, and each adds at
- * most a few dozen characters, so the text stays under `MAX_CONDITION_CHARS` whatever is sent. (An
- * `and` of 100,000 `{}` once became 100,000 `true AND …` terms that kept Neo4j's planner busy for
- * 11 minutes; a list longer than the budget is now refused before any element is looked at.)
- *
- * Each comparison is `coalesce(<test>, false)`: a run without the key fails the test instead of
- * yielding null, which keeps NOT two-valued (`not: {param: {key: "lr", eq: 0.01}}` includes runs
- * that have no lr at all, as a person reading it expects).
+ * How far a run filter may reach (checked by the run service, relied on by the query that runs it):
+ * each filter object and each comparison adds a bounded piece to the query, so together these bound
+ * its size whatever a client sends.
  */
+export const FILTER_LIMITS = {
+  /** Levels of and/or/not nesting, the top filter being level 1. */
+  depth: 6,
+  /** Comparisons in all (a range `gt`/`lt` is two). */
+  conditions: 50,
+  /** Filter objects in all, the top one and every element of every and/or list included. */
+  objects: 100,
+  /** Values of one `in` or `state` list. */
+  inValues: 100,
+  keyLength: 128,
+} as const;
 
+/**
+ * A run filter as the run service accepted it: a tree of tests within FILTER_LIMITS, every id
+ * resolved to a uid. It keeps the shape the client gave: each filter object is an `all` of the
+ * tests of its fields, in field order (state, label, param, result, startedAfter, startedBefore,
+ * parent, and, or, not), its `and` list an `all` and its `or` list an `any`. An empty `all` holds
+ * and an empty `any` does not, as in logic.
+ */
+export type RunCriteria =
+  | { test: 'all'; of: RunCriteria[] }
+  | { test: 'any'; of: RunCriteria[] }
+  | { test: 'not'; of: RunCriteria }
+  /** The run is in one of these states. */
+  | { test: 'state'; in: RunState[] }
+  | LabelCondition
+  | ValueCondition
+  /** Started at or after this time (ISO string). */
+  | { test: 'startedAfter'; at: string }
+  /** Started before this time (ISO string). */
+  | { test: 'startedBefore'; at: string }
+  /** A child of this run. */
+  | { test: 'parent'; uid: string };
+
+/** The comparisons of a value test, in the order they are applied. */
+export const VALUE_COMPARISONS = ['eq', 'ne', 'gt', 'gte', 'lt', 'lte'] as const;
+export type ValueComparison = (typeof VALUE_COMPARISONS)[number];
+
+/**
+ * Tests on one param or result, all of which must hold: at least one of them is given. A run
+ * without the key fails every comparison (and `in`); `exists` tests for the key itself.
+ */
 export interface ValueCondition {
+  test: 'value';
+  map: 'param' | 'result';
   key: string;
-  eq?: Scalar | null;
-  ne?: Scalar | null;
-  gt?: Scalar | null;
-  gte?: Scalar | null;
-  lt?: Scalar | null;
-  lte?: Scalar | null;
-  in?: Scalar[] | null;
-  exists?: boolean | null;
+  /** In VALUE_COMPARISONS order. */
+  compare: Array<{ op: ValueComparison; value: Scalar }>;
+  in: Scalar[] | null;
+  exists: boolean | null;
 }
+
+/** A label's value, one of several values, or (with neither) only that the label is set. */
 export interface LabelCondition {
+  test: 'label';
   key: string;
-  value?: string | null;
-  in?: string[] | null;
+  value: string | null;
+  in: string[] | null;
 }

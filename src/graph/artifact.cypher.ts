@@ -3,7 +3,9 @@ const ARTIFACT_PROJECTION = `properties(a) AS a, [(k)-[t:TAG]->(a) | t.name] AS 
 
 /**
  * Versions are race-free: MERGE on the (workspace, key) uniqueness constraint serialises creators
- * of a key, and the increment happens under the write lock it takes.
+ * of a key, and the increment happens under the write lock it takes. `$fields` is the descriptive
+ * texts (ARTIFACT_TEXT_FIELDS; null ones are not stored), `$props` the labels and properties
+ * under their prefixes.
  */
 export const CREATE_ARTIFACT = `
 MATCH (w:Workspace {name: $workspace})
@@ -14,9 +16,9 @@ WITH k
 CREATE (a:Artifact {
   uid: $uid, workspace: k.workspace, key: k.key, version: k.lastVersion, kind: $kind, state: $state,
   location: $location, digest: $digest, size: $size, contentType: $contentType,
-  description: $description, createdAt: $now, runUid: $runUid, spec: $spec
+  createdAt: $now, runUid: $runUid, spec: $spec
 })-[:VERSION_OF]->(k)
-SET a += $props
+SET a += $fields, a += $props
 WITH a, k
 CALL (a, k) {
   UNWIND $tags AS tag

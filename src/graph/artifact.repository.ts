@@ -1,7 +1,15 @@
 import * as Q from './artifact.cypher';
 import { windowParams, type Tx } from './executor';
 import { fromProps, toProps } from './props';
-import { type ArtifactRecord, type NewArtifact, type ArtifactCriteria, type ArtifactState } from '../domain/artifact';
+import {
+  ARTIFACT_TEXT_FIELD_NAMES,
+  pickArtifactTexts,
+  type ArtifactRecord,
+  type ArtifactTextField,
+  type NewArtifact,
+  type ArtifactCriteria,
+  type ArtifactState,
+} from '../domain/artifact';
 type Props = Record<string, unknown>;
 interface Row {
   a: Props;
@@ -9,9 +17,10 @@ interface Row {
   latestVersion?: number;
 }
 
-/** Parses one artifact node; exported for the lineage and execution queries that return artifacts too. */
+/** Parses one artifact node; exported for the execution queries that return artifacts too. */
 export function parseArtifact(p: Props, tags: string[] = [], latestVersion?: number): ArtifactRecord {
-  return {
+  // The descriptive texts are set below, by name from the list.
+  const record = {
     uid: p.uid as string,
     workspace: p.workspace as string,
     key: p.key as string,
@@ -22,7 +31,6 @@ export function parseArtifact(p: Props, tags: string[] = [], latestVersion?: num
     digest: (p.digest as string | undefined) ?? null,
     size: (p.size as number | undefined) ?? null,
     contentType: (p.contentType as string | undefined) ?? null,
-    description: (p.description as string | undefined) ?? null,
     createdAt: p.createdAt as string,
     producerUid: (p.producerUid as string | undefined) ?? null,
     runUid: (p.runUid as string | undefined) ?? null,
@@ -31,7 +39,9 @@ export function parseArtifact(p: Props, tags: string[] = [], latestVersion?: num
     properties: fromProps('property', p),
     tags: [...tags].sort(),
     latestVersion: latestVersion ?? (p.version as number),
-  };
+  } satisfies Omit<ArtifactRecord, ArtifactTextField> as ArtifactRecord;
+  for (const name of ARTIFACT_TEXT_FIELD_NAMES) record[name] = (p[name] as string | undefined) ?? null;
+  return record;
 }
 
 const parseRow = (r: Row) => parseArtifact(r.a, r.tags, r.latestVersion);
@@ -40,11 +50,21 @@ const first = (rows: Row[]) => (rows[0] ? parseRow(rows[0]) : null);
 export const artifactRepository = {
   /** Null when the workspace does not exist. */
   async create(tx: Tx, a: NewArtifact, now: string): Promise<ArtifactRecord | null> {
-    const { labels, properties, spec, ...fields } = a;
     const rows = await tx.run<Row>(Q.CREATE_ARTIFACT, {
-      ...fields,
-      spec: JSON.stringify(spec),
-      props: { ...toProps('label', labels), ...toProps('property', properties) },
+      uid: a.uid,
+      workspace: a.workspace,
+      key: a.key,
+      kind: a.kind,
+      state: a.state,
+      location: a.location,
+      digest: a.digest,
+      size: a.size,
+      contentType: a.contentType,
+      runUid: a.runUid,
+      tags: a.tags,
+      spec: JSON.stringify(a.spec),
+      fields: pickArtifactTexts(a),
+      props: { ...toProps('label', a.labels), ...toProps('property', a.properties) },
       now,
     });
     return first(rows);

@@ -6,7 +6,7 @@ import neo4j, {
   type Result,
 } from 'neo4j-driver';
 import { conflict, ErrorCode, SkeinError } from '../errors';
-import { GraphRecordBudget, SessionSlots, type RequestGraphLimits } from '../graphql/limits/request-graph';
+import { GraphRecordBudget, SessionSlots, type RequestGraphLimits } from './request-limits';
 import { withRetries } from './retry';
 
 /**
@@ -58,7 +58,7 @@ export interface ExecutorOptions {
   perRequest?: RequestGraphLimits;
 }
 
-/** One request's share of the database (src/graphql/limits/request-graph.ts). */
+/** One request's share of the database (src/graph/request-limits.ts). */
 interface RequestShare {
   slots: SessionSlots;
   budget: GraphRecordBudget;

@@ -1,4 +1,5 @@
 import { MAX_DEPTH } from '../domain/lineage';
+import { ARTIFACT_TEXT_FIELD_NAMES } from '../domain/artifact';
 
 /**
  * Lineage Cypher. Every request is one query; the shapes below are the ones measured fastest on
@@ -78,7 +79,11 @@ function reachAll(directions: readonly WalkDirection[], hops: number, opts: Reac
 
 const READABLE = (v: string) => `($readable IS NULL OR ${v}.workspace IN $readable)`;
 
-/** The stored properties every answer carries, in this order (the repository zips them back up). */
+/**
+ * The stored properties every answer carries, in this order (the repository zips them back up).
+ * `texts` is not a property: it is the descriptive texts (ARTIFACT_TEXT_FIELDS) as one sub-list in
+ * list order, so this tuple keeps its length and positions however many the list holds.
+ */
 export const ARTIFACT_CORE = [
   'workspace',
   'key',
@@ -88,7 +93,7 @@ export const ARTIFACT_CORE = [
   'digest',
   'size',
   'contentType',
-  'description',
+  'texts',
   'createdAt',
   'producerUid',
   'runUid',
@@ -112,14 +117,20 @@ const ARTIFACT_DETAIL: ReadonlySet<string> = new Set([
   'location',
   'size',
   'contentType',
-  'description',
+  'texts',
   'producerUid',
   'runUid',
 ]);
 const EXECUTION_DETAIL: ReadonlySet<string> = new Set(['runUid', 'finishedAt']);
 
+/** Core entries that are not one property; built from constant names, never from input. */
+const COMPOSITE: Record<string, (v: string) => string> = {
+  texts: (v) => `[${ARTIFACT_TEXT_FIELD_NAMES.map((f) => `${v}.${f}`).join(', ')}]`,
+};
+const value = (v: string, p: string) => COMPOSITE[p]?.(v) ?? `${v}.${p}`;
+
 const list = (v: string, props: readonly string[], detail: ReadonlySet<string>) =>
-  `[${props.map((p) => (detail.has(p) ? `CASE WHEN $withDetail THEN ${v}.${p} END` : `${v}.${p}`)).join(', ')}]`;
+  `[${props.map((p) => (detail.has(p) ? `CASE WHEN $withDetail THEN ${value(v, p)} END` : value(v, p))).join(', ')}]`;
 
 /**
  * A node as a positional list (no map keys to decode; see the header):

@@ -1,28 +1,16 @@
 import { int, type Tx } from './executor';
 import * as Q from './lineage.cypher';
 import type { WalkDirection, NodeLabel } from './lineage.cypher';
-import type { NodeFields } from '../domain/lineage';
-import { toRawNode, type NodeTuple, type RawNode } from './lineage.rows';
-import { type EventType } from '../domain/execution';
-
-export type { RawNode } from './lineage.rows';
+import type { FoundEvent, FoundImpact, FoundImpactGroup, FoundPath, FoundProvenance } from '../domain/lineage';
+import type { FoundSubgraph, NodeFields } from '../domain/lineage';
+import { toFoundNode, type NodeTuple } from './lineage.rows';
+import { parseRun, type RunRow } from './run.repository';
 
 /**
- * Runs the lineage queries and hands back what they found: nodes as records (or placeholders),
- * distances in events, events as tuples. One query per call, whatever the size.
+ * Runs the lineage queries and hands back what they found, parsed once here: nodes as records (or
+ * placeholders), distances in events, events as they arrive (FoundEvent). One query per call,
+ * whatever the size.
  */
-
-export type Props = Record<string, unknown>;
-
-/** A run as `parseRun` takes it. */
-export interface RawRun {
-  run: Props;
-  bestChildUid: string | null;
-  isBest: boolean;
-}
-
-/** [type, fromUid, toUid, at, path]: events travel as tuples, which decode faster than maps. */
-export type RawEdge = [EventType, string, string, string, string | null];
 
 export interface NodeFilterParams {
   kinds: string[] | null;
@@ -53,62 +41,21 @@ export interface Scope {
   fields: NodeFields;
 }
 
-/** Per start node: the nodes found (the start node among them, at hops 0) and the events among them. */
-export interface RawSubgraph {
-  nodes: RawNode[];
-  edges: RawEdge[];
-}
-
-export interface RawPath {
-  from: RawNode;
-  to: RawNode;
-  direction: WalkDirection | null;
-  nodes: RawNode[];
-  edges: RawEdge[];
-}
-
-export interface RawImpactGroup {
-  kind: string;
-  total: number;
-  restricted: number;
-  artifacts: RawNode[];
-}
-
-export interface RawImpact {
-  root: RawNode;
-  truncated: boolean;
-  cutAt: number | null;
-  groups: RawImpactGroup[];
-  executions: number;
-  restrictedExecutions: number;
-  runs: RawRun[];
-  restrictedRuns: number;
-  workspaces: Array<{ name: string; nodes: number }>;
-  restrictedWorkspaces: number;
-}
-
-export interface RawProvenance {
-  root: RawNode;
-  truncated: boolean;
-  cutAt: number | null;
-  restricted: number;
-  artifacts: RawNode[];
-  executions: RawNode[];
-  runs: RawRun[];
-}
-
 interface PathRow {
   from: NodeTuple;
   to: NodeTuple;
   direction: WalkDirection | null;
   nodes: NodeTuple[];
-  edges: RawEdge[];
+  edges: FoundEvent[];
 }
 
-type ImpactRow = Omit<RawImpact, 'root' | 'groups'> & {
+type ImpactRow = Omit<FoundImpact, 'root' | 'groups' | 'runs'> & {
   root: NodeTuple;
-  groups: Array<Omit<RawImpactGroup, 'artifacts'> & { artifacts: NodeTuple[] }>;
+  groups: Array<Omit<FoundImpactGroup, 'artifacts'> & { artifacts: NodeTuple[] }>;
+  runs: RunRow[];
 };
+
+type ProvenanceMeta = Pick<FoundProvenance, 'truncated' | 'cutAt' | 'restricted'> & { root: NodeTuple };
 
 interface ChunkRow {
   key: string;
@@ -149,7 +96,7 @@ function gather(rows: ChunkRow[]): Map<string, Map<string, unknown[]>> {
 
 export const lineageRepository = {
   /** One query for all start nodes of one label; start nodes that do not exist are absent. */
-  async traverse(tx: Tx, req: TraversalRequest): Promise<Map<string, RawSubgraph>> {
+  async traverse(tx: Tx, req: TraversalRequest): Promise<Map<string, FoundSubgraph>> {
     const query = Q.traversalQuery({
       label: req.label,
       directions: req.directions,
@@ -165,11 +112,11 @@ export const lineageRepository = {
       ...flags(req.fields),
       ...(req.filter ?? NO_FILTER),
     });
-    const out = new Map<string, RawSubgraph>();
+    const out = new Map<string, FoundSubgraph>();
     for (const [uid, parts] of gather(rows)) {
       out.set(uid, {
-        nodes: ((parts.get('nodes') ?? []) as NodeTuple[]).map(toRawNode),
-        edges: (parts.get('edges') ?? []) as RawEdge[],
+        nodes: ((parts.get('nodes') ?? []) as NodeTuple[]).map(toFoundNode),
+        edges: (parts.get('edges') ?? []) as FoundEvent[],
       });
     }
     return out;
@@ -180,16 +127,16 @@ export const lineageRepository = {
     tx: Tx,
     req: { from: { label: NodeLabel; uid: string }; to: { label: NodeLabel; uid: string }; hops: number },
     scope: Scope,
-  ): Promise<RawPath | null> {
+  ): Promise<FoundPath | null> {
     const query = Q.pathQuery(req.from.label, req.to.label, req.hops, scope.asOf !== null);
     const rows = await tx.run<PathRow>(query, { from: req.from.uid, to: req.to.uid, ...scopeParams(scope) });
     const row = rows[0];
     if (!row) return null;
     return {
-      from: toRawNode(row.from),
-      to: toRawNode(row.to),
+      from: toFoundNode(row.from),
+      to: toFoundNode(row.to),
       direction: row.direction,
-      nodes: row.nodes.map(toRawNode),
+      nodes: row.nodes.map(toFoundNode),
       edges: row.edges,
     };
   },
@@ -199,7 +146,7 @@ export const lineageRepository = {
     tx: Tx,
     req: { label: NodeLabel; uid: string; cap: number; perKind: number },
     scope: Scope,
-  ): Promise<RawImpact | null> {
+  ): Promise<FoundImpact | null> {
     const rows = await tx.run<ImpactRow>(Q.impactQuery(req.label, scope.asOf !== null), {
       uid: req.uid,
       cap: int(req.cap),
@@ -211,8 +158,9 @@ export const lineageRepository = {
     if (!row) return null;
     return {
       ...row,
-      root: toRawNode(row.root),
-      groups: row.groups.map((g) => ({ ...g, artifacts: g.artifacts.map(toRawNode) })),
+      root: toFoundNode(row.root),
+      groups: row.groups.map((g) => ({ ...g, artifacts: g.artifacts.map(toFoundNode) })),
+      runs: row.runs.map(parseRun),
     };
   },
 
@@ -221,7 +169,7 @@ export const lineageRepository = {
     tx: Tx,
     req: { label: NodeLabel; uid: string; hops: number; cap: number },
     scope: Scope,
-  ): Promise<RawProvenance | null> {
+  ): Promise<FoundProvenance | null> {
     const query = Q.provenanceQuery(req.label, req.hops, scope.asOf !== null);
     const rows = await tx.run<ChunkRow>(query, {
       uid: req.uid,
@@ -231,15 +179,13 @@ export const lineageRepository = {
     });
     const parts = gather(rows).get(req.uid);
     if (!parts) return null;
-    const meta = parts.get('meta')![0] as Omit<RawProvenance, 'root' | 'artifacts' | 'executions' | 'runs'> & {
-      root: NodeTuple;
-    };
+    const meta = parts.get('meta')![0] as ProvenanceMeta;
     return {
       ...meta,
-      root: toRawNode(meta.root),
-      artifacts: ((parts.get('artifacts') ?? []) as NodeTuple[]).map(toRawNode),
-      executions: ((parts.get('executions') ?? []) as NodeTuple[]).map(toRawNode),
-      runs: (parts.get('runs') ?? []) as RawRun[],
+      root: toFoundNode(meta.root),
+      artifacts: ((parts.get('artifacts') ?? []) as NodeTuple[]).map(toFoundNode),
+      executions: ((parts.get('executions') ?? []) as NodeTuple[]).map(toFoundNode),
+      runs: ((parts.get('runs') ?? []) as RunRow[]).map(parseRun),
     };
   },
 };

@@ -1,13 +1,19 @@
 import type { Scalar } from '../domain/scalar';
-import type { ArtifactRecord, ArtifactState } from '../domain/artifact';
+import {
+  ARTIFACT_TEXT_FIELD_NAMES,
+  type ArtifactRecord,
+  type ArtifactState,
+  type ArtifactTextField,
+} from '../domain/artifact';
 import type { ExecutionRecord, ExecutionState } from '../domain/execution';
-import { type LineageNodeType } from '../domain/lineage';
+import type { FoundNode } from '../domain/lineage';
 
 /**
  * Node rows (see `nodeRow` in lineage.cypher.ts) to records, at the repository edge. Built
  * directly from the positional values: a thousand-node answer would otherwise pay for a property
  * map per node and a scan of it per map kind. The shapes are the artifact and execution
- * repositories' records, so a field added there fails to compile here until it is filled in.
+ * repositories' records, so a field added there fails to compile here until it is filled in
+ * (the artifact's descriptive texts excepted: they are read from ARTIFACT_TEXT_FIELDS' order).
  */
 
 /** [hops, uid, isArtifact, kind, core, spec, maps, tags, latestVersion, source] */
@@ -24,20 +30,7 @@ export type NodeTuple = [
   boolean | null,
 ];
 
-interface Found {
-  uid: string;
-  kind: string;
-  /** Distance from the start node, in events (0 on paths, where the position counts). */
-  hops: number;
-}
-
-/** A node as found: its record when the caller may read it, else only what it is. */
-export type RawNode =
-  | (Found & { type: 'Artifact'; record: ArtifactRecord; source: boolean | null })
-  | (Found & { type: 'Execution'; record: ExecutionRecord })
-  | (Found & { type: 'Restricted'; nodeType: LineageNodeType });
-
-export function toRawNode(t: NodeTuple): RawNode {
+export function toFoundNode(t: NodeTuple): FoundNode {
   const [hops, uid, isArtifact, kind, core, spec, maps, tags, latest, source] = t;
   const h = hops ?? 0;
   if (!core) return { type: 'Restricted', uid, kind, hops: h, nodeType: isArtifact ? 'ARTIFACT' : 'EXECUTION' };
@@ -48,7 +41,7 @@ export function toRawNode(t: NodeTuple): RawNode {
 
 const orNull = <T>(v: unknown) => (v ?? null) as T | null;
 
-/** The values of ARTIFACT_CORE, in order. */
+/** The values of ARTIFACT_CORE, in order; `texts` holds the ARTIFACT_TEXT_FIELDS values, in list order. */
 function artifactRecord(
   uid: string,
   kind: string,
@@ -58,8 +51,9 @@ function artifactRecord(
   tags: string[] | null,
   latest: number | null,
 ): ArtifactRecord {
-  const [workspace, key, version, state, location, digest, size, contentType, description, createdAt] = core;
-  return {
+  const [workspace, key, version, state, location, digest, size, contentType, texts, createdAt] = core;
+  // The descriptive texts are set below, by position: a loop, not a spread (see the header).
+  const record = {
     uid,
     workspace: workspace as string,
     key: key as string,
@@ -70,7 +64,6 @@ function artifactRecord(
     digest: orNull(digest),
     size: orNull(size),
     contentType: orNull(contentType),
-    description: orNull(description),
     createdAt: createdAt as string,
     producerUid: orNull(core[10]),
     runUid: orNull(core[11]),
@@ -79,7 +72,11 @@ function artifactRecord(
     properties: entries(maps, 'property.'),
     tags: tags ? [...tags].sort() : [],
     latestVersion: latest ?? (version as number),
-  };
+  } satisfies Omit<ArtifactRecord, ArtifactTextField> as ArtifactRecord;
+  const values = texts as unknown[] | null;
+  for (let i = 0; i < ARTIFACT_TEXT_FIELD_NAMES.length; i++)
+    record[ARTIFACT_TEXT_FIELD_NAMES[i]!] = orNull(values?.[i]);
+  return record;
 }
 
 /** The values of EXECUTION_CORE, in order. */

@@ -147,7 +147,7 @@ CALL (parentUid) {
 RETURN parentUid, children`;
 
 /**
- * Run search, one query text per sort order; `$where` is a condition built by run-filter.ts
+ * Run search, one query text per sort order; `$where` is a condition built by run-filter.cypher.ts
  * from fixed fragments. Creation order walks the (workspace, uid) index in order and stops after
  * `$limit` matches, so a page deep in a walk costs what the first one costs. Two details keep
  * that plan (PROFILE shows a full seek plus Top otherwise): ORDER BY names both index properties

@@ -1,10 +1,12 @@
 import { int, type Tx } from './executor';
 import { propName, toProps, type MapKind } from './props';
 import * as Q from './run.cypher';
+import { runCriteriaCypher } from './run-filter.cypher';
 import type { Scalar } from '../domain/scalar';
-import { type RunRecord, type NewRun, type FinishedRunState, type RunState } from '../domain/run';
+import { type RunRecord, type NewRun, type FinishedRunState, type RunState, type RunCriteria } from '../domain/run';
 
-interface RunRow {
+/** A run as the queries return it (`RUN_COLUMNS`): its properties and its BEST_CHILD facts. */
+export interface RunRow {
   run: Record<string, unknown>;
   bestChildUid: string | null;
   isBest: boolean;
@@ -114,8 +116,8 @@ export interface GuardedWrite {
 
 export interface SearchQuery {
   workspace: string;
-  where: string;
-  params: Record<string, unknown>;
+  /** Null: every run of the workspace. */
+  criteria: RunCriteria | null;
   order: Q.RunSearchOrder;
   /** The param or result property to sort on, for value orders. */
   sortProp: string | null;
@@ -220,8 +222,9 @@ export const runRepository = {
 
   /** One page of a search, each run with the sort key its cursor must resume after. */
   async search(tx: Tx, q: SearchQuery): Promise<Array<{ run: RunRecord; sortKey: number | null }>> {
-    const rows = await tx.run<PageRow>(Q.searchRunsQuery(q.where, q.order), {
-      ...q.params,
+    const condition = runCriteriaCypher(q.criteria);
+    const rows = await tx.run<PageRow>(Q.searchRunsQuery(condition.where, q.order), {
+      ...condition.params,
       workspace: q.workspace,
       sortProp: q.sortProp,
       withMaps: q.withMaps,

@@ -1,3 +1,4 @@
+import { ErrorCode } from '../errors';
 import { createReadStream } from 'node:fs';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
@@ -40,10 +41,10 @@ export function bodyEndpoints(store: LocalBodyStore, logger: Logger, options: Bo
     const method = req.method ?? 'GET';
     if (method !== 'PUT' && method !== 'GET' && method !== 'HEAD') {
       res.setHeader('allow', 'GET, HEAD, PUT');
-      return sendError(res, 405, 'BAD_USER_INPUT', `${method} is not served at /bodies/; use GET or PUT.`);
+      return sendError(res, 405, ErrorCode.BAD_USER_INPUT, `${method} is not served at /bodies/; use GET or PUT.`);
     }
     const verdict = store.verify(method, url.pathname, url.searchParams);
-    if (!verdict.ok) return sendError(res, 403, 'FORBIDDEN', verdict.message);
+    if (!verdict.ok) return sendError(res, 403, ErrorCode.FORBIDDEN, verdict.message);
     if (method === 'PUT') return receive(store, logger, options, verdict.key!, verdict.params, req, res);
     return serve(store, verdict.key!, verdict.params, req, res);
   };
@@ -52,7 +53,7 @@ export function bodyEndpoints(store: LocalBodyStore, logger: Logger, options: Bo
 const UPLOAD_OVER = () =>
   new BodyRejected(
     404,
-    'NOT_FOUND',
+    ErrorCode.NOT_FOUND,
     'The upload this URL was made for is over (aborted or expired); start a new one with createUpload.',
   );
 
@@ -74,7 +75,7 @@ async function receive(
       req,
       new BodyRejected(
         Number(declared) > signedSize ? 413 : 400,
-        Number(declared) > signedSize ? 'PAYLOAD_TOO_LARGE' : 'BAD_USER_INPUT',
+        Number(declared) > signedSize ? ErrorCode.PAYLOAD_TOO_LARGE : ErrorCode.BAD_USER_INPUT,
         `Content-Length is ${declared}; this URL was signed for exactly ${signedSize} bytes.`,
       ),
     );
@@ -130,7 +131,12 @@ async function serve(
 ): Promise<void> {
   const found = await store.open(key);
   if (!found)
-    return sendError(res, 404, 'NOT_FOUND', 'There is no body at this URL (it was removed, or never uploaded).');
+    return sendError(
+      res,
+      404,
+      ErrorCode.NOT_FOUND,
+      'There is no body at this URL (it was removed, or never uploaded).',
+    );
   const headers: Record<string, string | number> = {
     'content-type': params[LOCAL_PARAMS.contentType] ?? 'application/octet-stream',
     'content-disposition': contentDisposition(params[LOCAL_PARAMS.fileName] ?? 'download'),

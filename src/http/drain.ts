@@ -1,3 +1,4 @@
+import { ErrorCode } from '../errors';
 import type { Server, ServerResponse } from 'node:http';
 import { sendError } from './respond';
 
@@ -34,7 +35,7 @@ export class Drain {
   refuse(res: ServerResponse): void {
     res.setHeader('connection', 'close');
     res.setHeader('retry-after', '1');
-    sendError(res, 503, 'SERVICE_UNAVAILABLE', 'This Skein instance is shutting down; send the request again.');
+    sendError(res, 503, ErrorCode.SERVICE_UNAVAILABLE, 'This Skein instance is shutting down; send the request again.');
   }
 
   /** Closes the server as described above; answers how many requests the grace period cut off. */

@@ -1,6 +1,4 @@
 import type { ServerResponse } from 'node:http';
-import type { GraphExecutor } from '../graph/executor';
-import { pendingMigrations } from '../graph/migrations';
 import { sendJson } from './respond';
 
 export interface Readiness {
@@ -17,16 +15,22 @@ export function handleHealthz(res: ServerResponse): void {
   sendJson(res, 200, { status: 'ok' });
 }
 
+/** The versions of the migrations not yet applied; it rejects when Neo4j does not answer. */
+export type PendingMigrations = () => Promise<number[]>;
+
 /** Ready: start-up is done, Neo4j answers and every migration is applied. 503 otherwise, with the reason. */
-export async function handleReadyz(graph: GraphExecutor, readiness: Readiness, res: ServerResponse): Promise<void> {
+export async function handleReadyz(
+  pendingMigrations: PendingMigrations,
+  readiness: Readiness,
+  res: ServerResponse,
+): Promise<void> {
   if (readiness.stopping) return sendJson(res, 503, { status: 'stopping' });
   if (!readiness.started) return sendJson(res, 503, { status: 'starting' });
   if (readiness.graphDown)
     return sendJson(res, 503, { status: 'unavailable', reason: 'the graph database is restarting' });
   try {
-    const pending = await withinProbeTime(pendingMigrations(graph));
-    if (pending.length > 0)
-      return sendJson(res, 503, { status: 'migrations pending', pending: pending.map((m) => m.version) });
+    const pending = await withinProbeTime(pendingMigrations());
+    if (pending.length > 0) return sendJson(res, 503, { status: 'migrations pending', pending });
     sendJson(res, 200, { status: 'ready' });
   } catch (err) {
     sendJson(res, 503, { status: 'unavailable', reason: reasonOf(err) });

@@ -1,4 +1,5 @@
 import type { ServerResponse } from 'node:http';
+import type { ErrorCode } from '../errors';
 
 export function sendJson(res: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
@@ -9,7 +10,10 @@ export function sendJson(res: ServerResponse, status: number, body: unknown): vo
   res.end(text);
 }
 
-/** An HTTP-level error (not a GraphQL one) in the same shape GraphQL errors have. */
-export function sendError(res: ServerResponse, status: number, code: string, message: string): void {
+/**
+ * An HTTP-level error (not a GraphQL one) in the same shape GraphQL errors have, with a code from
+ * the one list (or graphql-http's BAD_REQUEST for a request that is not GraphQL at all).
+ */
+export function sendError(res: ServerResponse, status: number, code: ErrorCode | 'BAD_REQUEST', message: string): void {
   sendJson(res, status, { errors: [{ message, extensions: { code } }] });
 }

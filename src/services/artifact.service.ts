@@ -10,14 +10,22 @@ import { pageWindow, toPage, type Page, type PageRequest } from './pagination';
 import { checkIdempotencyKey } from './idempotency-key';
 import { checkKey, checkName, checkText, nowIso, toMap } from './validate';
 import type { KeyValue } from '../domain/key-value';
-import type { ArtifactRecord, ArtifactState } from '../domain/artifact';
+import {
+  ARTIFACT_TEXT_FIELDS,
+  ARTIFACT_TEXT_FIELD_NAMES,
+  pickArtifactTexts,
+  type ArtifactRecord,
+  type ArtifactState,
+  type ArtifactTextRule,
+  type ArtifactTexts,
+} from '../domain/artifact';
 import type { ServiceDeps } from './deps';
 
-export interface LogArtifact extends SpecInputs {
+/** The descriptive texts (description…) come from ARTIFACT_TEXT_FIELDS. */
+export interface LogArtifact extends SpecInputs, Partial<ArtifactTexts> {
   workspace: string;
   key: string;
   kind: string;
-  description?: string | null;
   labels?: KeyValue<string>[] | null;
   properties?: KeyValue[] | null;
   /** Where the body already lives (a reference artifact), e.g. s3://bucket/path or https://… */
@@ -78,7 +86,7 @@ export class ArtifactService {
     checkName('Workspace name', 'workspace', input.workspace);
     checkKey('key', input.key);
     const kind = checkKind(input.kind);
-    checkText('description', input.description);
+    checkTexts(input);
     checkBody(input);
     const spec = buildSpec(kind, input);
     if (input.trainingDataset) spec.trainingDatasetUid = (await this.resolveRefInTx(tx, input.trainingDataset)).uid;
@@ -90,7 +98,7 @@ export class ArtifactService {
       digest: input.digest ?? null,
       size: input.size ?? null,
       contentType: input.contentType ?? null,
-      description: input.description ?? null,
+      ...pickArtifactTexts(input),
       runUid: input.run ? await this.runIn(tx, input.run, input.workspace) : null,
       spec,
       labels: toMap('labels', input.labels),
@@ -182,6 +190,14 @@ export class ArtifactService {
       const target = await this.resolveRefInTx(tx, ref);
       return (await repo.untag(tx, target.uid, checkTag(tag)))!;
     });
+  }
+}
+
+/** Each descriptive text against its rule in ARTIFACT_TEXT_FIELDS. */
+function checkTexts(input: Partial<ArtifactTexts>): void {
+  for (const name of ARTIFACT_TEXT_FIELD_NAMES) {
+    const rule: ArtifactTextRule = ARTIFACT_TEXT_FIELDS[name];
+    checkText(name, input[name], rule.maxLength);
   }
 }
 

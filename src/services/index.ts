@@ -1,10 +1,10 @@
 import { ArtifactService } from './artifact.service';
+import { BodyService } from './bodies';
 import { ExecutionService } from './execution.service';
 import { LineageService } from './lineage.service';
 import { MetricService } from './metric.service';
 import { RunService } from './run.service';
 import { SystemService } from './system.service';
-import { UploadService } from './upload.service';
 import { WorkspaceService } from './workspace.service';
 import { type ServiceDeps } from './deps';
 
@@ -13,12 +13,12 @@ export function createServices(deps: ServiceDeps) {
   const artifacts = new ArtifactService(deps);
   return {
     artifacts,
+    bodies: new BodyService(deps, artifacts),
     executions: new ExecutionService(deps, artifacts),
     lineage: new LineageService(deps),
     metrics: new MetricService(deps),
     runs: new RunService(deps),
     system: new SystemService(deps),
-    uploads: new UploadService(deps, artifacts),
     workspaces: new WorkspaceService(deps),
   };
 }

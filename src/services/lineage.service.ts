@@ -3,13 +3,8 @@ import { badInput, ErrorCode, quoted, SkeinError } from '../errors';
 import { artifactRepository } from '../graph/artifact.repository';
 import { isStoreUri, parseStoreUri } from '../domain/artifact-uri';
 import { fromGlobalId } from '../domain/global-id';
-import {
-  assembleImpact,
-  assembleLineage,
-  assemblePath,
-  assembleProvenance,
-  isVisible,
-} from '../graph/lineage.assemble';
+import { parseIsoTime } from '../domain/time';
+import { assembleImpact, assembleLineage, assemblePath, assembleProvenance, isVisible } from './lineage.assemble';
 import type { WalkDirection } from '../graph/lineage.cypher';
 import {
   ALL_FIELDS,
@@ -24,8 +19,9 @@ import {
   type NodeRef,
   type ProvenanceRecord,
   type LineageDirection,
+  type FoundSubgraph,
 } from '../domain/lineage';
-import { lineageRepository as repo, type NodeFilterParams, type RawSubgraph } from '../graph/lineage.repository';
+import { lineageRepository as repo, type NodeFilterParams } from '../graph/lineage.repository';
 import type { ServiceDeps } from './deps';
 
 /** All lineage needs of a request: its executor and its caller. */
@@ -62,14 +58,14 @@ export class LineageService {
         byLabel.push({
           label,
           uids,
-          raw: await repo.traverse(tx, { ...plan.request, label, uids, readable: this.readable }),
+          subgraphs: await repo.traverse(tx, { ...plan.request, label, uids, readable: this.readable }),
         });
       }
       return byLabel;
     });
     const found = new Map<string, LineageRecord | null>();
-    for (const { label, uids, raw } of read) {
-      for (const uid of uids) found.set(`${label}:${uid}`, this.finish(raw.get(uid), uid, plan));
+    for (const { label, uids, subgraphs } of read) {
+      for (const uid of uids) found.set(`${label}:${uid}`, this.finish(subgraphs.get(uid), uid, plan));
     }
     return starts.map((s) => found.get(`${s.label}:${s.uid}`) ?? null);
   }
@@ -79,12 +75,12 @@ export class LineageService {
     const asOf = checkTime('asOf', options.asOf);
     const [a, b] = await Promise.all([this.resolve(from, 'from'), this.resolve(to, 'to')]);
     if (a.uid === b.uid) throw badInput('"from" and "to" name the same node; a path needs two.', { field: 'to' });
-    const raw = await this.deps.graph.read((tx) =>
+    const found = await this.deps.graph.read((tx) =>
       repo.path(tx, { from: a, to: b, hops: 2 * L.maxDepth }, this.scope(asOf, options.fields)),
     );
-    if (!raw || !isVisible(raw.from, asOf)) throw missing(from, asOf);
-    if (!isVisible(raw.to, asOf)) throw missing(to, asOf);
-    return assemblePath(raw);
+    if (!found || !isVisible(found.from, asOf)) throw missing(from, asOf);
+    if (!isVisible(found.to, asOf)) throw missing(to, asOf);
+    return assemblePath(found);
   }
 
   /** Everything downstream, grouped by kind, runs and workspaces: "what do I have to retrain?" */
@@ -96,11 +92,11 @@ export class LineageService {
     const cap = checkInt('maxNodes', options.maxNodes, L.reportMaxNodes, 1, L.reportMaxNodes);
     const perKind = checkInt('artifactsPerKind', options.artifactsPerKind, L.defaultPerKind, 0, L.maxPerKind);
     const start = await this.resolve(of, 'of');
-    const raw = await this.deps.graph.read((tx) =>
+    const found = await this.deps.graph.read((tx) =>
       repo.impact(tx, { ...start, cap, perKind }, this.scope(asOf, options.fields)),
     );
-    if (!raw || !isVisible(raw.root, asOf)) throw missing(of, asOf);
-    return assembleImpact(raw, cap);
+    if (!found || !isVisible(found.root, asOf)) throw missing(of, asOf);
+    return assembleImpact(found, cap);
   }
 
   /** Everything upstream, flattened for a report: sources, artifacts, executions, runs. */
@@ -112,11 +108,11 @@ export class LineageService {
     const depth = checkInt('depth', options.depth, L.maxDepth, 1, L.maxDepth);
     const cap = checkInt('maxNodes', options.maxNodes, L.reportMaxNodes, 1, L.reportMaxNodes);
     const start = await this.resolve(of, 'of');
-    const raw = await this.deps.graph.read((tx) =>
+    const found = await this.deps.graph.read((tx) =>
       repo.provenance(tx, { ...start, hops: 2 * depth, cap }, this.scope(asOf, options.fields)),
     );
-    if (!raw || !isVisible(raw.root, asOf)) throw missing(of, asOf);
-    return assembleProvenance(raw, cap);
+    if (!found || !isVisible(found.root, asOf)) throw missing(of, asOf);
+    return assembleProvenance(found, cap);
   }
 
   /** A global id of an artifact or execution, or a store:// URI (which costs one lookup). */
@@ -142,8 +138,8 @@ export class LineageService {
     return { asOf, readable: this.readable, fields };
   }
 
-  private finish(raw: RawSubgraph | undefined, uid: string, plan: LineagePlan): LineageRecord | null {
-    const lineage = raw ? assembleLineage(raw, { ...plan.frame, startUid: uid }) : null;
+  private finish(subgraph: FoundSubgraph | undefined, uid: string, plan: LineagePlan): LineageRecord | null {
+    const lineage = subgraph ? assembleLineage(subgraph, { ...plan.frame, startUid: uid }) : null;
     return lineage && isVisibleNode(lineage.root, plan.frame.asOf) ? lineage : null;
   }
 }
@@ -206,13 +202,13 @@ function checkInt(field: string, value: number | null | undefined, fallback: num
 /** ISO-8601 in, the stored format out (UTC, milliseconds), so it compares with stored times as text. */
 function checkTime(field: string, value: string | null | undefined): string | null {
   if (value === null || value === undefined) return null;
-  const date = /^\d{4}-\d\d-\d\d/.test(value) ? new Date(value) : undefined;
-  if (!date || Number.isNaN(date.getTime())) {
+  const time = parseIsoTime(value);
+  if (time === null) {
     throw badInput(`"${field}" must be an ISO-8601 time such as "2026-11-23T16:36:00Z"; got ${quoted(value)}.`, {
       field,
     });
   }
-  return date.toISOString();
+  return time;
 }
 
 function checkList(field: string, values: readonly string[] | null | undefined, pattern: RegExp): string[] | null {

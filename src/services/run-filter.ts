@@ -1,58 +1,70 @@
 import { badInput } from '../errors';
-import { propName, type MapKind } from '../graph/props';
-import { type RunCriteria, type ValueCondition, type LabelCondition } from '../domain/run';
-export const FILTER_LIMITS = {
-  /** Levels of and/or/not nesting, the top filter being level 1. */
-  depth: 6,
-  /** Comparisons in all (a range `gt`/`lt` is two). */
-  conditions: 50,
-  /** Filter objects in all, the top one and every element of every and/or list included. */
-  objects: 100,
-  /** Values of one `in` or `state` list. */
-  inValues: 100,
-  keyLength: 128,
-} as const;
+import { FILTER_LIMITS, VALUE_COMPARISONS } from '../domain/run';
+import type { RunCriteria, RunState, ValueCondition, LabelCondition } from '../domain/run';
+import type { Scalar } from '../domain/scalar';
 
 /**
- * An upper bound on the length of the Cypher condition any accepted filter makes: a comparison is
- * at most ~50 characters with its parameter names, a filter object adds at most `NOT `, a pair of
- * parentheses and an ` AND `/` OR ` joint. Tests hold the builder to it.
+ * A client's run filter -> RunCriteria, refused with BAD_USER_INPUT where it breaks a rule. The
+ * tree is walked once, in the order its query condition is written (run-filter.cypher.ts), and
+ * refused at the first thing wrong; the limits (FILTER_LIMITS) are what keep that query small: an
+ * `and` of 100,000 `{}` once kept Neo4j's planner busy for 11 minutes, and a list longer than the
+ * object budget is now refused before any element is looked at.
  */
-export const MAX_CONDITION_CHARS = FILTER_LIMITS.conditions * 64 + FILTER_LIMITS.objects * 24;
 
-export interface RunCondition {
-  /** A boolean Cypher expression on `r`. */
-  where: string;
-  /** Its parameters: p0, p1, … */
-  params: Record<string, unknown>;
+/** A filter as a client sends it (the API's RunFilter): every field given must hold. */
+export interface RunFilterSpec {
+  and?: RunFilterSpec[] | null;
+  or?: RunFilterSpec[] | null;
+  not?: RunFilterSpec | null;
+  state?: RunState[] | null;
+  label?: LabelFilterSpec | null;
+  param?: ValueFilterSpec | null;
+  result?: ValueFilterSpec | null;
+  /** Runs started at or after this time (ISO string). */
+  startedAfter?: string | null;
+  /** Runs started before this time (ISO string). */
+  startedBefore?: string | null;
+  /** Children of this run (its id or uid). */
+  parent?: string | null;
 }
 
-/** `runUid` turns the id a client gave for `parent` into a uid (and refuses ids of other kinds). */
-export function buildRunFilter(filter: RunCriteria | null | undefined, runUid: (id: string) => string): RunCondition {
-  const builder = new ConditionBuilder(runUid);
-  const where = filter ? builder.node(filter, 'filter', 1) : 'true';
-  return { where, params: builder.params };
+export interface ValueFilterSpec {
+  key: string;
+  eq?: Scalar | null;
+  ne?: Scalar | null;
+  gt?: Scalar | null;
+  gte?: Scalar | null;
+  lt?: Scalar | null;
+  lte?: Scalar | null;
+  in?: Scalar[] | null;
+  exists?: boolean | null;
 }
 
-const COMPARISONS = [
-  ['eq', '='],
-  ['ne', '<>'],
-  ['gt', '>'],
-  ['gte', '>='],
-  ['lt', '<'],
-  ['lte', '<='],
-] as const;
+export interface LabelFilterSpec {
+  key: string;
+  value?: string | null;
+  in?: string[] | null;
+}
 
-class ConditionBuilder {
-  readonly params: Record<string, unknown> = {};
-  private paramCount = 0;
+/**
+ * Null when there is no filter. `runUid` turns the id a client gave for `parent` into a uid (and
+ * refuses ids of other kinds).
+ */
+export function checkRunFilter(
+  filter: RunFilterSpec | null | undefined,
+  runUid: (id: string) => string,
+): RunCriteria | null {
+  return filter ? new FilterCheck(runUid).object(filter, 'filter', 1) : null;
+}
+
+class FilterCheck {
   private conditions = 0;
   private objects = 0;
 
   constructor(private readonly runUid: (id: string) => string) {}
 
   /** One filter object: all of its fields must hold. */
-  node(f: RunCriteria, path: string, depth: number): string {
+  object(f: RunFilterSpec, path: string, depth: number): RunCriteria {
     if (depth > FILTER_LIMITS.depth) {
       throw badInput(`The filter nests deeper than ${FILTER_LIMITS.depth} levels at ${path}; flatten it.`, {
         field: path,
@@ -65,24 +77,24 @@ class ConditionBuilder {
     if (depth > 1 && isEmptyFilter(f)) {
       throw badInput(`${path} is an empty filter; give it a condition or leave it out.`, { field: path });
     }
-    const parts: string[] = [];
-    if (f.state) parts.push(this.leaf(path, `r.state IN ${this.param(checkList(f.state, `${path}.state`))}`));
-    if (f.label) parts.push(this.labelCondition(f.label, `${path}.label`));
-    if (f.param) parts.push(this.valueCondition('param', f.param, `${path}.param`));
-    if (f.result) parts.push(this.valueCondition('result', f.result, `${path}.result`));
-    if (f.startedAfter) parts.push(this.leaf(path, `r.startedAt >= ${this.param(f.startedAfter)}`));
-    if (f.startedBefore) parts.push(this.leaf(path, `r.startedAt < ${this.param(f.startedBefore)}`));
-    if (f.parent) parts.push(this.leaf(path, `r.parentUid = ${this.param(this.runUid(f.parent))}`));
-    if (f.and) parts.push(join(this.children(f.and, `${path}.and`, depth), 'AND'));
-    if (f.or) parts.push(join(this.children(f.or, `${path}.or`, depth), 'OR'));
-    if (f.not) parts.push(`NOT ${this.node(f.not, `${path}.not`, depth + 1)}`);
-    return join(parts, 'AND');
+    const tests: RunCriteria[] = [];
+    if (f.state) tests.push(this.leaf(path, { test: 'state', in: checkList(f.state, `${path}.state`) }));
+    if (f.label) tests.push(this.labelCondition(f.label, `${path}.label`));
+    if (f.param) tests.push(this.valueCondition('param', f.param, `${path}.param`));
+    if (f.result) tests.push(this.valueCondition('result', f.result, `${path}.result`));
+    if (f.startedAfter) tests.push(this.leaf(path, { test: 'startedAfter', at: f.startedAfter }));
+    if (f.startedBefore) tests.push(this.leaf(path, { test: 'startedBefore', at: f.startedBefore }));
+    if (f.parent) tests.push(this.leaf(path, { test: 'parent', uid: this.runUid(f.parent) }));
+    if (f.and) tests.push({ test: 'all', of: this.children(f.and, `${path}.and`, depth) });
+    if (f.or) tests.push({ test: 'any', of: this.children(f.or, `${path}.or`, depth) });
+    if (f.not) tests.push({ test: 'not', of: this.object(f.not, `${path}.not`, depth + 1) });
+    return { test: 'all', of: tests };
   }
 
-  private children(list: RunCriteria[], path: string, depth: number): string[] {
+  private children(list: RunFilterSpec[], path: string, depth: number): RunCriteria[] {
     // Checked on the list's length first, so a list of millions is refused without walking it.
     if (this.objects + list.length > FILTER_LIMITS.objects) this.refuseObjects(this.objects + list.length, path);
-    return list.map((child, i) => this.node(child, `${path}[${i}]`, depth + 1));
+    return list.map((child, i) => this.object(child, `${path}[${i}]`, depth + 1));
   }
 
   private countObject(path: string): void {
@@ -99,34 +111,33 @@ class ConditionBuilder {
     );
   }
 
-  private valueCondition(kind: MapKind, c: ValueCondition, path: string): string {
-    const prop = this.param(propName(kind, checkKey(c.key, path)));
-    const parts: string[] = [];
-    for (const [op, symbol] of COMPARISONS) {
+  private valueCondition(map: ValueCondition['map'], c: ValueFilterSpec, path: string): ValueCondition {
+    const key = checkKey(c.key, path);
+    const compare: ValueCondition['compare'] = [];
+    for (const op of VALUE_COMPARISONS) {
       const value = c[op];
-      if (value != null) parts.push(this.leaf(path, `coalesce(r[${prop}] ${symbol} ${this.param(value)}, false)`));
+      if (value != null) compare.push(this.leaf(path, { op, value }));
     }
-    if (c.in != null)
-      parts.push(this.leaf(path, `coalesce(r[${prop}] IN ${this.param(checkList(c.in, `${path}.in`))}, false)`));
-    if (c.exists != null) parts.push(this.leaf(path, `r[${prop}] IS ${c.exists ? 'NOT NULL' : 'NULL'}`));
-    if (parts.length === 0) {
+    const among = c.in != null ? this.leaf(path, checkList(c.in, `${path}.in`)) : null;
+    const exists = c.exists != null ? this.leaf(path, c.exists) : null;
+    if (compare.length === 0 && among === null && exists === null) {
       throw badInput(`${path} for "${c.key}" needs a test: eq, ne, gt, gte, lt, lte, in or exists.`, { field: path });
     }
-    return join(parts, 'AND');
+    return { test: 'value', map, key, compare, in: among, exists };
   }
 
   /** A label with a value (or one of several), or only its presence when neither is given. */
-  private labelCondition(c: LabelCondition, path: string): string {
-    const prop = this.param(propName('label', checkKey(c.key, path)));
-    const parts: string[] = [];
-    if (c.value != null) parts.push(this.leaf(path, `coalesce(r[${prop}] = ${this.param(c.value)}, false)`));
-    if (c.in != null)
-      parts.push(this.leaf(path, `coalesce(r[${prop}] IN ${this.param(checkList(c.in, `${path}.in`))}, false)`));
-    if (parts.length === 0) parts.push(this.leaf(path, `r[${prop}] IS NOT NULL`));
-    return join(parts, 'AND');
+  private labelCondition(c: LabelFilterSpec, path: string): LabelCondition {
+    const key = checkKey(c.key, path);
+    const value = c.value != null ? this.leaf(path, c.value) : null;
+    const among = c.in != null ? this.leaf(path, checkList(c.in, `${path}.in`)) : null;
+    // Testing only for presence is a comparison too.
+    if (value === null && among === null) this.leaf(path, true);
+    return { test: 'label', key, value, in: among };
   }
 
-  private leaf(path: string, text: string): string {
+  /** Counts one comparison toward FILTER_LIMITS.conditions; `test` is what it compares. */
+  private leaf<T>(path: string, test: T): T {
     this.conditions += 1;
     if (this.conditions > FILTER_LIMITS.conditions) {
       throw badInput(
@@ -134,21 +145,8 @@ class ConditionBuilder {
         { field: path },
       );
     }
-    return text;
+    return test;
   }
-
-  private param(value: unknown): string {
-    const name = `p${this.paramCount++}`;
-    this.params[name] = value;
-    return `$${name}`;
-  }
-}
-
-/** Empty AND is true and empty OR is false, as in logic; one part needs no parentheses. */
-function join(parts: string[], op: 'AND' | 'OR'): string {
-  if (parts.length === 0) return op === 'AND' ? 'true' : 'false';
-  if (parts.length === 1) return parts[0]!;
-  return `(${parts.join(` ${op} `)})`;
 }
 
 function checkKey(key: string, path: string): string {
@@ -169,6 +167,6 @@ function checkList<T>(values: T[], field: string): T[] {
 }
 
 /** No field given (or every field null): a filter object that tests nothing. */
-function isEmptyFilter(f: RunCriteria | null): boolean {
+function isEmptyFilter(f: RunFilterSpec | null): boolean {
   return f == null || Object.values(f).every((v) => v == null);
 }

@@ -8,13 +8,13 @@ import { runRepository as repo } from '../graph/run.repository';
 import { newUid } from '../domain/uid';
 import { fromGlobalId } from '../domain/global-id';
 import { pageWindow, toPage, type Page, type PageRequest } from './pagination';
-import { buildRunFilter } from './run-filter';
+import { checkRunFilter, type RunFilterSpec } from './run-filter';
 import { checkIdempotencyKey } from './idempotency-key';
 import { checkName, checkText, LIMITS, nowIso, toMap } from './validate';
 import { WorkspaceService } from './workspace.service';
 import type { Scalar } from '../domain/scalar';
 import type { KeyValue } from '../domain/key-value';
-import type { RunRecord, RunCriteria, FinishedRunState, RunState } from '../domain/run';
+import type { RunRecord, FinishedRunState, RunState } from '../domain/run';
 import { type RunComparisonRecord, type ComparisonRow, type RunOrdering } from '../domain/run';
 import type { ServiceDeps } from './deps';
 
@@ -40,7 +40,7 @@ export interface FinishRun {
 
 export interface RunSearch extends PageRequest {
   workspace: string;
-  filter?: RunCriteria | null;
+  filter?: RunFilterSpec | null;
   orderBy?: RunOrdering | null;
   /**
    * False when the caller will not look at params, results, labels or annotations: they are not
@@ -167,11 +167,11 @@ export class RunService {
   async search(q: RunSearch): Promise<Page<RunRecord>> {
     const order = searchOrder(q.orderBy);
     const window = pageWindow(q, (raw) => decodeSearchCursor(raw, order.signature));
-    const condition = buildRunFilter(q.filter, (id) => runUidOf(id, 'filter.parent'));
+    const criteria = checkRunFilter(q.filter, (id) => runUidOf(id, 'filter.parent'));
     const rows = await this.deps.graph.read((tx) =>
       repo.search(tx, {
         workspace: q.workspace,
-        ...condition,
+        criteria,
         ...order,
         after: window.after,
         limit: window.limit,

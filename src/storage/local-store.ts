@@ -1,3 +1,4 @@
+import { ErrorCode } from '../errors';
 import { createHash, randomUUID } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
 import * as fsp from 'node:fs/promises';
@@ -43,7 +44,7 @@ export const LOCAL_PARAMS = {
 export class BodyRejected extends Error {
   constructor(
     readonly status: number,
-    readonly code: string,
+    readonly code: ErrorCode,
     message: string,
   ) {
     super(message);
@@ -202,16 +203,20 @@ export class LocalBodyStore implements BodyStore {
     const uploadId = params[LOCAL_PARAMS.upload];
     const partNumber = Number(params[LOCAL_PARAMS.part] ?? 0);
     if (!Number.isSafeInteger(size) || size < 0 || !/^[0-9a-f]{64}$/.test(sha256)) {
-      throw new BodyRejected(400, 'BAD_USER_INPUT', 'This URL is not an upload URL.');
+      throw new BodyRejected(400, ErrorCode.BAD_USER_INPUT, 'This URL is not an upload URL.');
     }
     let target = key;
     if (uploadId !== undefined) {
       const dir = await this.uploadDir(key, uploadId);
       if (!dir) {
-        throw new BodyRejected(404, 'NOT_FOUND', `The multipart upload ${uploadId} is over (completed or aborted).`);
+        throw new BodyRejected(
+          404,
+          ErrorCode.NOT_FOUND,
+          `The multipart upload ${uploadId} is over (completed or aborted).`,
+        );
       }
       if (!Number.isInteger(partNumber) || partNumber < 1 || partNumber > MULTIPART.maxParts) {
-        throw new BodyRejected(400, 'BAD_USER_INPUT', 'This URL is not a part upload URL.');
+        throw new BodyRejected(400, ErrorCode.BAD_USER_INPUT, 'This URL is not a part upload URL.');
       }
       target = path.relative(this.root, path.join(dir, `${partNumber}.${sha256}`));
     }
@@ -225,7 +230,7 @@ export class LocalBodyStore implements BodyStore {
           done(
             new BodyRejected(
               413,
-              'PAYLOAD_TOO_LARGE',
+              ErrorCode.PAYLOAD_TOO_LARGE,
               `The body is longer than the ${size} bytes this URL was signed for; it was cut off.`,
             ),
           );
@@ -240,7 +245,7 @@ export class LocalBodyStore implements BodyStore {
       if (received !== size) {
         throw new BodyRejected(
           400,
-          'BAD_USER_INPUT',
+          ErrorCode.BAD_USER_INPUT,
           `The body has ${received} bytes; this URL was signed for ${size}.`,
         );
       }
@@ -248,7 +253,7 @@ export class LocalBodyStore implements BodyStore {
       if (digest !== sha256) {
         throw new BodyRejected(
           400,
-          'BAD_USER_INPUT',
+          ErrorCode.BAD_USER_INPUT,
           `BadDigest: the body's SHA-256 is ${digest}, not the ${sha256} this URL was signed for.`,
         );
       }

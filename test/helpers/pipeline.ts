@@ -2,7 +2,9 @@ import { createWorkspace, gqlOk } from './skein';
 
 /**
  * Small builders for test graphs through the public API, so a test reads like the flow it checks:
- *   const p = await aPipeline(url).withRun('train'); await p.logDataset('raw');
+ *   const p = await aPipeline(url, 'limits');   // a fresh workspace, and a run in it
+ *   const raw = await logArtifact(url, { workspace: p.workspace, key: 'raw', kind: 'DATASET', run: p.runId });
+ * `raw` is an ArtifactView: the fields of ARTIFACT_FIELDS, for any artifact kind.
  */
 export interface Pipeline {
   url: string;

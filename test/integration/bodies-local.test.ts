@@ -302,7 +302,7 @@ describe('bodies in the local store', () => {
       artifact: { workspace: own, key: 'stale.txt', kind: 'FILE' },
       body: { size: body.length, sha256: sha256(body) },
     });
-    const uploads = createServices({ graph: t.skein.graph, caller: ANONYMOUS, bodies: t.skein.bodies }).uploads;
+    const uploads = createServices({ graph: t.skein.graph, caller: ANONYMOUS, bodies: t.skein.bodies }).bodies;
     // Not older than the TTL yet: untouched.
     const none = await uploads.cleanupExpired({ olderThan: new Date(Date.now() - 3600_000), workspace: own });
     expect(none.aborted).toEqual([]);

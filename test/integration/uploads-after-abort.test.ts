@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { SkeinHandle } from '../../src/app';
-import { sweepOrphanBodies } from '../../src/services/upload-sweep';
+import { sweepOrphanBodies } from '../../src/services/bodies/sweep';
 import {
   createUpload,
   httpError,

@@ -5,7 +5,7 @@ import { ErrorCode, SkeinError } from '../../src/errors';
 import { JitExecutor, MAX_CACHED_FANOUT, MAX_JIT_FANOUT, type Compile } from '../../src/graphql/executor';
 import { apolloLimits, checkVariables, LIMIT_DEFAULTS, operationCost, tokenLimitError } from '../../src/graphql/limits';
 import { jitFanOut } from '../../src/graphql/limits/jit-size';
-import { GraphRecordBudget, SessionSlots } from '../../src/graphql/limits/request-graph';
+import { GraphRecordBudget, SessionSlots } from '../../src/graph/request-limits';
 import { getSchema } from '../../src/graphql/schema';
 
 /** Issue 12, finding 1: `levels` of artifact -> producer -> inputs -> edges -> node -> artifact. */

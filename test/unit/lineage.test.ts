@@ -1,9 +1,9 @@
-import { assembleLineage, assemblePath, capNearest, stepsOf } from '../../src/graph/lineage.assemble';
+import { assembleLineage, assemblePath, capNearest, stepsOf } from '../../src/services/lineage.assemble';
 import { MAX_HOPS, pathQuery, reach, traversalQuery } from '../../src/graph/lineage.cypher';
-import type { RawPath, RawSubgraph } from '../../src/graph/lineage.repository';
-import { toRawNode, type NodeTuple, type RawNode } from '../../src/graph/lineage.rows';
+import type { FoundNode, FoundPath, FoundSubgraph } from '../../src/domain/lineage';
+import { toFoundNode, type NodeTuple } from '../../src/graph/lineage.rows';
 import { planLineage, toFilter } from '../../src/services/lineage.service';
-import { fieldsWanted } from '../../src/graphql/types/lineage.type';
+import { fieldsWanted } from '../../src/graphql/selection';
 import {
   Kind,
   parse,
@@ -16,7 +16,7 @@ import {
 import { getSchema } from '../../src/graphql/schema';
 import { toGlobalId } from '../../src/domain/global-id';
 
-const node = (uid: string, hops: number, opts: { restricted?: boolean } = {}): RawNode => {
+const node = (uid: string, hops: number, opts: { restricted?: boolean } = {}): FoundNode => {
   const artifact = uid.startsWith('a');
   const found = { uid, hops, kind: artifact ? 'DATASET' : 'STEP' };
   if (opts.restricted) return { ...found, type: 'Restricted', nodeType: artifact ? 'ARTIFACT' : 'EXECUTION' };
@@ -34,7 +34,7 @@ const node = (uid: string, hops: number, opts: { restricted?: boolean } = {}): R
         null,
       ]
     : [hops, uid, false, 'STEP', ['w', 'r', uid, 'COMPLETED', 't', null, null, 't'], null, null, null, null, null];
-  return toRawNode(tuple);
+  return toFoundNode(tuple);
 };
 
 const frame = { startUid: 'a0', direction: 'UPSTREAM' as const, depth: 5, maxNodes: 3, asOf: null };
@@ -122,7 +122,7 @@ describe('assembling lineage answers', () => {
   });
 
   it('merges both directions: the start once, each node at its nearest, edges among kept nodes', () => {
-    const raw: RawSubgraph = {
+    const raw: FoundSubgraph = {
       nodes: [node('a0', 0), node('e1', 1), node('a1', 2), node('a0', 0), node('e9', 1), node('a9', 4), node('a1', 3)],
       edges: [
         ['OUTPUT', 'e1', 'a0', 't1', 'x'],
@@ -147,7 +147,7 @@ describe('assembling lineage answers', () => {
   });
 
   it('turns restricted nodes into per-answer tokens and hides the paths that touch them', () => {
-    const raw: RawSubgraph = {
+    const raw: FoundSubgraph = {
       nodes: [node('a0', 0), node('e1', 1, { restricted: true }), node('a1', 2, { restricted: true })],
       edges: [
         ['OUTPUT', 'e1', 'a0', 't1', 'secret/path'],
@@ -171,7 +171,7 @@ describe('assembling lineage answers', () => {
   });
 
   it('orders a path from `from` to `to` whichever way the events run', () => {
-    const raw: RawPath = {
+    const raw: FoundPath = {
       from: node('a2', 0),
       to: node('a0', 0),
       direction: 'UPSTREAM',
@@ -252,7 +252,7 @@ describe('what a lineage query selects', () => {
 
 describe('node rows', () => {
   it('become records with the parts asked for, and placeholders when restricted', () => {
-    const a = toRawNode([
+    const a = toFoundNode([
       2,
       'u1',
       true,
@@ -295,7 +295,7 @@ describe('node rows', () => {
         latestVersion: 4,
       },
     });
-    const e = toRawNode([
+    const e = toFoundNode([
       1,
       'e1',
       false,
@@ -311,7 +311,7 @@ describe('node rows', () => {
       type: 'Execution',
       record: { name: 'train', codeVersion: 'git:1', params: { lr: 0.1 }, results: {} },
     });
-    expect(toRawNode([1, 'x', true, 'DATASET', null, null, null, null, null, null])).toEqual({
+    expect(toFoundNode([1, 'x', true, 'DATASET', null, null, null, null, null, null])).toEqual({
       type: 'Restricted',
       uid: 'x',
       kind: 'DATASET',
@@ -325,13 +325,11 @@ describe('lineage through the schema', () => {
   it('resolves union members by __typename, without a promise per node', async () => {
     const { getSchema } = await import('../../src/graphql/schema');
     const { execute, parse: parseQuery } = await import('graphql');
-    const { resolveTypesByTypename } = await import('../../src/graphql/types/lineage.type');
     const schema = await getSchema();
-    resolveTypesByTypename(schema);
     const union = schema.getType('LineageNodeValue') as unknown as { resolveType: (v: unknown) => unknown };
     expect(union.resolveType({ __typename: 'RestrictedNode' })).toBe('RestrictedNode');
 
-    const raw: RawSubgraph = {
+    const raw: FoundSubgraph = {
       nodes: [node('a0', 0), node('e1', 1), node('a1', 2, { restricted: true })],
       edges: [['OUTPUT', 'e1', 'a0', 't1', 'x']],
     };

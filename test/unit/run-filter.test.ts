@@ -1,13 +1,15 @@
 import fc from 'fast-check';
 import { SkeinError } from '../../src/errors';
 import { refusalOf } from '../helpers/refusal';
-import { buildRunFilter, FILTER_LIMITS, MAX_CONDITION_CHARS } from '../../src/services/run-filter';
-import type { RunCriteria } from '../../src/domain/run';
+import { checkRunFilter, type RunFilterSpec } from '../../src/services/run-filter';
+import { MAX_CONDITION_CHARS, runCriteriaCypher } from '../../src/graph/run-filter.cypher';
+import { FILTER_LIMITS } from '../../src/domain/run';
 
 const asUid = (id: string) => `uid-of-${id}`;
-const build = (filter: RunCriteria | null) => buildRunFilter(filter, asUid);
+/** The service checks the filter (and may refuse it), the repository writes its condition. */
+const build = (filter: RunFilterSpec | null) => runCriteriaCypher(checkRunFilter(filter, asUid));
 
-const refusal = (filter: RunCriteria) => refusalOf(() => build(filter), 'the filter');
+const refusal = (filter: RunFilterSpec) => refusalOf(() => build(filter), 'the filter');
 
 describe('run filter -> Cypher condition', () => {
   it('is true without a filter, and for an empty one', () => {
@@ -72,7 +74,7 @@ describe('run filter -> Cypher condition', () => {
   });
 
   it('refuses trees deeper than the limit', () => {
-    let deep: RunCriteria = { state: ['RUNNING'] };
+    let deep: RunFilterSpec = { state: ['RUNNING'] };
     for (let i = 1; i < FILTER_LIMITS.depth; i += 1) deep = { not: deep };
     expect(build(deep).where).toContain('NOT');
     const err = refusal({ and: [deep] });
@@ -99,10 +101,10 @@ describe('run filter -> Cypher condition', () => {
   });
 
   it('refuses an empty filter object inside and, or and not, naming where it is', () => {
-    const cases: Array<[RunCriteria, string]> = [
+    const cases: Array<[RunFilterSpec, string]> = [
       [{ and: [{ state: ['RUNNING'] }, {}] }, 'filter.and[1]'],
       [{ or: [{ param: { key: 'lr', eq: 1 } }, { not: {} }] }, 'filter.or[1].not'],
-      [{ not: { and: [null as unknown as RunCriteria] } }, 'filter.not.and[0]'],
+      [{ not: { and: [null as unknown as RunFilterSpec] } }, 'filter.not.and[0]'],
       [{ and: [{ state: null, label: null }] }, 'filter.and[0]'],
     ];
     for (const [filter, path] of cases) {
@@ -114,7 +116,7 @@ describe('run filter -> Cypher condition', () => {
   });
 
   it('refuses a list of 100,000 empty filters by its length, without walking it (finding 3)', () => {
-    const empties: RunCriteria[] = new Array(100_000).fill({});
+    const empties: RunFilterSpec[] = new Array(100_000).fill({});
     const started = performance.now();
     const err = refusal({ and: empties });
     // Reading one element would be enough to refuse; walking 100,000 would take far longer than this.
@@ -128,25 +130,25 @@ describe('run filter -> Cypher condition', () => {
 
   it('counts every filter object toward its bound, including ones that test nothing themselves', () => {
     // `{and: []}` is not empty (an explicit "true"), but each still adds text to the query.
-    const hollow = (n: number): RunCriteria => ({ or: Array.from({ length: n }, () => ({ and: [] })) });
+    const hollow = (n: number): RunFilterSpec => ({ or: Array.from({ length: n }, () => ({ and: [] })) });
     expect(build(hollow(FILTER_LIMITS.objects - 1)).where).toMatch(/^\(true OR true/);
     expect(refusal(hollow(FILTER_LIMITS.objects)).details).toMatchObject({ field: 'filter.or' });
     // The same bound holds when the objects are spread over several lists and levels.
-    const spread: RunCriteria = { and: Array.from({ length: 11 }, () => hollow(8)) }; // 1 + 11 x 9 objects
+    const spread: RunFilterSpec = { and: Array.from({ length: 11 }, () => hollow(8)) }; // 1 + 11 x 9 objects
     expect(build(spread).where.length).toBeLessThan(MAX_CONDITION_CHARS);
     const err = refusal({ ...spread, or: [{ and: [] }] });
     expect(err.message).toContain(`the limit is ${FILTER_LIMITS.objects}`);
   });
 
   it('bounds the state list like an `in` list', () => {
-    const states = new Array(FILTER_LIMITS.inValues + 1).fill('RUNNING') as RunCriteria['state'];
+    const states = new Array(FILTER_LIMITS.inValues + 1).fill('RUNNING') as RunFilterSpec['state'];
     expect(refusal({ state: states }).details).toMatchObject({ field: 'filter.state', limit: FILTER_LIMITS.inValues });
   });
 
   it('keeps the query text under MAX_CONDITION_CHARS for the largest filter it accepts', () => {
     // As many comparisons and filter objects as the limits allow (1 + 49 x 2 + 1), each comparison
     // as long as they get (an `in`, two- and three-digit parameter names) and wrapped in a NOT.
-    const leaf = (): RunCriteria => ({ not: { result: { key: 'k', in: [1] } } });
+    const leaf = (): RunFilterSpec => ({ not: { result: { key: 'k', in: [1] } } });
     const leaves = Array.from({ length: FILTER_LIMITS.conditions - 1 }, leaf);
     const fillers = [{ result: { key: 'k', in: [1] } }];
     const { where } = build({ and: [...leaves, ...fillers] });
@@ -174,7 +176,7 @@ describe('run filter -> Cypher condition', () => {
     };
     // Deeper levels are ever more likely to be leaves (depthSize), so trees stay small enough to
     // build by the thousand yet still cross the depth, object and condition limits.
-    const { tree } = fc.letrec<{ tree: RunCriteria }>((tie) => ({
+    const { tree } = fc.letrec<{ tree: RunFilterSpec }>((tie) => ({
       tree: fc.oneof(
         { maxDepth: FILTER_LIMITS.depth + 2, depthSize: 'small', withCrossShrink: true },
         fc.record(tests, { requiredKeys: [] }),

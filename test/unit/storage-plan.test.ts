@@ -1,5 +1,5 @@
 import { loadConfig } from '../../src/config';
-import { checkPathTemplate, pickTemplate, renderPath } from '../../src/services/artifact-path';
+import { checkPathTemplate, pickTemplate, renderPath } from '../../src/services/bodies/path-template';
 import fc from 'fast-check';
 import { SkeinError } from '../../src/errors';
 import { refusalOf } from '../helpers/refusal';
@@ -10,7 +10,7 @@ import {
   planBody,
   planDirectory,
   type FileRequest,
-} from '../../src/services/upload-plan';
+} from '../../src/services/bodies/plan';
 import { compositeSha256, contentDisposition, partSizes } from '../../src/storage/body-store';
 import { UrlSigner } from '../../src/storage/url-signer';
 import { createHash } from 'node:crypto';

@@ -1,8 +1,8 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
 import type { ValidationRule } from 'graphql';
-import { formatCount, type LimitsConfig } from './defaults';
-import { asRequestError, limitExceeded } from './errors';
+import { formatCount, limitExceeded, type LimitsConfig } from '../../domain/limits';
+import { asRequestError } from './errors';
 
 export type ArmorLimits = Pick<LimitsConfig, 'maxDepth' | 'maxAliases' | 'maxDirectives'>;
 

@@ -3,10 +3,10 @@ import { GraphQLError, type ParseOptions, type ValidationRule } from 'graphql';
 import { SkeinError } from '../../errors';
 import { armorProtections } from './armor';
 import { operationCost } from './cost';
-import { formatCount, type LimitsConfig } from './defaults';
-import { asRequestError, limitExceeded } from './errors';
+import { formatCount, limitExceeded, type LimitsConfig } from '../../domain/limits';
+import { asRequestError } from './errors';
 
-export { LIMIT_DEFAULTS, LIMIT_VARIABLES, type LimitsConfig } from './defaults';
+export { LIMIT_DEFAULTS, LIMIT_VARIABLES, type LimitsConfig } from '../../domain/limits';
 export { checkVariables } from './variables';
 export { operationCost } from './cost';
 

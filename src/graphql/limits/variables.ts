@@ -1,6 +1,5 @@
 import { clip, ErrorCode, type SkeinError } from '../../errors';
-import { formatCount, type LimitsConfig } from './defaults';
-import { limitExceeded } from './errors';
+import { formatCount, limitExceeded, type LimitsConfig } from '../../domain/limits';
 
 export type VariableLimits = Pick<LimitsConfig, 'maxVariableElements' | 'maxVariableDepth'>;
 

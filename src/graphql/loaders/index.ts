@@ -2,6 +2,7 @@ import DataLoader from 'dataloader';
 import type { Services } from '../../services';
 import { lineageLoader } from './lineage.loader';
 import { byKeyLoader, pagedLoader } from './paged';
+import { runLoaders } from './run.loader';
 import type { ManifestEntryRecord } from '../../domain/body';
 
 /**
@@ -14,13 +15,14 @@ export function createLoaders(services: Services) {
     executionByUid: byKeyLoader((uids) => services.executions.getMany(uids)),
     runByUid: byKeyLoader((uids) => services.runs.getMany(uids)),
     workspaceByName: byKeyLoader((names) => services.workspaces.getMany(names)),
-    bodyOf: byKeyLoader((uids) => services.uploads.summaries(uids)),
-    manifestOf: new DataLoader<string, ManifestEntryRecord[]>((uids) => services.uploads.manifests(uids)),
+    bodyOf: byKeyLoader((uids) => services.bodies.summaries(uids)),
+    manifestOf: new DataLoader<string, ManifestEntryRecord[]>((uids) => services.bodies.manifests(uids)),
     executionsOfRun: pagedLoader((runUids, page) => services.executions.pageByRuns(runUids, page)),
     inputsOf: pagedLoader((uids, page) => services.executions.pageEvents(uids, ['INPUT'], page)),
     outputsOf: pagedLoader((uids, page) => services.executions.pageEvents(uids, ['OUTPUT'], page)),
     eventsOf: pagedLoader((uids, page) => services.executions.pageEvents(uids, ['INPUT', 'OUTPUT'], page)),
     lineage: lineageLoader(services.lineage),
+    ...runLoaders(services),
   };
 }
 

@@ -5,7 +5,7 @@ import { ArtifactLineageResolver, LineageResolver } from './lineage.resolver';
 import { NodeResolver } from './node.resolver';
 import { RunResolver } from './run.resolver';
 import { SystemResolver } from './system.resolver';
-import { ArtifactBodyResolver, DirectoryArtifactResolver, UploadResolver } from './upload.resolver';
+import { ArtifactBodyResolver, BodyResolver, DirectoryArtifactResolver } from './body.resolver';
 import { WorkspaceResolver } from './workspace.resolver';
 
 /** Every resolver class; the schema is built from exactly this list. */
@@ -22,7 +22,7 @@ export const resolvers: NonEmptyArray<Function> = [
   RunResolver,
   SystemResolver,
   WorkspaceResolver,
-  UploadResolver,
+  BodyResolver,
   ArtifactBodyResolver,
   DirectoryArtifactResolver,
 ];

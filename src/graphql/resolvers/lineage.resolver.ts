@@ -2,19 +2,11 @@ import type { GraphQLResolveInfo } from 'graphql';
 import { Arg, Ctx, FieldResolver, Info, Int, Query, Resolver, Root } from 'type-graphql';
 import type { Context } from '../context';
 import type { LineageKey } from '../loaders/lineage.loader';
+import { fieldsWanted } from '../selection';
 import { Artifact } from '../types/artifact.type';
-import {
-  fieldsWanted,
-  Impact,
-  Lineage,
-  LineageFilter,
-  LineagePath,
-  Provenance,
-  toImpact,
-  toLineage,
-  toLineagePath,
-  toProvenance,
-} from '../types/lineage.type';
+import { LineageFilter } from '../types/lineage.input';
+import { toImpact, toLineage, toLineagePath, toProvenance } from '../types/lineage.mapper';
+import { Impact, Lineage, LineagePath, Provenance } from '../types/lineage.type';
 import { DateTimeScalar } from '../types/scalars';
 import { LineageDirection } from '../../domain/lineage';
 

@@ -1,10 +1,7 @@
-import DataLoader from 'dataloader';
-import { Kind, type FieldNode, type GraphQLResolveInfo, type SelectionSetNode } from 'graphql';
+import type { GraphQLResolveInfo } from 'graphql';
 import { Arg, Ctx, FieldResolver, ID, Info, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import type { Context } from '../context';
-import { pagedLoader } from '../loaders/paged';
-import type { Services } from '../../services';
-import type { MetricPointRecord, SeriesRequest } from '../../domain/metric';
+import { selectsAny } from '../selection';
 import { toConnection } from '../types/connection';
 import { EntryInput, LabelInput } from '../types/entry.type';
 import { MetricPointInput, MetricSeries, toMetricSeries } from '../types/metric.type';
@@ -153,12 +150,12 @@ export class RunResolver {
     @Arg('first', () => Int, { nullable: true, description: PAGE.first }) first?: number,
     @Arg('after', () => String, { nullable: true, description: PAGE.after }) after?: string,
   ) {
-    return toConnection(await runLoaders(ctx).children.load({ parent: run.uid, first, after }), toRun);
+    return toConnection(await ctx.loaders.childrenOfRun.load({ parent: run.uid, first, after }), toRun);
   }
 
   @FieldResolver(() => [String], { description: 'The names of the metrics this run logged, sorted.' })
   metricKeys(@Root() run: Run, @Ctx() ctx: Context): Promise<string[]> {
-    return runLoaders(ctx).metricKeys.load(run.uid);
+    return ctx.loaders.metricKeysOfRun.load(run.uid);
   }
 
   @FieldResolver(() => MetricSeries, {
@@ -173,81 +170,15 @@ export class RunResolver {
     @Arg('toStep', () => Int, { nullable: true, description: 'Only points at this step or earlier.' }) toStep?: number,
   ): Promise<MetricSeries> {
     const request = { runUid: run.uid, key, fromStep: fromStep ?? null, toStep: toStep ?? null };
-    return toMetricSeries(key, await runLoaders(ctx).metricSeries.load(request));
+    return toMetricSeries(key, await ctx.loaders.metricSeries.load(request));
   }
 }
 
+/** Run fields made from its map properties, and from the best-child marks: a search reads those only when selected. */
 const RUN_MAPS = new Set(['params', 'results', 'labels', 'annotations']);
 const RUN_BEST = new Set(['isBest', 'bestChild']);
-
-/**
- * Whether the query selects any of `names` under `path` (e.g. runs { edges { node { params } } }),
- * looking through fragments. When unsure (a fragment it cannot find) it answers yes: reading
- * too much is slow, reading too little would be wrong.
- */
-function selectsAny(info: GraphQLResolveInfo, path: string[], names: Set<string>): boolean {
-  let level: FieldNode[] | null = [...info.fieldNodes];
-  for (const step of path) {
-    level = fieldsUnder(info, level)?.filter((f) => f.name.value === step) ?? null;
-    if (!level) return true;
-  }
-  const leaves = fieldsUnder(info, level);
-  return !leaves || leaves.some((f) => names.has(f.name.value));
-}
-
-/** The fields selected directly under these fields, fragments flattened; null when unsure. */
-function fieldsUnder(info: GraphQLResolveInfo, fields: FieldNode[]): FieldNode[] | null {
-  const out: FieldNode[] = [];
-  for (const field of fields) {
-    const inner = flatten(info, field.selectionSet);
-    if (!inner) return null;
-    out.push(...inner);
-  }
-  return out;
-}
-
-function flatten(info: GraphQLResolveInfo, set: SelectionSetNode | undefined): FieldNode[] | null {
-  const out: FieldNode[] = [];
-  for (const selection of set?.selections ?? []) {
-    if (selection.kind === Kind.FIELD) {
-      out.push(selection);
-      continue;
-    }
-    const fragment = selection.kind === Kind.INLINE_FRAGMENT ? selection : info.fragments[selection.name.value];
-    const inner = fragment ? flatten(info, fragment.selectionSet) : null;
-    if (!inner) return null;
-    out.push(...inner);
-  }
-  return out;
-}
 
 async function loadRun(ctx: Context, uid: string | null): Promise<Run | null> {
   const found = uid ? await ctx.loaders.runByUid.load(uid) : null;
   return found ? toRun(found) : null;
-}
-
-/**
- * Loaders for the nested Run fields, made once per request (kept with its context, so they die
- * with it): a page of runs each with children and metrics costs one query per field, not per run.
- */
-const loadersByRequest = new WeakMap<Context, ReturnType<typeof createRunLoaders>>();
-
-function runLoaders(ctx: Context) {
-  let loaders = loadersByRequest.get(ctx);
-  if (!loaders) {
-    loaders = createRunLoaders(ctx.services);
-    loadersByRequest.set(ctx, loaders);
-  }
-  return loaders;
-}
-
-function createRunLoaders(services: Services) {
-  return {
-    children: pagedLoader((parents, page) => services.runs.childrenOfMany(parents, page)),
-    metricKeys: new DataLoader<string, string[]>((uids) => services.metrics.keysOfMany(uids)),
-    metricSeries: new DataLoader<SeriesRequest, MetricPointRecord[], string>(
-      (requests) => services.metrics.seriesOfMany(requests),
-      { cacheKeyFn: (r) => JSON.stringify([r.runUid, r.key, r.fromStep, r.toStep]) },
-    ),
-  };
 }

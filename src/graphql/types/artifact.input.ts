@@ -2,6 +2,7 @@ import { Field, Float, ID, InputType, Int } from 'type-graphql';
 import { EntryInput, LabelInput } from './entry.type';
 import { DateTimeScalar, JSONScalar } from './scalars';
 import { ArtifactState } from '../../domain/artifact';
+import { ColumnStats } from './artifact.type';
 
 @InputType({ description: 'A column of a dataset, or a feature of a model.' })
 export class ColumnInput {
@@ -10,33 +11,6 @@ export class ColumnInput {
 
   @Field({ description: 'Its type, e.g. "int64".' })
   type!: string;
-}
-
-@InputType({ description: 'Statistics of one dataset column.' })
-export class ColumnStatsInput {
-  @Field({ description: 'The column.' })
-  column!: string;
-
-  @Field(() => Float, { nullable: true, description: 'Number of non-null values.' })
-  count?: number | null;
-
-  @Field(() => Float, { nullable: true, description: 'Number of nulls.' })
-  nullCount?: number | null;
-
-  @Field(() => Float, { nullable: true, description: 'Number of distinct values.' })
-  distinct?: number | null;
-
-  @Field(() => Float, { nullable: true, description: 'Mean.' })
-  mean?: number | null;
-
-  @Field(() => Float, { nullable: true, description: 'Standard deviation.' })
-  std?: number | null;
-
-  @Field(() => Float, { nullable: true, description: 'Smallest value.' })
-  min?: number | null;
-
-  @Field(() => Float, { nullable: true, description: 'Largest value.' })
-  max?: number | null;
 }
 
 @InputType({ description: "A dataset's own fields (MLRun's log_dataset)." })
@@ -56,8 +30,8 @@ export class DatasetSpecInput {
   @Field(() => Int, { nullable: true, description: 'How many preview rows to keep (default 20, at most 1000).' })
   previewRows?: number | null;
 
-  @Field(() => [ColumnStatsInput], { nullable: true, description: 'Per-column statistics.' })
-  stats?: ColumnStatsInput[] | null;
+  @Field(() => [ColumnStats], { nullable: true, description: 'Per-column statistics.' })
+  stats?: ColumnStats[] | null;
 
   @Field(() => String, { nullable: true, description: 'The column a model learns to predict.' })
   labelColumn?: string | null;

@@ -1,10 +1,10 @@
-import { Field, Float, ID, Int, InterfaceType, ObjectType, registerEnumType } from 'type-graphql';
+import { Field, Float, ID, InputType, Int, InterfaceType, ObjectType, registerEnumType } from 'type-graphql';
 import { formatStoreUri } from '../../domain/artifact-uri';
 import { Connection } from './connection';
 import { Entry, Label, toEntries } from './entry.type';
 import { Node, toGlobalId } from './node';
 import { DateTimeScalar, JSONScalar } from './scalars';
-import { type ArtifactRecord, ArtifactState } from '../../domain/artifact';
+import { type ArtifactRecord, ArtifactState, type ArtifactTexts } from '../../domain/artifact';
 registerEnumType(ArtifactState, {
   name: 'ArtifactState',
   description: 'PENDING: recorded, body not yet confirmed. AVAILABLE: ready to use. ABORTED: the upload was given up.',
@@ -28,7 +28,7 @@ export const resolveArtifactType = (a: { kind: string }): string => TYPE_FOR_KIN
     'A versioned thing a run reads or writes: a dataset, model, metrics, file, plot or directory. Each kind adds its own fields.',
   resolveType: resolveArtifactType,
 })
-export abstract class Artifact extends Node {
+export abstract class Artifact extends Node implements ArtifactTexts {
   @Field({ description: 'The unique id of this version (UUIDv7).' })
   uid!: string;
 
@@ -100,7 +100,9 @@ export class Column {
   type!: string;
 }
 
+/** Output and input in one class: the two types have the same fields, described alike. */
 @ObjectType({ simpleResolvers: true, description: "Summary statistics of one dataset column (MLRun's dataset stats)." })
+@InputType('ColumnStatsInput', { description: 'Statistics of one dataset column.' })
 export class ColumnStats {
   @Field({ description: 'The column.' })
   column!: string;
@@ -226,18 +228,15 @@ export const ARTIFACT_TYPES = [
 ];
 
 /**
- * One object literal with every field named: V8 gives it a fast shape (rest/spread copies made
- * ~700-artifact lineage answers spend ~19 ms here); kind fields are added after.
+ * An artifact as the API shows it: scalars copied in one fixed shape (rest/spread copies once cost
+ * ~700-artifact lineage answers ~19 ms); ids, the URI and the maps are getters, made only when a
+ * query selects them (lineage answers carry thousands of artifacts). The kinds' own fields
+ * (DatasetArtifact's `schema`, ModelArtifact's `metrics`, …) are getters over the spec too:
+ * GraphQL reads only those of the artifact's own type, and every kind shares one object shape.
+ * The id, the URI and the entry lists are kept once made (graphql-jit reads a list field more than
+ * once; see RunView).
  */
-/**
- * An artifact as the API shows it: scalars copied in one fixed shape; ids, the URI and the maps
- * are getters, made only when a query selects them (lineage answers carry thousands of artifacts).
- * The kinds' own fields (DatasetArtifact's `schema`, ModelArtifact's `metrics`, …) are getters
- * over the spec too: GraphQL reads only those of the artifact's own type, and every kind shares
- * one object shape. Getters keep what they made (graphql-jit reads a field more than once; see
- * RunView).
- */
-class ArtifactView {
+class ArtifactView implements ArtifactTexts {
   readonly __typename: string;
   readonly uid: string;
   readonly workspace: string;
@@ -245,7 +244,6 @@ class ArtifactView {
   readonly version: number;
   readonly kind: string;
   readonly state: string;
-  readonly description: string | null;
   readonly location: string | null;
   readonly digest: string | null;
   readonly size: number | null;
@@ -275,7 +273,6 @@ class ArtifactView {
     this.version = record.version;
     this.kind = record.kind;
     this.state = record.state;
-    this.description = record.description;
     this.location = record.location;
     this.digest = record.digest;
     this.size = record.size;
@@ -314,6 +311,11 @@ class ArtifactView {
 
   get producerId(): string | null {
     return this.producerUid ? toGlobalId('Execution', this.producerUid) : null;
+  }
+
+  // The descriptive texts (ARTIFACT_TEXT_FIELDS): one getter each, which `implements` asks for.
+  get description(): string | null {
+    return this.record.description;
   }
 
   // DATASET

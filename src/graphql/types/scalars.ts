@@ -1,6 +1,7 @@
 import { GraphQLScalarType, Kind, type ValueNode } from 'graphql';
 import { GraphQLJSON } from 'graphql-scalars';
 import { type Scalar } from '../../domain/scalar';
+import { parseIsoTime } from '../../domain/time';
 
 export { GraphQLJSON as JSONScalar };
 
@@ -17,13 +18,13 @@ export const DateTimeScalar = new GraphQLScalarType<string, string>({
 });
 
 function parseDateTime(value: unknown): string {
-  const date = typeof value === 'string' && /^\d{4}-\d\d-\d\d/.test(value) ? new Date(value) : undefined;
-  if (!date || Number.isNaN(date.getTime())) {
+  const time = parseIsoTime(value);
+  if (time === null) {
     throw new TypeError(
       `DateTime expects an ISO-8601 time such as "2026-11-23T16:36:00Z"; got ${JSON.stringify(value)}.`,
     );
   }
-  return date.toISOString();
+  return time;
 }
 
 /** Param, result and property values: a string, a number or a boolean (never an object). */

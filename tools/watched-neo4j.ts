@@ -1,7 +1,7 @@
 import path from 'node:path';
-import { startNeo4j, type LocalNeo4j } from '../../tools/local-services';
-import type { Config } from '../config';
-import type { Logger } from '../logger';
+import { startNeo4j, type LocalNeo4j } from './local-services';
+import type { Config } from '../src/config';
+import type { Logger } from '../src/logger';
 
 /**
  * The Neo4j that Skein starts itself when no NEO4J_URI is set, watched: when it dies (an

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
-import { badInput, ErrorCode, quoted, SkeinError } from '../errors';
-import type { BodiesConfig } from '../config';
-import type { BodyKind } from '../graph/body.repository';
-import { compositeSha256, MULTIPART, partSizes, partsKey, wholeKey } from '../storage/body-store';
+import { badInput, ErrorCode, quoted, SkeinError } from '../../errors';
+import type { BodiesConfig } from '../../config';
+import type { BodyKind } from '../../graph/body.repository';
+import { compositeSha256, MULTIPART, partSizes, partsKey, wholeKey } from '../../storage/body-store';
 
 /**
  * The pure part of an upload: checking what the client declared and choosing the object keys.
@@ -57,6 +57,29 @@ type Limits = Pick<BodiesConfig, 'maxUploadBytes' | 'multipartThreshold' | 'part
 
 /** Checks one declared body and picks its key: whole up to the threshold, in fixed-size parts above it. */
 export function planBody(req: BodyRequest, limits: Limits, field: string): PlannedBody {
+  const sha256 = checkDeclared(req, limits, field);
+  const parts = req.partSha256 ?? null;
+  if (req.size <= limits.multipartThreshold) {
+    if (parts) {
+      throw badInput(`Bodies up to ${limits.multipartThreshold} bytes upload whole; leave "${field}.partSha256" out.`, {
+        field: `${field}.partSha256`,
+      });
+    }
+    return { key: wholeKey(sha256), kind: 'WHOLE', size: req.size, sha256, partSize: null, parts: null };
+  }
+  const partHexes = checkParts(req.size, parts, limits, field);
+  return {
+    key: partsKey(compositeSha256(partHexes), partHexes.length),
+    kind: 'PARTS',
+    size: req.size,
+    sha256,
+    partSize: limits.partSize,
+    parts: partHexes,
+  };
+}
+
+/** The declared size, SHA-256 and content type; answers the SHA-256. */
+function checkDeclared(req: BodyRequest, limits: Limits, field: string): string {
   if (!Number.isSafeInteger(req.size) || req.size < 0) {
     throw badInput(`"${field}.size" must be a whole number of bytes; got ${req.size}.`, { field: `${field}.size` });
   }
@@ -73,16 +96,12 @@ export function planBody(req: BodyRequest, limits: Limits, field: string): Plann
       field: `${field}.contentType`,
     });
   }
-  const parts = req.partSha256 ?? null;
-  if (req.size <= limits.multipartThreshold) {
-    if (parts) {
-      throw badInput(`Bodies up to ${limits.multipartThreshold} bytes upload whole; leave "${field}.partSha256" out.`, {
-        field: `${field}.partSha256`,
-      });
-    }
-    return { key: wholeKey(sha256), kind: 'WHOLE', size: req.size, sha256, partSize: null, parts: null };
-  }
-  const expected = partSizes(req.size, limits.partSize).length;
+  return sha256;
+}
+
+/** A body over the threshold: one SHA-256 per part of limits.partSize bytes, in order. */
+function checkParts(size: number, parts: string[] | null, limits: Limits, field: string): string[] {
+  const expected = partSizes(size, limits.partSize).length;
   if (!parts || parts.length !== expected) {
     throw badInput(
       `Bodies over ${limits.multipartThreshold} bytes upload in parts of ${limits.partSize} bytes: ` +
@@ -94,15 +113,7 @@ export function planBody(req: BodyRequest, limits: Limits, field: string): Plann
   if (expected > MULTIPART.maxParts) {
     throw badInput(`A body may have at most ${MULTIPART.maxParts} parts.`, { field: `${field}.size` });
   }
-  const partHexes = parts.map((p, i) => checkSha256(p, `${field}.partSha256[${i}]`));
-  return {
-    key: partsKey(compositeSha256(partHexes), partHexes.length),
-    kind: 'PARTS',
-    size: req.size,
-    sha256,
-    partSize: limits.partSize,
-    parts: partHexes,
-  };
+  return parts.map((p, i) => checkSha256(p, `${field}.partSha256[${i}]`));
 }
 
 /**

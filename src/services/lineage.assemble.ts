@@ -1,6 +1,11 @@
-import { parseRun } from './run.repository';
 import { toGlobalId } from '../domain/global-id';
 import type {
+  FoundEvent,
+  FoundImpact,
+  FoundNode,
+  FoundPath,
+  FoundProvenance,
+  FoundSubgraph,
   ImpactRecord,
   LineageRecord,
   LineageEdgeRecord,
@@ -8,13 +13,11 @@ import type {
   LineagePathRecord,
   ProvenanceRecord,
 } from '../domain/lineage';
-import type { RawEdge, RawImpact, RawPath, RawProvenance, RawSubgraph } from './lineage.repository';
-import type { RawNode } from './lineage.rows';
 
 /**
- * Pure functions from repository rows to answers: dedupe, cap, depth in steps, ids, redaction.
- * Redaction happens twice on purpose: Cypher never sends a restricted node's properties, and here
- * its uid is swapped for a token that means nothing outside this one answer.
+ * Pure functions from what the lineage queries found to answers: dedupe, cap, depth in steps, ids,
+ * redaction. Redaction happens twice on purpose: Cypher never sends a restricted node's properties,
+ * and here its uid is swapped for a token that means nothing outside this one answer.
  */
 
 /** Distance in events -> depth in steps (an execution sits half a step from its artifacts). */
@@ -28,7 +31,7 @@ export class NodeIds {
   private readonly ids = new Map<string, string>();
   private restricted = 0;
 
-  of(n: RawNode): string {
+  of(n: FoundNode): string {
     let id = this.ids.get(n.uid);
     if (id === undefined) {
       id = n.type === 'Restricted' ? `restricted:${++this.restricted}` : toGlobalId(n.type, n.uid);
@@ -38,7 +41,7 @@ export class NodeIds {
   }
 }
 
-export function toLineageNode(n: RawNode, ids: NodeIds, depth = stepsOf(n.hops)): LineageNode {
+export function toLineageNode(n: FoundNode, ids: NodeIds, depth = stepsOf(n.hops)): LineageNode {
   const id = ids.of(n);
   switch (n.type) {
     case 'Artifact':
@@ -51,7 +54,7 @@ export function toLineageNode(n: RawNode, ids: NodeIds, depth = stepsOf(n.hops))
 }
 
 /** Events whose both ends are in `nodes`, with ids for ends; a path is hidden when an end is restricted. */
-function toEdges(edges: RawEdge[], nodes: Map<string, RawNode>, ids: NodeIds): LineageEdgeRecord[] {
+function toEdges(edges: FoundEvent[], nodes: Map<string, FoundNode>, ids: NodeIds): LineageEdgeRecord[] {
   const out: LineageEdgeRecord[] = [];
   for (const [type, fromUid, toUid, at, path] of edges) {
     const from = nodes.get(fromUid);
@@ -64,8 +67,8 @@ function toEdges(edges: RawEdge[], nodes: Map<string, RawNode>, ids: NodeIds): L
 }
 
 /** One node per uid, at its smallest distance (both directions, or a cycle, can find one twice). */
-function nearestByUid(nodes: RawNode[]): Map<string, RawNode> {
-  const byUid = new Map<string, RawNode>();
+function nearestByUid(nodes: FoundNode[]): Map<string, FoundNode> {
+  const byUid = new Map<string, FoundNode>();
   for (const n of nodes) {
     const seen = byUid.get(n.uid);
     if (!seen || n.hops < seen.hops) byUid.set(n.uid, n);
@@ -81,7 +84,7 @@ export interface Cut<T> {
 }
 
 /** Nearest first (stable: breadth-first order within a level), at most `cap`. */
-export function capNearest(nodes: RawNode[], cap: number): Cut<RawNode> {
+export function capNearest(nodes: FoundNode[], cap: number): Cut<FoundNode> {
   const sorted = nodes.sort((a, b) => a.hops - b.hops);
   const truncated = sorted.length > cap;
   return {
@@ -100,13 +103,13 @@ export interface LineageFrame {
 }
 
 /** Null when the start node was not found. */
-export function assembleLineage(raw: RawSubgraph, frame: LineageFrame): LineageRecord | null {
-  const byUid = nearestByUid(raw.nodes);
+export function assembleLineage(found: FoundSubgraph, frame: LineageFrame): LineageRecord | null {
+  const byUid = nearestByUid(found.nodes);
   const start = byUid.get(frame.startUid);
   if (!start) return null;
   byUid.delete(frame.startUid);
   const cut = capNearest([...byUid.values()], frame.maxNodes);
-  const kept = new Map<string, RawNode>([[start.uid, start]]);
+  const kept = new Map<string, FoundNode>([[start.uid, start]]);
   for (const n of cut.kept) kept.set(n.uid, n);
   const ids = new NodeIds();
   const nodes = [start, ...cut.kept].map((n) => toLineageNode(n, ids));
@@ -117,68 +120,68 @@ export function assembleLineage(raw: RawSubgraph, frame: LineageFrame): LineageR
     maxNodes: frame.maxNodes,
     asOf: frame.asOf,
     nodes,
-    edges: toEdges(raw.edges, kept, ids),
+    edges: toEdges(found.edges, kept, ids),
     truncated: cut.truncated,
     truncatedAtDepth: cut.cutAtHops === null ? null : stepsOf(cut.cutAtHops),
   };
 }
 
 /** Null when no chain links the two; nodes run from `from` to `to` whichever way events flow. */
-export function assemblePath(raw: RawPath): LineagePathRecord | null {
-  if (!raw.direction) return null;
-  const chain = raw.direction === 'DOWNSTREAM' ? raw.nodes : [...raw.nodes].reverse();
+export function assemblePath(found: FoundPath): LineagePathRecord | null {
+  if (!found.direction) return null;
+  const chain = found.direction === 'DOWNSTREAM' ? found.nodes : [...found.nodes].reverse();
   const ids = new NodeIds();
   const nodes = chain.map((n, i) => toLineageNode(n, ids, stepsOf(i)));
-  const edges = toEdges(raw.edges, new Map(chain.map((n) => [n.uid, n])), ids);
+  const edges = toEdges(found.edges, new Map(chain.map((n) => [n.uid, n])), ids);
   return {
-    direction: raw.direction,
-    length: raw.edges.length,
+    direction: found.direction,
+    length: found.edges.length,
     nodes,
-    edges: raw.direction === 'DOWNSTREAM' ? edges : edges.reverse(),
+    edges: found.direction === 'DOWNSTREAM' ? edges : edges.reverse(),
   };
 }
 
 /** Readable, and already there at `asOf`. */
-export function isVisible(n: RawNode, asOf: string | null): boolean {
+export function isVisible(n: FoundNode, asOf: string | null): boolean {
   return n.type !== 'Restricted' && (asOf === null || n.record.createdAt <= asOf);
 }
 
 const cutDepth = (hops: number | null) => (hops === null ? null : stepsOf(hops));
 
-export function assembleImpact(raw: RawImpact, maxNodes: number): ImpactRecord {
+export function assembleImpact(found: FoundImpact, maxNodes: number): ImpactRecord {
   return {
-    root: toLineageNode(raw.root, new NodeIds()),
-    groups: raw.groups.map((g) => ({
+    root: toLineageNode(found.root, new NodeIds()),
+    groups: found.groups.map((g) => ({
       kind: g.kind,
       count: g.total,
       restricted: g.restricted,
       artifacts: g.artifacts.flatMap((a) => (a.type === 'Artifact' ? [a.record] : [])),
     })),
-    executions: raw.executions,
-    restrictedExecutions: raw.restrictedExecutions,
-    runs: raw.runs.map((r) => parseRun(r)),
-    restrictedRuns: raw.restrictedRuns,
-    workspaces: raw.workspaces,
-    restrictedWorkspaces: raw.restrictedWorkspaces,
+    executions: found.executions,
+    restrictedExecutions: found.restrictedExecutions,
+    runs: found.runs,
+    restrictedRuns: found.restrictedRuns,
+    workspaces: found.workspaces,
+    restrictedWorkspaces: found.restrictedWorkspaces,
     maxNodes,
-    truncated: raw.truncated,
-    truncatedAtDepth: cutDepth(raw.cutAt),
+    truncated: found.truncated,
+    truncatedAtDepth: cutDepth(found.cutAt),
   };
 }
 
-export function assembleProvenance(raw: RawProvenance, maxNodes: number): ProvenanceRecord {
+export function assembleProvenance(found: FoundProvenance, maxNodes: number): ProvenanceRecord {
   return {
-    root: toLineageNode(raw.root, new NodeIds()),
-    artifacts: raw.artifacts.flatMap((a) =>
+    root: toLineageNode(found.root, new NodeIds()),
+    artifacts: found.artifacts.flatMap((a) =>
       a.type === 'Artifact' ? [{ artifact: a.record, depth: stepsOf(a.hops), isSource: a.source === true }] : [],
     ),
-    executions: raw.executions.flatMap((e) =>
+    executions: found.executions.flatMap((e) =>
       e.type === 'Execution' ? [{ execution: e.record, depth: stepsOf(e.hops) }] : [],
     ),
-    runs: raw.runs.map((r) => parseRun(r)),
-    restricted: raw.restricted,
+    runs: found.runs,
+    restricted: found.restricted,
     maxNodes,
-    truncated: raw.truncated,
-    truncatedAtDepth: cutDepth(raw.cutAt),
+    truncated: found.truncated,
+    truncatedAtDepth: cutDepth(found.cutAt),
   };
 }

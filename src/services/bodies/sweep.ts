@@ -1,11 +1,11 @@
-import { ANONYMOUS } from '../auth/principal';
-import { bodyLiveness } from '../graph/body-liveness.repository';
-import type { GraphExecutor } from '../graph/executor';
-import { idempotencyTtlSeconds, sweepIdempotencyRecords } from '../graph/idempotency';
-import type { Logger } from '../logger';
-import type { Bodies } from '../storage';
-import { BODY_KEY } from '../storage/body-store';
-import { createServices } from '.';
+import { ANONYMOUS } from '../../auth/principal';
+import { bodyLiveness } from '../../graph/body-liveness.repository';
+import type { GraphExecutor } from '../../graph/executor';
+import { idempotencyTtlSeconds, sweepIdempotencyRecords } from '../../graph/idempotency';
+import type { Logger } from '../../logger';
+import type { Bodies } from '../../storage';
+import { BODY_KEY } from '../../storage/body-store';
+import { createServices } from '..';
 
 /**
  * The clean-ups every instance runs on unref'd timers (they never keep the process alive):
@@ -23,8 +23,8 @@ export function scheduleUploadCleanup(graph: GraphExecutor, bodies: Bodies, logg
   const keysEveryMs = Math.min(Math.max((idempotencyTtlSeconds() * 1000) / 4, 10_000), 3600_000);
   const stops = [
     every(uploadsEveryMs, logger, 'upload clean-up', async () => {
-      const uploads = createServices({ graph, caller: ANONYMOUS, bodies }).uploads;
-      const { aborted, failed } = await uploads.cleanupExpired({ olderThan: new Date(Date.now() - ttlMs) });
+      const bodyService = createServices({ graph, caller: ANONYMOUS, bodies }).bodies;
+      const { aborted, failed } = await bodyService.cleanupExpired({ olderThan: new Date(Date.now() - ttlMs) });
       if (aborted.length > 0) logger.info({ count: aborted.length }, 'aborted expired PENDING uploads');
       for (const f of failed) logger.warn({ err: f.error, artifactUid: f.uid }, 'could not clean up an expired upload');
     }),

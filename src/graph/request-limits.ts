@@ -1,5 +1,4 @@
-import { formatCount, type LimitsConfig } from './defaults';
-import { limitExceeded } from './errors';
+import { formatCount, limitExceeded, type LimitsConfig } from '../domain/limits';
 
 /** What one request may hold of Neo4j and read from it (GraphExecutor.withStats makes one per request). */
 export type RequestGraphLimits = Pick<LimitsConfig, 'maxRequestSessions' | 'maxGraphRecords'>;

@@ -1,7 +1,7 @@
 import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import type { Context } from '../context';
 import { Artifact, DirectoryArtifact, toArtifact } from '../types/artifact.type';
-import { CreateUploadInput } from '../types/upload.input';
+import { CreateUploadInput } from '../types/body.input';
 import {
   ArtifactDownload,
   ArtifactPathTemplate,
@@ -10,21 +10,20 @@ import {
   ManifestEntry,
   Upload,
   toArtifactDownload,
-  toManifestEntry,
   toUpload,
-} from '../types/upload.type';
+} from '../types/body.type';
 import { type PathTemplateSource } from '../../domain/body';
 
 const REF =
   'The artifact: its global id or store://artifacts/<workspace>/<key>[:<tag>][@<uid>] (no tag or uid: latest).';
 
 @Resolver()
-export class UploadResolver {
+export class BodyResolver {
   @Query(() => BodyStoreInfo, {
     description: 'Where bodies are stored and the rules uploads follow (part size, limits).',
   })
   bodyStore(@Ctx() ctx: Context): BodyStoreInfo {
-    const info = ctx.services.uploads.info();
+    const info = ctx.services.bodies.info();
     return { ...info, kind: info.kind as BodyStoreKind, uploadTtl: info.uploadTtlSeconds };
   }
 
@@ -33,7 +32,7 @@ export class UploadResolver {
       'Records an artifact (PENDING) and returns signed URLs to upload its body, or every file of a directory, straight to the store. Bodies already stored are not uploaded again; when none is needed the artifact is AVAILABLE at once. Then call completeUpload.',
   })
   async createUpload(@Arg('input') input: CreateUploadInput, @Ctx() ctx: Context): Promise<Upload> {
-    return toUpload(await ctx.services.uploads.create(input));
+    return toUpload(await ctx.services.bodies.create(input));
   }
 
   @Mutation(() => Upload, { description: 'Fresh URLs for a PENDING upload whose URLs expired.' })
@@ -42,7 +41,7 @@ export class UploadResolver {
     @Ctx() ctx: Context,
     @Arg('expiresIn', () => Int, { nullable: true, description: 'Seconds the URLs stay valid.' }) expiresIn?: number,
   ): Promise<Upload> {
-    return toUpload(await ctx.services.uploads.renew(ref, expiresIn));
+    return toUpload(await ctx.services.bodies.renew(ref, expiresIn));
   }
 
   @Mutation(() => Artifact, {
@@ -50,7 +49,7 @@ export class UploadResolver {
       'Checks the uploaded body (every file of a directory) in the store — present, size, checksum — and marks the artifact AVAILABLE. PRECONDITION_FAILED, and still PENDING, while anything is missing.',
   })
   async completeUpload(@Arg('ref', { description: REF }) ref: string, @Ctx() ctx: Context): Promise<Artifact> {
-    return toArtifact(await ctx.services.uploads.complete(ref));
+    return toArtifact(await ctx.services.bodies.complete(ref));
   }
 
   @Mutation(() => Artifact, {
@@ -58,7 +57,7 @@ export class UploadResolver {
       'Gives up a PENDING upload: the artifact becomes ABORTED and what was uploaded for it alone is deleted.',
   })
   async abortUpload(@Arg('ref', { description: REF }) ref: string, @Ctx() ctx: Context): Promise<Artifact> {
-    return toArtifact(await ctx.services.uploads.abort(ref));
+    return toArtifact(await ctx.services.bodies.abort(ref));
   }
 
   @Query(() => ArtifactDownload, {
@@ -75,7 +74,7 @@ export class UploadResolver {
     path?: string,
     @Arg('expiresIn', () => Int, { nullable: true, description: 'Seconds the URLs stay valid.' }) expiresIn?: number,
   ): Promise<ArtifactDownload> {
-    return toArtifactDownload(await ctx.services.uploads.download(ref, { path, expiresIn }));
+    return toArtifactDownload(await ctx.services.bodies.download(ref, { path, expiresIn }));
   }
 
   @Query(() => ArtifactPathTemplate, {
@@ -86,7 +85,7 @@ export class UploadResolver {
     @Ctx() ctx: Context,
     @Arg('run', () => ID, { nullable: true, description: 'A run of the workspace.' }) run?: string,
   ): Promise<ArtifactPathTemplate> {
-    const t = await ctx.services.uploads.pathTemplate(workspace, run);
+    const t = await ctx.services.bodies.pathTemplate(workspace, run);
     return { template: t.template, source: t.source as PathTemplateSource };
   }
 
@@ -104,7 +103,7 @@ export class UploadResolver {
     @Ctx() ctx: Context,
     @Arg('run', () => ID, { nullable: true, description: 'Set it for this run only.' }) run?: string,
   ): Promise<ArtifactPathTemplate> {
-    const t = await ctx.services.uploads.setPathTemplate(workspace, run, template);
+    const t = await ctx.services.bodies.setPathTemplate(workspace, run, template);
     return { template: t.template, source: t.source as PathTemplateSource };
   }
 }
@@ -122,7 +121,7 @@ export class ArtifactBodyResolver {
     @Arg('expiresIn', () => Int, { nullable: true, description: 'Seconds the URL stays valid.' }) expiresIn?: number,
   ): Promise<string | null> {
     if (a.state !== 'AVAILABLE') return null;
-    return ctx.services.uploads.downloadUrl(a, await ctx.loaders.bodyOf.load(a.uid), expiresIn);
+    return ctx.services.bodies.downloadUrl(a, await ctx.loaders.bodyOf.load(a.uid), expiresIn);
   }
 
   @FieldResolver(() => String, {
@@ -149,7 +148,7 @@ export class DirectoryArtifactResolver {
   @FieldResolver(() => [ManifestEntry], {
     description: 'Every file of the directory with its relative path, size and SHA-256, in path order.',
   })
-  async manifest(@Root() d: DirectoryArtifact, @Ctx() ctx: Context): Promise<ManifestEntry[]> {
-    return (await ctx.loaders.manifestOf.load(d.uid)).map(toManifestEntry);
+  manifest(@Root() d: DirectoryArtifact, @Ctx() ctx: Context): Promise<ManifestEntry[]> {
+    return ctx.loaders.manifestOf.load(d.uid); // the records have the fields of ManifestEntry
   }
 }

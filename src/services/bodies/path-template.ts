@@ -1,5 +1,5 @@
-import { type PathTemplateSource } from '../domain/body';
-import { badInput } from '../errors';
+import { type PathTemplateSource } from '../../domain/body';
+import { badInput } from '../../errors';
 
 /**
  * Artifact paths from templates (MLRun's artifact_path, seed 000): `{{workspace}}/{{run.uid}}/{{key}}`.

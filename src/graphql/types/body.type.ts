@@ -1,12 +1,8 @@
 import { Field, Float, Int, ObjectType, registerEnumType } from 'type-graphql';
-import type { DownloadTicket, UploadTarget, UploadTicket } from '../../services/upload.service';
+import type { DownloadTicket, UploadTarget, UploadTicket } from '../../services/bodies';
 import { Artifact, toArtifact } from './artifact.type';
 import { DateTimeScalar } from './scalars';
-import {
-  PathTemplateSource,
-  type ManifestEntryRecord as ManifestEntryModel,
-  type DownloadFileRecord as DownloadFileModel,
-} from '../../domain/body';
+import { PathTemplateSource, type DownloadFileRecord as DownloadFileModel } from '../../domain/body';
 
 export enum BodyStoreKind {
   S3 = 'S3',
@@ -240,5 +236,3 @@ export function toArtifactDownload(d: DownloadTicket): ArtifactDownload {
     files: d.files.map((f: DownloadFileModel) => ({ ...f })),
   };
 }
-
-export const toManifestEntry = (m: ManifestEntryModel): ManifestEntry => ({ ...m });

@@ -1,3 +1,5 @@
+import { ErrorCode, SkeinError } from '../errors';
+
 /**
  * What one request may ask for and hold (README "Limits"). Each limit has an environment
  * variable of the same name in SCREAMING_CASE (SKEIN_MAX_DEPTH …), read in src/config.ts.
@@ -60,3 +62,21 @@ export const LIMIT_VARIABLES: Readonly<Record<keyof LimitsConfig, string>> = Obj
 
 /** 52000 -> "52,000": limits and measurements are read by people. */
 export const formatCount = (n: number): string => Math.round(n).toLocaleString('en-US');
+
+/**
+ * A refusal that names what was measured, the limit and the variable that sets it:
+ * "The query costs 52,000; the limit is 20,000 (SKEIN_MAX_COST). Ask for fewer nodes …".
+ */
+export function limitExceeded(
+  limit: keyof LimitsConfig,
+  measured: string,
+  max: number,
+  advice: string,
+  code: ErrorCode = ErrorCode.QUERY_TOO_COMPLEX,
+): SkeinError {
+  const variable = LIMIT_VARIABLES[limit];
+  return new SkeinError(code, `${measured}; the limit is ${formatCount(max)} (${variable}). ${advice}`, {
+    limit: variable,
+    max,
+  });
+}

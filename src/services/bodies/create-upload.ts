@@ -1,0 +1,281 @@
+import pMap from 'p-map';
+import { badInput, notFound } from '../../errors';
+import { type ArtifactRecord } from '../../domain/artifact';
+import type { BodiesConfig } from '../../config';
+import type { Tx } from '../../graph/executor';
+import { bodyRepository as repo, type BodyRecord, type NewLink } from '../../graph/body.repository';
+import { idempotent } from '../../graph/idempotency';
+import type { BodyStore } from '../../storage';
+import type { LogArtifact } from '../artifact.service';
+import { checkKind } from '../artifact-spec';
+import { checkIdempotencyKey } from '../idempotency-key';
+import { runUidOf } from '../run.service';
+import { checkName, nowIso } from '../validate';
+import { pickTemplate, renderPath, validPathTemplate } from './path-template';
+import {
+  manifestDigest,
+  planBody,
+  planDirectory,
+  type BodyRequest,
+  type FileRequest,
+  type PlannedBody,
+  type PlannedFile,
+} from './plan';
+import { type BodyDeps, distinctBy, expiry, STORE_CONCURRENCY } from './shared';
+import { uploadTicket, type UploadTicket } from './ticket';
+
+/**
+ * createUpload: the artifact, PENDING, plus a signed PUT per body still to store (or signed part
+ * PUTs above the multipart threshold); bodies already stored and verified are not uploaded again,
+ * and when all are, the artifact is AVAILABLE at once.
+ *
+ * Store calls never run inside a graph transaction (a retried transaction would repeat them, and
+ * they are slow): it reads, talks to the store, then commits in one write.
+ */
+
+export interface CreateUpload {
+  artifact: LogArtifact;
+  body?: BodyRequest | null;
+  files?: FileRequest[] | null;
+  /** A path template for this call (highest precedence). */
+  artifactPath?: string | null;
+  /** Seconds the URLs stay valid; at most (and by default) SKEIN_UPLOAD_URL_EXPIRES. */
+  expiresIn?: number | null;
+}
+
+type Templates = Awaited<ReturnType<typeof repo.templates>>;
+
+/** What an upload records, once its input is checked and the stored bodies are found. */
+interface PlannedUpload {
+  input: CreateUpload;
+  files: PlannedFile[];
+  isDirectory: boolean;
+  callTemplate: string | null;
+  templates: Templates;
+  /** Bodies the graph held as stored that the store no longer has. */
+  vanished: string[];
+  /** The distinct bodies still to upload. */
+  toUpload: PlannedBody[];
+}
+
+export async function createUpload(deps: BodyDeps, input: CreateUpload): Promise<UploadTicket> {
+  const { settings } = deps.bodies;
+  const a = input.artifact;
+  refuseBodyFields(a);
+  const isDirectory = checkKind(a.kind) === 'DIRECTORY';
+  const files = isDirectory ? directoryFiles(input, settings) : singleFile(input, settings);
+  const callTemplate = input.artifactPath != null ? validPathTemplate(input.artifactPath, 'artifactPath') : null;
+  const expiresIn = expiry(input.expiresIn, settings.uploadUrlExpiresIn, 'expiresIn');
+  checkName('Workspace name', 'workspace', a.workspace);
+  checkIdempotencyKey(a.idempotencyKey);
+  const runUid = a.run ? runUidOf(a.run, 'artifact.run') : null;
+  const found = await reuseStored(deps, files, a.workspace, runUid);
+  const uid = await record(deps, { input, files, isDirectory, callTemplate, ...found });
+  return uploadTicket(deps, uid, expiresIn);
+}
+
+/** The body decides location, digest, size and content type; the client gives them in "body" or "files". */
+function refuseBodyFields(a: LogArtifact): void {
+  for (const field of ['location', 'digest', 'size', 'contentType'] as const) {
+    if (a[field] != null) {
+      throw badInput(
+        field === 'location'
+          ? '"artifact.location" is chosen by the server for uploads; leave it out (logArtifact records references).'
+          : `"artifact.${field}" comes from the body; give it in "body" (or "files") instead.`,
+        { field: `artifact.${field}` },
+      );
+    }
+  }
+}
+
+function singleFile(input: CreateUpload, settings: BodiesConfig): PlannedFile[] {
+  if (input.files) {
+    throw badInput('Only DIRECTORY artifacts take "files"; give the body in "body".', { field: 'files' });
+  }
+  if (!input.body) throw badInput('"body" (its size and sha256) is required.', { field: 'body' });
+  const body = planBody(input.body, settings, 'body');
+  return [{ path: null, sha256: body.sha256, contentType: input.body.contentType ?? null, body }];
+}
+
+function directoryFiles(input: CreateUpload, settings: BodiesConfig): PlannedFile[] {
+  if (input.body) {
+    throw badInput('A DIRECTORY artifact lists its files in "files", not "body".', { field: 'body' });
+  }
+  if (!input.files) {
+    throw badInput('A DIRECTORY artifact needs "files": each file\'s relative path, size and sha256.', {
+      field: 'files',
+    });
+  }
+  return planDirectory(input.files, settings);
+}
+
+/**
+ * Step 1: what is stored already (verified only), and which path templates apply. Files whose
+ * body is stored are pointed at it; the other bodies are to upload.
+ */
+async function reuseStored(
+  deps: BodyDeps,
+  files: PlannedFile[],
+  workspace: string,
+  runUid: string | null,
+): Promise<Pick<PlannedUpload, 'templates' | 'vanished' | 'toUpload'>> {
+  const { store } = deps.bodies;
+  const wanted = distinctBy(
+    files.map((f) => f.body),
+    (b) => b.key,
+  );
+  const { stored, templates } = await deps.graph.read(async (tx) => ({
+    stored: await repo.findStored(
+      tx,
+      store.id,
+      wanted.map((b) => ({ key: b.key, sha256: b.sha256 })),
+    ),
+    templates: await repo.templates(tx, workspace, runUid),
+  }));
+  if (!templates.workspaceExists) throw notFound('Workspace', workspace);
+  const vanished = await dropVanished(store, stored);
+  pointAtStored(files, stored);
+  const storedKeys = new Set([...stored.values()].map((b) => b.key));
+  const toUpload = distinctBy(
+    files.map((f) => f.body).filter((b) => !storedKeys.has(b.key)),
+    (b) => b.key,
+  );
+  return { templates, vanished, toUpload };
+}
+
+/**
+ * "Already stored" is a promise to the client: the store confirms each body now (an object
+ * deleted behind Skein's back is uploaded again rather than handed out missing). Drops those from
+ * `stored` and answers their keys.
+ */
+async function dropVanished(store: BodyStore, stored: Map<string, BodyRecord>): Promise<string[]> {
+  const vanished: string[] = [];
+  await pMap(
+    [...stored.entries()],
+    async ([wantedKey, body]) => {
+      const head = await store.head(body.key);
+      if (!head || head.size !== body.size) {
+        stored.delete(wantedKey);
+        vanished.push(body.key);
+      }
+    },
+    { concurrency: STORE_CONCURRENCY },
+  );
+  return vanished;
+}
+
+/** Points each file whose body is stored at that body (its key may differ: stored whole, declared in parts). */
+function pointAtStored(files: PlannedFile[], stored: Map<string, BodyRecord>): void {
+  for (const f of files) {
+    const found = stored.get(f.body.key);
+    if (!found) continue;
+    if (found.size !== f.body.size) {
+      throw badInput(
+        `A stored body with SHA-256 ${f.body.sha256} has ${found.size} bytes, not ${f.body.size}; check the size.`,
+        { field: f.path ? 'files' : 'body.size' },
+      );
+    }
+    f.body = { ...f.body, key: found.key, kind: found.kind, partSize: found.partSize, parts: null };
+  }
+}
+
+/**
+ * Steps 2 and 3: multipart uploads for the large bodies still to come, opened before the
+ * transaction and undone if it fails; then the artifact and its links, in one transaction.
+ * Answers the artifact's uid.
+ */
+async function record(deps: BodyDeps, plan: PlannedUpload): Promise<string> {
+  const { store } = deps.bodies;
+  const opened: Array<{ key: string; uploadId: string }> = [];
+  const undo = () => Promise.allSettled(opened.map((o) => store.abortMultipart(o.key, o.uploadId)));
+  try {
+    for (const b of plan.toUpload) {
+      if (b.kind === 'PARTS') opened.push({ key: b.key, uploadId: await store.createMultipart(b.key) });
+    }
+    const uploadIdOf = new Map(opened.map((o) => [o.key, o.uploadId]));
+    const described = describeArtifactBody(plan, store);
+    const { uid, replayed } = await deps.graph.write((tx) => write(tx, deps, plan, described, uploadIdOf));
+    // A retry: the first call's upload stands; the parts opened for this one are not needed.
+    if (replayed) await undo();
+    return uid;
+  } catch (err) {
+    await undo(); // nothing was recorded: the multipart uploads opened for it are not needed
+    throw err;
+  }
+}
+
+/** What the artifact records of its body (or of all its files): the client may not set these. */
+function describeArtifactBody(plan: PlannedUpload, store: BodyStore) {
+  const { files, isDirectory } = plan;
+  const allStored = plan.toUpload.length === 0;
+  const single = files[0];
+  return {
+    state: allStored ? ('AVAILABLE' as const) : ('PENDING' as const),
+    fields: {
+      digest: isDirectory
+        ? manifestDigest(files.map((f) => ({ path: f.path!, size: f.body.size, sha256: f.sha256 })))
+        : single!.sha256,
+      size: files.reduce((sum, f) => sum + f.body.size, 0),
+      contentType: isDirectory ? null : single!.contentType,
+      location: allStored && !isDirectory ? store.locationOf(single!.body.key) : null,
+    },
+  };
+}
+
+/** The one write of createUpload (once per idempotency key): the artifact, then its body links. */
+function write(
+  tx: Tx,
+  deps: BodyDeps,
+  plan: PlannedUpload,
+  described: ReturnType<typeof describeArtifactBody>,
+  uploadIdOf: Map<string, string>,
+) {
+  const { store, settings } = deps.bodies;
+  const { input } = plan;
+  const { idempotencyKey, ...rest } = input.artifact;
+  const fingerprinted = { ...rest, body: input.body, files: input.files, artifactPath: input.artifactPath };
+  return idempotent(
+    tx,
+    { operation: 'createUpload', scope: rest.workspace, key: idempotencyKey, input: fingerprinted },
+    async () => {
+      const created = await deps.artifacts.createInTx(tx, { ...rest, ...described.fields }, described.state);
+      const path = artifactPath(created, plan, settings.artifactPath);
+      const links = plan.files.map((f): NewLink => toNewLink(f, uploadIdOf));
+      await repo.markUnverified(tx, store.id, plan.vanished);
+      await repo.link(tx, store.id, created.uid, path, links, nowIso());
+      return created.uid;
+    },
+  );
+}
+
+/** The artifact's human-readable path, from the template that applies. */
+function artifactPath(created: ArtifactRecord, plan: PlannedUpload, serverTemplate: string): string {
+  const { templates } = plan;
+  const { template } = pickTemplate({
+    call: plan.callTemplate,
+    run: templates.run?.template,
+    workspace: templates.workspaceTemplate,
+    server: serverTemplate,
+  });
+  return renderPath(template, {
+    workspace: created.workspace,
+    key: created.key,
+    version: created.version,
+    artifactUid: created.uid,
+    run: templates.run,
+  });
+}
+
+function toNewLink(f: PlannedFile, uploadIdOf: Map<string, string>): NewLink {
+  return {
+    key: f.body.key,
+    kind: f.body.kind,
+    size: f.body.size,
+    partSize: f.body.partSize,
+    parts: f.body.parts,
+    path: f.path,
+    sha256: f.sha256,
+    contentType: f.contentType,
+    uploadId: uploadIdOf.get(f.body.key) ?? null,
+  };
+}

@@ -1,0 +1,40 @@
+import { notFound, quoted } from '../../errors';
+import { type PathTemplateSource } from '../../domain/body';
+import { bodyRepository } from '../../graph/body.repository';
+import { runUidOf } from '../run.service';
+import { pickTemplate, validPathTemplate } from './path-template';
+import { type BodyDeps } from './shared';
+
+/** The artifact path templates set on workspaces and runs: which one applies, and setting them. */
+
+export interface EffectiveTemplate {
+  template: string;
+  source: PathTemplateSource;
+}
+
+/** The template that applies to new uploads in a workspace (or run), and where it comes from. */
+export async function pathTemplate(deps: BodyDeps, workspace: string, run?: string | null): Promise<EffectiveTemplate> {
+  const runUid = run ? runUidOf(run, 'run') : null;
+  const t = await deps.graph.read((tx) => bodyRepository.templates(tx, workspace, runUid));
+  if (!t.workspaceExists) throw notFound('Workspace', workspace);
+  if (run && (!t.run || t.run.workspace !== workspace)) throw notFound(`Run in workspace ${quoted(workspace)}`, run);
+  return pickTemplate({
+    run: t.run?.template,
+    workspace: t.workspaceTemplate,
+    server: deps.bodies.settings.artifactPath,
+  });
+}
+
+/** Sets (or, with null, clears) the template of a workspace or of one run; answers the one that now applies. */
+export async function setPathTemplate(
+  deps: BodyDeps,
+  workspace: string,
+  run: string | null | undefined,
+  template: string | null,
+): Promise<EffectiveTemplate> {
+  if (template != null) validPathTemplate(template, 'template');
+  const runUid = run ? runUidOf(run, 'run') : null;
+  const found = await deps.graph.write((tx) => bodyRepository.setTemplate(tx, workspace, runUid, template));
+  if (!found) throw run ? notFound(`Run in workspace ${quoted(workspace)}`, run) : notFound('Workspace', workspace);
+  return pathTemplate(deps, workspace, run);
+}
