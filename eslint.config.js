@@ -67,6 +67,14 @@ const EXCEPTIONS = [
 
 /** Packages of the GraphQL API (and their subpaths) that the layers below it must not know about. */
 const GRAPHQL_PACKAGES = /^(graphql|type-graphql|graphql-[^/]+|@apollo\/[^/]+|@escape\.tech\/graphql-armor)(\/|$)/;
+const NO_GRAPHQL = {
+  regex: GRAPHQL_PACKAGES.source,
+  message: 'GraphQL stays in src/graphql: domain, graph and services return plain values.',
+};
+const NO_CYPHER = {
+  regex: '\\.cypher$',
+  message: 'Cypher stays beside its repository: call the repository, or move the shared type to src/domain.',
+};
 
 module.exports = tseslint.config(
   {
@@ -119,20 +127,10 @@ module.exports = tseslint.config(
       'boundaries/no-unknown-files': 'error',
     },
   },
-  {
-    files: ['src/domain/**', 'src/graph/**', 'src/services/**'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          patterns: [
-            {
-              regex: GRAPHQL_PACKAGES.source,
-              message: 'GraphQL stays in src/graphql: domain, graph and services return plain values.',
-            },
-          ],
-        },
-      ],
-    },
-  },
+  // Cypher lives beside the repository that runs it: only src/graph/ imports a *.cypher module.
+  ...[
+    { files: ['src/graph/**'], patterns: [NO_GRAPHQL] },
+    { files: ['src/domain/**', 'src/services/**'], patterns: [NO_GRAPHQL, NO_CYPHER] },
+    { files: ['src/graphql/**', 'src/http/**', 'src/client/**', 'src/cli/**'], patterns: [NO_CYPHER] },
+  ].map(({ files, patterns }) => ({ files, rules: { 'no-restricted-imports': ['error', { patterns }] } })),
 );

@@ -8,7 +8,6 @@ import { createContext, requestIdFrom } from './graphql/context';
 import { createDriver } from './graph/driver';
 import { bodyLiveness } from './graph/body-liveness.repository';
 import { GraphExecutor } from './graph/executor';
-import { setIdempotencyTtl } from './graph/idempotency';
 import { migrate } from './graph/migrations';
 import { warmUp } from './graph/warmup';
 import { bodyEndpoints, countReceivedBytes } from './http/body-endpoints';
@@ -19,7 +18,7 @@ import { startWatchedNeo4j, type WatchedNeo4j } from '../tools/watched-neo4j';
 import { createLogger, type Logger } from './logger';
 import { getSchema } from './graphql/schema';
 import { createHttpServer } from './server';
-import { scheduleUploadCleanup } from './services/bodies/sweep';
+import { scheduleCleanups } from './services/cleanup';
 import { createBodies, LocalBodyStore, type Bodies } from './storage';
 
 export interface SkeinHandle {
@@ -68,7 +67,6 @@ export async function startSkein(config: Config, options: StartOptions = {}): Pr
       for (const cleanup of cleanups.reverse())
         await cleanup().catch((err: unknown) => logger.warn({ err }, 'error while stopping'));
     })());
-  setIdempotencyTtl(config.idempotencyTtlSeconds);
   try {
     const neo4j = config.neo4j.uri
       ? { uri: config.neo4j.uri, username: config.neo4j.username, password: config.neo4j.password, local: undefined }
@@ -93,7 +91,7 @@ export async function startSkein(config: Config, options: StartOptions = {}): Pr
     cleanups.push(() => closeServer(drain, config.http.shutdownGraceMs, logger));
     await prepareGraph(config, graph, progress);
     readiness.started = true;
-    cleanups.push(scheduleUploadCleanup(graph, bodies, logger));
+    cleanups.push(scheduleCleanups(graph, bodies, logger, { idempotencyTtlSeconds: config.idempotencyTtlSeconds }));
     const url = urlOf(server, config.http.host);
     return { url, graphqlUrl: `${url}/graphql`, graph, bodies, bytesReceived, stop, localNeo4j: neo4j.local };
   } catch (err) {
@@ -155,7 +153,10 @@ async function listen(
     maxBodyBytes: config.http.maxBodyBytes,
     limits: config.limits,
     makeContext: (req) =>
-      createContext({ graph, logger, bodies }, requestIdFrom(req.headers['x-request-id'] as string | undefined)),
+      createContext(
+        { graph, logger, bodies, idempotencyTtlSeconds: config.idempotencyTtlSeconds },
+        requestIdFrom(req.headers['x-request-id'] as string | undefined),
+      ),
     // The local store's signed URLs are answered here; with S3 the clients talk to S3 instead.
     bodies: bodies.store instanceof LocalBodyStore ? localBodyEndpoints(bodies.store, graph, logger) : undefined,
     hosts: hostPolicy({

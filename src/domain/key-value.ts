@@ -4,3 +4,6 @@ export interface KeyValue<V = Scalar> {
   key: string;
   value: V;
 }
+
+/** The maps a node carries (params, results, labels, annotations, properties), each its own key space. */
+export type MapKind = 'param' | 'result' | 'label' | 'annotation' | 'property';

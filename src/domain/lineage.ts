@@ -221,3 +221,6 @@ export interface FoundProvenance {
   executions: FoundNode[];
   runs: RunRecord[];
 }
+
+/** One way of a walk along events: UPSTREAM towards what a node came from, DOWNSTREAM to what it made. */
+export type WalkDirection = 'UPSTREAM' | 'DOWNSTREAM';

@@ -121,3 +121,6 @@ export interface LabelCondition {
   value: string | null;
   in: string[] | null;
 }
+
+/** The orders run search walks in: by creation (uid), or by one param's or result's value. */
+export type RunSearchOrder = 'NEWEST' | 'OLDEST' | 'VALUE_DESC' | 'VALUE_ASC';

@@ -34,17 +34,6 @@ RETURN count(*) AS deleted`;
 
 export const DEFAULT_IDEMPOTENCY_TTL_SECONDS = 24 * 3600;
 
-let ttlSeconds = DEFAULT_IDEMPOTENCY_TTL_SECONDS;
-
-/** How long a key is remembered (SKEIN_IDEMPOTENCY_TTL); set once at start-up. */
-export function setIdempotencyTtl(seconds: number): void {
-  ttlSeconds = seconds;
-}
-
-export function idempotencyTtlSeconds(): number {
-  return ttlSeconds;
-}
-
 export interface IdempotentCall {
   /** The operation, so one key cannot collide across kinds of create. */
   operation: string;
@@ -56,6 +45,8 @@ export interface IdempotentCall {
   key: string | null | undefined;
   /** The input without the key: the same key with other input is a conflict, not a retry. */
   input: unknown;
+  /** How long a key is remembered (SKEIN_IDEMPOTENCY_TTL); DEFAULT_IDEMPOTENCY_TTL_SECONDS when absent. */
+  ttlSeconds?: number;
 }
 
 /** Runs `create` once per key; a retry gets the first result's uid back without creating anything. */
@@ -80,7 +71,7 @@ export async function idempotent(
     fingerprint,
     claim,
     now: new Date(now).toISOString(),
-    expiredBefore: new Date(now - ttlSeconds * 1000).toISOString(),
+    expiredBefore: new Date(now - (call.ttlSeconds ?? DEFAULT_IDEMPOTENCY_TTL_SECONDS) * 1000).toISOString(),
   });
   if (!row!.claimed) {
     if (row!.fingerprint !== fingerprint) {
@@ -98,7 +89,10 @@ export async function idempotent(
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
 /** Deletes records older than the TTL, in batches so no transaction grows large; answers how many. */
-export async function sweepIdempotencyRecords(graph: GraphExecutor, batch = 10_000): Promise<number> {
+export async function sweepIdempotencyRecords(
+  graph: GraphExecutor,
+  { ttlSeconds = DEFAULT_IDEMPOTENCY_TTL_SECONDS, batch = 10_000 } = {},
+): Promise<number> {
   const expiredBefore = new Date(Date.now() - ttlSeconds * 1000).toISOString();
   let total = 0;
   for (;;) {

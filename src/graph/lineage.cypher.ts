@@ -1,4 +1,4 @@
-import { MAX_DEPTH } from '../domain/lineage';
+import { MAX_DEPTH, type WalkDirection } from '../domain/lineage';
 import { ARTIFACT_TEXT_FIELD_NAMES } from '../domain/artifact';
 
 /**
@@ -26,7 +26,6 @@ import { ARTIFACT_TEXT_FIELD_NAMES } from '../domain/artifact';
  * integers and fixed fragments (never from user text), and cached: one plan per shape.
  */
 
-export type WalkDirection = 'UPSTREAM' | 'DOWNSTREAM';
 export type NodeLabel = 'Artifact' | 'Execution';
 export const MAX_HOPS = 2 * MAX_DEPTH;
 

@@ -1,6 +1,7 @@
 import { int, type Tx } from './executor';
 import * as Q from './lineage.cypher';
-import type { WalkDirection, NodeLabel } from './lineage.cypher';
+import type { WalkDirection } from '../domain/lineage';
+import type { NodeLabel } from './lineage.cypher';
 import type { FoundEvent, FoundImpact, FoundImpactGroup, FoundPath, FoundProvenance } from '../domain/lineage';
 import type { FoundSubgraph, NodeFields } from '../domain/lineage';
 import { toFoundNode, type NodeTuple } from './lineage.rows';

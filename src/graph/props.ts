@@ -1,3 +1,4 @@
+import type { MapKind } from '../domain/key-value';
 import type { Scalar } from '../domain/scalar';
 
 /**
@@ -5,8 +6,6 @@ import type { Scalar } from '../domain/scalar';
  * properties (`param.lr`, `label.team`), so Cypher filters them with `n[$name]` and a query
  * never needs a node per entry. These helpers are the only place that knows the prefixes.
  */
-export type MapKind = 'param' | 'result' | 'label' | 'annotation' | 'property';
-
 export function propName(kind: MapKind, key: string): string {
   return `${kind}.${key}`;
 }

@@ -1,3 +1,4 @@
+import type { RunSearchOrder } from '../domain/run';
 /**
  * Run queries. Every read returns the same projection (`RUN_COLUMNS`), so one parser serves
  * them all. User values only ever travel as parameters; map keys too (`r[$prop]`).
@@ -154,7 +155,6 @@ RETURN parentUid, children`;
  * (`r.uid` alone is not seen as index order), and `$afterUid` is a sentinel beyond every uid on
  * the first page, so the predicate stays a plain range seek.
  */
-export type RunSearchOrder = 'NEWEST' | 'OLDEST' | 'VALUE_DESC' | 'VALUE_ASC';
 
 const BY_UID: Record<'NEWEST' | 'OLDEST', { cmp: string; dir: string }> = {
   NEWEST: { cmp: '<', dir: 'DESC' },

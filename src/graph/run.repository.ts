@@ -1,5 +1,7 @@
+import type { RunSearchOrder } from '../domain/run';
 import { int, type Tx } from './executor';
-import { propName, toProps, type MapKind } from './props';
+import type { MapKind } from '../domain/key-value';
+import { propName, toProps } from './props';
 import * as Q from './run.cypher';
 import { runCriteriaCypher } from './run-filter.cypher';
 import type { Scalar } from '../domain/scalar';
@@ -118,9 +120,9 @@ export interface SearchQuery {
   workspace: string;
   /** Null: every run of the workspace. */
   criteria: RunCriteria | null;
-  order: Q.RunSearchOrder;
-  /** The param or result property to sort on, for value orders. */
-  sortProp: string | null;
+  order: RunSearchOrder;
+  /** The param or result to sort on, for value orders. */
+  sortBy: { map: 'param' | 'result'; key: string } | null;
   after: { key: number | null; uid: string } | null;
   limit: number;
   /** False: params, results, labels and annotations are not read (they come back empty). */
@@ -174,13 +176,18 @@ export const runRepository = {
     return row ? { before: row.before, applied: row.before === 'RUNNING', run: parseRun(row) } : null;
   },
 
-  /** Sets `set` and removes `remove` (both already prefixed property names). */
+  /** Sets the entries of `set` and removes the keys of `remove` in one of the run's maps. */
   async updateMaps(
     tx: Tx,
     uid: string,
+    map: MapKind,
     change: { set: Record<string, Scalar>; remove: string[] },
   ): Promise<RunRecord | null> {
-    const rows = await tx.run<RunRow>(Q.UPDATE_MAPS, { uid, ...change });
+    const rows = await tx.run<RunRow>(Q.UPDATE_MAPS, {
+      uid,
+      set: toProps(map, change.set),
+      remove: change.remove.map((key) => propName(map, key)),
+    });
     return rows[0] ? parseRun(rows[0]) : null;
   },
 
@@ -226,7 +233,7 @@ export const runRepository = {
     const rows = await tx.run<PageRow>(Q.searchRunsQuery(condition.where, q.order), {
       ...condition.params,
       workspace: q.workspace,
-      sortProp: q.sortProp,
+      sortProp: q.sortBy ? propName(q.sortBy.map, q.sortBy.key) : null,
       withMaps: q.withMaps,
       withBest: q.withBest,
       limit: int(q.limit),

@@ -20,6 +20,8 @@ export interface ContextDeps {
   graph: GraphExecutor;
   logger: Logger;
   bodies?: Bodies;
+  /** SKEIN_IDEMPOTENCY_TTL; the default when absent. */
+  idempotencyTtlSeconds?: number;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
@@ -31,7 +33,12 @@ export function requestIdFrom(header: string | undefined): string {
 
 export function createContext(deps: ContextDeps, requestId: string, caller: Principal = ANONYMOUS): Context {
   const stats = new QueryStats();
-  const services = createServices({ graph: deps.graph.withStats(stats), caller, bodies: deps.bodies });
+  const services = createServices({
+    graph: deps.graph.withStats(stats),
+    caller,
+    bodies: deps.bodies,
+    idempotencyTtlSeconds: deps.idempotencyTtlSeconds,
+  });
   return {
     requestId,
     logger: deps.logger.child({ requestId }),

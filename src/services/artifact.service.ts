@@ -67,7 +67,13 @@ export class ArtifactService {
       const { idempotencyKey, ...rest } = input;
       const { uid } = await idempotent(
         tx,
-        { operation: 'logArtifact', scope: rest.workspace, key: idempotencyKey, input: rest },
+        {
+          operation: 'logArtifact',
+          scope: rest.workspace,
+          key: idempotencyKey,
+          input: rest,
+          ttlSeconds: this.deps.idempotencyTtlSeconds,
+        },
         async () => (await this.createInTx(tx, rest, state)).uid,
       );
       return this.mustGet(tx, uid);

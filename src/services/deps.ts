@@ -8,4 +8,6 @@ export interface ServiceDeps {
   caller: Principal;
   /** The body store and upload rules; absent where no bodies are handled (some tests). */
   bodies?: Bodies;
+  /** How long idempotency keys are remembered (SKEIN_IDEMPOTENCY_TTL); the default when absent. */
+  idempotencyTtlSeconds?: number;
 }

@@ -61,7 +61,13 @@ export class ExecutionService {
       const { idempotencyKey, ...rest } = input;
       const { uid } = await idempotent(
         tx,
-        { operation: 'startExecution', scope: rest.run, key: idempotencyKey, input: rest },
+        {
+          operation: 'startExecution',
+          scope: rest.run,
+          key: idempotencyKey,
+          input: rest,
+          ttlSeconds: this.deps.idempotencyTtlSeconds,
+        },
         async () => (await this.createInTx(tx, { ...rest, state: 'RUNNING' })).uid,
       );
       return this.mustGetInTx(tx, uid);
@@ -118,7 +124,13 @@ export class ExecutionService {
       const { idempotencyKey, ...rest } = input;
       const { uid } = await idempotent(
         tx,
-        { operation: 'recordExecution', scope: rest.run, key: idempotencyKey, input: rest },
+        {
+          operation: 'recordExecution',
+          scope: rest.run,
+          key: idempotencyKey,
+          input: rest,
+          ttlSeconds: this.deps.idempotencyTtlSeconds,
+        },
         () => this.recordInTx(tx, rest),
       );
       return this.mustGetInTx(tx, uid);

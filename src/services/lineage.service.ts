@@ -5,7 +5,6 @@ import { isStoreUri, parseStoreUri } from '../domain/artifact-uri';
 import { fromGlobalId } from '../domain/global-id';
 import { parseIsoTime } from '../domain/time';
 import { assembleImpact, assembleLineage, assemblePath, assembleProvenance, isVisible } from './lineage.assemble';
-import type { WalkDirection } from '../graph/lineage.cypher';
 import {
   ALL_FIELDS,
   LINEAGE_LIMITS as L,
@@ -20,6 +19,7 @@ import {
   type ProvenanceRecord,
   type LineageDirection,
   type FoundSubgraph,
+  type WalkDirection,
 } from '../domain/lineage';
 import { lineageRepository as repo, type NodeFilterParams } from '../graph/lineage.repository';
 import type { ServiceDeps } from './deps';

@@ -2,8 +2,8 @@ import { badInput, notFound, preconditionFailed, quoted } from '../errors';
 import type { Tx } from '../graph/executor';
 import { idempotent } from '../graph/idempotency';
 import { metricRepository } from '../graph/metric.repository';
-import { propName, toProps, type MapKind } from '../graph/props';
-import type { RunSearchOrder } from '../graph/run.cypher';
+import type { MapKind } from '../domain/key-value';
+import type { RunSearchOrder } from '../domain/run';
 import { runRepository as repo } from '../graph/run.repository';
 import { newUid } from '../domain/uid';
 import { fromGlobalId } from '../domain/global-id';
@@ -78,7 +78,13 @@ export class RunService {
         const made: { run?: RunRecord } = {};
         const { uid } = await idempotent(
           tx,
-          { operation: 'startRun', scope: input.workspace, key: idempotencyKey, input: fingerprinted },
+          {
+            operation: 'startRun',
+            scope: input.workspace,
+            key: idempotencyKey,
+            input: fingerprinted,
+            ttlSeconds: this.deps.idempotencyTtlSeconds,
+          },
           async () => {
             made.run = (await repo.create(tx, run, nowIso())) ?? (await this.explainFailedCreate(tx, run));
             return made.run.uid;
@@ -263,8 +269,9 @@ export class RunService {
     }
     const both = keys.find((k) => k in set);
     if (both) throw badInput(`${quoted(both)} is both set and removed; do one or the other.`, { field: 'remove' });
-    const change = { set: toProps(kind, set), remove: keys.map((k) => propName(kind, k)) };
-    const run = await this.deps.graph.write((tx) => repo.updateMaps(tx, uid, change), { oneStatement: true });
+    const run = await this.deps.graph.write((tx) => repo.updateMaps(tx, uid, kind, { set, remove: keys }), {
+      oneStatement: true,
+    });
     if (!run) throw notFound('Run', id);
     return run;
   }
@@ -276,10 +283,10 @@ function notRunning(uid: string, state: RunState, what: string) {
   });
 }
 
-/** The query order, its sort property, and a signature that ties cursors to the order they came from. */
+/** The query order, what it sorts on, and a signature that ties cursors to the order they came from. */
 function searchOrder(orderBy: RunOrdering | null | undefined): {
   order: RunSearchOrder;
-  sortProp: string | null;
+  sortBy: { map: 'param' | 'result'; key: string } | null;
   signature: string;
 } {
   const descending = (orderBy?.direction ?? 'DESC') === 'DESC';
@@ -289,11 +296,11 @@ function searchOrder(orderBy: RunOrdering | null | undefined): {
   const key = orderBy?.result ?? orderBy?.param;
   if (!key) {
     const order = descending ? 'NEWEST' : 'OLDEST';
-    return { order, sortProp: null, signature: order };
+    return { order, sortBy: null, signature: order };
   }
-  const sortProp = propName(orderBy?.result ? 'result' : 'param', key);
+  const sortBy = { map: orderBy?.result ? ('result' as const) : ('param' as const), key };
   const order = descending ? 'VALUE_DESC' : 'VALUE_ASC';
-  return { order, sortProp, signature: `${order}:${sortProp}` };
+  return { order, sortBy, signature: `${order}:${sortBy.map}.${key}` };
 }
 
 function decodeSearchCursor(raw: unknown, signature: string): { key: number | null; uid: string } {

@@ -1,14 +1,8 @@
 import neo4j, { type Driver, type Plan } from 'neo4j-driver';
 import { GraphExecutor } from '../../src/graph/executor';
 import { warmLineage } from '../../src/graph/lineage.warmup';
-import {
-  impactQuery,
-  MAX_HOPS,
-  pathQuery,
-  provenanceQuery,
-  traversalQuery,
-  type WalkDirection,
-} from '../../src/graph/lineage.cypher';
+import { impactQuery, MAX_HOPS, pathQuery, provenanceQuery, traversalQuery } from '../../src/graph/lineage.cypher';
+import type { WalkDirection } from '../../src/domain/lineage';
 
 /**
  * The plan shapes the lineage queries depend on (EXPLAIN, nothing runs). If a Neo4j upgrade or a

@@ -7,7 +7,8 @@ import madge from 'madge';
 
 const ROOT = path.resolve(__dirname, '../..');
 const BOUNDARY_RULE = 'boundaries/dependencies';
-const GRAPHQL_PACKAGE_RULE = 'no-restricted-imports';
+/** The built-in rule that keeps GraphQL packages out of the lower layers and Cypher in src/graph/. */
+const RESTRICTED_IMPORT_RULE = 'no-restricted-imports';
 
 // Loading the config, plugins and resolver is most of the cost: one ESLint for the whole file.
 let eslint: ESLint | undefined;
@@ -51,8 +52,23 @@ describe('layer boundaries (eslint.config.js)', () => {
     { file: 'src/domain/x.ts', source: 'graphql/error' },
   ])('reports $file importing the package $source', async ({ file, source }) => {
     expect(await lint(file, importing(source))).toEqual([
-      expect.objectContaining({ ruleId: GRAPHQL_PACKAGE_RULE, line: 1 }),
+      expect.objectContaining({ ruleId: RESTRICTED_IMPORT_RULE, line: 1 }),
     ]);
+  });
+
+  it.each([
+    { file: 'src/services/x.ts', source: '../graph/run.cypher' },
+    { file: 'src/graphql/resolvers/x.resolver.ts', source: '../../graph/lineage.cypher' },
+    { file: 'src/domain/x.ts', source: '../graph/run.cypher' },
+  ])('reports $file importing Cypher ($source)', async ({ file, source }) => {
+    const messages = await lint(file, importing(source));
+    expect(messages).toContainEqual(
+      expect.objectContaining({ ruleId: RESTRICTED_IMPORT_RULE, line: 1, message: expect.stringContaining('Cypher') }),
+    );
+  });
+
+  it('lets a repository import its Cypher', async () => {
+    expect(await lint('src/graph/x.repository.ts', importing('./run.cypher'))).toEqual([]);
   });
 
   it('reports re-exports and dynamic imports as well as imports', async () => {
@@ -101,9 +117,8 @@ describe('layer boundaries (eslint.config.js)', () => {
 });
 
 describe('import cycles (madge, as `npm run lint` runs it)', () => {
-  // Fails (listing the cycles) on a tree where src/services/index.ts (ServiceDeps) and the service
-  // modules still import each other: that known cycle is being broken in the restructure. Once it
-  // is, this keeps any cycle from coming back, as `npm run lint` does.
+  // The services once imported each other through src/services/index.ts (ServiceDeps, now in
+  // services/deps.ts); this keeps any cycle from coming back, as `npm run lint` does.
   it('finds none in src', async () => {
     const graph = await madge(path.join(ROOT, 'src'), {
       fileExtensions: ['ts', 'tsx'],

@@ -236,7 +236,13 @@ function write(
   const fingerprinted = { ...rest, body: input.body, files: input.files, artifactPath: input.artifactPath };
   return idempotent(
     tx,
-    { operation: 'createUpload', scope: rest.workspace, key: idempotencyKey, input: fingerprinted },
+    {
+      operation: 'createUpload',
+      scope: rest.workspace,
+      key: idempotencyKey,
+      input: fingerprinted,
+      ttlSeconds: deps.idempotencyTtlSeconds,
+    },
     async () => {
       const created = await deps.artifacts.createInTx(tx, { ...rest, ...described.fields }, described.state);
       const path = artifactPath(created, plan, settings.artifactPath);

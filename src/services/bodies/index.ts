@@ -37,7 +37,7 @@ export class BodyService {
   private readonly deps: BodyDeps;
 
   constructor(deps: ServiceDeps, artifacts: ArtifactService) {
-    this.deps = new BodyDeps(deps.graph, artifacts, deps.bodies);
+    this.deps = new BodyDeps(deps.graph, artifacts, deps.bodies, deps.idempotencyTtlSeconds);
   }
 
   /** The store and its rules, for clients to plan uploads (part size, limits). */

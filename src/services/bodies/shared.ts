@@ -17,6 +17,8 @@ export class BodyDeps {
     readonly graph: GraphExecutor,
     readonly artifacts: ArtifactService,
     private readonly configured: Bodies | undefined,
+    /** SKEIN_IDEMPOTENCY_TTL, for createUpload's keys; the default when absent. */
+    readonly idempotencyTtlSeconds?: number,
   ) {}
 
   /** The store and its rules; only the use cases that talk to the store ask, so others work without one. */

@@ -1,47 +1,7 @@
-import { ANONYMOUS } from '../../auth/principal';
 import { bodyLiveness } from '../../graph/body-liveness.repository';
 import type { GraphExecutor } from '../../graph/executor';
-import { idempotencyTtlSeconds, sweepIdempotencyRecords } from '../../graph/idempotency';
-import type { Logger } from '../../logger';
 import type { Bodies } from '../../storage';
 import { BODY_KEY } from '../../storage/body-store';
-import { createServices } from '..';
-
-/**
- * The clean-ups every instance runs on unref'd timers (they never keep the process alive):
- *   - PENDING uploads older than SKEIN_UPLOAD_TTL are aborted, every quarter of the TTL (between
- *     10 s and 15 min). Each abort locks its artifact, so two sweeps never abort one upload twice.
- *   - Objects no Body names (S3 only: a presigned PUT still works after abortUpload) are deleted,
- *     once an upload URL made at the abort can no longer be used, at the same pace.
- *   - Idempotency records older than SKEIN_IDEMPOTENCY_TTL are deleted, hourly (or every quarter
- *     of a shorter TTL).
- * The answer stops the timers and waits for a sweep in progress.
- */
-export function scheduleUploadCleanup(graph: GraphExecutor, bodies: Bodies, logger: Logger): () => Promise<void> {
-  const ttlMs = bodies.settings.uploadTtlSeconds * 1000;
-  const uploadsEveryMs = Math.min(Math.max(ttlMs / 4, 10_000), 15 * 60_000);
-  const keysEveryMs = Math.min(Math.max((idempotencyTtlSeconds() * 1000) / 4, 10_000), 3600_000);
-  const stops = [
-    every(uploadsEveryMs, logger, 'upload clean-up', async () => {
-      const bodyService = createServices({ graph, caller: ANONYMOUS, bodies }).bodies;
-      const { aborted, failed } = await bodyService.cleanupExpired({ olderThan: new Date(Date.now() - ttlMs) });
-      if (aborted.length > 0) logger.info({ count: aborted.length }, 'aborted expired PENDING uploads');
-      for (const f of failed) logger.warn({ err: f.error, artifactUid: f.uid }, 'could not clean up an expired upload');
-    }),
-    every(uploadsEveryMs, logger, 'orphan body sweep', async () => {
-      const olderThanMs = bodies.settings.uploadUrlExpiresIn * 1000;
-      const deleted = await sweepOrphanBodies(graph, bodies, { olderThanMs });
-      if (deleted.length > 0) logger.info({ count: deleted.length }, 'deleted bodies no artifact holds');
-    }),
-    every(keysEveryMs, logger, 'idempotency key sweep', async () => {
-      const deleted = await sweepIdempotencyRecords(graph);
-      if (deleted > 0) logger.info({ count: deleted }, 'deleted expired idempotency keys');
-    }),
-  ];
-  return async () => {
-    await Promise.all(stops.map((stop) => stop()));
-  };
-}
 
 /**
  * Deletes objects under `prefix` that no Body node of this store names and that were last written
@@ -66,19 +26,4 @@ export async function sweepOrphanBodies(
     }
   }
   return deleted;
-}
-
-/** Runs `task` every `ms` (never two at once); a failure is logged and the next round tries again. */
-function every(ms: number, logger: Logger, what: string, task: () => Promise<void>): () => Promise<void> {
-  let running: Promise<void> | undefined;
-  const timer = setInterval(() => {
-    running ??= task()
-      .catch((err: unknown) => logger.warn({ err }, `${what} failed; it runs again later`))
-      .finally(() => (running = undefined));
-  }, ms);
-  timer.unref();
-  return async () => {
-    clearInterval(timer);
-    await running;
-  };
 }
