@@ -19,6 +19,7 @@ export interface ArtifactTextRule {
  */
 export const ARTIFACT_TEXT_FIELDS = {
   description: {},
+  versionName: { maxLength: 128 },
 } as const satisfies Record<string, ArtifactTextRule>;
 
 export type ArtifactTextField = keyof typeof ARTIFACT_TEXT_FIELDS;

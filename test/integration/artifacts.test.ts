@@ -188,6 +188,55 @@ describe('artifacts: typed, versioned, tagged, named by URI', () => {
     expect(page2.pageInfo.hasNextPage).toBe(false);
   });
 
+  it('keeps a version name beside the number, wherever an artifact is answered (as KF logs version: "v1.0.0")', async () => {
+    const named = async (uri: string) =>
+      (
+        await gqlOk<{ artifact: { version: number; versionName: string | null } }>(
+          t.url,
+          'query($r: String!) { artifact(ref: $r) { version versionName } }',
+          { r: uri },
+        )
+      ).artifact;
+    const data = await logArtifact(t.url, { workspace: t.ws, key: 'named', kind: 'DATASET', versionName: 'v1.0.0' });
+    expect(await named(data.uri)).toEqual({ version: 1, versionName: 'v1.0.0' });
+    const unnamed = await logArtifact(t.url, { workspace: t.ws, key: 'named', kind: 'DATASET' });
+    expect(await named(unnamed.uri)).toEqual({ version: 2, versionName: null });
+
+    const { startRun } = await gqlOk<{ startRun: { id: string } }>(
+      t.url,
+      'mutation($i: StartRunInput!) { startRun(input: $i) { id } }',
+      { i: { workspace: t.ws, name: 'train' } },
+    );
+    const { recordExecution } = await gqlOk<{
+      recordExecution: { outputs: { edges: Array<{ node: { artifact: { id: string; versionName: string } } }> } };
+    }>(
+      t.url,
+      `mutation($i: RecordExecutionInput!) { recordExecution(input: $i) {
+        outputs { edges { node { artifact { id versionName } } } } } }`,
+      {
+        i: {
+          run: startRun.id,
+          name: 'train',
+          inputs: [{ artifact: data.uri }],
+          outputs: [{ artifact: { key: 'model', kind: 'MODEL', versionName: 'release-candidate-2' } }],
+        },
+      },
+    );
+    const model = recordExecution.outputs.edges[0]!.node.artifact;
+    expect(model.versionName).toBe('release-candidate-2');
+
+    // Lineage answers it as node(id:) does: both ends carry their own name.
+    const { lineage } = await gqlOk<{ lineage: { nodes: Array<{ key?: string; versionName?: string | null }> } }>(
+      t.url,
+      'query($of: String!) { lineage(of: $of, depth: 1) { nodes { ... on Artifact { key versionName } } } }',
+      { of: model.id },
+    );
+    expect(lineage.nodes.filter((n) => n.key)).toEqual([
+      { key: 'model', versionName: 'release-candidate-2' },
+      { key: 'named', versionName: 'v1.0.0' },
+    ]);
+  });
+
   it('refuses bad input with a clear code and leaves the graph unchanged', async () => {
     const bw = await createWorkspace(t.url, 'bad');
     const before = await countIn(bw);
@@ -207,6 +256,10 @@ describe('artifacts: typed, versioned, tagged, named by URI', () => {
     expect((await attempt({ kind: 'lower' }))?.message).toContain('UPPER_CASE');
     expect((await attempt({ digest: 'abc' }))?.message).toContain('SHA-256');
     expect((await attempt({ tags: ['latest'] }))?.message).toContain('"latest" always points');
+    expect(await attempt({ versionName: 'v'.repeat(129) })).toMatchObject({
+      extensions: { code: 'BAD_USER_INPUT', field: 'versionName' },
+      message: '"versionName" is 129 characters long; the limit is 128.',
+    });
     expect(
       (
         await attempt({

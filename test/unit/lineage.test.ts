@@ -285,6 +285,7 @@ describe('node rows', () => {
         size: 10,
         contentType: 'application/x',
         description: null,
+        versionName: null,
         createdAt: 't',
         producerUid: 'e9',
         runUid: 'r1',

@@ -75,6 +75,12 @@ export class ArtifactInput {
   @Field(() => String, { nullable: true, description: 'What it is.' })
   description?: string | null;
 
+  @Field(() => String, {
+    nullable: true,
+    description: 'A name for this version, e.g. "v1.0.0" (at most 128 characters), besides its number.',
+  })
+  versionName?: string | null;
+
   @Field(() => [LabelInput], { nullable: true, description: 'Labels to find it by.' })
   labels?: LabelInput[] | null;
 

@@ -53,6 +53,12 @@ export abstract class Artifact extends Node implements ArtifactTexts {
   @Field(() => String, { nullable: true, description: 'What it is.' })
   description!: string | null;
 
+  @Field(() => String, {
+    nullable: true,
+    description: 'A name the logger gave this version, e.g. "v1.0.0" (besides its number, `version`).',
+  })
+  versionName!: string | null;
+
   @Field(() => String, { nullable: true, description: 'Where the body lives (s3://…, https://…), if it has one.' })
   location!: string | null;
 
@@ -316,6 +322,10 @@ class ArtifactView implements ArtifactTexts {
   // The descriptive texts (ARTIFACT_TEXT_FIELDS): one getter each, which `implements` asks for.
   get description(): string | null {
     return this.record.description;
+  }
+
+  get versionName(): string | null {
+    return this.record.versionName;
   }
 
   // DATASET
