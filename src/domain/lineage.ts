@@ -196,18 +196,20 @@ export interface FoundImpactGroup {
 }
 
 /** Everything downstream of `root`, counted per kind, run and workspace. */
-export interface FoundImpact {
+export interface FoundImpact extends Pick<
+  ImpactRecord,
+  | 'truncated'
+  | 'executions'
+  | 'restrictedExecutions'
+  | 'runs'
+  | 'restrictedRuns'
+  | 'workspaces'
+  | 'restrictedWorkspaces'
+> {
   root: FoundNode;
-  truncated: boolean;
   /** The distance (events) of the first node left out. */
   cutAt: number | null;
   groups: FoundImpactGroup[];
-  executions: number;
-  restrictedExecutions: number;
-  runs: RunRecord[];
-  restrictedRuns: number;
-  workspaces: Array<{ name: string; nodes: number }>;
-  restrictedWorkspaces: number;
 }
 
 /** Everything upstream of `root`, flat. */

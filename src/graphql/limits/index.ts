@@ -19,7 +19,7 @@ export { operationCost } from './cost';
  * - once the operation and its variables are known: Skein's cost (cost.ts).
  *
  * Variables' raw JSON is bounded earlier still, in the HTTP layer (variables.ts), and each
- * request's share of Neo4j in its executor (request-graph.ts).
+ * request's share of Neo4j in its executor (src/graph/request-limits.ts).
  */
 export interface ApolloLimits {
   parseOptions: ParseOptions;

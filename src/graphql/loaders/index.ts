@@ -6,8 +6,10 @@ import { runLoaders } from './run.loader';
 import type { ManifestEntryRecord } from '../../domain/body';
 
 /**
- * DataLoaders, made anew for every request (their caches must never serve one caller's data to
- * another, nor outlive a write). Each batches by uid and answers in key order.
+ * Every DataLoader, made anew for every request (their caches must never serve one caller's data to
+ * another, nor outlive a write). `byKeyLoader`s batch records by uid (or name) and answer in key
+ * order; `pagedLoader`s batch one page of a list for many parents; the lineage and run loaders
+ * (lineage.loader.ts, run.loader.ts) batch their own keys (a walk, a series) the same way.
  */
 export function createLoaders(services: Services) {
   return {

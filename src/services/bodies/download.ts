@@ -18,14 +18,14 @@ export interface DownloadTicket {
 /** What downloadUrl needs of an artifact (a GraphQL view has it). */
 export type DownloadableArtifact = Pick<ArtifactRecord, 'state' | 'kind' | 'key' | 'location' | 'contentType'>;
 
-export interface DownloadRequest {
+export interface DownloadSpec {
   /** DIRECTORY only: one file or subdirectory. */
   path?: string | null;
   expiresIn?: number | null;
 }
 
 /** Signed download URLs for the body, or for every file of a directory (or one subtree of it). */
-export async function download(deps: BodyDeps, ref: string, options: DownloadRequest): Promise<DownloadTicket> {
+export async function download(deps: BodyDeps, ref: string, options: DownloadSpec): Promise<DownloadTicket> {
   const { store, settings } = deps.bodies;
   const artifact = await deps.artifacts.resolveRef(ref);
   const uri = formatStoreUri(artifact);

@@ -4,7 +4,7 @@ import type { ServiceDeps } from '../deps';
 import { abortUpload, cleanupExpired, type ExpiredCleanup } from './abort-upload';
 import { completeUpload } from './complete-upload';
 import { createUpload, type CreateUpload } from './create-upload';
-import { download, downloadUrl, type DownloadableArtifact, type DownloadRequest } from './download';
+import { download, downloadUrl, type DownloadableArtifact, type DownloadSpec } from './download';
 import { bodySummaries, manifests } from './manifest';
 import { renewUpload } from './renew-upload';
 import { BodyDeps } from './shared';
@@ -29,7 +29,7 @@ import { pathTemplate, setPathTemplate } from './template-settings';
 
 export type { CreateUpload } from './create-upload';
 export type { SignedPart, UploadTarget, UploadTicket } from './ticket';
-export type { DownloadableArtifact, DownloadRequest, DownloadTicket } from './download';
+export type { DownloadableArtifact, DownloadSpec, DownloadTicket } from './download';
 export type { CleanupResult, ExpiredCleanup } from './abort-upload';
 export type { EffectiveTemplate } from './template-settings';
 
@@ -66,7 +66,7 @@ export class BodyService {
     return cleanupExpired(this.deps, options);
   }
 
-  download(ref: string, options: DownloadRequest) {
+  download(ref: string, options: DownloadSpec) {
     return download(this.deps, ref, options);
   }
 
