@@ -4,15 +4,15 @@ const tseslint = require('typescript-eslint');
 const boundaries = require('eslint-plugin-boundaries');
 
 /**
- * The layers of the source tree (CONTRIBUTING.md, DESIGN.md "Layout"), by path from the repository
- * root. Each file gets the first layer whose pattern matches it.
+ * The layers of the source tree (the table in CONTRIBUTING.md, "One rule: folders are layers", says the
+ * same), by path from the repository root. Each file gets the first layer whose pattern matches it.
  */
 const LAYERS = [
   // The shared kernel: importable from everywhere, imports nothing of Skein.
   { category: 'kernel', pattern: 'src/{errors,logger,paths}.ts' },
-  // The composition roots wire the layers together (the CLI may import app and config by name).
+  // The composition roots wire the layers together, so they may import anything.
   { category: 'app', pattern: 'src/app.ts' },
-  // The process entry: \`skein serve | migrate | schema …\` wires what each command needs.
+  // The process entry: `skein serve | migrate | schema …` wires what each command needs.
   { category: 'main', pattern: 'src/cli.ts' },
   { category: 'server', pattern: 'src/server.ts' },
   { category: 'config', pattern: 'src/config.ts' },
@@ -24,8 +24,11 @@ const LAYERS = [
   { category: 'graphql', pattern: 'src/graphql/**' },
   { category: 'http', pattern: 'src/http/**' },
   { category: 'client', pattern: 'src/client/**' },
+  // The client commands and the demo. Of config they use only ConfigError: cli/run.ts, which runs every
+  // command, reports a bad setting of `skein serve` or `migrate` as a usage error (exit 2).
   { category: 'cli', pattern: ['src/cli/**', 'src/demo/**'] },
-  // Tests, tools, the benchmark, the browser playground and the repository's own config files.
+  // Tests, tools, the benchmark, the repository's own config files, and the browser playground
+  // (browser code with a compile of its own, src/playground/tsconfig.json; it imports no layer).
   { category: 'unrestricted', pattern: ['src/playground/**', 'test/**', 'bench/**', 'tools/**', '*.{js,ts}'] },
 ];
 

@@ -6,7 +6,7 @@ import { createApollo } from './graphql/apollo';
 import type { Config } from './config';
 import { createContext, requestIdFrom } from './graphql/context';
 import { createDriver } from './graph/driver';
-import { bodyLiveness } from './graph/body-liveness.repository';
+import { bodyRepository } from './graph/body.repository';
 import { GraphExecutor } from './graph/executor';
 import { migrate } from './graph/migrations';
 import { warmUp } from './graph/warmup';
@@ -18,6 +18,8 @@ import { startWatchedNeo4j, type WatchedNeo4j } from '../tools/watched-neo4j';
 import { createLogger, type Logger } from './logger';
 import { getSchema } from './graphql/schema';
 import { createHttpServer } from './server';
+import { ANONYMOUS } from './auth/principal';
+import { createServices } from './services';
 import { scheduleCleanups } from './services/cleanup';
 import { createBodies, LocalBodyStore, type Bodies } from './storage';
 
@@ -91,7 +93,11 @@ export async function startSkein(config: Config, options: StartOptions = {}): Pr
     cleanups.push(() => closeServer(drain, config.http.shutdownGraceMs, logger));
     await prepareGraph(config, graph, progress);
     readiness.started = true;
-    cleanups.push(scheduleCleanups(graph, bodies, logger, { idempotencyTtlSeconds: config.idempotencyTtlSeconds }));
+    // One body service for the whole process: the sweeps belong to no request.
+    const bodyService = createServices({ graph, caller: ANONYMOUS, bodies }).bodies;
+    cleanups.push(
+      scheduleCleanups(graph, bodyService, logger, { idempotencyTtlSeconds: config.idempotencyTtlSeconds }),
+    );
     const url = urlOf(server, config.http.host);
     return { url, graphqlUrl: `${url}/graphql`, graph, bodies, bytesReceived, stop, localNeo4j: neo4j.local };
   } catch (err) {
@@ -175,7 +181,8 @@ async function listen(
 }
 
 function localBodyEndpoints(store: LocalBodyStore, graph: GraphExecutor, logger: Logger) {
-  return bodyEndpoints(store, logger, { isWanted: (key) => bodyLiveness.isWanted(graph, store.id, key) });
+  const isWanted = (key: string) => graph.read((tx) => bodyRepository.isWanted(tx, store.id, key));
+  return bodyEndpoints(store, logger, { isWanted });
 }
 
 async function closeServer(drain: Drain, graceMs: number, logger: Logger): Promise<void> {

@@ -2,6 +2,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { checkPathTemplate } from './services/bodies/path-template';
 import { LIMIT_DEFAULTS, type LimitsConfig } from './domain/limits';
+import { DEFAULT_IDEMPOTENCY_TTL_SECONDS } from './graph/idempotency';
 
 /**
  * The one configuration object. Every setting comes from an environment variable (flags on
@@ -60,7 +61,7 @@ const envSchema = z
     // Crash and restart (README "What Skein guarantees on crash and restart").
     SKEIN_SHUTDOWN_GRACE_MS: positiveInt('a number of milliseconds').default(20_000),
     SKEIN_NEO4J_RESTARTS: z.coerce.number({ message: 'expected a count' }).int('expected a count').min(0).default(3),
-    SKEIN_IDEMPOTENCY_TTL: positiveInt('a number of seconds').default(86_400),
+    SKEIN_IDEMPOTENCY_TTL: positiveInt('a number of seconds').default(DEFAULT_IDEMPOTENCY_TTL_SECONDS),
     SKEIN_ALLOWED_HOSTS: z.string().optional(),
     NEO4J_URI: url(['bolt', 'bolt+s', 'bolt+ssc', 'neo4j', 'neo4j+s', 'neo4j+ssc']).optional(),
     NEO4J_USERNAME: z.string().default('neo4j'),

@@ -1,5 +1,6 @@
 import { Command, Option } from 'commander';
-import { formatLineage, LINEAGE_QUERY, toLineageView, type Direction, type LineageAnswer } from '../client/lineage';
+import { formatLineage, LINEAGE_QUERY, toLineageView, type LineageAnswer } from '../client/lineage';
+import type { LineageDirection } from '../domain/lineage';
 import { clientFor, intIn } from './common';
 import type { CliIo } from './io';
 
@@ -44,7 +45,7 @@ Examples:
       const client = clientFor(cmd, io);
       const { lineage } = await client.request<{ lineage: LineageAnswer }>(LINEAGE_QUERY, {
         of,
-        direction: flags.direction.toUpperCase() as Direction,
+        direction: flags.direction.toUpperCase() as LineageDirection,
         depth: flags.depth ?? null,
         maxNodes: flags.maxNodes ?? null,
       });

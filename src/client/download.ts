@@ -6,8 +6,7 @@ import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { CliError, EXIT, networkReason, usageError } from './errors';
 import type { SkeinClient } from './graphql';
-import pMap from 'p-map';
-import { byteCounter, LengthMismatch, storeErrorReason } from './http';
+import { byteCounter, LengthMismatch, mapUntilFailure, storeErrorReason } from './http';
 import { noProgress, type Progress } from './progress';
 
 /**
@@ -112,7 +111,7 @@ export async function downloadArtifact(
   const total = todo.reduce((n, t) => n + (t.size ?? 0), 0);
   progress.start('downloading', total, todo.length);
   try {
-    await pMap(
+    await mapUntilFailure(
       todo,
       async (t) => {
         try {
@@ -123,7 +122,7 @@ export async function downloadArtifact(
         }
         progress.itemDone();
       },
-      { concurrency: options.concurrency ?? 4 },
+      options.concurrency ?? 4,
     );
   } finally {
     progress.finish();

@@ -1,6 +1,36 @@
 import { Transform } from 'node:stream';
+import pMap from 'p-map';
 
 /** Small helpers shared by the upload and download engines. */
+
+/**
+ * Runs `fn` over `items`, `concurrency` at a time (p-map's pool). After the first failure no new item
+ * starts and the ones already running finish, so their own clean-up (a temp file removed, a part
+ * left unsent) is done before the first failure is thrown. p-map alone either rejects at once,
+ * leaving them running (stopOnError), or starts every remaining item (without).
+ */
+export async function mapUntilFailure<T, R>(
+  items: readonly T[],
+  fn: (item: T) => Promise<R>,
+  concurrency: number,
+): Promise<Array<R | undefined>> {
+  let failure: { error: unknown } | undefined;
+  const results = await pMap(
+    items,
+    async (item) => {
+      if (failure) return undefined;
+      try {
+        return await fn(item);
+      } catch (error) {
+        failure ??= { error };
+        return undefined;
+      }
+    },
+    { concurrency },
+  );
+  if (failure) throw failure.error;
+  return results;
+}
 
 /** A stream carried more or fewer bytes than it should have. */
 export class LengthMismatch extends Error {

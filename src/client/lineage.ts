@@ -1,8 +1,7 @@
 import { formatTree, type TreeNode } from './format';
+import type { LineageDirection } from '../domain/lineage';
 
 /** `skein lineage`: the lineage answer as an indented tree, one line per artifact or execution. */
-
-export type Direction = 'UPSTREAM' | 'DOWNSTREAM' | 'BOTH';
 
 export const LINEAGE_QUERY = `
   query($of: String!, $direction: LineageDirection!, $depth: Int, $maxNodes: Int) {
@@ -48,7 +47,7 @@ export function toLineageView(answer: LineageAnswer): LineageView {
 
 export interface LineageView {
   root: LineageNodeView;
-  direction: Direction;
+  direction: LineageDirection;
   depth: number;
   maxNodes: number;
   truncated: boolean;

@@ -6,8 +6,7 @@ import { CliError, EXIT, networkReason, usageError } from './errors';
 import { contentTypeOf, hashFile, walkDirectory, type HashedFile, type LocalFile } from './files';
 import { formatBytes } from './format';
 import type { SkeinClient } from './graphql';
-import pMap from 'p-map';
-import { byteCounter, LengthMismatch, retryable, sleep, storeErrorReason } from './http';
+import { byteCounter, LengthMismatch, mapUntilFailure, retryable, sleep, storeErrorReason } from './http';
 import { noProgress, type Progress } from './progress';
 
 /**
@@ -217,7 +216,7 @@ export async function uploadArtifact(
     };
 
     progress.start('uploading', bytesSent, tasks.length);
-    await pMap(
+    await mapUntilFailure(
       tasks,
       async (task) => {
         for (let attempt = 1; ; attempt++) {
@@ -236,7 +235,7 @@ export async function uploadArtifact(
         }
         progress.itemDone();
       },
-      { concurrency: options.concurrency ?? 4 },
+      options.concurrency ?? 4,
     );
     progress.finish();
 

@@ -8,12 +8,21 @@ export type LineageNodeType = (typeof LineageNodeType)[keyof typeof LineageNodeT
 export const LineageDirection = { UPSTREAM: 'UPSTREAM', DOWNSTREAM: 'DOWNSTREAM', BOTH: 'BOTH' } as const;
 export type LineageDirection = (typeof LineageDirection)[keyof typeof LineageDirection];
 
-/** Depth counts steps (artifact -> execution -> artifact); a step is two events. */
+/** One way of a walk along events: UPSTREAM towards what a node came from, DOWNSTREAM to what it made. */
+export type WalkDirection = Exclude<LineageDirection, 'BOTH'>;
+
+/**
+ * What a lineage node is, spelled as its graph label and its global id's type: lineage starts at,
+ * and walks through, only these two.
+ */
+export type NodeLabel = 'Artifact' | 'Execution';
+export const NODE_LABELS: readonly NodeLabel[] = ['Artifact', 'Execution'];
+
+/** The deepest walk. Depth counts steps (artifact -> execution -> artifact); a step is two events. */
 export const MAX_DEPTH = 100;
 export const LINEAGE_LIMITS = {
+  /** Steps; at most MAX_DEPTH. */
   defaultDepth: 5,
-  /** Steps (artifact -> execution -> artifact); a step is two events. */
-  maxDepth: MAX_DEPTH,
   defaultMaxNodes: 1000,
   maxMaxNodes: 10_000,
   /** impact and provenance walk everything by default, up to this many nodes. */
@@ -43,11 +52,12 @@ export const ALL_FIELDS: NodeFields = Object.freeze({ detail: true, spec: true, 
 
 /** How a node was named: its label and uid (from a global id, or a store:// URI resolved first). */
 export interface NodeRef {
-  label: 'Artifact' | 'Execution';
+  label: NodeLabel;
   uid: string;
 }
 
-export interface LineageCriteria {
+/** Which nodes a lineage answer keeps, as a client sends it (the API's LineageFilter). */
+export interface LineageFilterSpec {
   /** Artifact kinds (MODEL, DATASET…) or execution kinds (TRAINER…); empty or absent: any. */
   kinds?: readonly string[] | null;
   nodeTypes?: readonly LineageNodeType[] | null;
@@ -56,13 +66,41 @@ export interface LineageCriteria {
   createdBefore?: string | null;
 }
 
+/**
+ * Which nodes a lineage answer keeps, checked (the lineage service makes it of a
+ * LineageFilterSpec): a node is kept when it passes every test; null lists test nothing. The walk
+ * goes through the nodes left out all the same.
+ */
+export interface LineageCriteria {
+  kinds: string[] | null;
+  workspaces: string[] | null;
+  /** Whether artifacts are kept. */
+  artifacts: boolean;
+  /** Whether executions are kept. */
+  executions: boolean;
+  /** Times in the stored format, so they compare with stored times as text. */
+  createdAfter: string | null;
+  createdBefore: string | null;
+}
+
 export interface LineageOptions {
   direction?: LineageDirection | null;
   depth?: number | null;
   maxNodes?: number | null;
-  filter?: LineageCriteria | null;
+  filter?: LineageFilterSpec | null;
   asOf?: string | null;
   fields?: NodeFields;
+}
+
+/** Which way, how far and as of when a lineage answer walks, checked: the same for every start node. */
+export interface LineageFrame {
+  direction: LineageDirection;
+  /** In steps, 1 to MAX_DEPTH. */
+  depth: number;
+  /** The most nodes besides the start. */
+  maxNodes: number;
+  /** In the stored time format; null: now. */
+  asOf: string | null;
 }
 
 /** A node of an answer: readable ones carry their record, others only what they are. */
@@ -81,12 +119,8 @@ export interface LineageEdgeRecord {
   path: string | null;
 }
 
-export interface LineageRecord {
+export interface LineageRecord extends LineageFrame {
   root: LineageNode;
-  direction: LineageDirection;
-  depth: number;
-  maxNodes: number;
-  asOf: string | null;
   /** The start node first (depth 0), then the others nearest first. */
   nodes: LineageNode[];
   edges: LineageEdgeRecord[];
@@ -97,7 +131,7 @@ export interface LineageRecord {
 
 export interface LineagePathRecord {
   /** DOWNSTREAM: events lead from `from` to `to`; UPSTREAM: from `to` back to `from`. */
-  direction: 'UPSTREAM' | 'DOWNSTREAM';
+  direction: WalkDirection;
   /** In events. */
   length: number;
   /** From `from` to `to`. */
@@ -223,6 +257,3 @@ export interface FoundProvenance {
   executions: FoundNode[];
   runs: RunRecord[];
 }
-
-/** One way of a walk along events: UPSTREAM towards what a node came from, DOWNSTREAM to what it made. */
-export type WalkDirection = 'UPSTREAM' | 'DOWNSTREAM';

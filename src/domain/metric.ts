@@ -3,16 +3,10 @@ export interface MetricPointRecord {
   value: number;
   time: string;
 }
-/** One call's points for one key, sorted by step: what a (:MetricChunk) stores. */
-export interface MetricChunk {
-  uid: string;
+/** One logging call's checked points (at least one) for one metric key, in the order they were logged. */
+export interface MetricSeriesSpec {
   key: string;
-  firstStep: number;
-  lastStep: number;
-  count: number;
-  steps: number[];
-  values: number[];
-  times: string[];
+  points: MetricPointRecord[];
 }
 export interface SeriesRequest {
   runUid: string;

@@ -52,10 +52,13 @@ export interface ComparisonRow {
   /** True when the runs do not all have the same value (a missing value counts as different). */
   differs: boolean;
 }
+export const SortDirection = { ASC: 'ASC', DESC: 'DESC' } as const;
+export type SortDirection = (typeof SortDirection)[keyof typeof SortDirection];
+
 export interface RunOrdering {
   result?: string | null;
   param?: string | null;
-  direction?: 'ASC' | 'DESC' | null;
+  direction?: SortDirection | null;
 }
 /**
  * How far a run filter may reach (checked by the run service, relied on by the query that runs it):

@@ -123,3 +123,24 @@ WHERE r.path IS NOT NULL
 RETURN uid, r.path AS path, b.size AS size, r.sha256 AS sha256, r.contentType AS contentType, b.key AS key,
        b.sha256 AS verifiedSha256
 ORDER BY uid, path`;
+
+/*
+ * Which stored objects the graph still wants. A signed upload URL outlives the upload it was made
+ * for: after abortUpload (or the TTL sweep) its Body node is gone, and a PUT to the URL would
+ * store an object nothing refers to. The local store refuses such a PUT; S3 cannot, so the
+ * orphan sweep deletes objects no Body names.
+ */
+
+/** True when a PENDING or AVAILABLE artifact holds the body: an upload to it is still wanted. */
+export const BODY_WANTED = `
+OPTIONAL MATCH (b:Body {store: $store, key: $key})
+RETURN b IS NOT NULL AND EXISTS {
+  MATCH (b)<-[:HAS_BODY]-(a:Artifact) WHERE a.state IN ['PENDING', 'AVAILABLE']
+} AS wanted`;
+
+/** The keys among `keys` that no Body node of the store names. */
+export const UNKNOWN_BODY_KEYS = `
+UNWIND $keys AS key
+OPTIONAL MATCH (b:Body {store: $store, key: key})
+WITH key, b WHERE b IS NULL
+RETURN key`;

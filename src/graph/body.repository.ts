@@ -1,39 +1,9 @@
 import { type ArtifactState } from '../domain/artifact';
+import { type BodyKind, type BodyLink, type BodyRecord } from '../domain/body';
 import * as Q from './body.cypher';
 import { int, type Tx } from './executor';
 
-/** How a body is stored: whole (keyed by its SHA-256) or in parts (keyed by the parts' composite). */
-export type BodyKind = 'WHOLE' | 'PARTS';
-
-/** A stored object, as the graph knows it. */
-export interface BodyRecord {
-  /** The store it is in (BodyStore.id). */
-  store: string;
-  key: string;
-  kind: BodyKind;
-  size: number;
-  /** The whole-body SHA-256, only once the store verified it (null for a multipart body on S3). */
-  sha256: string | null;
-  /** The part size a PARTS body was cut with. */
-  partSize: number | null;
-  /** The parts' SHA-256 digests, kept until the body is verified (to sign part URLs again). */
-  parts: string[] | null;
-  verified: boolean;
-  createdAt: string;
-  verifiedAt: string | null;
-}
-
-/** One artifact's hold on a body: a directory has one per file, a single body has one with no path. */
-export interface BodyLink {
-  path: string | null;
-  /** The whole-body SHA-256 the uploader declared. */
-  sha256: string;
-  contentType: string | null;
-  /** The open multipart upload, until the body is complete. */
-  uploadId: string | null;
-  body: BodyRecord;
-}
-
+/** One file (or the single body) createUpload links: the Body, created when new, and the hold on it. */
 export interface NewLink {
   key: string;
   kind: BodyKind;
@@ -46,7 +16,8 @@ export interface NewLink {
   uploadId: string | null;
 }
 
-export interface BodySummary {
+/** An artifact's path and its single body (a directory's files are in ManifestRow). */
+export interface BodySummaryRow {
   path: string | null;
   body: {
     store: string;
@@ -197,8 +168,8 @@ export const bodyRepository = {
     return rows.map((r) => r.uid);
   },
 
-  async summaries(tx: Tx, uids: readonly string[]): Promise<Array<BodySummary | null>> {
-    const rows = await tx.run<{ uid: string; path: string | null; body: BodySummary['body'] }>(Q.BODY_SUMMARIES, {
+  async summaries(tx: Tx, uids: readonly string[]): Promise<Array<BodySummaryRow | null>> {
+    const rows = await tx.run<{ uid: string; path: string | null; body: BodySummaryRow['body'] }>(Q.BODY_SUMMARIES, {
       uids,
     });
     const byUid = new Map(rows.map((r) => [r.uid, { path: r.path ?? null, body: r.body ?? null }]));
@@ -214,5 +185,18 @@ export const bodyRepository = {
       byUid.set(uid, list);
     }
     return uids.map((u) => byUid.get(u) ?? []);
+  },
+
+  /** True when a PENDING or AVAILABLE artifact holds the body: an upload to it is still wanted. */
+  async isWanted(tx: Tx, store: string, key: string): Promise<boolean> {
+    const [row] = await tx.run<{ wanted: boolean }>(Q.BODY_WANTED, { store, key });
+    return row?.wanted === true;
+  },
+
+  /** The keys among `keys` that no Body node of the store names. */
+  async unknownKeys(tx: Tx, store: string, keys: string[]): Promise<string[]> {
+    if (keys.length === 0) return [];
+    const rows = await tx.run<{ key: string }>(Q.UNKNOWN_BODY_KEYS, { store, keys });
+    return rows.map((r) => r.key);
   },
 };

@@ -1,5 +1,12 @@
-import { MAX_DEPTH, type WalkDirection } from '../domain/lineage';
+import {
+  MAX_DEPTH,
+  type LineageCriteria,
+  type NodeFields,
+  type NodeLabel,
+  type WalkDirection,
+} from '../domain/lineage';
 import { ARTIFACT_TEXT_FIELD_NAMES } from '../domain/artifact';
+import { mapPropCondition } from './props';
 
 /**
  * Lineage Cypher. Every request is one query; the shapes below are the ones measured fastest on
@@ -26,8 +33,9 @@ import { ARTIFACT_TEXT_FIELD_NAMES } from '../domain/artifact';
  * integers and fixed fragments (never from user text), and cached: one plan per shape.
  */
 
-export type NodeLabel = 'Artifact' | 'Execution';
-export const MAX_HOPS = 2 * MAX_DEPTH;
+/** Depth in steps -> the walk's bound in events: a step is two (artifact -> execution -> artifact). */
+export const hopsOf = (depth: number) => 2 * depth;
+export const MAX_HOPS = hopsOf(MAX_DEPTH);
 
 const NODES_PER_RECORD = 24;
 const EDGES_PER_RECORD = 96;
@@ -43,6 +51,18 @@ const NODE_FILTER = `hops = 0 OR (($kinds IS NULL OR n.kind IN $kinds)
       AND ($artifacts OR NOT n:Artifact) AND ($executions OR NOT n:Execution)
       AND ($createdAfter IS NULL OR n.createdAt >= $createdAfter)
       AND ($createdBefore IS NULL OR n.createdAt < $createdBefore))`;
+
+/** Criteria -> NODE_FILTER's parameters; without criteria they pass every node. */
+export function nodeFilterParams(criteria: LineageCriteria | null) {
+  return {
+    kinds: criteria?.kinds ?? null,
+    workspaces: criteria?.workspaces ?? null,
+    artifacts: criteria?.artifacts ?? true,
+    executions: criteria?.executions ?? true,
+    createdAfter: criteria?.createdAfter ?? null,
+    createdBefore: criteria?.createdBefore ?? null,
+  };
+}
 
 function checkHops(hops: number): number {
   if (!Number.isInteger(hops) || hops < 1 || hops > MAX_HOPS) throw new RangeError(`hops must be 1..${MAX_HOPS}`);
@@ -131,6 +151,11 @@ const value = (v: string, p: string) => COMPOSITE[p]?.(v) ?? `${v}.${p}`;
 const list = (v: string, props: readonly string[], detail: ReadonlySet<string>) =>
   `[${props.map((p) => (detail.has(p) ? `CASE WHEN $withDetail THEN ${value(v, p)} END` : value(v, p))).join(', ')}]`;
 
+/** What to fetch (NodeFields) -> the parameters nodeRow and EDGE read. */
+export function nodeFieldParams(f: NodeFields) {
+  return { withDetail: f.detail, withSpec: f.spec, withMaps: f.maps, withTags: f.tags, withPaths: f.paths };
+}
+
 /**
  * A node as a positional list (no map keys to decode; see the header):
  *   [hops, uid, isArtifact, kind, core, spec, maps, tags, latestVersion, source]
@@ -148,7 +173,7 @@ export function nodeRow(v: string, hops: string, source = 'null'): string {
       CASE WHEN NOT ${ok} THEN null WHEN ${v}:Artifact THEN ${list(v, ARTIFACT_CORE, ARTIFACT_DETAIL)}
         ELSE ${list(v, EXECUTION_CORE, EXECUTION_DETAIL)} END,
       CASE WHEN $withSpec AND ${ok} THEN ${v}.spec END,
-      CASE WHEN $withMaps AND ${ok} THEN [k IN keys(${v}) WHERE k CONTAINS '.' | [k, ${v}[k]]] END,
+      CASE WHEN $withMaps AND ${ok} THEN [k IN keys(${v}) WHERE ${mapPropCondition('k')} | [k, ${v}[k]]] END,
       CASE WHEN $withTags AND ${v}:Artifact AND ${ok} THEN [(${v})<-[t:TAG]-() | t.name] END,
       CASE WHEN $withTags AND ${v}:Artifact AND ${ok} THEN [(${v})-[:VERSION_OF]->(k) | k.lastVersion][0] END,
       ${source}]`;
@@ -209,7 +234,7 @@ function cached(key: string, build: () => string): string {
 /**
  * The lineage subgraph of each start node in `$uids`: the start node and up to `$limit - 1`
  * others per direction (ask for the cap + 2 to learn whether it was cut), and the events among
- * them. Parameters: uids, limit, asOf, readable, and the NODE_FILTER ones when filtered.
+ * them. Parameters: uids, limit, asOf, readable, the NodeFields flags, and `nodeFilterParams`.
  */
 export function traversalQuery(shape: TraversalShape): string {
   const key = `T:${shape.label}:${shape.directions.join('+')}:${shape.hops}:${shape.asOf}:${shape.filtered}`;

@@ -1,42 +1,42 @@
 import { int, type Tx } from './executor';
 import * as Q from './lineage.cypher';
-import type { WalkDirection } from '../domain/lineage';
-import type { NodeLabel } from './lineage.cypher';
-import type { FoundEvent, FoundImpact, FoundImpactGroup, FoundPath, FoundProvenance } from '../domain/lineage';
-import type { FoundSubgraph, NodeFields } from '../domain/lineage';
 import { toFoundNode, type NodeTuple } from './lineage.rows';
 import { parseRun, type RunRow } from './run.repository';
+import type {
+  FoundEvent,
+  FoundImpact,
+  FoundImpactGroup,
+  FoundPath,
+  FoundProvenance,
+  FoundSubgraph,
+  LineageCriteria,
+  LineageDirection,
+  LineageFrame,
+  NodeFields,
+  NodeLabel,
+  NodeRef,
+  WalkDirection,
+} from '../domain/lineage';
 
 /**
  * Runs the lineage queries and hands back what they found, parsed once here: nodes as records (or
  * placeholders), distances in events, events as they arrive (FoundEvent). One query per call,
- * whatever the size.
+ * whatever the size. The service asks in the domain's terms (depth in steps, caps in nodes,
+ * criteria); the query's shape and parameters are made here.
  */
 
-export interface NodeFilterParams {
-  kinds: string[] | null;
-  workspaces: string[] | null;
-  artifacts: boolean;
-  executions: boolean;
-  createdAfter: string | null;
-  createdBefore: string | null;
-}
-
-export interface TraversalRequest {
+/** One checked lineage question, asked of many start nodes of one label. */
+interface TraversalRequest {
   label: NodeLabel;
   uids: readonly string[];
-  directions: readonly WalkDirection[];
-  hops: number;
-  /** Rows per direction, start node included. */
-  limit: number;
-  asOf: string | null;
   readable: string[] | null;
-  filter: NodeFilterParams | null;
+  frame: LineageFrame;
+  criteria: LineageCriteria | null;
   fields: NodeFields;
 }
 
 /** Who asks and as of when, for the single-start queries. */
-export interface Scope {
+interface Scope {
   asOf: string | null;
   readable: string[] | null;
   fields: NodeFields;
@@ -64,23 +64,30 @@ interface ChunkRow {
   items: unknown[];
 }
 
-const flags = (f: NodeFields) => ({
-  withDetail: f.detail,
-  withSpec: f.spec,
-  withMaps: f.maps,
-  withTags: f.tags,
-  withPaths: f.paths,
-});
-const scopeParams = (s: Scope) => ({ asOf: s.asOf, readable: s.readable, ...flags(s.fields) });
+const scopeParams = (s: Scope) => ({ asOf: s.asOf, readable: s.readable, ...Q.nodeFieldParams(s.fields) });
 
-const NO_FILTER: NodeFilterParams = {
-  kinds: null,
-  workspaces: null,
-  artifacts: true,
-  executions: true,
-  createdAfter: null,
-  createdBefore: null,
+const WALKS: Record<LineageDirection, readonly WalkDirection[]> = {
+  UPSTREAM: ['UPSTREAM'],
+  DOWNSTREAM: ['DOWNSTREAM'],
+  BOTH: ['UPSTREAM', 'DOWNSTREAM'],
 };
+
+/**
+ * The rows a capped walk asks for: the start node plus one more than the cap (per direction), so
+ * the extra one says "truncated" and where.
+ */
+const walkLimit = (cap: number) => cap + 2;
+
+/** The traversal a question makes: which ways, how far in events, rows per way, and its node filter. */
+export function planTraversal(q: { frame: LineageFrame; criteria: LineageCriteria | null }) {
+  return {
+    directions: WALKS[q.frame.direction],
+    hops: Q.hopsOf(q.frame.depth),
+    limit: walkLimit(q.frame.maxNodes),
+    /** Null keeps the query's unfiltered (cheaper) shape. */
+    filter: q.criteria,
+  };
+}
 
 /** Reassembles the chunked records of one query: per key, per part, the items in order. */
 function gather(rows: ChunkRow[]): Map<string, Map<string, unknown[]>> {
@@ -98,20 +105,22 @@ function gather(rows: ChunkRow[]): Map<string, Map<string, unknown[]>> {
 export const lineageRepository = {
   /** One query for all start nodes of one label; start nodes that do not exist are absent. */
   async traverse(tx: Tx, req: TraversalRequest): Promise<Map<string, FoundSubgraph>> {
+    const { directions, hops, limit, filter } = planTraversal(req);
+    const { asOf } = req.frame;
     const query = Q.traversalQuery({
       label: req.label,
-      directions: req.directions,
-      hops: req.hops,
-      asOf: req.asOf !== null,
-      filtered: req.filter !== null,
+      directions,
+      hops,
+      asOf: asOf !== null,
+      filtered: filter !== null,
     });
     const rows = await tx.run<ChunkRow>(query, {
       uids: req.uids,
-      limit: int(req.limit),
-      asOf: req.asOf,
+      limit: int(limit),
+      asOf,
       readable: req.readable,
-      ...flags(req.fields),
-      ...(req.filter ?? NO_FILTER),
+      ...Q.nodeFieldParams(req.fields),
+      ...Q.nodeFilterParams(filter),
     });
     const out = new Map<string, FoundSubgraph>();
     for (const [uid, parts] of gather(rows)) {
@@ -123,13 +132,12 @@ export const lineageRepository = {
     return out;
   },
 
-  /** Null when either end does not exist; `direction` null when no chain links them. */
-  async path(
-    tx: Tx,
-    req: { from: { label: NodeLabel; uid: string }; to: { label: NodeLabel; uid: string }; hops: number },
-    scope: Scope,
-  ): Promise<FoundPath | null> {
-    const query = Q.pathQuery(req.from.label, req.to.label, req.hops, scope.asOf !== null);
+  /**
+   * Null when either end does not exist; `direction` null when no chain links them within the
+   * deepest walk.
+   */
+  async path(tx: Tx, req: { from: NodeRef; to: NodeRef }, scope: Scope): Promise<FoundPath | null> {
+    const query = Q.pathQuery(req.from.label, req.to.label, Q.MAX_HOPS, scope.asOf !== null);
     const rows = await tx.run<PathRow>(query, { from: req.from.uid, to: req.to.uid, ...scopeParams(scope) });
     const row = rows[0];
     if (!row) return null;
@@ -143,15 +151,11 @@ export const lineageRepository = {
   },
 
   /** Null when the start node does not exist. */
-  async impact(
-    tx: Tx,
-    req: { label: NodeLabel; uid: string; cap: number; perKind: number },
-    scope: Scope,
-  ): Promise<FoundImpact | null> {
+  async impact(tx: Tx, req: NodeRef & { cap: number; perKind: number }, scope: Scope): Promise<FoundImpact | null> {
     const rows = await tx.run<ImpactRow>(Q.impactQuery(req.label, scope.asOf !== null), {
       uid: req.uid,
       cap: int(req.cap),
-      limit: int(req.cap + 2),
+      limit: int(walkLimit(req.cap)),
       perKind: int(req.perKind),
       ...scopeParams(scope),
     });
@@ -165,17 +169,17 @@ export const lineageRepository = {
     };
   },
 
-  /** Null when the start node does not exist. */
+  /** Null when the start node does not exist. `depth` in steps. */
   async provenance(
     tx: Tx,
-    req: { label: NodeLabel; uid: string; hops: number; cap: number },
+    req: NodeRef & { depth: number; cap: number },
     scope: Scope,
   ): Promise<FoundProvenance | null> {
-    const query = Q.provenanceQuery(req.label, req.hops, scope.asOf !== null);
+    const query = Q.provenanceQuery(req.label, Q.hopsOf(req.depth), scope.asOf !== null);
     const rows = await tx.run<ChunkRow>(query, {
       uid: req.uid,
       cap: int(req.cap),
-      limit: int(req.cap + 2),
+      limit: int(walkLimit(req.cap)),
       ...scopeParams(scope),
     });
     const parts = gather(rows).get(req.uid);

@@ -6,15 +6,20 @@ import {
   type ArtifactTextField,
 } from '../domain/artifact';
 import type { ExecutionRecord, ExecutionState } from '../domain/execution';
+import type { MapKind } from '../domain/key-value';
 import type { FoundNode } from '../domain/lineage';
+import { fromPropPairs } from './props';
 
 /**
  * Node rows (see `nodeRow` in lineage.cypher.ts) to records, at the repository edge. Built
  * directly from the positional values: a thousand-node answer would otherwise pay for a property
- * map per node and a scan of it per map kind. The shapes are the artifact and execution
- * repositories' records, so a field added there fails to compile here until it is filled in
- * (the artifact's descriptive texts excepted: they are read from ARTIFACT_TEXT_FIELDS' order).
+ * map per node and a scan of it per map kind. The shapes are the domain's records (ArtifactRecord,
+ * ExecutionRecord), so a field added there fails to compile here until it is filled in (the
+ * artifact's descriptive texts excepted: they are read from ARTIFACT_TEXT_FIELDS' order).
  */
+
+/** A node's map entries as [property name, value] pairs (`props.ts` naming). */
+type MapPairs = Array<[string, Scalar]>;
 
 /** [hops, uid, isArtifact, kind, core, spec, maps, tags, latestVersion, source] */
 export type NodeTuple = [
@@ -24,7 +29,7 @@ export type NodeTuple = [
   string,
   unknown[] | null,
   string | null,
-  Array<[string, Scalar]> | null,
+  MapPairs | null,
   string[] | null,
   number | null,
   boolean | null,
@@ -47,11 +52,12 @@ function artifactRecord(
   kind: string,
   core: unknown[],
   spec: string | null,
-  maps: Array<[string, Scalar]> | null,
+  maps: MapPairs | null,
   tags: string[] | null,
   latest: number | null,
 ): ArtifactRecord {
-  const [workspace, key, version, state, location, digest, size, contentType, texts, createdAt] = core;
+  const [workspace, key, version, state, location, digest, size, contentType, texts, createdAt, producerUid, runUid] =
+    core;
   // The descriptive texts are set below, by position: a loop, not a spread (see the header).
   const record = {
     uid,
@@ -65,11 +71,11 @@ function artifactRecord(
     size: orNull(size),
     contentType: orNull(contentType),
     createdAt: createdAt as string,
-    producerUid: orNull(core[10]),
-    runUid: orNull(core[11]),
+    producerUid: orNull(producerUid),
+    runUid: orNull(runUid),
     spec: spec ? (JSON.parse(spec) as Record<string, unknown>) : {},
-    labels: entries(maps, 'label.'),
-    properties: entries(maps, 'property.'),
+    labels: entries(maps, 'label'),
+    properties: entries(maps, 'property'),
     tags: tags ? [...tags].sort() : [],
     latestVersion: latest ?? (version as number),
   } satisfies Omit<ArtifactRecord, ArtifactTextField> as ArtifactRecord;
@@ -80,12 +86,7 @@ function artifactRecord(
 }
 
 /** The values of EXECUTION_CORE, in order. */
-function executionRecord(
-  uid: string,
-  kind: string,
-  core: unknown[],
-  maps: Array<[string, Scalar]> | null,
-): ExecutionRecord {
+function executionRecord(uid: string, kind: string, core: unknown[], maps: MapPairs | null): ExecutionRecord {
   const [workspace, runUid, name, state, startedAt, finishedAt, codeVersion, createdAt] = core;
   return {
     uid,
@@ -98,20 +99,17 @@ function executionRecord(
     finishedAt: orNull(finishedAt),
     codeVersion: orNull(codeVersion),
     createdAt: createdAt as string,
-    params: entries(maps, 'param.'),
-    results: entries(maps, 'result.'),
-    labels: entries(maps, 'label.'),
-    annotations: entries(maps, 'annotation.'),
+    params: entries(maps, 'param'),
+    results: entries(maps, 'result'),
+    labels: entries(maps, 'label'),
+    annotations: entries(maps, 'annotation'),
   };
 }
 
 /** Shared by every node fetched without its maps: nothing reads these but to list them. */
 const NO_ENTRIES: Record<string, Scalar> = Object.freeze({}) as Record<string, Scalar>;
 
-/** The `prefix.*` entries of a node's maps, keys without the prefix (`props.ts` naming). */
-function entries(maps: Array<[string, Scalar]> | null, prefix: string): Record<string, Scalar> {
-  if (!maps) return NO_ENTRIES;
-  const out: Record<string, Scalar> = {};
-  for (const [k, v] of maps) if (k.startsWith(prefix)) out[k.slice(prefix.length)] = v;
-  return out;
+/** One map of a node, keys without their prefix. */
+function entries(maps: MapPairs | null, kind: MapKind): Record<string, Scalar> {
+  return maps ? fromPropPairs(kind, maps) : NO_ENTRIES;
 }

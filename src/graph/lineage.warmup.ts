@@ -1,6 +1,5 @@
 import type { GraphExecutor } from './executor';
-import { MAX_HOPS, type NodeLabel } from './lineage.cypher';
-import { ALL_FIELDS, LINEAGE_LIMITS } from '../domain/lineage';
+import { ALL_FIELDS, LINEAGE_LIMITS, MAX_DEPTH, NODE_LABELS, type NodeLabel } from '../domain/lineage';
 import { lineageRepository as repo } from './lineage.repository';
 
 /**
@@ -16,24 +15,23 @@ MATCH (e:Execution) WITH e LIMIT 5 RETURN 'Execution' AS label, e.uid AS uid`;
 
 const DEPTHS = [1, LINEAGE_LIMITS.defaultDepth, 10];
 const scope = { asOf: null, readable: null, fields: ALL_FIELDS };
+const CAP = 100;
 
 export async function warmLineage(graph: GraphExecutor): Promise<void> {
   const starts = await graph.read((tx) => tx.run<{ label: NodeLabel; uid: string }>(STARTS));
   await graph.read(async (tx) => {
-    for (const label of ['Artifact', 'Execution'] as const) {
+    for (const label of NODE_LABELS) {
       // A uid that matches nothing still gets the query planned on an empty database.
       const uids = [...starts.filter((s) => s.label === label).map((s) => s.uid), ''];
-      for (const directions of [['UPSTREAM'], ['DOWNSTREAM']] as const)
-        for (const depth of DEPTHS)
-          await repo.traverse(tx, { label, uids, directions, hops: 2 * depth, limit: 102, filter: null, ...scope });
+      for (const direction of ['UPSTREAM', 'DOWNSTREAM'] as const)
+        for (const depth of DEPTHS) {
+          const frame = { direction, depth, maxNodes: CAP, asOf: null };
+          await repo.traverse(tx, { label, uids, frame, criteria: null, readable: null, fields: ALL_FIELDS });
+        }
     }
     const [a = '', b = ''] = starts.filter((s) => s.label === 'Artifact').map((s) => s.uid);
-    await repo.path(
-      tx,
-      { from: { label: 'Artifact', uid: a }, to: { label: 'Artifact', uid: b }, hops: MAX_HOPS },
-      scope,
-    );
-    await repo.impact(tx, { label: 'Artifact', uid: a, cap: 100, perKind: 10 }, scope);
-    await repo.provenance(tx, { label: 'Artifact', uid: a, hops: MAX_HOPS, cap: 100 }, scope);
+    await repo.path(tx, { from: { label: 'Artifact', uid: a }, to: { label: 'Artifact', uid: b } }, scope);
+    await repo.impact(tx, { label: 'Artifact', uid: a, cap: CAP, perKind: 10 }, scope);
+    await repo.provenance(tx, { label: 'Artifact', uid: a, depth: MAX_DEPTH, cap: CAP }, scope);
   });
 }

@@ -1,8 +1,21 @@
 import type { Tx } from './executor';
 import * as Q from './metric.cypher';
 import { parseRun, type GuardedWrite } from './run.repository';
-import { type MetricPointRecord, type MetricChunk, type SeriesRequest } from '../domain/metric';
+import type { MetricPointRecord, MetricSeriesSpec, SeriesRequest } from '../domain/metric';
 import type { RunState } from '../domain/run';
+import { newUid } from '../domain/uid';
+
+/** One (:MetricChunk) as LOG_METRICS creates it: one series' points as parallel lists sorted by step. */
+interface MetricChunk {
+  uid: string;
+  key: string;
+  firstStep: number;
+  lastStep: number;
+  count: number;
+  steps: number[];
+  values: number[];
+  times: string[];
+}
 
 interface ChunkRow {
   index: number;
@@ -12,8 +25,12 @@ interface ChunkRow {
 }
 
 export const metricRepository = {
-  /** Null when the run does not exist; otherwise whether it was RUNNING (and so took the points). */
-  async log(tx: Tx, runUid: string, chunks: MetricChunk[]): Promise<GuardedWrite | null> {
+  /**
+   * Stores each series as one chunk. Null when the run does not exist; otherwise whether it was
+   * RUNNING (and so took the points).
+   */
+  async log(tx: Tx, runUid: string, series: readonly MetricSeriesSpec[]): Promise<GuardedWrite | null> {
+    const chunks = series.map(toChunk);
     const rows = await tx.run<{
       before: RunState;
       run: Record<string, unknown>;
@@ -62,6 +79,24 @@ export const metricRepository = {
     return runUids.map((uid) => byRun.get(uid) ?? {});
   },
 };
+
+/**
+ * Reads rely on the sort: the range query on firstStep/lastStep, the latest value as a chunk's
+ * last. A stable sort keeps points of one step in the order they were logged.
+ */
+function toChunk({ key, points }: MetricSeriesSpec): MetricChunk {
+  const sorted = [...points].sort((a, b) => a.step - b.step);
+  return {
+    uid: newUid(),
+    key,
+    firstStep: sorted[0]!.step,
+    lastStep: sorted.at(-1)!.step,
+    count: sorted.length,
+    steps: sorted.map((p) => p.step),
+    values: sorted.map((p) => p.value),
+    times: sorted.map((p) => p.time),
+  };
+}
 
 /** Chunks that overlap the range may still hold points outside it. */
 function clip(points: MetricPointRecord[], r: SeriesRequest): MetricPointRecord[] {

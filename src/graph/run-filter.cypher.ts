@@ -1,6 +1,11 @@
 import { propName } from './props';
-import { FILTER_LIMITS, type LabelCondition, type RunCriteria, type ValueComparison } from '../domain/run';
-import type { ValueCondition } from '../domain/run';
+import {
+  FILTER_LIMITS,
+  type LabelCondition,
+  type RunCriteria,
+  type ValueComparison,
+  type ValueCondition,
+} from '../domain/run';
 
 /**
  * Run criteria -> a Cypher condition on `r`. The query text is assembled only from the fixed
@@ -21,7 +26,7 @@ import type { ValueCondition } from '../domain/run';
  */
 export const MAX_CONDITION_CHARS = FILTER_LIMITS.conditions * 64 + FILTER_LIMITS.objects * 24;
 
-export interface CypherCondition {
+interface CypherCondition {
   /** A boolean Cypher expression on `r`. */
   where: string;
   /** Its parameters: p0, p1, … */

@@ -1,3 +1,5 @@
+import { mapPropCondition } from './props';
+
 export const CREATE_WORKSPACE = `
 CREATE (w:Workspace {name: $name, description: $description, createdAt: $now, updatedAt: $now})
 SET w += $labels
@@ -9,7 +11,7 @@ SET w.description = coalesce($description, w.description), w.updatedAt = $now
 WITH w
 CALL (w) {
   WITH w WHERE $replaceLabels
-  WITH w, [k IN keys(w) WHERE k STARTS WITH 'label.'] AS old
+  WITH w, [k IN keys(w) WHERE ${mapPropCondition('k', 'label')}] AS old
   FOREACH (k IN old | SET w[k] = null)
   SET w += $labels
 }

@@ -17,7 +17,7 @@ import {
   type VariableDefinitionNode,
 } from 'graphql';
 import { compileQuery, isCompiledQuery, type CompiledQuery } from 'graphql-jit';
-import { ErrorCode, isStackExhaustion } from '../errors';
+import { ErrorCode, isStackExhaustion, quoted } from '../errors';
 import { guardJitCallbacks } from './jit-guard';
 import { jitFanOut } from './limits/jit-size';
 import type { Logger } from '../logger';
@@ -138,6 +138,9 @@ export class JitExecutor {
    * it refuses does graphql-js coerce again, for the errors.
    */
   readonly execute: GatewayExecutor = async (rc: GatewayGraphQLRequestContext) => {
+    // Apollo leaves the operation unset when the document has several and no (or an unknown)
+    // operationName; graphql-js would say so, but from a code path that expects an operation.
+    if (!rc.operation) return { errors: [operationNotResolved(rc.operationName)] };
     const variables = rc.request.variables ?? {};
     const compiled = this.compiled(rc);
     if (compiled === 'fallback') return this.executeWithGraphqlJs(rc, variables);
@@ -296,6 +299,16 @@ export function coerceVariables(
 ): { values: Record<string, unknown> } | { errors: GraphQLError[] } {
   const { coerced, errors } = getVariableValues(schema, definitions, inputs, { maxErrors: MAX_VARIABLE_ERRORS });
   return errors ? { errors: asVariableErrors(schema, definitions, inputs, errors) } : { values: coerced };
+}
+
+/** The client's document names no operation to run (graphql-js's words), as Apollo reports it itself. */
+function operationNotResolved(operationName: string | null | undefined): GraphQLError {
+  const message = operationName
+    ? `Unknown operation named ${quoted(operationName)}.`
+    : 'Must provide operation name if query contains multiple operations.';
+  return new GraphQLError(message, {
+    extensions: { code: 'OPERATION_RESOLUTION_FAILURE', http: { status: 400 } },
+  });
 }
 
 /** graphql-js's variable errors as the client's: BAD_USER_INPUT, and stack exhaustion named. */

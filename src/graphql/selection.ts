@@ -13,7 +13,7 @@ import {
   type GraphQLResolveInfo,
   type SelectionSetNode,
 } from 'graphql';
-import type { NodeFields } from '../domain/lineage';
+import type { NodeFields, NodeLabel } from '../domain/lineage';
 
 type DocumentInfo = Pick<GraphQLResolveInfo, 'fragments' | 'schema'>;
 type SelectionInfo = DocumentInfo & Pick<GraphQLResolveInfo, 'fieldNodes' | 'returnType'>;
@@ -106,7 +106,7 @@ const MAP_FIELDS = new Set(['labels', 'properties', 'params', 'results', 'annota
 const TAG_FIELDS = new Set(['tags', 'isLatest']);
 
 /** Node fields a lineage row answers without its detail properties (see `NodeFields.detail`). */
-const WITHOUT_DETAIL: Record<'Artifact' | 'Execution', ReadonlySet<string>> = {
+const WITHOUT_DETAIL: Record<NodeLabel, ReadonlySet<string>> = {
   Artifact: new Set([
     ...['__typename', 'id', 'uid', 'uri', 'workspace', 'key', 'version', 'kind', 'state', 'digest', 'createdAt'],
     ...SPEC_FIELDS,
@@ -120,10 +120,12 @@ const WITHOUT_DETAIL: Record<'Artifact' | 'Execution', ReadonlySet<string>> = {
 };
 
 /**
- * Which parts of each node the selection below this field needs. Spec, maps and tags are
- * over-inclusive by design (a field of that name anywhere below counts). The detail properties
- * go by type, the other way round: any field of an artifact or execution that is not known to
- * be answered without them asks for them, so a field added later is right before it is fast.
+ * Which parts of each node the selection below this field needs. Spec, maps and tags go by name,
+ * over-inclusive by design (a field of that name anywhere below counts): a field made from any of
+ * them must be named in SPEC_FIELDS, MAP_FIELDS or TAG_FIELDS, or lineage answers it from a node
+ * fetched without them. The detail properties go by type, the other way round: any field of an
+ * artifact or execution not in WITHOUT_DETAIL asks for them, so a new field read from them is
+ * right before it is fast.
  */
 export function fieldsWanted(info: SelectionInfo): NodeFields {
   const names = new Set<string>();
@@ -147,7 +149,7 @@ export function fieldsWanted(info: SelectionInfo): NodeFields {
 }
 
 /** 'Artifact' for the Artifact interface and its kinds, 'Execution' for executions, else null. */
-function nodeKindOf(type: GraphQLNamedType | undefined): 'Artifact' | 'Execution' | null {
+function nodeKindOf(type: GraphQLNamedType | undefined): NodeLabel | null {
   if (!type) return null;
   if (type.name === 'Execution') return 'Execution';
   if (type.name === 'Artifact') return 'Artifact';

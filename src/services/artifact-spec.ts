@@ -8,10 +8,10 @@ import type { KeyValue } from '../domain/key-value';
  * Kubeflow's DataSet / Model / Metrics). Validated here, stored as one JSON property.
  */
 
-export const KNOWN_KINDS = ['DATASET', 'MODEL', 'METRICS', 'FILE', 'PLOT', 'DIRECTORY'] as const;
+const KNOWN_KINDS = ['DATASET', 'MODEL', 'METRICS', 'FILE', 'PLOT', 'DIRECTORY'] as const;
 const KIND = /^[A-Z][A-Z0-9_]{0,39}$/;
-export const DEFAULT_PREVIEW_ROWS = 20;
-export const MAX_PREVIEW_ROWS = 1000;
+const DEFAULT_PREVIEW_ROWS = 20;
+const MAX_PREVIEW_ROWS = 1000;
 const MAX_SPEC_BYTES = 1024 * 1024;
 
 export interface ColumnSpec {
@@ -51,12 +51,6 @@ export interface ModelSpec {
 
 export interface MetricsSpec {
   values: KeyValue[];
-}
-
-export interface ManifestFile {
-  path: string;
-  size: number;
-  sha256: string;
 }
 
 export interface SpecInputs {

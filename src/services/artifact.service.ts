@@ -8,7 +8,8 @@ import { buildSpec, checkKind, type SpecInputs } from './artifact-spec';
 import { checkTag, isStoreUri, parseStoreUri } from '../domain/artifact-uri';
 import { pageWindow, toPage, type Page, type PageRequest } from './pagination';
 import { checkIdempotencyKey } from './idempotency-key';
-import { checkKey, checkName, checkText, nowIso, toMap } from './validate';
+import { runUidOf } from './run.service';
+import { checkKey, checkName, checkSha256, checkText, nowIso, toMap } from './validate';
 import type { KeyValue } from '../domain/key-value';
 import {
   ARTIFACT_TEXT_FIELDS,
@@ -34,14 +35,15 @@ export interface LogArtifact extends SpecInputs, Partial<ArtifactTexts> {
   size?: number | null;
   contentType?: string | null;
   tags?: string[] | null;
-  /** The run (global id) that logged it, when not given by an execution's output event. */
+  /** The run (its id or uid) that logged it, when not given by an execution's output event. */
   run?: string | null;
   /** For MODEL artifacts: the dataset it was trained on (id or store:// URI). */
   trainingDataset?: string | null;
   idempotencyKey?: string | null;
 }
 
-export interface ArtifactListFilter {
+/** Which artifacts `list` returns; `run` is the run's id or uid. */
+export interface ArtifactListSpec {
   kind?: string | null;
   state?: ArtifactState | null;
   keyPrefix?: string | null;
@@ -52,7 +54,6 @@ export interface ArtifactListFilter {
   createdBefore?: string | null;
 }
 
-const SHA256 = /^[0-9a-f]{64}$/;
 const LOCATION = /^(s3|gs|az|https?|file):\/\/\S+$/;
 
 export class ArtifactService {
@@ -114,15 +115,15 @@ export class ArtifactService {
   }
 
   private async runIn(tx: Tx, runId: string, workspace: string): Promise<string> {
-    const { type, key } = fromGlobalId(runId);
-    const runWorkspace = type === 'Run' ? await repo.runWorkspace(tx, key) : null;
+    const uid = runUidOf(runId, 'run');
+    const runWorkspace = await repo.runWorkspace(tx, uid);
     if (!runWorkspace) throw notFound('Run', runId);
     if (runWorkspace !== workspace) {
       throw badInput(`Run ${quoted(runId)} belongs to workspace ${quoted(runWorkspace)}, not ${quoted(workspace)}.`, {
         field: 'run',
       });
     }
-    return key;
+    return uid;
   }
 
   /** Names one artifact version by global id or store:// URI (no tag and no uid: the latest). */
@@ -147,13 +148,14 @@ export class ArtifactService {
     return this.deps.graph.read((tx) => repo.getMany(tx, uids));
   }
 
-  private async mustGet(tx: Tx, uid: string): Promise<ArtifactRecord> {
+  /** The artifact with this uid, inside a caller's transaction (NOT_FOUND when there is none). */
+  async mustGet(tx: Tx, uid: string): Promise<ArtifactRecord> {
     const [found] = await repo.getMany(tx, [uid]);
     if (!found) throw notFound('Artifact', uid);
     return found;
   }
 
-  async list(workspace: string, filter: ArtifactListFilter, page: PageRequest): Promise<Page<ArtifactRecord>> {
+  async list(workspace: string, filter: ArtifactListSpec, page: PageRequest): Promise<Page<ArtifactRecord>> {
     const window = pageWindow(page, (raw) => String(raw));
     const rows = await this.deps.graph.read(async (tx) =>
       repo.list(
@@ -163,7 +165,7 @@ export class ArtifactService {
           kind: filter.kind ?? null,
           state: filter.state ?? null,
           keyPrefix: filter.keyPrefix ?? null,
-          runUid: filter.run ? fromGlobalId(filter.run).key : null,
+          runUid: filter.run ? runUidOf(filter.run, 'filter.run') : null,
           createdAfter: filter.createdAfter ?? null,
           createdBefore: filter.createdBefore ?? null,
           labels: toMap('labels', filter.labels),
@@ -216,9 +218,7 @@ function checkBody(input: LogArtifact): void {
       },
     );
   }
-  if (input.digest != null && !SHA256.test(input.digest)) {
-    throw badInput('"digest" must be a SHA-256 as 64 lower-case hex digits.', { field: 'digest' });
-  }
+  if (input.digest != null) checkSha256(input.digest, 'digest');
   if (input.size != null && (!Number.isSafeInteger(input.size) || input.size < 0)) {
     throw badInput(`"size" must be a whole number of bytes; got ${input.size}.`, { field: 'size' });
   }

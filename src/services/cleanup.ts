@@ -1,10 +1,7 @@
-import { ANONYMOUS } from '../auth/principal';
 import type { GraphExecutor } from '../graph/executor';
 import { DEFAULT_IDEMPOTENCY_TTL_SECONDS, sweepIdempotencyRecords } from '../graph/idempotency';
 import type { Logger } from '../logger';
-import type { Bodies } from '../storage';
-import { sweepOrphanBodies } from './bodies/sweep';
-import { createServices } from '.';
+import type { BodyService } from './bodies';
 
 /**
  * The clean-ups every instance runs on unref'd timers (they never keep the process alive):
@@ -14,27 +11,27 @@ import { createServices } from '.';
  *     once an upload URL made at the abort can no longer be used, at the same pace.
  *   - Idempotency records older than SKEIN_IDEMPOTENCY_TTL are deleted, hourly (or every quarter
  *     of a shorter TTL).
- * The answer stops the timers and waits for a sweep in progress.
+ * `bodies` is built once for the process: the body clean-ups need no request. The answer stops the
+ * timers and waits for a sweep in progress.
  */
 export function scheduleCleanups(
   graph: GraphExecutor,
-  bodies: Bodies,
+  bodies: BodyService,
   logger: Logger,
   { idempotencyTtlSeconds = DEFAULT_IDEMPOTENCY_TTL_SECONDS } = {},
 ): () => Promise<void> {
-  const ttlMs = bodies.settings.uploadTtlSeconds * 1000;
+  const { uploadTtlSeconds, uploadUrlExpiresIn } = bodies.info();
+  const ttlMs = uploadTtlSeconds * 1000;
   const uploadsEveryMs = Math.min(Math.max(ttlMs / 4, 10_000), 15 * 60_000);
   const keysEveryMs = Math.min(Math.max((idempotencyTtlSeconds * 1000) / 4, 10_000), 3600_000);
   const stops = [
     every(uploadsEveryMs, logger, 'upload clean-up', async () => {
-      const bodyService = createServices({ graph, caller: ANONYMOUS, bodies }).bodies;
-      const { aborted, failed } = await bodyService.cleanupExpired({ olderThan: new Date(Date.now() - ttlMs) });
+      const { aborted, failed } = await bodies.cleanupExpired({ olderThan: new Date(Date.now() - ttlMs) });
       if (aborted.length > 0) logger.info({ count: aborted.length }, 'aborted expired PENDING uploads');
       for (const f of failed) logger.warn({ err: f.error, artifactUid: f.uid }, 'could not clean up an expired upload');
     }),
     every(uploadsEveryMs, logger, 'orphan body sweep', async () => {
-      const olderThanMs = bodies.settings.uploadUrlExpiresIn * 1000;
-      const deleted = await sweepOrphanBodies(graph, bodies, { olderThanMs });
+      const deleted = await bodies.sweepOrphans({ olderThanMs: uploadUrlExpiresIn * 1000 });
       if (deleted.length > 0) logger.info({ count: deleted.length }, 'deleted bodies no artifact holds');
     }),
     every(keysEveryMs, logger, 'idempotency key sweep', async () => {

@@ -7,6 +7,7 @@ import { fromGlobalId } from '../domain/global-id';
 import type { ArtifactService, LogArtifact } from './artifact.service';
 import { pageWindow, toPage, type Page, type PageRequest, type PageWindow } from './pagination';
 import { checkIdempotencyKey } from './idempotency-key';
+import { runUidOf } from './run.service';
 import { checkText, nowIso, toMap } from './validate';
 import type { KeyValue } from '../domain/key-value';
 import type { ExecutionRecord, EventRecord, NewEvent, EventType, ExecutionState } from '../domain/execution';
@@ -29,6 +30,7 @@ export interface OutputSpec {
 }
 
 export interface StartExecution {
+  /** The run (its id or uid) the execution is a step of. */
   run: string;
   name: string;
   kind?: string | null;
@@ -78,7 +80,7 @@ export class ExecutionService {
     if (!FINAL_STATES.includes(state)) {
       throw badInput(`An execution finishes as ${FINAL_STATES.join(', ')}; not ${state}.`, { field: 'state' });
     }
-    const uid = this.uidOf(id);
+    const uid = this.executionUidOf(id);
     const resultMap = toMap('results', results);
     return this.deps.graph.write(async (tx) => {
       const done = await repo.finish(tx, uid, { state, finishedAt: nowIso(), results: resultMap });
@@ -103,7 +105,7 @@ export class ExecutionService {
   }
 
   private addEvents(id: string, inputs: EventSpec[], outputs: EventSpec[]): Promise<ExecutionRecord> {
-    const uid = this.uidOf(id);
+    const uid = this.executionUidOf(id);
     return this.deps.graph.write(async (tx) => {
       const execution = await this.mustGetInTx(tx, uid);
       await this.linkInTx(tx, execution, await this.toEvents(tx, inputs), await this.toEvents(tx, outputs));
@@ -172,7 +174,7 @@ export class ExecutionService {
       tx,
       {
         uid: newUid(),
-        runUid: this.uidOf(input.run, 'Run'),
+        runUid: runUidOf(input.run, 'run'),
         name: input.name,
         kind: input.kind ?? 'STEP',
         state: input.state,
@@ -220,7 +222,7 @@ export class ExecutionService {
   }
 
   async get(id: string): Promise<ExecutionRecord> {
-    const [found] = await this.getMany([this.uidOf(id)]);
+    const [found] = await this.getMany([this.executionUidOf(id)]);
     if (!found) throw notFound('Execution', id);
     return found;
   }
@@ -255,14 +257,14 @@ export class ExecutionService {
 
   /** The idempotency key and its scope (the run), before the key is claimed. */
   private checkIdempotentCall(input: { run: string; idempotencyKey?: string | null }): void {
-    this.uidOf(input.run, 'Run');
+    runUidOf(input.run, 'run');
     checkIdempotencyKey(input.idempotencyKey);
   }
 
-  private uidOf(id: string, expected: 'Execution' | 'Run' = 'Execution'): string {
+  private executionUidOf(id: string): string {
     const { type, key } = fromGlobalId(id);
-    if (type !== expected)
-      throw badInput(`${quoted(id)} is the id of a ${type}, not of a ${expected}.`, { field: 'id' });
+    if (type !== 'Execution')
+      throw badInput(`${quoted(id)} is the id of a ${type}, not of a Execution.`, { field: 'id' });
     return key;
   }
 }

@@ -9,6 +9,7 @@ import type {
   ImpactRecord,
   LineageRecord,
   LineageEdgeRecord,
+  LineageFrame,
   LineageNode,
   LineagePathRecord,
   ProvenanceRecord,
@@ -27,7 +28,7 @@ export const stepsOf = (hops: number) => Math.ceil(hops / 2);
  * Ids for one answer: global ids for readable nodes, `restricted:<n>` tokens for the others.
  * Each is made once per node (edges name their ends by the same ids).
  */
-export class NodeIds {
+class NodeIds {
   private readonly ids = new Map<string, string>();
   private restricted = 0;
 
@@ -41,7 +42,7 @@ export class NodeIds {
   }
 }
 
-export function toLineageNode(n: FoundNode, ids: NodeIds, depth = stepsOf(n.hops)): LineageNode {
+function toLineageNode(n: FoundNode, ids: NodeIds, depth = stepsOf(n.hops)): LineageNode {
   const id = ids.of(n);
   switch (n.type) {
     case 'Artifact':
@@ -76,7 +77,7 @@ function nearestByUid(nodes: FoundNode[]): Map<string, FoundNode> {
   return byUid;
 }
 
-export interface Cut<T> {
+interface Cut<T> {
   kept: T[];
   truncated: boolean;
   /** The distance (events) of the first node left out. */
@@ -94,19 +95,14 @@ export function capNearest(nodes: FoundNode[], cap: number): Cut<FoundNode> {
   };
 }
 
-export interface LineageFrame {
-  startUid: string;
-  direction: LineageRecord['direction'];
-  depth: number;
-  maxNodes: number;
-  asOf: string | null;
-}
-
-/** Null when the start node was not found. */
-export function assembleLineage(found: FoundSubgraph, frame: LineageFrame): LineageRecord | null {
+/** Null when the start node was not found, or the caller may not see it (see `isVisible`). */
+export function assembleLineage(
+  found: FoundSubgraph,
+  frame: LineageFrame & { startUid: string },
+): LineageRecord | null {
   const byUid = nearestByUid(found.nodes);
   const start = byUid.get(frame.startUid);
-  if (!start) return null;
+  if (!start || !isVisible(start, frame.asOf)) return null;
   byUid.delete(frame.startUid);
   const cut = capNearest([...byUid.values()], frame.maxNodes);
   const kept = new Map<string, FoundNode>([[start.uid, start]]);
@@ -141,7 +137,7 @@ export function assemblePath(found: FoundPath): LineagePathRecord | null {
   };
 }
 
-/** Readable, and already there at `asOf`. */
+/** Readable, and already there at `asOf`: what a start node must be to have an answer. */
 export function isVisible(n: FoundNode, asOf: string | null): boolean {
   return n.type !== 'Restricted' && (asOf === null || n.record.createdAt <= asOf);
 }

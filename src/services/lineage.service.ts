@@ -8,24 +8,27 @@ import { assembleImpact, assembleLineage, assemblePath, assembleProvenance, isVi
 import {
   ALL_FIELDS,
   LINEAGE_LIMITS as L,
+  LineageDirection,
+  MAX_DEPTH,
+  NODE_LABELS,
+  type FoundSubgraph,
   type ImpactRecord,
-  type LineageRecord,
   type LineageCriteria,
-  type LineageNode,
+  type LineageFilterSpec,
+  type LineageFrame,
   type LineageOptions,
   type LineagePathRecord,
+  type LineageRecord,
   type NodeFields,
   type NodeRef,
   type ProvenanceRecord,
-  type LineageDirection,
-  type FoundSubgraph,
-  type WalkDirection,
 } from '../domain/lineage';
-import { lineageRepository as repo, type NodeFilterParams } from '../graph/lineage.repository';
+import { lineageRepository as repo } from '../graph/lineage.repository';
 import type { ServiceDeps } from './deps';
+import { checkName } from './validate';
 
 /** All lineage needs of a request: its executor and its caller. */
-export type LineageDeps = Pick<ServiceDeps, 'graph' | 'caller'>;
+type LineageDeps = Pick<ServiceDeps, 'graph' | 'caller'>;
 
 /**
  * Lineage use cases: what a run read and wrote, across runs and workspaces. Each answer is one
@@ -52,13 +55,13 @@ export class LineageService {
     const plan = planLineage(options);
     const read = await this.deps.graph.read(async (tx) => {
       const byLabel = [];
-      for (const label of ['Artifact', 'Execution'] as const) {
+      for (const label of NODE_LABELS) {
         const uids = [...new Set(starts.filter((s) => s.label === label).map((s) => s.uid))];
         if (uids.length === 0) continue;
         byLabel.push({
           label,
           uids,
-          subgraphs: await repo.traverse(tx, { ...plan.request, label, uids, readable: this.readable }),
+          subgraphs: await repo.traverse(tx, { ...plan, label, uids, readable: this.readable }),
         });
       }
       return byLabel;
@@ -76,7 +79,7 @@ export class LineageService {
     const [a, b] = await Promise.all([this.resolve(from, 'from'), this.resolve(to, 'to')]);
     if (a.uid === b.uid) throw badInput('"from" and "to" name the same node; a path needs two.', { field: 'to' });
     const found = await this.deps.graph.read((tx) =>
-      repo.path(tx, { from: a, to: b, hops: 2 * L.maxDepth }, this.scope(asOf, options.fields)),
+      repo.path(tx, { from: a, to: b }, this.scope(asOf, options.fields)),
     );
     if (!found || !isVisible(found.from, asOf)) throw missing(from, asOf);
     if (!isVisible(found.to, asOf)) throw missing(to, asOf);
@@ -105,11 +108,11 @@ export class LineageService {
     options: ReportOptions & { depth?: number | null; maxNodes?: number | null } = {},
   ): Promise<ProvenanceRecord> {
     const asOf = checkTime('asOf', options.asOf);
-    const depth = checkInt('depth', options.depth, L.maxDepth, 1, L.maxDepth);
+    const depth = checkInt('depth', options.depth, MAX_DEPTH, 1, MAX_DEPTH);
     const cap = checkInt('maxNodes', options.maxNodes, L.reportMaxNodes, 1, L.reportMaxNodes);
     const start = await this.resolve(of, 'of');
     const found = await this.deps.graph.read((tx) =>
-      repo.provenance(tx, { ...start, hops: 2 * depth, cap }, this.scope(asOf, options.fields)),
+      repo.provenance(tx, { ...start, depth, cap }, this.scope(asOf, options.fields)),
     );
     if (!found || !isVisible(found.root, asOf)) throw missing(of, asOf);
     return assembleProvenance(found, cap);
@@ -139,8 +142,7 @@ export class LineageService {
   }
 
   private finish(subgraph: FoundSubgraph | undefined, uid: string, plan: LineagePlan): LineageRecord | null {
-    const lineage = subgraph ? assembleLineage(subgraph, { ...plan.frame, startUid: uid }) : null;
-    return lineage && isVisibleNode(lineage.root, plan.frame.asOf) ? lineage : null;
+    return subgraph ? assembleLineage(subgraph, { ...plan.frame, startUid: uid }) : null;
   }
 }
 
@@ -152,42 +154,24 @@ export interface ReportOptions {
 // ---------------------------------------------------------------------------------------------
 // Validation: limits and filters, with messages a person can act on
 
+/** A lineage question, checked: the repository makes the traversal of it. */
 interface LineagePlan {
-  frame: { direction: LineageDirection; depth: number; maxNodes: number; asOf: string | null };
-  request: {
-    directions: WalkDirection[];
-    hops: number;
-    limit: number;
-    asOf: string | null;
-    filter: NodeFilterParams | null;
-    fields: NodeFields;
-  };
+  frame: LineageFrame;
+  criteria: LineageCriteria | null;
+  fields: NodeFields;
 }
 
-const DIRECTIONS: Record<LineageDirection, WalkDirection[]> = {
-  UPSTREAM: ['UPSTREAM'],
-  DOWNSTREAM: ['DOWNSTREAM'],
-  BOTH: ['UPSTREAM', 'DOWNSTREAM'],
-};
-
 export function planLineage(options: LineageOptions): LineagePlan {
-  const direction = options.direction ?? 'UPSTREAM';
-  if (!(direction in DIRECTIONS))
+  const direction = options.direction ?? LineageDirection.UPSTREAM;
+  if (!Object.hasOwn(LineageDirection, direction))
     throw badInput(`direction must be UPSTREAM, DOWNSTREAM or BOTH.`, { field: 'direction' });
-  const depth = checkInt('depth', options.depth, L.defaultDepth, 1, L.maxDepth);
+  const depth = checkInt('depth', options.depth, L.defaultDepth, 1, MAX_DEPTH);
   const maxNodes = checkInt('maxNodes', options.maxNodes, L.defaultMaxNodes, 1, L.maxMaxNodes);
   const asOf = checkTime('asOf', options.asOf);
   return {
     frame: { direction, depth, maxNodes, asOf },
-    // The start node plus one more than the cap per direction: the extra one says "truncated" and where.
-    request: {
-      directions: DIRECTIONS[direction],
-      hops: 2 * depth,
-      limit: maxNodes + 2,
-      asOf,
-      filter: toFilter(options.filter),
-      fields: options.fields ?? ALL_FIELDS,
-    },
+    criteria: checkLineageFilter(options.filter),
+    fields: options.fields ?? ALL_FIELDS,
   };
 }
 
@@ -211,24 +195,36 @@ function checkTime(field: string, value: string | null | undefined): string | nu
   return time;
 }
 
-function checkList(field: string, values: readonly string[] | null | undefined, pattern: RegExp): string[] | null {
+/** A filter's list of values: null when empty, else a copy, refused when too long or a value is refused. */
+function checkFilterValues(
+  field: string,
+  values: readonly string[] | null | undefined,
+  checkValue: (value: string, field: string) => void,
+): string[] | null {
   if (!values || values.length === 0) return null;
   if (values.length > L.maxFilterValues) {
     throw badInput(`"${field}" has ${values.length} values; the limit is ${L.maxFilterValues}.`, { field });
   }
-  const bad = values.find((v) => !pattern.test(v));
-  if (bad !== undefined) throw badInput(`"${field}" value ${quoted(bad)} is not valid.`, { field });
+  for (const v of values) checkValue(v, field);
   return [...values];
 }
 
+/** A kind to keep: artifact kinds (MODEL…) and execution kinds (TRAINER…) alike. */
 const KIND = /^[A-Za-z][A-Za-z0-9_-]{0,63}$/;
-const WORKSPACE = /^[a-z0-9][a-z0-9_-]{0,62}$/;
+
+function checkKindValue(value: string, field: string): void {
+  if (!KIND.test(value)) throw badInput(`"${field}" value ${quoted(value)} is not valid.`, { field });
+}
+
+function checkWorkspaceValue(value: string, field: string): void {
+  checkName(`"${field}" value`, field, value);
+}
 
 /** Null when nothing is filtered, so the query keeps its unfiltered (cheaper) shape. */
-export function toFilter(filter: LineageCriteria | null | undefined): NodeFilterParams | null {
+export function checkLineageFilter(filter: LineageFilterSpec | null | undefined): LineageCriteria | null {
   if (!filter) return null;
-  const kinds = checkList('filter.kinds', filter.kinds, KIND);
-  const workspaces = checkList('filter.workspaces', filter.workspaces, WORKSPACE);
+  const kinds = checkFilterValues('filter.kinds', filter.kinds, checkKindValue);
+  const workspaces = checkFilterValues('filter.workspaces', filter.workspaces, checkWorkspaceValue);
   const types = filter.nodeTypes?.length ? new Set(filter.nodeTypes) : null;
   const createdAfter = checkTime('filter.createdAfter', filter.createdAfter);
   const createdBefore = checkTime('filter.createdBefore', filter.createdBefore);
@@ -241,12 +237,6 @@ export function toFilter(filter: LineageCriteria | null | undefined): NodeFilter
     createdAfter,
     createdBefore,
   };
-}
-
-function isVisibleNode(n: LineageNode, asOf: string | null): boolean {
-  if (n.type === 'Restricted') return false;
-  const createdAt = n.type === 'Artifact' ? n.artifact.createdAt : n.execution.createdAt;
-  return asOf === null || createdAt <= asOf;
 }
 
 function missing(ref: string, asOf: string | null | undefined): SkeinError {

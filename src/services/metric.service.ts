@@ -1,10 +1,8 @@
 import { badInput, notFound, preconditionFailed, quoted } from '../errors';
 import { metricRepository as repo } from '../graph/metric.repository';
-import { newUid } from '../domain/uid';
 import { runUidOf } from './run.service';
 import { nowIso } from './validate';
-import type { MetricPointRecord, MetricChunk, SeriesRequest } from '../domain/metric';
-import { type MetricPointSpec } from '../domain/metric';
+import type { MetricPointRecord, MetricPointSpec, MetricSeriesSpec, SeriesRequest } from '../domain/metric';
 import { type RunRecord } from '../domain/run';
 import type { ServiceDeps } from './deps';
 
@@ -16,11 +14,11 @@ const METRIC_KEY = /^[A-Za-z0-9_][A-Za-z0-9_.\-/]*$/;
 export class MetricService {
   constructor(private readonly deps: ServiceDeps) {}
 
-  /** Appends points to a RUNNING run's metric histories: one chunk per key, one statement. */
+  /** Appends points to a RUNNING run's metric histories: one series per key, one statement. */
   async log(runId: string, points: readonly MetricPointSpec[]): Promise<RunRecord> {
     const uid = runUidOf(runId, 'run');
-    const chunks = toChunks(points, nowIso());
-    const out = await this.deps.graph.write((tx) => repo.log(tx, uid, chunks));
+    const series = toSeries(points, nowIso());
+    const out = await this.deps.graph.write((tx) => repo.log(tx, uid, series));
     if (!out) throw notFound('Run', runId);
     if (!out.applied) {
       throw preconditionFailed(`Run ${uid} is ${out.before}, so it cannot be given metrics; only a RUNNING run can.`, {
@@ -41,8 +39,8 @@ export class MetricService {
   }
 }
 
-/** Validates a call's points and groups them by key, each group sorted by step (stable). */
-export function toChunks(points: readonly MetricPointSpec[], now: string): MetricChunk[] {
+/** Validates a call's points and groups them by key, each group in logging order. */
+function toSeries(points: readonly MetricPointSpec[], now: string): MetricSeriesSpec[] {
   if (points.length === 0 || points.length > METRIC_LIMITS.pointsPerCall) {
     throw badInput(
       `Log 1 to ${METRIC_LIMITS.pointsPerCall} metric points per call; got ${points.length}. Split larger batches.`,
@@ -56,25 +54,7 @@ export function toChunks(points: readonly MetricPointSpec[], now: string): Metri
     list.push({ step: p.step, value: p.value, time: p.time ?? now });
     byKey.set(p.key, list);
   });
-  return [...byKey].map(([key, list]) =>
-    chunkOf(
-      key,
-      list.sort((a, b) => a.step - b.step),
-    ),
-  );
-}
-
-function chunkOf(key: string, sorted: MetricPointRecord[]): MetricChunk {
-  return {
-    uid: newUid(),
-    key,
-    firstStep: sorted[0]!.step,
-    lastStep: sorted.at(-1)!.step,
-    count: sorted.length,
-    steps: sorted.map((p) => p.step),
-    values: sorted.map((p) => p.value),
-    times: sorted.map((p) => p.time),
-  };
+  return [...byKey].map(([key, list]) => ({ key, points: list }));
 }
 
 function checkPoint(p: MetricPointSpec, field: string): void {

@@ -2,8 +2,17 @@ import { badInput, notFound, preconditionFailed, quoted } from '../errors';
 import type { Tx } from '../graph/executor';
 import { idempotent } from '../graph/idempotency';
 import { metricRepository } from '../graph/metric.repository';
-import type { MapKind } from '../domain/key-value';
-import type { RunSearchOrder } from '../domain/run';
+import type { KeyValue, MapKind } from '../domain/key-value';
+import {
+  SortDirection,
+  type ComparisonRow,
+  type FinishedRunState,
+  type RunComparisonRecord,
+  type RunOrdering,
+  type RunRecord,
+  type RunSearchOrder,
+  type RunState,
+} from '../domain/run';
 import { runRepository as repo } from '../graph/run.repository';
 import { newUid } from '../domain/uid';
 import { fromGlobalId } from '../domain/global-id';
@@ -13,9 +22,6 @@ import { checkIdempotencyKey } from './idempotency-key';
 import { checkName, checkText, LIMITS, nowIso, toMap } from './validate';
 import { WorkspaceService } from './workspace.service';
 import type { Scalar } from '../domain/scalar';
-import type { KeyValue } from '../domain/key-value';
-import type { RunRecord, FinishedRunState, RunState } from '../domain/run';
-import { type RunComparisonRecord, type ComparisonRow, type RunOrdering } from '../domain/run';
 import type { ServiceDeps } from './deps';
 
 export interface StartRun {
@@ -55,7 +61,10 @@ export const RUN_LIMITS = { nameLength: 255, compare: 100 } as const;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/** A run's uid from what a client holds: the global id, or the bare uid (what MLRun users know). */
+/**
+ * A run's uid from what a client holds: the global id, or the bare uid (what MLRun users know,
+ * and what `skein runs --json` prints). Another node's global id is BAD_USER_INPUT on `field`.
+ */
 export function runUidOf(id: string, field = 'id'): string {
   if (UUID.test(id)) return id.toLowerCase();
   const { type, key } = fromGlobalId(id);
@@ -289,7 +298,7 @@ function searchOrder(orderBy: RunOrdering | null | undefined): {
   sortBy: { map: 'param' | 'result'; key: string } | null;
   signature: string;
 } {
-  const descending = (orderBy?.direction ?? 'DESC') === 'DESC';
+  const descending = (orderBy?.direction ?? SortDirection.DESC) === SortDirection.DESC;
   if (orderBy?.result && orderBy.param) {
     throw badInput('Order by a result or by a param, not both.', { field: 'orderBy' });
   }

@@ -7,6 +7,7 @@ import { type KeyValue } from '../domain/key-value';
 const NAME = /^[a-z0-9][a-z0-9_-]{0,62}$/;
 const KEY = /^[A-Za-z0-9][A-Za-z0-9_.\-/]{0,254}$/;
 const MAP_KEY = /^[A-Za-z0-9_][A-Za-z0-9_.\-/]{0,127}$/;
+const SHA256 = /^[0-9a-f]{64}$/;
 
 export const LIMITS = {
   mapEntries: 200,
@@ -35,6 +36,12 @@ export function checkKey(field: string, value: string): string {
       },
     );
   }
+  return value;
+}
+
+/** A SHA-256 as clients give it (a digest, a body, a part): 64 lower-case hex digits. */
+export function checkSha256(value: string, field: string): string {
+  if (!SHA256.test(value)) throw badInput(`"${field}" must be a SHA-256 as 64 lower-case hex digits.`, { field });
   return value;
 }
 

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { type BodyStoreKind } from '../domain/body';
 
 /**
  * One body-store API over the local filesystem and S3 (seed 002: one store API, several
@@ -11,8 +12,6 @@ import { createHash } from 'node:crypto';
  *   bodies/sha256-parts/<hex>-<n>   a body uploaded in n parts of a fixed size: <hex> is the
  *                                   SHA-256 of the parts' SHA-256 digests (S3's composite checksum)
  */
-
-export type StoreKind = 'S3' | 'LOCAL';
 
 /** A request the client must make exactly as described. */
 export interface SignedRequest {
@@ -54,7 +53,7 @@ export interface DownloadOptions {
 }
 
 export interface BodyStore {
-  readonly kind: StoreKind;
+  readonly kind: BodyStoreKind;
   /**
    * Names this store (its bucket or directory, as a location prefix). Bodies in the graph are
    * per store: a body verified in one store says nothing about another sharing the database.

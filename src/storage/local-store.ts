@@ -18,6 +18,7 @@ import {
 } from './body-store';
 import { escapePath } from './sigv4';
 import { UrlSigner, type Verdict } from './url-signer';
+import { BodyStoreKind } from '../domain/body';
 
 /**
  * Bodies on the local filesystem (the default when no S3 bucket is configured). Skein answers the
@@ -56,7 +57,7 @@ const STALE_TEMP_MS = 24 * 3600 * 1000;
 const UPLOAD_ID = /^[0-9a-f-]{36}$/;
 
 export class LocalBodyStore implements BodyStore {
-  readonly kind = 'LOCAL' as const;
+  readonly kind = BodyStoreKind.LOCAL;
   readonly id: string;
   private publicUrl: string | undefined;
 

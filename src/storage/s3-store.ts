@@ -25,6 +25,7 @@ import {
   type StoredPart,
 } from './body-store';
 import { escapePath, SigV4Presigner, type AwsCredentials } from './sigv4';
+import { BodyStoreKind } from '../domain/body';
 
 type S3Config = NonNullable<Config['s3']>;
 
@@ -41,7 +42,7 @@ type S3Config = NonNullable<Config['s3']>;
  * once from one SDK-signed URL, so every S3 addressing rule the SDK knows still applies.
  */
 export class S3BodyStore implements BodyStore {
-  readonly kind = 'S3' as const;
+  readonly kind = BodyStoreKind.S3;
   readonly id: string;
   private readonly client: S3Client;
   private readonly bucket: string;

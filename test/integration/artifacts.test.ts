@@ -188,6 +188,48 @@ describe('artifacts: typed, versioned, tagged, named by URI', () => {
     expect(page2.pageInfo.hasNextPage).toBe(false);
   });
 
+  // The README's `skein runs --json | jq -r '.[].uid'` feeds `skein upload --run`: a uid must do.
+  it("takes a run's uid wherever it takes the run's id, and names the field for another node's id", async () => {
+    const rw = await createWorkspace(t.url, 'run-ref');
+    const { startRun: run } = await gqlOk<{ startRun: { id: string; uid: string } }>(
+      t.url,
+      'mutation($i: StartRunInput!) { startRun(input: $i) { id uid } }',
+      { i: { workspace: rw, name: 'train' } },
+    );
+    const byUid = await logArtifact(t.url, { workspace: rw, key: 'by-uid', kind: 'FILE', run: run.uid });
+    const byId = await logArtifact(t.url, { workspace: rw, key: 'by-id', kind: 'FILE', run: run.id });
+    expect([byUid.runId, byId.runId]).toEqual([run.id, run.id]);
+
+    const record = (runRef: string) =>
+      gql<{ recordExecution: { runId: string } }>(
+        t.url,
+        'mutation($i: RecordExecutionInput!) { recordExecution(input: $i) { runId } }',
+        { i: { run: runRef, name: 'train', outputs: [{ artifact: { key: 'model', kind: 'MODEL' } }] } },
+      );
+    const recorded = await record(run.uid);
+    expect(recorded.errors).toBeUndefined();
+    expect(recorded.data!.recordExecution.runId).toBe(run.id);
+
+    const listed = (runRef: string) =>
+      gql<{ artifacts: { edges: Array<{ node: { key: string } }> } }>(
+        t.url,
+        'query($w: String!, $r: ID) { artifacts(workspace: $w, filter: {run: $r}) { edges { node { key } } } }',
+        { w: rw, r: runRef },
+      );
+    const keysOf = async (runRef: string) => (await listed(runRef)).data?.artifacts.edges.map((e) => e.node.key);
+    expect(await keysOf(run.uid)).toEqual(['model', 'by-id', 'by-uid']);
+    expect(await keysOf(run.id)).toEqual(await keysOf(run.uid));
+
+    const wsId = Buffer.from(`Workspace:${rw}`).toString('base64url');
+    const fieldOf = (res: { errors?: Array<{ extensions?: Record<string, unknown> }> }) => res.errors?.[0]?.extensions;
+    const logged = await gql(t.url, 'mutation($i: LogArtifactInput!) { logArtifact(input: $i) { uid } }', {
+      i: { workspace: rw, key: 'nope', kind: 'FILE', run: wsId },
+    });
+    expect(fieldOf(logged)).toEqual({ code: 'BAD_USER_INPUT', field: 'run' });
+    expect(fieldOf(await listed(wsId))).toEqual({ code: 'BAD_USER_INPUT', field: 'filter.run' });
+    expect(fieldOf(await record(wsId))).toEqual({ code: 'BAD_USER_INPUT', field: 'run' });
+  });
+
   it('keeps a version name beside the number, wherever an artifact is answered (as KF logs version: "v1.0.0")', async () => {
     const named = async (uri: string) =>
       (

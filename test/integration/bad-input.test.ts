@@ -317,3 +317,29 @@ describe('an error echoes a bounded part of the input (finding 8)', () => {
     expect(codes(a)).toHaveLength(1);
   });
 });
+
+describe('a document that does not say which operation to run is the client error (found reviewing the docs)', () => {
+  const t = useTestSkein({ workspace: 'ops' });
+  const TWO = 'query A { workspaces(first: 1) { edges { cursor } } } query B { serverInfo { version } }';
+
+  it('two operations and no operationName: 400 OPERATION_RESOLUTION_FAILURE, naming the fix (it was a 500)', async () => {
+    const a = await postRaw(t.url, JSON.stringify({ query: TWO }));
+    expect({ status: a.status, codes: codes(a), data: a.data }).toEqual({
+      status: 400,
+      codes: ['OPERATION_RESOLUTION_FAILURE'],
+      data: undefined,
+    });
+    expect(a.errors![0]!.message).toContain('operation name');
+  });
+
+  it('an operationName the document does not have: 400 OPERATION_RESOLUTION_FAILURE', async () => {
+    const a = await postRaw(t.url, JSON.stringify({ query: TWO, operationName: 'C' }));
+    expect({ status: a.status, codes: codes(a) }).toEqual({ status: 400, codes: ['OPERATION_RESOLUTION_FAILURE'] });
+  });
+
+  it('the same document with an operationName runs that operation', async () => {
+    const a = await postRaw(t.url, JSON.stringify({ query: TWO, operationName: 'B' }));
+    expect(a.status).toBe(200);
+    expect(a.data).toEqual({ serverInfo: { version: expect.any(String) } });
+  });
+});

@@ -302,19 +302,19 @@ describe('bodies in the local store', () => {
       artifact: { workspace: own, key: 'stale.txt', kind: 'FILE' },
       body: { size: body.length, sha256: sha256(body) },
     });
-    const uploads = createServices({ graph: t.skein.graph, caller: ANONYMOUS, bodies: t.skein.bodies }).bodies;
+    const bodyService = createServices({ graph: t.skein.graph, caller: ANONYMOUS, bodies: t.skein.bodies }).bodies;
     // Not older than the TTL yet: untouched.
-    const none = await uploads.cleanupExpired({ olderThan: new Date(Date.now() - 3600_000), workspace: own });
+    const none = await bodyService.cleanupExpired({ olderThan: new Date(Date.now() - 3600_000), workspace: own });
     expect(none.aborted).toEqual([]);
     // Renewing its URLs restarts its TTL.
     await new Promise((resolve) => setTimeout(resolve, 20));
     const beforeRenew = new Date();
     await new Promise((resolve) => setTimeout(resolve, 20));
     await gqlOk(t.url, 'mutation($r: String!) { renewUpload(ref: $r) { expiresAt } }', { r: up.artifact.id });
-    const renewed = await uploads.cleanupExpired({ olderThan: beforeRenew, workspace: own });
+    const renewed = await bodyService.cleanupExpired({ olderThan: beforeRenew, workspace: own });
     expect(renewed.aborted).toEqual([]);
     // As seen a TTL later (scoped to this test's workspace: other tests share the database).
-    const swept = await uploads.cleanupExpired({ olderThan: new Date(Date.now() + 1000), workspace: own });
+    const swept = await bodyService.cleanupExpired({ olderThan: new Date(Date.now() + 1000), workspace: own });
     expect(swept).toEqual({ aborted: [up.artifact.uid], failed: [] });
     expect(await artifactState(t.url, up.artifact.id)).toBe('ABORTED');
   });

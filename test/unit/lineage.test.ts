@@ -2,7 +2,8 @@ import { assembleLineage, assemblePath, capNearest, stepsOf } from '../../src/se
 import { MAX_HOPS, pathQuery, reach, traversalQuery } from '../../src/graph/lineage.cypher';
 import type { FoundNode, FoundPath, FoundSubgraph } from '../../src/domain/lineage';
 import { toFoundNode, type NodeTuple } from '../../src/graph/lineage.rows';
-import { planLineage, toFilter } from '../../src/services/lineage.service';
+import { checkLineageFilter, planLineage } from '../../src/services/lineage.service';
+import { planTraversal } from '../../src/graph/lineage.repository';
 import { fieldsWanted } from '../../src/graphql/selection';
 import {
   Kind,
@@ -80,7 +81,12 @@ describe('lineage Cypher', () => {
 describe('lineage plans and limits', () => {
   it('asks for the start node plus one more than the cap, per direction', () => {
     const plan = planLineage({ direction: 'BOTH', depth: 3, maxNodes: 10 });
-    expect(plan.request).toMatchObject({ directions: ['UPSTREAM', 'DOWNSTREAM'], hops: 6, limit: 12, filter: null });
+    expect(planTraversal(plan)).toMatchObject({
+      directions: ['UPSTREAM', 'DOWNSTREAM'],
+      hops: 6,
+      limit: 12,
+      filter: null,
+    });
     expect(planLineage({}).frame).toEqual({ direction: 'UPSTREAM', depth: 5, maxNodes: 1000, asOf: null });
   });
 
@@ -96,8 +102,8 @@ describe('lineage plans and limits', () => {
   });
 
   it('drops empty filters, so the unfiltered query shape is used', () => {
-    expect(toFilter({ kinds: [], workspaces: null, nodeTypes: [] })).toBeNull();
-    expect(toFilter({ kinds: ['MODEL'], nodeTypes: ['ARTIFACT'] })).toEqual({
+    expect(checkLineageFilter({ kinds: [], workspaces: null, nodeTypes: [] })).toBeNull();
+    expect(checkLineageFilter({ kinds: ['MODEL'], nodeTypes: ['ARTIFACT'] })).toEqual({
       kinds: ['MODEL'],
       workspaces: null,
       artifacts: true,
@@ -105,7 +111,7 @@ describe('lineage plans and limits', () => {
       createdAfter: null,
       createdBefore: null,
     });
-    expect(() => toFilter({ workspaces: ['Not Valid'] })).toThrow(/filter.workspaces/);
+    expect(() => checkLineageFilter({ workspaces: ['Not Valid'] })).toThrow(/filter.workspaces/);
   });
 });
 

@@ -1,5 +1,11 @@
 import DataLoader from 'dataloader';
-import type { LineageRecord, NodeFields, NodeRef } from '../../domain/lineage';
+import {
+  ALL_FIELDS,
+  type LineageRecord,
+  type NodeFields,
+  type NodeRef,
+  type WalkDirection,
+} from '../../domain/lineage';
 import type { LineageService } from '../../services/lineage.service';
 
 /**
@@ -8,13 +14,15 @@ import type { LineageService } from '../../services/lineage.service';
  */
 export interface LineageKey {
   ref: NodeRef;
-  direction: 'UPSTREAM' | 'DOWNSTREAM';
+  direction: WalkDirection;
   depth: number | null;
   maxNodes: number | null;
   fields: NodeFields;
 }
 
-const fieldsOf = (f: NodeFields) => `${+f.detail}${+f.spec}${+f.maps}${+f.tags}${+f.paths}`;
+/** Every NodeFields flag (ALL_FIELDS has them all), so no two selections share a cache entry. */
+const FIELD_FLAGS = Object.keys(ALL_FIELDS) as Array<keyof NodeFields>;
+const fieldsOf = (f: NodeFields) => FIELD_FLAGS.map((flag) => +f[flag]).join('');
 const questionOf = (k: LineageKey) => `${k.direction}:${k.depth}:${k.maxNodes}:${fieldsOf(k.fields)}`;
 const cacheKey = (k: LineageKey) => `${k.ref.label}:${k.ref.uid}:${questionOf(k)}`;
 
@@ -22,7 +30,12 @@ export function lineageLoader(service: LineageService): DataLoader<LineageKey, L
   return new DataLoader<LineageKey, LineageRecord | null, string>(
     async (keys) => {
       const byQuestion = new Map<string, LineageKey[]>();
-      for (const k of keys) byQuestion.set(questionOf(k), [...(byQuestion.get(questionOf(k)) ?? []), k]);
+      for (const k of keys) {
+        const question = questionOf(k);
+        const group = byQuestion.get(question);
+        if (group) group.push(k);
+        else byQuestion.set(question, [k]);
+      }
       const answers = new Map<string, LineageRecord | null>();
       await Promise.all(
         [...byQuestion.values()].map(async (group) => {

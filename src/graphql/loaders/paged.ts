@@ -18,7 +18,9 @@ export function pagedLoader<T>(
       const byWindow = new Map<string, PagedKey[]>();
       for (const k of keys) {
         const w = windowKey(k);
-        byWindow.set(w, [...(byWindow.get(w) ?? []), k]);
+        const group = byWindow.get(w);
+        if (group) group.push(k);
+        else byWindow.set(w, [k]);
       }
       const answers = new Map<string, Page<T>>();
       await Promise.all(

@@ -6,13 +6,11 @@ import {
   ArtifactDownload,
   ArtifactPathTemplate,
   BodyStoreInfo,
-  type BodyStoreKind,
   ManifestEntry,
   Upload,
   toArtifactDownload,
   toUpload,
 } from '../types/body.type';
-import { type PathTemplateSource } from '../../domain/body';
 
 const REF =
   'The artifact: its global id or store://artifacts/<workspace>/<key>[:<tag>][@<uid>] (no tag or uid: latest).';
@@ -23,8 +21,8 @@ export class BodyResolver {
     description: 'Where bodies are stored and the rules uploads follow (part size, limits).',
   })
   bodyStore(@Ctx() ctx: Context): BodyStoreInfo {
-    const info = ctx.services.bodies.info();
-    return { ...info, kind: info.kind as BodyStoreKind, uploadTtl: info.uploadTtlSeconds };
+    const { uploadTtlSeconds, ...rules } = ctx.services.bodies.info();
+    return { ...rules, uploadTtl: uploadTtlSeconds };
   }
 
   @Mutation(() => Upload, {
@@ -85,8 +83,7 @@ export class BodyResolver {
     @Ctx() ctx: Context,
     @Arg('run', () => ID, { nullable: true, description: 'A run of the workspace.' }) run?: string,
   ): Promise<ArtifactPathTemplate> {
-    const t = await ctx.services.bodies.pathTemplate(workspace, run);
-    return { template: t.template, source: t.source as PathTemplateSource };
+    return ctx.services.bodies.pathTemplate(workspace, run);
   }
 
   @Mutation(() => ArtifactPathTemplate, {
@@ -103,8 +100,7 @@ export class BodyResolver {
     @Ctx() ctx: Context,
     @Arg('run', () => ID, { nullable: true, description: 'Set it for this run only.' }) run?: string,
   ): Promise<ArtifactPathTemplate> {
-    const t = await ctx.services.bodies.setPathTemplate(workspace, run, template);
-    return { template: t.template, source: t.source as PathTemplateSource };
+    return ctx.services.bodies.setPathTemplate(workspace, run, template);
   }
 }
 
@@ -138,8 +134,7 @@ export class ArtifactBodyResolver {
       "True when Skein's store verified the digest itself (a body uploaded whole, or any body in the local store); false for references and multipart bodies in S3 (each part was verified), whose digest is as declared.",
   })
   async digestVerified(@Root() a: Artifact, @Ctx() ctx: Context): Promise<boolean> {
-    const body = (await ctx.loaders.bodyOf.load(a.uid))?.body;
-    return body != null && body.verifiedSha256 != null && body.verifiedSha256 === a.digest;
+    return (await ctx.loaders.bodyOf.load(a.uid))?.digestVerified ?? false;
   }
 }
 

@@ -2,12 +2,8 @@ import { Field, Float, Int, ObjectType, registerEnumType } from 'type-graphql';
 import type { DownloadTicket, UploadTarget, UploadTicket } from '../../services/bodies';
 import { Artifact, toArtifact } from './artifact.type';
 import { DateTimeScalar } from './scalars';
-import { PathTemplateSource, type DownloadFileRecord as DownloadFileModel } from '../../domain/body';
+import { BodyStoreKind, PathTemplateSource, type DownloadFileRecord } from '../../domain/body';
 
-export enum BodyStoreKind {
-  S3 = 'S3',
-  LOCAL = 'LOCAL',
-}
 registerEnumType(BodyStoreKind, {
   name: 'BodyStoreKind',
   description:
@@ -233,6 +229,6 @@ export function toArtifactDownload(d: DownloadTicket): ArtifactDownload {
   return {
     artifact: toArtifact(d.artifact),
     expiresAt: d.expiresAt,
-    files: d.files.map((f: DownloadFileModel) => ({ ...f })),
+    files: d.files.map((f: DownloadFileRecord) => ({ ...f })),
   };
 }

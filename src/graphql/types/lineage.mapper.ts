@@ -4,7 +4,16 @@
  * `__typename`, which the LineageNodeValue union resolves by. Enum fields pass the records' values
  * through: they already are the enum names GraphQL answers with.
  */
-import type * as M from '../../domain/lineage';
+import type {
+  ImpactRecord,
+  LineageEdgeRecord,
+  LineageNode,
+  LineagePathRecord,
+  LineageRecord,
+  ProvenanceArtifactRecord,
+  ProvenanceExecutionRecord,
+  ProvenanceRecord,
+} from '../../domain/lineage';
 import { formatStoreUri } from '../../domain/artifact-uri';
 import { toGlobalId } from '../../domain/global-id';
 import { toArtifact } from './artifact.type';
@@ -24,7 +33,7 @@ import {
 } from './lineage.type';
 import { toRun } from './run.type';
 
-function toNodeValue(n: M.LineageNode): LineageNodeValue {
+function toNodeValue(n: LineageNode): LineageNodeValue {
   switch (n.type) {
     case 'Artifact':
       return toArtifact(n.artifact, n.id);
@@ -42,7 +51,7 @@ function toNodeValue(n: M.LineageNode): LineageNodeValue {
 }
 
 /** Nodes come nearest first, so each level is one run of equal depths. */
-function toLevels(nodes: M.LineageNode[], values: LineageNodeValue[]): LineageLevel[] {
+function toLevels(nodes: LineageNode[], values: LineageNodeValue[]): LineageLevel[] {
   const levels: LineageLevel[] = [];
   nodes.forEach((n, i) => {
     const last = levels[levels.length - 1];
@@ -53,9 +62,9 @@ function toLevels(nodes: M.LineageNode[], values: LineageNodeValue[]): LineageLe
 }
 
 /** The model's event types are the enum's values ('INPUT' | 'OUTPUT'): no copy per edge. */
-const toEdge = (e: M.LineageEdgeRecord): LineageEdge => e as LineageEdge;
+const toEdge = (e: LineageEdgeRecord): LineageEdge => e as LineageEdge;
 
-export function toLineage(l: M.LineageRecord): Lineage {
+export function toLineage(l: LineageRecord): Lineage {
   const nodes = l.nodes.map(toNodeValue);
   return {
     ...l,
@@ -66,7 +75,7 @@ export function toLineage(l: M.LineageRecord): Lineage {
   };
 }
 
-export function toLineagePath(p: M.LineagePathRecord): LineagePath {
+export function toLineagePath(p: LineagePathRecord): LineagePath {
   return {
     direction: p.direction,
     length: p.length,
@@ -75,7 +84,7 @@ export function toLineagePath(p: M.LineagePathRecord): LineagePath {
   };
 }
 
-export function toImpact(i: M.ImpactRecord): Impact {
+export function toImpact(i: ImpactRecord): Impact {
   return {
     ...i,
     of: toNodeValue(i.root),
@@ -84,7 +93,7 @@ export function toImpact(i: M.ImpactRecord): Impact {
   };
 }
 
-function toProvenanceArtifact(p: M.ProvenanceArtifactRecord): ProvenanceArtifact {
+function toProvenanceArtifact(p: ProvenanceArtifactRecord): ProvenanceArtifact {
   const a = p.artifact;
   return {
     id: toGlobalId('Artifact', a.uid),
@@ -101,7 +110,7 @@ function toProvenanceArtifact(p: M.ProvenanceArtifactRecord): ProvenanceArtifact
   };
 }
 
-function toProvenanceExecution(p: M.ProvenanceExecutionRecord): ProvenanceExecution {
+function toProvenanceExecution(p: ProvenanceExecutionRecord): ProvenanceExecution {
   const e = p.execution;
   return {
     id: toGlobalId('Execution', e.uid),
@@ -116,7 +125,7 @@ function toProvenanceExecution(p: M.ProvenanceExecutionRecord): ProvenanceExecut
   };
 }
 
-export function toProvenance(p: M.ProvenanceRecord): Provenance {
+export function toProvenance(p: ProvenanceRecord): Provenance {
   const artifacts = p.artifacts.map(toProvenanceArtifact);
   return {
     of: toNodeValue(p.root),

@@ -2,7 +2,7 @@ import { Field, ID, InputType, Int, registerEnumType } from 'type-graphql';
 import { EntryInput, LabelInput } from './entry.type';
 import { DateTimeScalar, ScalarValue } from './scalars';
 import type { Scalar } from '../../domain/scalar';
-import { RunState } from '../../domain/run';
+import { RunState, SortDirection } from '../../domain/run';
 
 @InputType({ description: 'A run to start. It begins RUNNING; finish it with `finishRun`.' })
 export class StartRunInput {
@@ -138,11 +138,6 @@ export class RunFilter {
 
   @Field(() => ID, { nullable: true, description: 'The run is a child iteration of this run (its id or uid).' })
   parent?: string | null;
-}
-
-export enum SortDirection {
-  ASC = 'ASC',
-  DESC = 'DESC',
 }
 
 registerEnumType(SortDirection, {

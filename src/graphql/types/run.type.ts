@@ -5,7 +5,7 @@ import { Entry, Label, toEntries } from './entry.type';
 import { Node, toGlobalId } from './node';
 import { DateTimeScalar, ScalarValue } from './scalars';
 import type { Scalar } from '../../domain/scalar';
-import type { RunComparisonRecord as RunComparisonModel, RunRecord } from '../../domain/run';
+import type { RunComparisonRecord, RunRecord } from '../../domain/run';
 registerEnumType(RunState, {
   name: 'RunState',
   description: 'Where a run is in its life. A run starts RUNNING and finishes once, in one of the other three.',
@@ -192,6 +192,6 @@ export function toRun(r: RunRecord): Run {
   return new RunView(r) as unknown as Run;
 }
 
-export function toRunComparison(c: RunComparisonModel): RunComparison {
+export function toRunComparison(c: RunComparisonRecord): RunComparison {
   return { ...c, runs: c.runs.map(toRun) };
 }

@@ -2,10 +2,12 @@ import pMap from 'p-map';
 import { notFound, preconditionFailed } from '../../errors';
 import { type ArtifactRecord } from '../../domain/artifact';
 import { formatStoreUri } from '../../domain/artifact-uri';
+import { type BodyLink } from '../../domain/body';
 import { artifactRepository } from '../../graph/artifact.repository';
-import { bodyRepository as repo, type BodyLink } from '../../graph/body.repository';
+import { bodyRepository as repo } from '../../graph/body.repository';
 import type { BodyStore } from '../../storage';
-import { type BodyDeps, distinctBy, mustGetArtifact, STORE_CONCURRENCY } from './shared';
+import { type BodyDeps, STORE_CONCURRENCY } from './body-deps';
+import { distinctBy } from './links';
 
 /**
  * abortUpload and the TTL sweep: the artifact ABORTED, its open multipart uploads aborted, and
@@ -30,8 +32,10 @@ export async function abortUpload(deps: BodyDeps, ref: string): Promise<Artifact
   if (artifact.state === 'AVAILABLE') {
     throw preconditionFailed(`"${formatStoreUri(artifact)}" is AVAILABLE; there is no upload to abort.`);
   }
-  await abortByUid(deps, artifact.uid);
-  return mustGetArtifact(deps.graph, artifact.uid);
+  if ((await abortByUid(deps, artifact.uid)) === 'COMPLETED') {
+    throw preconditionFailed(`Artifact "${artifact.uid}" was completed meanwhile; there is no upload to abort.`);
+  }
+  return deps.graph.read((tx) => deps.artifacts.mustGet(tx, artifact.uid));
 }
 
 /**
@@ -50,7 +54,8 @@ export async function cleanupExpired(deps: BodyDeps, options: ExpiredCleanup): P
     for (const uid of fresh) {
       tried.add(uid);
       try {
-        if (await abortByUid(deps, uid)) result.aborted.push(uid);
+        // Completed or aborted since the read: no longer expired, so neither aborted here nor failed.
+        if ((await abortByUid(deps, uid)) === 'ABORTED') result.aborted.push(uid);
       } catch (error) {
         result.failed.push({ uid, error });
       }
@@ -60,13 +65,16 @@ export async function cleanupExpired(deps: BodyDeps, options: ExpiredCleanup): P
   return result;
 }
 
-/** Returns false when the artifact was no longer PENDING (completed or aborted meanwhile). */
-async function abortByUid(deps: BodyDeps, uid: string): Promise<boolean> {
+/**
+ * What an abort found: a PENDING upload (now ABORTED), one ABORTED before (its clean-up is finished
+ * again), or a COMPLETED one (AVAILABLE meanwhile: left as it is).
+ */
+type AbortOutcome = 'ABORTED' | 'WAS_ABORTED' | 'COMPLETED';
+
+async function abortByUid(deps: BodyDeps, uid: string): Promise<AbortOutcome> {
   const { store } = deps.bodies;
   const marked = await markAborted(deps, uid);
-  if (!marked) {
-    throw preconditionFailed(`Artifact "${uid}" was completed meanwhile; there is no upload to abort.`);
-  }
+  if (!marked) return 'COMPLETED';
   // ABORTED first, so a concurrent completeUpload cannot succeed; then the store (a failure here
   // leaves the artifact ABORTED, and calling abortUpload again finishes the clean-up).
   const open = openMultiparts(store, marked.links);
@@ -76,7 +84,7 @@ async function abortByUid(deps: BodyDeps, uid: string): Promise<boolean> {
     await repo.clearUploadIds(tx, uid);
     await repo.deleteBodies(tx, store.id, marked.orphans);
   });
-  return marked.changed;
+  return marked.changed ? 'ABORTED' : 'WAS_ABORTED';
 }
 
 /** ABORTED unless AVAILABLE (then null), with its links and the bodies only it holds. */

@@ -2,19 +2,14 @@ import pMap from 'p-map';
 import { preconditionFailed, quoted } from '../../errors';
 import { type ArtifactRecord } from '../../domain/artifact';
 import { formatStoreUri } from '../../domain/artifact-uri';
+import { type BodyLink } from '../../domain/body';
 import { artifactRepository } from '../../graph/artifact.repository';
-import { bodyRepository as repo, type BodyLink } from '../../graph/body.repository';
+import { bodyRepository as repo } from '../../graph/body.repository';
 import type { BodyStore } from '../../storage';
 import { partSizes, type StoredObject, type StoredPart } from '../../storage/body-store';
 import { nowIso } from '../validate';
-import {
-  type BodyDeps,
-  groupLinks,
-  loadLinks,
-  mustBeInThisStore,
-  mustGetArtifactIn,
-  STORE_CONCURRENCY,
-} from './shared';
+import { type BodyDeps, STORE_CONCURRENCY } from './body-deps';
+import { groupLinks, loadLinks, mustBeInThisStore } from './links';
 
 /**
  * completeUpload: checks every body in the store (exists, size, checksum where the store reports
@@ -70,7 +65,7 @@ function markAvailable(
   const { store } = deps.bodies;
   return deps.graph.write(async (tx) => {
     const state = await repo.lock(tx, artifact.uid);
-    if (state === 'AVAILABLE') return mustGetArtifactIn(tx, artifact.uid);
+    if (state === 'AVAILABLE') return deps.artifacts.mustGet(tx, artifact.uid);
     if (state !== 'PENDING') throw aborted(uri);
     await repo.markVerified(
       tx,

@@ -1,9 +1,10 @@
 import pMap from 'p-map';
 import { badInput, notFound } from '../../errors';
 import { type ArtifactRecord } from '../../domain/artifact';
+import { type BodyRecord } from '../../domain/body';
 import type { BodiesConfig } from '../../config';
 import type { Tx } from '../../graph/executor';
-import { bodyRepository as repo, type BodyRecord, type NewLink } from '../../graph/body.repository';
+import { bodyRepository as repo, type NewLink } from '../../graph/body.repository';
 import { idempotent } from '../../graph/idempotency';
 import type { BodyStore } from '../../storage';
 import type { LogArtifact } from '../artifact.service';
@@ -21,8 +22,10 @@ import {
   type PlannedBody,
   type PlannedFile,
 } from './plan';
-import { type BodyDeps, distinctBy, expiry, STORE_CONCURRENCY } from './shared';
+import { type BodyDeps, STORE_CONCURRENCY } from './body-deps';
+import { distinctBy } from './links';
 import { uploadTicket, type UploadTicket } from './ticket';
+import { expiry } from './url-expiry';
 
 /**
  * createUpload: the artifact, PENDING, plus a signed PUT per body still to store (or signed part
@@ -70,7 +73,7 @@ export async function createUpload(deps: BodyDeps, input: CreateUpload): Promise
   checkIdempotencyKey(a.idempotencyKey);
   const runUid = a.run ? runUidOf(a.run, 'artifact.run') : null;
   const found = await reuseStored(deps, files, a.workspace, runUid);
-  const uid = await record(deps, { input, files, isDirectory, callTemplate, ...found });
+  const uid = await recordUpload(deps, { input, files, isDirectory, callTemplate, ...found });
   return uploadTicket(deps, uid, expiresIn);
 }
 
@@ -184,7 +187,7 @@ function pointAtStored(files: PlannedFile[], stored: Map<string, BodyRecord>): v
  * transaction and undone if it fails; then the artifact and its links, in one transaction.
  * Answers the artifact's uid.
  */
-async function record(deps: BodyDeps, plan: PlannedUpload): Promise<string> {
+async function recordUpload(deps: BodyDeps, plan: PlannedUpload): Promise<string> {
   const { store } = deps.bodies;
   const opened: Array<{ key: string; uploadId: string }> = [];
   const undo = () => Promise.allSettled(opened.map((o) => store.abortMultipart(o.key, o.uploadId)));
@@ -194,7 +197,9 @@ async function record(deps: BodyDeps, plan: PlannedUpload): Promise<string> {
     }
     const uploadIdOf = new Map(opened.map((o) => [o.key, o.uploadId]));
     const described = describeArtifactBody(plan, store);
-    const { uid, replayed } = await deps.graph.write((tx) => write(tx, deps, plan, described, uploadIdOf));
+    const { uid, replayed } = await deps.graph.write((tx) =>
+      writeArtifactAndLinks(tx, deps, plan, described, uploadIdOf),
+    );
     // A retry: the first call's upload stands; the parts opened for this one are not needed.
     if (replayed) await undo();
     return uid;
@@ -223,7 +228,7 @@ function describeArtifactBody(plan: PlannedUpload, store: BodyStore) {
 }
 
 /** The one write of createUpload (once per idempotency key): the artifact, then its body links. */
-function write(
+function writeArtifactAndLinks(
   tx: Tx,
   deps: BodyDeps,
   plan: PlannedUpload,

@@ -1,11 +1,12 @@
 import { badInput, notFound, preconditionFailed, quoted } from '../../errors';
 import { type ArtifactRecord } from '../../domain/artifact';
 import { formatStoreUri } from '../../domain/artifact-uri';
-import { type DownloadFileRecord } from '../../domain/body';
-import type { BodyLink, BodySummary } from '../../graph/body.repository';
+import { type BodyLink, type BodySummaryRecord, type DownloadFileRecord } from '../../domain/body';
 import type { BodyStore } from '../../storage';
+import { type BodyDeps } from './body-deps';
+import { loadLinks, mustBeInThisStore } from './links';
 import { baseName, checkFilePath } from './plan';
-import { type BodyDeps, expiresAtAfter, expiry, isHttpUrl, loadLinks, mustBeInThisStore } from './shared';
+import { expiresAtAfter, expiry } from './url-expiry';
 
 /** Downloads: signed GETs for an artifact's body, or for the files of a directory. */
 
@@ -101,7 +102,7 @@ function referenceDownload(artifact: ArtifactRecord & { location: string }): Dow
 export async function downloadUrl(
   deps: BodyDeps,
   artifact: DownloadableArtifact,
-  summary: BodySummary | null,
+  summary: BodySummaryRecord | null,
   expiresIn?: number | null,
 ): Promise<string | null> {
   if (artifact.state !== 'AVAILABLE') return null;
@@ -118,4 +119,8 @@ export async function downloadUrl(
     );
   }
   return artifact.kind !== 'DIRECTORY' && isHttpUrl(artifact.location) ? artifact.location : null;
+}
+
+function isHttpUrl(location: string | null): location is string {
+  return location != null && /^https?:\/\//.test(location);
 }

@@ -1,17 +1,18 @@
-import type { BodySummary } from '../../graph/body.repository';
+import { type BodyStoreRules, type BodySummaryRecord } from '../../domain/body';
 import type { ArtifactService } from '../artifact.service';
 import type { ServiceDeps } from '../deps';
 import { abortUpload, cleanupExpired, type ExpiredCleanup } from './abort-upload';
+import { BodyDeps } from './body-deps';
 import { completeUpload } from './complete-upload';
 import { createUpload, type CreateUpload } from './create-upload';
 import { download, downloadUrl, type DownloadableArtifact, type DownloadSpec } from './download';
 import { bodySummaries, manifests } from './manifest';
 import { renewUpload } from './renew-upload';
-import { BodyDeps } from './shared';
-import { pathTemplate, setPathTemplate } from './template-settings';
+import { pathTemplate, setPathTemplate } from './set-path-template';
+import { sweepOrphanBodies } from './sweep';
 
 /**
- * Bodies: an artifact's bytes in the body store (DESIGN.md "Bodies"). Clients move them through
+ * Bodies: an artifact's bytes in the body store (README.md "Bodies"). Clients move them through
  * signed URLs; Skein never carries them. One file per use case:
  *
  *   create-upload     createUpload: the artifact PENDING, and URLs for the bodies not yet stored
@@ -20,18 +21,18 @@ import { pathTemplate, setPathTemplate } from './template-settings';
  *   abort-upload      abortUpload and the TTL clean-up: ABORTED, and what only it held deleted
  *   download          artifactDownload and Artifact.downloadUrl: signed GETs
  *   manifest          the path, single body or files of artifacts, for field resolvers
- *   template-settings the artifact path template of a workspace or run (path-template.ts renders them)
+ *   set-path-template artifactPathTemplate, setArtifactPathTemplate: a workspace's or run's template
+ *   path-template     the template language: checking a template, rendering a path
  *   plan              the pure checks of what a client declares, and the object keys
- *   sweep             the clean-ups every instance runs on timers
+ *   sweep             deletes stored objects no Body names (services/cleanup.ts runs it on a timer)
  *
- * This facade binds them to one request, as `services.bodies`.
+ * and what they share: body-deps (what they need), links (an artifact's body links), url-expiry
+ * (URL lifetimes). This facade binds them to an executor and a store: one per request as
+ * `services.bodies`, and one for the process's timed clean-ups (services/cleanup.ts).
  */
 
-export type { CreateUpload } from './create-upload';
-export type { SignedPart, UploadTarget, UploadTicket } from './ticket';
-export type { DownloadableArtifact, DownloadSpec, DownloadTicket } from './download';
-export type { CleanupResult, ExpiredCleanup } from './abort-upload';
-export type { EffectiveTemplate } from './template-settings';
+export type { UploadTarget, UploadTicket } from './ticket';
+export type { DownloadTicket } from './download';
 
 export class BodyService {
   private readonly deps: BodyDeps;
@@ -40,10 +41,19 @@ export class BodyService {
     this.deps = new BodyDeps(deps.graph, artifacts, deps.bodies, deps.idempotencyTtlSeconds);
   }
 
-  /** The store and its rules, for clients to plan uploads (part size, limits). */
-  info() {
+  /** The store and its rules, for clients to plan uploads (part size, limits); no secrets or paths. */
+  info(): BodyStoreRules {
     const { store, settings } = this.deps.bodies;
-    return { kind: store.kind, ...settings };
+    return {
+      kind: store.kind,
+      multipartThreshold: settings.multipartThreshold,
+      partSize: settings.partSize,
+      maxUploadBytes: settings.maxUploadBytes,
+      uploadUrlExpiresIn: settings.uploadUrlExpiresIn,
+      downloadUrlExpiresIn: settings.downloadUrlExpiresIn,
+      uploadTtlSeconds: settings.uploadTtlSeconds,
+      artifactPath: settings.artifactPath,
+    };
   }
 
   create(input: CreateUpload) {
@@ -66,15 +76,19 @@ export class BodyService {
     return cleanupExpired(this.deps, options);
   }
 
+  sweepOrphans(options: { olderThanMs: number }) {
+    return sweepOrphanBodies(this.deps.graph, this.deps.bodies, options);
+  }
+
   download(ref: string, options: DownloadSpec) {
     return download(this.deps, ref, options);
   }
 
-  downloadUrl(artifact: DownloadableArtifact, summary: BodySummary | null, expiresIn?: number | null) {
+  downloadUrl(artifact: DownloadableArtifact, summary: BodySummaryRecord | null, expiresIn?: number | null) {
     return downloadUrl(this.deps, artifact, summary, expiresIn);
   }
 
-  summaries(uids: readonly string[]): Promise<Array<BodySummary | null>> {
+  summaries(uids: readonly string[]): Promise<Array<BodySummaryRecord | null>> {
     return bodySummaries(this.deps.graph, uids);
   }
 

@@ -1,5 +1,5 @@
-import { type ManifestEntryRecord } from '../../domain/body';
-import { bodyRepository, type BodySummary, type ManifestRow } from '../../graph/body.repository';
+import { type BodySummaryRecord, type ManifestEntryRecord } from '../../domain/body';
+import { bodyRepository, type BodySummaryRow, type ManifestRow } from '../../graph/body.repository';
 import type { GraphExecutor } from '../../graph/executor';
 
 /**
@@ -7,8 +7,13 @@ import type { GraphExecutor } from '../../graph/executor';
  * single body of each, or each directory's files. Only the graph is read, never the store.
  */
 
-export function bodySummaries(graph: GraphExecutor, uids: readonly string[]): Promise<Array<BodySummary | null>> {
-  return graph.read((tx) => bodyRepository.summaries(tx, uids));
+/** The path and single body of many artifacts at once (null for an artifact that does not exist). */
+export async function bodySummaries(
+  graph: GraphExecutor,
+  uids: readonly string[],
+): Promise<Array<BodySummaryRecord | null>> {
+  const rows = await graph.read((tx) => bodyRepository.summaries(tx, uids));
+  return rows.map((row) => row && toBodySummary(row));
 }
 
 /** The files of many directory artifacts at once, in path order. */
@@ -17,12 +22,28 @@ export async function manifests(graph: GraphExecutor, uids: readonly string[]): 
   return rows.map((list) => list.map(toManifestEntry));
 }
 
+/**
+ * The store verified a body's whole SHA-256 itself when it recorded one and it is the declared one
+ * (a multipart body in S3 has none: only its parts were verified).
+ */
+function storeVerified(verifiedSha256: string | null, declaredSha256: string): boolean {
+  return verifiedSha256 !== null && verifiedSha256 === declaredSha256;
+}
+
+function toBodySummary({ path, body }: BodySummaryRow): BodySummaryRecord {
+  return {
+    path,
+    digestVerified: body !== null && storeVerified(body.verifiedSha256, body.sha256),
+    body: body && { store: body.store, key: body.key, contentType: body.contentType },
+  };
+}
+
 function toManifestEntry(row: ManifestRow): ManifestEntryRecord {
   return {
     path: row.path,
     size: row.size,
     sha256: row.sha256,
     contentType: row.contentType,
-    digestVerified: row.verifiedSha256 === row.sha256,
+    digestVerified: storeVerified(row.verifiedSha256, row.sha256),
   };
 }

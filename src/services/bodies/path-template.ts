@@ -8,10 +8,10 @@ import { badInput } from '../../errors';
  * itself lives at its content address, so two artifacts with one path never overwrite each other.
  */
 
-export const PATH_VARIABLES = ['workspace', 'run.uid', 'run.name', 'key', 'version', 'artifact.uid'] as const;
+const PATH_VARIABLES = ['workspace', 'run.uid', 'run.name', 'key', 'version', 'artifact.uid'] as const;
 type Variable = (typeof PATH_VARIABLES)[number];
 
-export interface PathValues {
+interface PathValues {
   workspace: string;
   key: string;
   version: number;

@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
 import { badInput, ErrorCode, quoted, SkeinError } from '../../errors';
+import { type BodyKind } from '../../domain/body';
 import type { BodiesConfig } from '../../config';
-import type { BodyKind } from '../../graph/body.repository';
 import { compositeSha256, MULTIPART, partSizes, partsKey, wholeKey } from '../../storage/body-store';
+import { checkSha256 } from '../validate';
 
 /**
  * The pure part of an upload: checking what the client declared and choosing the object keys.
@@ -39,7 +40,6 @@ export interface PlannedFile {
   body: PlannedBody;
 }
 
-const SHA256 = /^[0-9a-f]{64}$/;
 const CONTENT_TYPE = /^[\x21-\x7e][\x20-\x7e]{0,254}$/;
 /**
  * How big a directory may be. Together they bound a createUpload's planning work to about 10 MB of
@@ -197,11 +197,6 @@ function countSegments(path: string): number {
   let count = 1;
   for (let i = path.indexOf('/'); i >= 0; i = path.indexOf('/', i + 1)) count++;
   return count;
-}
-
-export function checkSha256(value: string, field: string): string {
-  if (!SHA256.test(value)) throw badInput(`"${field}" must be a SHA-256 as 64 lower-case hex digits.`, { field });
-  return value;
 }
 
 /**

@@ -2,7 +2,8 @@ import { preconditionFailed } from '../../errors';
 import { formatStoreUri } from '../../domain/artifact-uri';
 import { bodyRepository } from '../../graph/body.repository';
 import { nowIso } from '../validate';
-import { type BodyDeps, expiry } from './shared';
+import { type BodyDeps } from './body-deps';
+import { expiry } from './url-expiry';
 import { uploadTicket, type UploadTicket } from './ticket';
 
 /** renewUpload: fresh URLs for a PENDING upload (the first ones expired, or a client restarted). */

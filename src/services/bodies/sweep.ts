@@ -1,4 +1,4 @@
-import { bodyLiveness } from '../../graph/body-liveness.repository';
+import { bodyRepository } from '../../graph/body.repository';
 import type { GraphExecutor } from '../../graph/executor';
 import type { Bodies } from '../../storage';
 import { BODY_KEY } from '../../storage/body-store';
@@ -20,7 +20,9 @@ export async function sweepOrphanBodies(
   const deleted: string[] = [];
   for await (const page of store.listObjects(options.prefix ?? 'bodies/')) {
     const candidates = page.filter((o) => BODY_KEY.test(o.key) && o.lastModified.getTime() <= cutoff).map((o) => o.key);
-    for (const key of await bodyLiveness.unknownKeys(graph, store.id, candidates)) {
+    if (candidates.length === 0) continue; // no read for a page of young objects
+    const unknown = await graph.read((tx) => bodyRepository.unknownKeys(tx, store.id, candidates));
+    for (const key of unknown) {
       await store.delete(key);
       deleted.push(key);
     }

@@ -1,10 +1,13 @@
 import { notFound } from '../../errors';
 import { type ArtifactRecord } from '../../domain/artifact';
 import { formatStoreUri } from '../../domain/artifact-uri';
-import { bodyRepository, type BodyLink } from '../../graph/body.repository';
+import { type BodyLink } from '../../domain/body';
+import { bodyRepository } from '../../graph/body.repository';
 import type { BodyStore } from '../../storage';
 import { partSizes, type PartSpec, type SignedRequest } from '../../storage/body-store';
-import { type BodyDeps, expiresAtAfter, groupLinks, mustBeInThisStore, mustGetArtifactIn } from './shared';
+import { type BodyDeps } from './body-deps';
+import { groupLinks, mustBeInThisStore } from './links';
+import { expiresAtAfter } from './url-expiry';
 
 /** The answer to createUpload and renewUpload: signed URLs for every body not yet verified. */
 
@@ -31,32 +34,36 @@ export interface UploadTicket {
   bodies: UploadTarget[];
 }
 
-/** The ticket of an artifact (after a create, only its uid is known): URLs valid for `expiresIn` seconds. */
+/**
+ * The ticket of an artifact (after a create, only its uid is known): URLs valid for `expiresIn`
+ * seconds (at least 1, as `expiry` checked).
+ */
 export async function uploadTicket(
   deps: BodyDeps,
-  ref: ArtifactRecord | string,
+  artifactOrUid: ArtifactRecord | string,
   expiresIn: number,
 ): Promise<UploadTicket> {
-  const { bodies: configured } = deps;
-  // The artifact and its bodies in one read.
+  const { bodies } = deps;
+  const uid = typeof artifactOrUid === 'string' ? artifactOrUid : artifactOrUid.uid;
+  // One read, not two: one round trip, and a just-created artifact and its links seen at one moment.
   const { artifact, loaded } = await deps.graph.read(async (tx) => ({
-    artifact: typeof ref === 'string' ? await mustGetArtifactIn(tx, ref) : ref,
-    loaded: await bodyRepository.load(tx, typeof ref === 'string' ? ref : ref.uid),
+    artifact: typeof artifactOrUid === 'string' ? await deps.artifacts.mustGet(tx, uid) : artifactOrUid,
+    loaded: await bodyRepository.load(tx, uid),
   }));
   if (!loaded) throw notFound('Artifact', artifact.uid);
-  const signing = artifact.state === 'PENDING' && expiresIn > 0;
-  if (signing) mustBeInThisStore(configured, formatStoreUri(artifact), loaded.links);
-  const bodies = await Promise.all(
+  const signing = artifact.state === 'PENDING';
+  if (signing) mustBeInThisStore(bodies, formatStoreUri(artifact), loaded.links);
+  const targets = await Promise.all(
     groupLinks(loaded.links).map((links) =>
-      uploadTarget(configured.store, artifact.uid, links, signing ? expiresIn : null),
+      uploadTarget(bodies.store, artifact.uid, links, signing ? expiresIn : null),
     ),
   );
-  const anyUrl = bodies.some((t) => t.request || t.parts.length > 0);
+  const anyUrl = targets.some((t) => t.request || t.parts.length > 0);
   return {
     artifact,
-    alreadyStored: artifact.state === 'AVAILABLE' && bodies.every((t) => t.alreadyStored),
+    alreadyStored: artifact.state === 'AVAILABLE' && targets.every((t) => t.alreadyStored),
     expiresAt: anyUrl ? expiresAtAfter(expiresIn) : null,
-    bodies,
+    bodies: targets,
   };
 }
 

@@ -3,7 +3,7 @@ import { type PathTemplateSource } from '../../domain/body';
 import { bodyRepository } from '../../graph/body.repository';
 import { runUidOf } from '../run.service';
 import { pickTemplate, validPathTemplate } from './path-template';
-import { type BodyDeps } from './shared';
+import { type BodyDeps } from './body-deps';
 
 /** The artifact path templates set on workspaces and runs: which one applies, and setting them. */
 
