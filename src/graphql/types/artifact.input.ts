@@ -126,7 +126,7 @@ export class LogArtifactInput extends ArtifactInput {
   @Field({ description: 'The workspace to record it in.' })
   workspace!: string;
 
-  @Field(() => ID, { nullable: true, description: 'The run that logged it.' })
+  @Field(() => ID, { nullable: true, description: 'The run that logged it (its id or uid).' })
   run?: string | null;
 
   @Field(() => String, { nullable: true, description: 'Retrying with the same key returns the first result.' })
@@ -150,7 +150,7 @@ export class ArtifactFilter {
   @Field(() => String, { nullable: true, description: 'Only versions carrying this tag ("latest": newest versions).' })
   tag?: string | null;
 
-  @Field(() => ID, { nullable: true, description: 'Only those logged or produced by this run.' })
+  @Field(() => ID, { nullable: true, description: 'Only those logged or produced by this run (its id or uid).' })
   run?: string | null;
 
   @Field(() => DateTimeScalar, { nullable: true, description: 'Only recorded at or after this time.' })

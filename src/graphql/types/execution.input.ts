@@ -6,7 +6,7 @@ import { ExecutionState } from '../../domain/execution';
 
 @InputType({ description: 'A new execution (a step) of a run.' })
 export class StartExecutionInput {
-  @Field(() => ID, { description: 'The run it belongs to.' })
+  @Field(() => ID, { description: 'The run it belongs to (its id or uid).' })
   run!: string;
 
   @Field({ description: 'The step name, e.g. "train".' })
