@@ -1,4 +1,3 @@
-import { ErrorCode } from './errors';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { ApolloServer } from '@apollo/server';
 import type { Context } from './graphql/context';
@@ -18,6 +17,7 @@ import {
 import { sendError } from './http/respond';
 import type { VariableLimits } from './graphql/limits/variables';
 import type { Logger } from './logger';
+import { ErrorCode } from './errors';
 
 export interface HttpDeps {
   apollo: ApolloServer<Context>;

@@ -30,8 +30,6 @@ export function processIo(): CliIo {
   return { stdout: process.stdout, stderr: process.stderr, env: process.env };
 }
 
-export { CliError, EXIT, usageError, type ExitCode } from '../client/errors';
-
 /** An io that keeps what is written, for running the CLI in-process (tests, embedding). */
 export function memoryIo(
   options: { env?: Record<string, string | undefined>; tty?: boolean; columns?: number } = {},

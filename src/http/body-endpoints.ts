@@ -1,4 +1,3 @@
-import { ErrorCode } from '../errors';
 import { createReadStream } from 'node:fs';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
@@ -7,6 +6,7 @@ import type { Logger } from '../logger';
 import { contentDisposition } from '../storage/body-store';
 import { BodyRejected, LOCAL_PARAMS, type LocalBodyStore } from '../storage/local-store';
 import { sendError } from './respond';
+import { ErrorCode } from '../errors';
 
 /**
  * The local store's signed URLs, answered by Skein itself (only when no S3 bucket is configured):

@@ -1,6 +1,6 @@
-import { ErrorCode } from '../errors';
 import type { Server, ServerResponse } from 'node:http';
 import { sendError } from './respond';
+import { ErrorCode } from '../errors';
 
 /**
  * Graceful shutdown of the HTTP server. On close(): /readyz already answers 503 (Readiness), a new

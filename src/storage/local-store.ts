@@ -1,4 +1,3 @@
-import { ErrorCode } from '../errors';
 import { createHash, randomUUID } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
 import * as fsp from 'node:fs/promises';
@@ -19,6 +18,7 @@ import {
 import { escapePath } from './sigv4';
 import { UrlSigner, type Verdict } from './url-signer';
 import { BodyStoreKind } from '../domain/body';
+import { ErrorCode } from '../errors';
 
 /**
  * Bodies on the local filesystem (the default when no S3 bucket is configured). Skein answers the

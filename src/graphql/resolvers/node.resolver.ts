@@ -3,7 +3,8 @@ import type { Context } from '../context';
 import { toArtifact } from '../types/artifact.type';
 import { toExecution } from '../types/execution.type';
 import { toRun } from '../types/run.type';
-import { Node, fromGlobalId } from '../types/node';
+import { fromGlobalId } from '../../domain/global-id';
+import { Node } from '../types/node';
 import { toWorkspace } from '../types/workspace.type';
 
 @Resolver()

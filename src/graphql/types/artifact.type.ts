@@ -2,7 +2,8 @@ import { Field, Float, ID, InputType, Int, InterfaceType, ObjectType, registerEn
 import { formatStoreUri } from '../../domain/artifact-uri';
 import { Connection } from './connection';
 import { Entry, Label, toEntries } from './entry.type';
-import { Node, toGlobalId } from './node';
+import { toGlobalId } from '../../domain/global-id';
+import { Node } from './node';
 import { DateTimeScalar, JSONScalar } from './scalars';
 import { type ArtifactRecord, ArtifactState, type ArtifactTexts } from '../../domain/artifact';
 registerEnumType(ArtifactState, {

@@ -1,7 +1,8 @@
 import { Field, ID, ObjectType, registerEnumType } from 'type-graphql';
 import { Connection } from './connection';
 import { Entry, Label, toEntries } from './entry.type';
-import { Node, toGlobalId } from './node';
+import { toGlobalId } from '../../domain/global-id';
+import { Node } from './node';
 import { DateTimeScalar } from './scalars';
 import { ExecutionState, EventType, type ExecutionRecord } from '../../domain/execution';
 registerEnumType(ExecutionState, {

@@ -1,7 +1,5 @@
 import { Field, ID, InterfaceType } from 'type-graphql';
 
-export { fromGlobalId, toGlobalId, withId, type NodeTypeName } from '../../domain/global-id';
-
 /** The GraphQL type of a value that says its own `__typename` (every Node and lineage node does). */
 export const resolveByTypename = (value: { __typename?: string }): string | undefined => value.__typename;
 

@@ -1,7 +1,8 @@
 import { Field, ObjectType } from 'type-graphql';
 import { Connection } from './connection';
 import { Label, toEntries } from './entry.type';
-import { Node, withId } from './node';
+import { withId } from '../../domain/global-id';
+import { Node } from './node';
 import { DateTimeScalar } from './scalars';
 import { type WorkspaceRecord } from '../../domain/workspace';
 
