@@ -57,22 +57,16 @@ export interface ArtifactRecord extends ArtifactTexts {
   /** The highest version of this key: this one is "latest" when they are equal. */
   latestVersion: number;
 }
-export interface NewArtifact extends ArtifactTexts {
-  uid: string;
-  workspace: string;
-  key: string;
-  kind: string;
-  state: ArtifactState;
-  location: string | null;
-  digest: string | null;
-  size: number | null;
-  contentType: string | null;
-  runUid: string | null;
-  spec: Record<string, unknown>;
+
+/** What creating a version writes; the graph assigns its number and time, an output event its producer. */
+export interface NewArtifact extends Omit<
+  ArtifactRecord,
+  'version' | 'createdAt' | 'producerUid' | 'latestVersion' | 'labels'
+> {
+  /** Label values are strings (properties may be any scalar). */
   labels: Record<string, string>;
-  properties: Record<string, Scalar>;
-  tags: string[];
 }
+
 export interface ArtifactCriteria {
   workspace: string;
   kind?: string | null;

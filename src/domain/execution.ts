@@ -29,26 +29,21 @@ export interface ExecutionRecord {
   labels: Record<string, Scalar>;
   annotations: Record<string, Scalar>;
 }
-export interface NewExecution {
-  uid: string;
-  runUid: string;
-  name: string;
-  kind: string;
-  state: ExecutionState;
-  startedAt: string;
-  finishedAt: string | null;
-  codeVersion: string | null;
-  params: Record<string, Scalar>;
-  results: Record<string, Scalar>;
+
+/** What starting or recording an execution writes; the workspace and time come from its run and the graph. */
+export interface NewExecution extends Omit<ExecutionRecord, 'workspace' | 'createdAt' | 'labels' | 'annotations'> {
+  /** Label and annotation values are strings (params and results may be any scalar). */
   labels: Record<string, string>;
   annotations: Record<string, string>;
 }
+
 export interface EventRecord {
   type: EventType;
   at: string;
   path: string | null;
   artifact: ArtifactRecord;
 }
+
 export interface NewEvent {
   artifactUid: string;
   at: string;
