@@ -287,6 +287,21 @@ RETURN ${nodeRow('a', '0')} AS from, ${nodeRow('b', '0')} AS to, direction, node
 }
 
 /**
+ * The reports' common start: the start node `s`, then everything `direction` of it within `hops`
+ * (nearest first, the start node left out) as `found`, whether it holds more than `$cap`
+ * (`truncated`) and the distance of the first node past the cap (`cutAt`). The caller ends the
+ * last WITH with what it keeps of `found`.
+ */
+function cappedWalk(label: NodeLabel, direction: WalkDirection, hops: number, asOf: boolean): string {
+  return `MATCH (s:${label} {uid: $uid})
+CALL (s) {${reach(direction, hops, { asOf, filtered: false })}
+}
+WITH s, collect({n: n, hops: hops}) AS found
+WITH s, [f IN found WHERE f.hops > 0] AS found
+WITH s, size(found) > $cap AS truncated, CASE WHEN size(found) > $cap THEN found[$cap].hops END AS cutAt,`;
+}
+
+/**
  * Everything downstream of one node, grouped for "what do I have to retrain?": artifacts by kind
  * (counts, and up to `$perKind` readable ones each), executions, runs and workspaces; what the
  * caller may not read is counted, never named. `$limit` is the cap + 2 (start node, one extra).
@@ -295,12 +310,7 @@ export function impactQuery(label: NodeLabel, asOf: boolean): string {
   return cached(
     `I:${label}:${asOf}`,
     () => `
-MATCH (s:${label} {uid: $uid})
-CALL (s) {${reach('DOWNSTREAM', MAX_HOPS, { asOf, filtered: false })}
-}
-WITH s, collect({n: n, hops: hops}) AS found
-WITH s, [f IN found WHERE f.hops > 0] AS found
-WITH s, size(found) > $cap AS truncated, CASE WHEN size(found) > $cap THEN found[$cap].hops END AS cutAt,
+${cappedWalk(label, 'DOWNSTREAM', MAX_HOPS, asOf)}
   [f IN found[..$cap] | f.n] AS ns
 CALL (ns) {
   UNWIND ns AS n
@@ -352,12 +362,7 @@ export function provenanceQuery(label: NodeLabel, hops: number, asOf: boolean): 
   return cached(
     `V:${label}:${hops}:${asOf}`,
     () => `
-MATCH (s:${label} {uid: $uid})
-CALL (s) {${reach('UPSTREAM', hops, { asOf, filtered: false })}
-}
-WITH s, collect({n: n, hops: hops}) AS found
-WITH s, [f IN found WHERE f.hops > 0] AS found
-WITH s, size(found) > $cap AS truncated, CASE WHEN size(found) > $cap THEN found[$cap].hops END AS cutAt,
+${cappedWalk(label, 'UPSTREAM', hops, asOf)}
   found[..$cap] AS kept
 CALL (kept) {
   UNWIND kept AS f

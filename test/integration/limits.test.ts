@@ -1,6 +1,7 @@
 import { aPipeline, logArtifact } from '../helpers/pipeline';
 import { gqlOk, startTestSkein, uniqueName } from '../helpers/skein';
 import type { SkeinHandle } from '../../src/app';
+import { waitFor } from '../helpers/wait';
 
 /**
  * Request limits against a real server (issue 12, findings 1 and 4): refusals come back as HTTP
@@ -61,19 +62,20 @@ async function timed(url: string): Promise<number> {
 
 /** Waits until Neo4j runs a transaction whose query contains `fragment`. */
 async function untilRunning(skein: SkeinHandle, fragment: string): Promise<void> {
-  const deadline = Date.now() + 10_000;
-  const running = async () => {
-    const [row] = await skein.graph.read((tx) =>
-      tx.run<{ n: number }>(
-        'SHOW TRANSACTIONS YIELD currentQuery WHERE currentQuery CONTAINS $fragment RETURN count(*) AS n',
-        { fragment },
-      ),
-    );
-    return row?.n ?? 0;
-  };
-  while ((await running()) === 0) {
-    if (Date.now() > deadline) throw new Error(`no transaction ran "${fragment}" within 10 s`);
-  }
+  await waitFor(
+    `a transaction running "${fragment}"`,
+    10_000,
+    async () => {
+      const [row] = await skein.graph.read((tx) =>
+        tx.run<{ n: number }>(
+          'SHOW TRANSACTIONS YIELD currentQuery WHERE currentQuery CONTAINS $fragment RETURN count(*) AS n',
+          { fragment },
+        ),
+      );
+      return (row?.n ?? 0) > 0;
+    },
+    5,
+  );
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;

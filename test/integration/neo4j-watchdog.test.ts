@@ -6,6 +6,7 @@ import { startSkein, type SkeinHandle } from '../../src/app';
 import { loadConfig } from '../../src/config';
 import { createLogger } from '../../src/logger';
 import { createWorkspace, gql } from '../helpers/skein';
+import { waitFor } from '../helpers/wait';
 
 /**
  * The Neo4j that Skein starts itself (finding 9: it ran with auth off, so any local user could
@@ -16,16 +17,6 @@ import { createWorkspace, gql } from '../helpers/skein';
  */
 
 const NEO4J_START_MS = 120_000;
-
-async function until<T>(what: string, timeoutMs: number, probe: () => Promise<T | undefined>): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 const WORKSPACE = 'query($n: String!) { workspace(name: $n) { name } }';
 
@@ -91,9 +82,7 @@ describe('the local Neo4j Skein starts', () => {
       // Skein notices within moments (the child's exit), and says so on /readyz (which answers
       // within a second whatever Neo4j does). A query sent before that is retried by the driver
       // until Neo4j is back, so the probe waits for this first.
-      await until('/readyz to turn 503', 10_000, async () =>
-        (await fetch(`${skein.url}/readyz`)).status === 503 ? true : undefined,
-      );
+      await waitFor('/readyz to turn 503', 10_000, async () => (await fetch(`${skein.url}/readyz`)).status === 503);
       // While it is away every query is refused at once, as SERVICE_UNAVAILABLE.
       const refused = await gql(skein.graphqlUrl, WORKSPACE, { n: ws });
       expect(refused.errors?.[0]?.extensions?.code).toBe('SERVICE_UNAVAILABLE');
@@ -101,10 +90,15 @@ describe('the local Neo4j Skein starts', () => {
       expect((await fetch(`${skein.url}/healthz`)).status).toBe(200);
 
       // Back without restarting Skein, with the data it had.
-      const back = await until('the workspace to be served again', NEO4J_START_MS, async () => {
-        const res = await gql<{ workspace: { name: string } }>(skein.graphqlUrl, WORKSPACE, { n: ws });
-        return res.data?.workspace ? res.data.workspace : undefined;
-      });
+      const back = await waitFor(
+        'the workspace to be served again',
+        NEO4J_START_MS,
+        async () => {
+          const res = await gql<{ workspace: { name: string } }>(skein.graphqlUrl, WORKSPACE, { n: ws });
+          return res.data?.workspace ? res.data.workspace : undefined;
+        },
+        100, // each probe is a GraphQL request: a tenth of a second apart is plenty
+      );
       expect(back.name).toBe(ws);
       expect(skein.localNeo4j!.pid).not.toBe(first);
       expect((await fetch(`${skein.url}/readyz`)).status).toBe(200);
@@ -115,7 +109,7 @@ describe('the local Neo4j Skein starts', () => {
 
   it('makes Skein give up with a clear message when it dies more often than SKEIN_NEO4J_RESTARTS allows', async () => {
     process.kill(skein.localNeo4j!.pid, 'SIGKILL');
-    const err = await until('Skein to give up', 10_000, async () => fatal[0]);
+    const err = await waitFor('Skein to give up', 10_000, async () => fatal[0]);
     expect(err.message).toMatch(/local Neo4j exited unexpectedly .*restarted 1 times.*Skein stops.*neo4j\.log/);
   });
 });

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { createUpload, sha256, uniqueBody } from '../helpers/bodies';
 import { createWorkspace } from '../helpers/skein';
 import { spawnSkein, type SkeinProcess } from '../setup/skein-process';
+import { waitFor } from '../helpers/wait';
 
 /**
  * SIGTERM drains (finding 9: four busy keep-alive clients were served 35 s past SIGTERM, /readyz
@@ -62,16 +63,6 @@ function busyClient(url: string, ws: string, log: Sent[], stop: { now: boolean }
   })();
 }
 
-/** Polls until `check` holds; fails with `what` after `timeoutMs`. */
-async function until(what: string, timeoutMs: number, check: () => boolean | Promise<boolean>): Promise<number> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-  return Date.now();
-}
-
 async function readyzStatus(url: string): Promise<number> {
   try {
     const res = await fetch(`${url}/readyz`);
@@ -119,21 +110,25 @@ describe('skein serve on SIGTERM', () => {
     const log: Sent[] = [];
     const stop = { now: false };
     const clients = Array.from({ length: 4 }, () => busyClient(skein.graphqlUrl, ws, log, stop));
-    await until('the busy clients to be served', 30_000, () => log.filter((s) => s.status === 200).length >= 20);
+    await waitFor('the busy clients to be served', 30_000, () => log.filter((s) => s.status === 200).length >= 20);
 
     // Two uploads in flight: Skein has begun receiving both (their temp files exist).
     const inFlight = slowPut(upFinishing!.bodies[0]!.url!, finishing);
     const cutOff = slowPut(upHanging!.bodies[0]!.url!, hanging);
     const temps = path.join(dataDir, 'store', '.tmp');
-    await until('both uploads to be in flight', 10_000, () => readdirSync(temps).length >= 2);
+    await waitFor('both uploads to be in flight', 10_000, () => readdirSync(temps).length >= 2);
 
     const signalledAt = Date.now();
     skein.child.kill('SIGTERM');
-    const notReadyAt = await until('/readyz to answer 503', 3_000, async () => (await readyzStatus(skein.url)) === 503);
+    const notReadyAt = await waitFor(
+      '/readyz to answer 503',
+      3_000,
+      async () => (await readyzStatus(skein.url)) === 503 && Date.now(),
+    );
 
     // Requests sent once /readyz says 503 are refused; none is served.
     const refusedAfter = Date.now();
-    await until('a request sent after /readyz turned 503 to be answered', 3_000, () =>
+    await waitFor('a request sent after /readyz turned 503 to be answered', 3_000, () =>
       log.some((s) => s.sentAt >= refusedAfter),
     );
     inFlight.finish();
