@@ -9,6 +9,7 @@ import { pageWindow, toPage, type Page, type PageRequest, type PageWindow } from
 import { checkIdempotencyKey } from './idempotency-key';
 import { runUidOf } from './run.service';
 import { checkText, nowIso, toMap } from './validate';
+import { checkEventTimes, checkExecutionWindow, defaultEventTime } from './event-times';
 import type { KeyValue } from '../domain/key-value';
 import type { ExecutionRecord, EventRecord, NewEvent, EventType, ExecutionState } from '../domain/execution';
 import type { ServiceDeps } from './deps';
@@ -108,7 +109,14 @@ export class ExecutionService {
     const uid = this.executionUidOf(id);
     return this.deps.graph.write(async (tx) => {
       const execution = await this.mustGetInTx(tx, uid);
-      await this.linkInTx(tx, execution, await this.toEvents(tx, inputs), await this.toEvents(tx, outputs));
+      checkEventTimes(execution, 'INPUT', inputs);
+      checkEventTimes(execution, 'OUTPUT', outputs);
+      await this.linkInTx(
+        tx,
+        execution,
+        await this.toEvents(tx, inputs, defaultEventTime(execution)),
+        await this.toEvents(tx, outputs, defaultEventTime(execution)),
+      );
       return execution;
     });
   }
@@ -142,7 +150,9 @@ export class ExecutionService {
   private async recordInTx(tx: Tx, input: Omit<RecordExecution, 'idempotencyKey'>): Promise<string> {
     const state = input.state ?? 'COMPLETED';
     const execution = await this.createInTx(tx, { ...input, state });
-    const inputEvents = await this.toEvents(tx, input.inputs ?? []);
+    checkEventTimes(execution, 'INPUT', input.inputs ?? []);
+    // A whole execution at once: what it read, it read when it started; what it wrote, by its finish.
+    const inputEvents = await this.toEvents(tx, input.inputs ?? [], execution.startedAt);
     const outputEvents: NewEvent[] = [];
     for (const out of input.outputs ?? []) {
       const workspace = out.artifact.workspace ?? execution.workspace;
@@ -152,7 +162,11 @@ export class ExecutionService {
         );
       }
       const artifact = await this.artifacts.createInTx(tx, { ...out.artifact, workspace, run: null });
-      outputEvents.push({ artifactUid: artifact.uid, path: out.path ?? null, at: nowIso() });
+      outputEvents.push({
+        artifactUid: artifact.uid,
+        path: out.path ?? null,
+        at: defaultEventTime(execution),
+      });
     }
     await this.linkInTx(tx, execution, inputEvents, outputEvents);
     return execution.uid;
@@ -170,6 +184,9 @@ export class ExecutionService {
     checkText('codeVersion', input.codeVersion, 256);
     if (!input.name) throw badInput('An execution needs a name, e.g. "train".', { field: 'name' });
     const final = input.state !== 'RUNNING';
+    const startedAt = input.startedAt ?? nowIso();
+    const finishedAt = input.finishedAt ?? (final ? nowIso() : null);
+    checkExecutionWindow(startedAt, finishedAt);
     const created = await repo.create(
       tx,
       {
@@ -178,8 +195,8 @@ export class ExecutionService {
         name: input.name,
         kind: input.kind ?? 'STEP',
         state: input.state,
-        startedAt: input.startedAt ?? nowIso(),
-        finishedAt: input.finishedAt ?? (final ? nowIso() : null),
+        startedAt,
+        finishedAt,
         codeVersion: input.codeVersion ?? null,
         params: toMap('params', input.params),
         results: toMap('results', input.results),
@@ -192,12 +209,13 @@ export class ExecutionService {
     return created;
   }
 
-  private async toEvents(tx: Tx, list: EventSpec[]): Promise<NewEvent[]> {
+  /** The events to link; `defaultAt` dates those the client gave no time (see defaultEventTime). */
+  private async toEvents(tx: Tx, list: EventSpec[], defaultAt: string): Promise<NewEvent[]> {
     const events: NewEvent[] = [];
     for (const e of list) {
       checkText('path', e.path, 1024);
       const artifact = await this.artifacts.resolveRefInTx(tx, e.artifact);
-      events.push({ artifactUid: artifact.uid, path: e.path ?? null, at: e.at ?? nowIso() });
+      events.push({ artifactUid: artifact.uid, path: e.path ?? null, at: e.at ?? defaultAt });
     }
     return events;
   }

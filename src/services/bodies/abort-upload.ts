@@ -1,5 +1,5 @@
 import pMap from 'p-map';
-import { notFound, preconditionFailed } from '../../errors';
+import { notFound, preconditionFailed, quoted } from '../../errors';
 import { type ArtifactRecord } from '../../domain/artifact';
 import { formatStoreUri } from '../../domain/artifact-uri';
 import { type BodyLink } from '../../domain/body';
@@ -29,11 +29,14 @@ export interface CleanupResult {
 /** Gives up an upload: ABORTED, open multipart uploads aborted, bodies no one else holds deleted. */
 export async function abortUpload(deps: BodyDeps, ref: string): Promise<ArtifactRecord> {
   const artifact = await deps.artifacts.resolveRef(ref);
+  const uri = quoted(formatStoreUri(artifact));
   if (artifact.state === 'AVAILABLE') {
-    throw preconditionFailed(`"${formatStoreUri(artifact)}" is AVAILABLE; there is no upload to abort.`);
+    throw preconditionFailed(
+      `${uri} is AVAILABLE (its upload was completed, or it was logged without one); there is no upload to abort.`,
+    );
   }
   if ((await abortByUid(deps, artifact.uid)) === 'COMPLETED') {
-    throw preconditionFailed(`Artifact "${artifact.uid}" was completed meanwhile; there is no upload to abort.`);
+    throw preconditionFailed(`The upload of ${uri} was completed meanwhile; there is no upload to abort.`);
   }
   return deps.graph.read((tx) => deps.artifacts.mustGet(tx, artifact.uid));
 }

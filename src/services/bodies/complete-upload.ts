@@ -25,13 +25,15 @@ export async function completeUpload(deps: BodyDeps, ref: string): Promise<Artif
   const { store } = deps.bodies;
   const artifact = await deps.artifacts.resolveRef(ref);
   const uri = formatStoreUri(artifact);
+  // Before the links: an abort forgets the bodies only it held, so an aborted upload can have none
+  // left and would otherwise read as an artifact that was logged without an upload.
+  if (artifact.state === 'ABORTED') throw aborted(uri);
   const loaded = await loadLinks(deps.graph, artifact.uid);
   if (loaded.links.length === 0 && artifact.kind !== 'DIRECTORY') {
     throw preconditionFailed(`${quoted(uri)} was logged, not uploaded; there is nothing to complete.`);
   }
   if (artifact.state === 'AVAILABLE') return artifact;
   mustBeInThisStore(deps.bodies, uri, loaded.links);
-  if (artifact.state === 'ABORTED') throw aborted(uri);
 
   const pending = groupLinks(loaded.links.filter((l) => !l.body.verified));
   const results = await pMap(pending, (group) => confirm(store, group), { concurrency: STORE_CONCURRENCY });
@@ -40,7 +42,9 @@ export async function completeUpload(deps: BodyDeps, ref: string): Promise<Artif
 }
 
 const aborted = (uri: string) =>
-  preconditionFailed(`The upload of ${quoted(uri)} was aborted; start a new one with createUpload.`);
+  preconditionFailed(
+    `The upload of ${quoted(uri)} was aborted, so it cannot be completed; start a new upload with createUpload.`,
+  );
 
 /** PRECONDITION_FAILED naming (up to five of) the bodies the store does not hold as declared. */
 function refuseIncomplete(uri: string, results: Confirmation[]): void {

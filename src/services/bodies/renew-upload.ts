@@ -1,4 +1,5 @@
-import { preconditionFailed } from '../../errors';
+import { preconditionFailed, quoted } from '../../errors';
+import { type ArtifactState } from '../../domain/artifact';
 import { formatStoreUri } from '../../domain/artifact-uri';
 import { bodyRepository } from '../../graph/body.repository';
 import { nowIso } from '../validate';
@@ -9,10 +10,21 @@ import { uploadTicket, type UploadTicket } from './ticket';
 /** renewUpload: fresh URLs for a PENDING upload (the first ones expired, or a client restarted). */
 export async function renewUpload(deps: BodyDeps, ref: string, expiresIn?: number | null): Promise<UploadTicket> {
   const artifact = await deps.artifacts.resolveRef(ref);
-  if (artifact.state !== 'PENDING') {
-    throw preconditionFailed(`"${formatStoreUri(artifact)}" is ${artifact.state}; only a PENDING upload has URLs.`);
-  }
+  if (artifact.state !== 'PENDING') throw notRenewable(artifact.state, quoted(formatStoreUri(artifact)));
   const seconds = expiry(expiresIn, deps.bodies.settings.uploadUrlExpiresIn, 'expiresIn');
   await deps.graph.write((tx) => bodyRepository.touchUpload(tx, artifact.uid, nowIso())); // restarts the TTL
   return uploadTicket(deps, artifact, seconds);
+}
+
+/** Only a PENDING upload has URLs; what to do instead depends on why this one has none. */
+function notRenewable(state: ArtifactState, uri: string) {
+  if (state === 'ABORTED') {
+    return preconditionFailed(
+      `The upload of ${uri} was aborted, so it has no URLs to renew; start a new upload with createUpload.`,
+    );
+  }
+  return preconditionFailed(
+    `${uri} is ${state} (its upload was completed, or it was logged without one), so it has no upload URLs to renew; ` +
+      'fetch its bytes with artifactDownload.',
+  );
 }
