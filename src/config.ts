@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
-import { checkPathTemplate } from './services/bodies/path-template';
+import { checkPathTemplate, DEFAULT_ARTIFACT_PATH } from './services/bodies/path-template';
 import { LIMIT_DEFAULTS, type LimitsConfig } from './domain/limits';
 import { DEFAULT_IDEMPOTENCY_TTL_SECONDS } from './graph/idempotency';
 
@@ -93,7 +93,7 @@ const envSchema = z
     SKEIN_UPLOAD_TTL: positiveInt('a number of seconds').default(86_400),
     SKEIN_ARTIFACT_PATH: z
       .string()
-      .default('{{workspace}}/{{run.uid}}/{{key}}')
+      .default(DEFAULT_ARTIFACT_PATH)
       .superRefine((v, ctx) => {
         const problem = checkPathTemplate(v);
         if (problem) ctx.addIssue({ code: 'custom', message: problem });

@@ -12,7 +12,7 @@ import { checkKind } from '../artifact-spec';
 import { checkIdempotencyKey } from '../idempotency-key';
 import { runUidOf } from '../run.service';
 import { checkName, nowIso } from '../validate';
-import { pickTemplate, renderPath, validPathTemplate } from './path-template';
+import { renderPath, uploadTemplate, validPathTemplate } from './path-template';
 import {
   manifestDigest,
   planBody,
@@ -55,6 +55,8 @@ interface PlannedUpload {
   isDirectory: boolean;
   callTemplate: string | null;
   templates: Templates;
+  /** The path template that applies (uploadTemplate). */
+  template: string;
   /** Bodies the graph held as stored that the store no longer has. */
   vanished: string[];
   /** The distinct bodies still to upload. */
@@ -73,7 +75,16 @@ export async function createUpload(deps: BodyDeps, input: CreateUpload): Promise
   checkIdempotencyKey(a.idempotencyKey);
   const runUid = a.run ? runUidOf(a.run, 'artifact.run') : null;
   const found = await reuseStored(deps, files, a.workspace, runUid);
-  const uid = await recordUpload(deps, { input, files, isDirectory, callTemplate, ...found });
+  const template = uploadTemplate(
+    {
+      call: callTemplate,
+      run: found.templates.run?.template,
+      workspace: found.templates.workspaceTemplate,
+      server: settings.artifactPath,
+    },
+    { workspace: a.workspace, hasRun: runUid !== null },
+  );
+  const uid = await recordUpload(deps, { input, files, isDirectory, callTemplate, template, ...found });
   return uploadTicket(deps, uid, expiresIn);
 }
 
@@ -235,7 +246,7 @@ function writeArtifactAndLinks(
   described: ReturnType<typeof describeArtifactBody>,
   uploadIdOf: Map<string, string>,
 ) {
-  const { store, settings } = deps.bodies;
+  const { store } = deps.bodies;
   const { input } = plan;
   const { idempotencyKey, ...rest } = input.artifact;
   const fingerprinted = { ...rest, body: input.body, files: input.files, artifactPath: input.artifactPath };
@@ -250,7 +261,7 @@ function writeArtifactAndLinks(
     },
     async () => {
       const created = await deps.artifacts.createInTx(tx, { ...rest, ...described.fields }, described.state);
-      const path = artifactPath(created, plan, settings.artifactPath);
+      const path = artifactPath(created, plan);
       const links = plan.files.map((f): NewLink => toNewLink(f, uploadIdOf));
       await repo.markUnverified(tx, store.id, plan.vanished);
       await repo.link(tx, store.id, created.uid, path, links, nowIso());
@@ -260,15 +271,9 @@ function writeArtifactAndLinks(
 }
 
 /** The artifact's human-readable path, from the template that applies. */
-function artifactPath(created: ArtifactRecord, plan: PlannedUpload, serverTemplate: string): string {
+function artifactPath(created: ArtifactRecord, plan: PlannedUpload): string {
   const { templates } = plan;
-  const { template } = pickTemplate({
-    call: plan.callTemplate,
-    run: templates.run?.template,
-    workspace: templates.workspaceTemplate,
-    server: serverTemplate,
-  });
-  return renderPath(template, {
+  return renderPath(plan.template, {
     workspace: created.workspace,
     key: created.key,
     version: created.version,

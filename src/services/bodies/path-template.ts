@@ -1,5 +1,5 @@
 import { type PathTemplateSource } from '../../domain/body';
-import { badInput } from '../../errors';
+import { badInput, quoted } from '../../errors';
 
 /**
  * Artifact paths from templates (MLRun's artifact_path, seed 000): `{{workspace}}/{{run.uid}}/{{key}}`.
@@ -7,6 +7,11 @@ import { badInput } from '../../errors';
  * human-readable name recorded on the artifact (and the file name downloads get); the body
  * itself lives at its content address, so two artifacts with one path never overwrite each other.
  */
+
+/** SKEIN_ARTIFACT_PATH when it is not set. */
+export const DEFAULT_ARTIFACT_PATH = '{{workspace}}/{{run.uid}}/{{key}}';
+/** The built-in default for an upload that names no run (documented in the README's "Paths"). */
+const DEFAULT_ARTIFACT_PATH_WITHOUT_RUN = '{{workspace}}/{{key}}';
 
 const PATH_VARIABLES = ['workspace', 'run.uid', 'run.name', 'key', 'version', 'artifact.uid'] as const;
 type Variable = (typeof PATH_VARIABLES)[number];
@@ -51,8 +56,9 @@ export function validPathTemplate(template: string, field: string): string {
 }
 
 /**
- * The template as a path. Without a run, the run variables are empty and their segment drops
- * out; a template without {{key}} names a directory, and the key is appended (as MLRun does).
+ * The template as a path. A template without {{key}} names a directory, and the key is appended
+ * (as MLRun does). Run variables without a run render empty, but an upload never gets there: see
+ * uploadTemplate.
  */
 export function renderPath(template: string, values: PathValues): string {
   const withKey = /\{\{\s*key\s*\}\}/.test(template) ? template : `${template}/{{key}}`;
@@ -89,4 +95,36 @@ export function pickTemplate(levels: {
   if (levels.run) return { template: levels.run, source: 'RUN' };
   if (levels.workspace) return { template: levels.workspace, source: 'WORKSPACE' };
   return { template: levels.server, source: 'SERVER' };
+}
+
+const RUN_VARIABLE = /\{\{\s*(run\.(?:uid|name))\s*\}\}/;
+
+/**
+ * The template an upload's path is rendered from: the one that applies (pickTemplate). An upload
+ * that names no run under a template with a run variable is refused (BAD_USER_INPUT), rather than
+ * given a path with the run's segment silently missing: the message says where that template was
+ * set and how to change it. Only the built-in server default has a run-less form of its own.
+ */
+export function uploadTemplate(
+  levels: { call?: string | null; run?: string | null; workspace?: string | null; server: string },
+  context: { workspace: string; hasRun: boolean },
+): string {
+  const { template, source } = pickTemplate(levels);
+  const variable = RUN_VARIABLE.exec(template)?.[1];
+  if (context.hasRun || !variable) return template;
+  if (source === 'SERVER' && template === DEFAULT_ARTIFACT_PATH) return DEFAULT_ARTIFACT_PATH_WITHOUT_RUN;
+  const where = {
+    CALL: { set: 'by this call\'s "artifactPath"', change: 'give an artifactPath without run variables' },
+    WORKSPACE: {
+      set: `on workspace ${quoted(context.workspace)}`,
+      change: `set another with setArtifactPathTemplate(workspace: ${quoted(context.workspace)}, template: …)`,
+    },
+    SERVER: { set: 'on the server (SKEIN_ARTIFACT_PATH)', change: 'give an "artifactPath" for this upload' },
+    RUN: { set: 'on the run', change: 'set another with setArtifactPathTemplate' }, // a run's needs the run: unreachable
+  }[source];
+  throw badInput(
+    `The artifact path template ${quoted(template)}, set ${where.set}, uses {{${variable}}}, but this upload names no run. ` +
+      `Pass "artifact.run" (the run's id or uid), or ${where.change}.`,
+    { field: source === 'CALL' ? 'artifactPath' : 'artifact.run', template, source },
+  );
 }
