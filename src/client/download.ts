@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
+import { createReadStream, createWriteStream } from 'node:fs';
 import * as fsp from 'node:fs/promises';
 import path from 'node:path';
 import { Readable, Transform } from 'node:stream';
@@ -14,7 +14,8 @@ import { noProgress, type Progress } from './progress';
  * `artifactDownload`, each file streamed to a temporary file next to its target while its SHA-256
  * is computed, and renamed into place only when size and SHA-256 match. A mismatch deletes the
  * temporary file and fails with EXIT.VERIFY_FAILED naming the file; files already in place are
- * never replaced unless asked (`overwrite`), or kept as they are (`skip`).
+ * never replaced unless asked (`overwrite`), or kept (`skip`) only when their SHA-256 is the
+ * artifact's: an existing file whose bytes differ is downloaded again, never passed off as verified.
  */
 
 export type ExistingFiles = 'refuse' | 'overwrite' | 'skip';
@@ -40,8 +41,10 @@ export interface DownloadOutcome {
   kind: string;
   /** The files written, with where they went. */
   written: Array<{ path: string; file: string; size: number }>;
-  /** Files left as they were (`skip`). */
+  /** Existing files kept as they were (`skip`): their size and SHA-256 matched the artifact's. */
   skipped: string[];
+  /** Existing files whose bytes differed from the artifact's (`skip`): downloaded again, verified. */
+  replaced: string[];
   bytes: number;
   /** Files with no SHA-256 recorded (references), written without a check. */
   unverified: string[];
@@ -101,7 +104,8 @@ export async function downloadArtifact(
       `${existing[0]!.display} already exists${more}; pass --overwrite to replace, or --skip-existing to keep existing files`,
     );
   }
-  const skip = new Set(mode === 'skip' ? existing.map((t) => t.file) : []);
+  const { kept, changed } = mode === 'skip' ? await compareExisting(existing, options) : { kept: [], changed: [] };
+  const skip = new Set(kept.map((t) => t.file));
   const todo = targets.filter((t) => !skip.has(t.file));
   const unverified = todo.filter((t) => !t.sha256).map((t) => t.display);
   for (const u of unverified) options.note?.(`${u}: no SHA-256 is recorded for it; written without a check`);
@@ -131,11 +135,36 @@ export async function downloadArtifact(
     uri,
     kind,
     written: todo.map((t) => ({ path: t.path, file: t.file, size: t.size ?? 0 })),
-    skipped: targets.filter((t) => skip.has(t.file)).map((t) => t.display),
+    skipped: kept.map((t) => t.display),
+    replaced: changed.map((t) => t.display),
     bytes: total,
     unverified,
     seconds: (performance.now() - started) / 1000,
   };
+}
+
+/**
+ * `--skip-existing`: which existing files hold the artifact's bytes (kept) and which do not
+ * (changed: downloaded again over them). A file is kept only when its size and SHA-256 match; one
+ * with no SHA-256 recorded cannot be checked, so it is downloaded again too.
+ */
+async function compareExisting(existing: Target[], options: ClientDownloadOptions) {
+  const same = await mapUntilFailure(existing, holdsTheBytes, options.concurrency ?? 4);
+  const kept = existing.filter((_, i) => same[i]);
+  const changed = existing.filter((_, i) => !same[i]);
+  for (const t of changed) {
+    options.note?.(`${t.display}: its bytes differ from the artifact's (SHA-256 mismatch); downloading it again`);
+  }
+  return { kept, changed };
+}
+
+async function holdsTheBytes(t: Target): Promise<boolean> {
+  if (!t.sha256) return false;
+  const stat = await fsp.stat(t.file);
+  if (t.size !== null && stat.size !== t.size) return false;
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(t.file) as AsyncIterable<Buffer>) hash.update(chunk);
+  return hash.digest('hex') === t.sha256;
 }
 
 /** Where each file goes: a directory's tree under `dest`; a single body at `dest` (or inside it, when it is a directory). */

@@ -177,7 +177,7 @@ describe.each([
     expect(again.stdout.trim()).toMatch(URI);
   });
 
-  it('never replaces existing files silently: refuses, --skip-existing keeps them, --overwrite replaces them', async () => {
+  it('never replaces existing files silently: refuses, --skip-existing keeps matching ones, --overwrite replaces them', async () => {
     const dest = path.join(work, 'existing');
     const ref = `store://artifacts/${ws}/datasets/tree`;
     expect((await skein(url, 'download', ref, dest)).code).toBe(0);
@@ -193,11 +193,27 @@ describe.each([
     expect(refused.stderr.trim().split('\n')).toHaveLength(1);
     expect(existsSync(path.join(dest, 'README.md'))).toBe(false); // nothing was written
 
+    // Kept only when the SHA-256 matches (issue 14: the edited file was kept, and the summary still
+    // said "SHA-256 verified"): the edited file is downloaded again and said so; the missing one is written.
     const skipped = await skein(url, 'download', ref, dest, '--skip-existing');
     expect(skipped.code).toBe(0);
-    expect(skipped.stderr).toMatch(/1 file .*kept 6 existing/);
-    expect(readFileSync(edited, 'utf8')).toBe('edited by hand\n');
+    const lines = skipped.stderr.trim().split('\n');
+    expect(lines).toContain(
+      `${path.join(dest, 'data', 'train', 'part-0001.csv')}: its bytes differ from the artifact's (SHA-256 mismatch); downloading it again`,
+    );
+    expect(lines.at(-1)).toMatch(
+      /^Downloaded store:\/\/\S+: 2 files \(.*\), SHA-256 verified; kept 5 files already there \(SHA-256 matched\); replaced 1 changed file\.$/,
+    );
+    expect(readFileSync(edited)).toEqual(tree['data/train/part-0001.csv']);
     expect(readFileSync(path.join(dest, 'README.md'))).toEqual(tree['README.md']);
+    expectSameTree(source, dest);
+
+    // Everything in place: nothing downloaded, all kept.
+    const nothing = await skein(url, 'download', ref, dest, '--skip-existing');
+    expect(nothing.code).toBe(0);
+    expect(nothing.stderr.trim()).toMatch(
+      /: 0 files \(.*\), nothing to download; kept 7 files already there \(SHA-256 matched\)\.$/,
+    );
 
     const both = await skein(url, 'download', ref, dest, '--skip-existing', '--overwrite');
     expect(both.code).toBe(2);
