@@ -6,16 +6,26 @@ import { downloadCommand } from './download';
 import type { CliIo } from './io';
 import { lineageCommand } from './lineage';
 import { uploadCommand } from './upload';
+import { workspaceCommand } from './workspace';
 
 /**
  * The commands that talk to a running Skein over GraphQL: upload, download, lineage, runs,
- * artifacts, demo. Each takes the global --url (or SKEIN_URL).
+ * artifacts, workspace (create, list), demo. Each takes the global --url (or SKEIN_URL).
  */
 export function registerClientCommands(program: Command, io: CliIo): void {
   program.addOption(
     new Option('--url <url>', `the GraphQL API of a running Skein (env: SKEIN_URL; default: ${DEFAULT_URL})`),
   );
-  for (const make of [uploadCommand, downloadCommand, lineageCommand, runsCommand, artifactsCommand, demoCommand]) {
+  const commands = [
+    uploadCommand,
+    downloadCommand,
+    lineageCommand,
+    runsCommand,
+    artifactsCommand,
+    workspaceCommand,
+    demoCommand,
+  ];
+  for (const make of commands) {
     program.addCommand(make(io));
   }
 }

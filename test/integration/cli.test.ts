@@ -506,3 +506,75 @@ describe('skein demo, lineage, runs and artifacts', () => {
     expect(missing.stderr).toMatch(/^skein: .*"store:\/\/artifacts\/.*\/nothing-here".* \(NOT_FOUND\)\n$/);
   });
 });
+
+describe('skein workspace create / list', () => {
+  let server: SkeinHandle;
+  let url: string;
+  const prefix = uniqueName('cliws');
+  beforeAll(async () => {
+    server = await startLocalSkein();
+    url = server.graphqlUrl;
+  });
+  afterAll(() => server.stop());
+
+  it('creates a workspace with a description and labels, printing its name; refuses a taken or bad name', async () => {
+    const name = `${prefix}-a`;
+    const res = await skein(
+      url,
+      'workspace',
+      'create',
+      name,
+      '-d',
+      'churn models',
+      '--label',
+      'team=growth',
+      '-l',
+      'tier=gold',
+    );
+    expect(res).toEqual({
+      code: 0,
+      stdout: `${name}\n`,
+      stderr: `Created workspace "${name}" (labels team=growth tier=gold).\n`,
+    });
+    const stored = await gqlOk<{ workspace: { description: string; labels: Array<{ key: string; value: string }> } }>(
+      url,
+      'query($n: String!) { workspace(name: $n) { description labels { key value } } }',
+      { n: name },
+    );
+    expect(stored.workspace).toEqual({
+      description: 'churn models',
+      labels: [
+        { key: 'team', value: 'growth' },
+        { key: 'tier', value: 'gold' },
+      ],
+    });
+
+    const taken = await skein(url, 'workspace', 'create', name);
+    expect(taken.code).toBe(1);
+    expect(taken.stderr).toMatch(/^skein: .*\(CONFLICT\)\n$/);
+    const bad = await skein(url, 'workspace', 'create', 'Not A Name');
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/^skein: .*\(BAD_USER_INPUT\)\n$/);
+  });
+
+  it('lists every workspace with a prefix across pages, as a table and as JSON', async () => {
+    const names = [1, 2, 3, 4, 5].map((n) => `${prefix}-list-${n}`);
+    for (const n of names)
+      expect((await skein(url, 'workspace', 'create', n, '-d', `number ${n.slice(-1)}`)).code).toBe(0);
+
+    // Two per page: three requests, all five listed.
+    const json = await skein(url, 'workspace', 'list', '--prefix', `${prefix}-list-`, '--page-size', '2', '--json');
+    expect(json.code).toBe(0);
+    const rows = JSON.parse(json.stdout) as Array<{ name: string; description: string; id: string; createdAt: string }>;
+    expect(rows.map((r) => r.name)).toEqual(names);
+    expect(rows[0]).toMatchObject({ description: 'number 1', labels: [], id: expect.any(String) });
+
+    const table = await skein(url, 'workspace', 'list', '-p', `${prefix}-list-`, '--page-size', '2');
+    const lines = table.stdout.trimEnd().split('\n');
+    expect(lines[0]).toMatch(/^NAME\s+DESCRIPTION\s+LABELS\s+CREATED$/);
+    expect(lines.slice(1).map((l) => l.split(/\s+/)[0])).toEqual(names);
+
+    const none = await skein(url, 'workspace', 'list', '--prefix', `${prefix}-nothing`);
+    expect(none).toEqual({ code: 0, stdout: '', stderr: `No workspaces start with "${prefix}-nothing".\n` });
+  });
+});

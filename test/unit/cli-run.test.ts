@@ -22,7 +22,7 @@ async function deadUrl(): Promise<string> {
 
 describe('skein CLI exit codes', () => {
   it('prints help for every client command and exits 0', async () => {
-    for (const command of ['upload', 'download', 'lineage', 'runs', 'artifacts', 'demo']) {
+    for (const command of ['upload', 'download', 'lineage', 'runs', 'artifacts', 'workspace', 'demo']) {
       const res = await skein([command, '--help']);
       expect(res.code).toBe(0);
       expect(res.stdout).toMatch(new RegExp(`^Usage: skein ${command} `));
@@ -30,6 +30,29 @@ describe('skein CLI exit codes', () => {
     const top = await skein(['--help']);
     expect(top.stdout).toMatch(/--url <url>\s+the GraphQL API of a running Skein \(env:\s+SKEIN_URL/);
     expect(top.stdout).toMatch(/upload \[options\] <path>/);
+  });
+
+  it('prints help for workspace create and list, and exits 2 on their bad usage before any request', async () => {
+    const create = await skein(['workspace', 'create', '--help']);
+    expect(create.code).toBe(0);
+    expect(create.stdout).toMatch(/^Usage: skein workspace create \[options\] <name>/);
+    expect(create.stdout).toMatch(/-l, --label <key=value>/);
+    const list = await skein(['workspace', 'list', '--help']);
+    expect(list.stdout).toMatch(/^Usage: skein workspace list \[options\]/);
+    expect(list.stdout).toMatch(/-p, --prefix <prefix>/);
+    expect(list.stdout).toMatch(/--json/);
+
+    // Each fails while the command line is parsed, before any request (exit 2).
+    const label = await skein(['workspace', 'create', 'ws', '--label', 'no-equals-sign']);
+    expect(label.code).toBe(2);
+    expect(label.stderr).toMatch(
+      /option '-l, --label <key=value>' argument 'no-equals-sign' is invalid\. expected key=value/,
+    );
+    expect((await skein(['workspace', 'create'])).stderr).toMatch(/missing required argument 'name'/);
+    expect((await skein(['workspace', 'create'])).code).toBe(2);
+    expect((await skein(['workspace', 'list', '--page-size', '0'])).code).toBe(2);
+    expect((await skein(['workspace', 'rename', 'x'])).code).toBe(2);
+    expect((await skein(['workspace'])).code).toBe(2); // a subcommand is needed: the help, on stderr
   });
 
   it('exits 2 on bad usage, naming what is wrong, before any request', async () => {
