@@ -182,4 +182,78 @@ query ModelLineage {
 }
 `;
 
-export const EXAMPLE_TABS: ExampleTab[] = [{ query: RECORD }, { query: UPLOAD }, { query: LINEAGE }];
+/**
+ * A model's metrics, params and training data in one query (README "One query for a model"; the
+ * test test/integration/model-card.test.ts runs exactly this text): the model's own fields, the
+ * step that wrote it (its params, what it read, the metrics it wrote beside the model), its run
+ * (params, results, the metrics it logged), the training dataset and how that was made, and the
+ * whole upstream lineage.
+ */
+export const MODEL_CARD_QUERY = `# A model's metrics, params and training data, in one
+# query. (Run the first tab's operations before this.)
+query ModelCard($model: String!) {
+  model: artifact(ref: $model) {
+    uri
+    version
+    tags
+    createdAt
+    ... on ModelArtifact {
+      framework
+      algorithm
+      metrics { key value }
+      parameters { key value }
+      trainingDataset {
+        uri
+        ... on DatasetArtifact { format rowCount }
+        producer {
+          name
+          codeVersion
+          inputs { edges { node { artifact { uri } } } }
+        }
+      }
+    }
+    producer {
+      name
+      codeVersion
+      params { key value }
+      results { key value }
+      inputs { edges { node { path artifact { uri kind } } } }
+      outputs {
+        edges {
+          node {
+            artifact {
+              uri
+              kind
+              ... on MetricsArtifact { values { key value } }
+            }
+          }
+        }
+      }
+    }
+    run {
+      uid
+      name
+      state
+      params { key value }
+      results { key value }
+      metricKeys
+    }
+  }
+  upstream: lineage(of: $model, depth: 6) {
+    levels {
+      depth
+      nodes {
+        ... on Artifact { uri kind }
+        ... on Execution { name codeVersion }
+      }
+    }
+  }
+}
+`;
+
+export const EXAMPLE_TABS: ExampleTab[] = [
+  { query: RECORD },
+  { query: UPLOAD },
+  { query: LINEAGE },
+  { query: MODEL_CARD_QUERY, variables: `{ "model": "store://artifacts/${WORKSPACE}/model" }` },
+];

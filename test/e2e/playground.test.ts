@@ -108,7 +108,7 @@ describe('serving the playground', () => {
 
   test('the example operations are valid against the schema', async () => {
     const schema = await getSchema();
-    expect(EXAMPLE_TABS.length).toBe(3);
+    expect(EXAMPLE_TABS.length).toBe(4);
     for (const tab of EXAMPLE_TABS) {
       expect(validate(schema, parse(tab.query)).map((e) => e.message)).toEqual([]);
     }
@@ -184,9 +184,9 @@ describe('the playground in Chromium', () => {
 
         // The example operations are there, one tab each (titled by their first operation).
         const tabs = page.locator('.graphiql-tab');
-        for (const title of ['CreateWorkspace', 'CreateUpload', 'ModelLineage'])
+        for (const title of ['CreateWorkspace', 'CreateUpload', 'ModelLineage', 'ModelCard'])
           await tabs.filter({ hasText: title }).waitFor();
-        expect(await tabs.count()).toBe(3);
+        expect(await tabs.count()).toBe(4);
 
         // The docs come from introspecting this server.
         await page.getByRole('button', { name: /documentation explorer/i }).click();
@@ -200,7 +200,7 @@ describe('the playground in Chromium', () => {
 
         // A new tab, our operation typed in, run with the keyboard shortcut.
         await page.getByRole('button', { name: /new tab/i }).click();
-        await tabs.nth(3).waitFor();
+        await tabs.nth(4).waitFor();
         const query = hasLineage ? lineageQuery(fixture.model) : fallbackQuery(fixture.workspace);
         const editor = page.locator('.graphiql-query-editor .monaco-editor').first();
         await editor.click();
