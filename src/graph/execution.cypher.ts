@@ -86,3 +86,10 @@ CALL (uid) {
   LIMIT $limit
 }
 RETURN uid, collect(event) AS events`;
+
+/** The latest-dated output of an execution (event time check at finish; issue 14). */
+export const LATEST_OUTPUT_EVENT = `
+MATCH (e:Execution {uid: $uid})-[o:OUTPUT]->(a:Artifact)
+RETURN o.at AS at, a.workspace AS workspace, a.key AS key, a.uid AS uid
+ORDER BY o.at DESC
+LIMIT 1`;

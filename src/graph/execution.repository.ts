@@ -13,6 +13,14 @@ import {
 } from '../domain/execution';
 type Props = Record<string, unknown>;
 
+/** An output event's time and the artifact it names. */
+export interface LatestOutput {
+  at: string;
+  workspace: string;
+  key: string;
+  uid: string;
+}
+
 export function parseExecution(p: Props): ExecutionRecord {
   return {
     uid: p.uid as string,
@@ -74,6 +82,12 @@ export const executionRepository = {
       props: toProps('result', change.results),
     });
     return rows[0] ? { before: rows[0].before, execution: parseExecution(rows[0].e) } : null;
+  },
+
+  /** The execution's latest-dated output event: its time and the artifact; null when it has none. */
+  async latestOutput(tx: Tx, uid: string): Promise<LatestOutput | null> {
+    const rows = await tx.run<LatestOutput>(Q.LATEST_OUTPUT_EVENT, { uid });
+    return rows[0] ?? null;
   },
 
   async pageByRuns(tx: Tx, runUids: readonly string[], window: { after: string | null; limit: number }) {

@@ -1,4 +1,5 @@
 import { badInput, quoted } from '../errors';
+import { formatStoreUri } from '../domain/artifact-uri';
 import type { EventType, ExecutionRecord } from '../domain/execution';
 import { nowIso } from './validate';
 
@@ -66,4 +67,31 @@ export function checkExecutionWindow(startedAt: string, finishedAt: string | nul
       'give a startedAt at or before finishedAt.',
     { field: 'finishedAt' },
   );
+}
+
+/**
+ * finishExecution ends the window now: BAD_USER_INPUT when that is before the execution started,
+ * or before an output it already recorded (both dated ahead of the server's clock), which would
+ * leave that output dated after the finish. Nothing changes; finishing after that time succeeds.
+ */
+export function checkFinishTime(
+  execution: Pick<ExecutionRecord, 'uid' | 'name' | 'startedAt'>,
+  finishedAt: string,
+  latestOutput: { at: string; workspace: string; key: string; uid: string } | null,
+): void {
+  const name = `execution ${quoted(execution.name)} (${execution.uid})`;
+  if (finishedAt < execution.startedAt) {
+    throw badInput(
+      `Finishing ${name} now (${finishedAt}) would end it before it started (${execution.startedAt}); ` +
+        'finish it at or after its start.',
+      { field: 'id', startedAt: execution.startedAt, finishedAt },
+    );
+  }
+  if (latestOutput && latestOutput.at > finishedAt) {
+    throw badInput(
+      `Finishing ${name} now (${finishedAt}) would end it before its output ${quoted(formatStoreUri(latestOutput))}, ` +
+        `dated ${latestOutput.at}: an output is dated at or before its execution finished. Finish it at or after that time.`,
+      { field: 'id', at: latestOutput.at, finishedAt },
+    );
+  }
 }

@@ -9,7 +9,7 @@ import { pageWindow, toPage, type Page, type PageRequest, type PageWindow } from
 import { checkIdempotencyKey } from './idempotency-key';
 import { runUidOf } from './run.service';
 import { checkText, nowIso, toMap } from './validate';
-import { checkEventTimes, checkExecutionWindow, defaultEventTime } from './event-times';
+import { checkEventTimes, checkExecutionWindow, checkFinishTime, defaultEventTime } from './event-times';
 import type { KeyValue } from '../domain/key-value';
 import type { ExecutionRecord, EventRecord, NewEvent, EventType, ExecutionState } from '../domain/execution';
 import type { ServiceDeps } from './deps';
@@ -84,7 +84,9 @@ export class ExecutionService {
     const uid = this.executionUidOf(id);
     const resultMap = toMap('results', results);
     return this.deps.graph.write(async (tx) => {
-      const done = await repo.finish(tx, uid, { state, finishedAt: nowIso(), results: resultMap });
+      const finishedAt = nowIso();
+      await this.checkFinishInTx(tx, uid, finishedAt);
+      const done = await repo.finish(tx, uid, { state, finishedAt, results: resultMap });
       if (!done) throw notFound('Execution', id);
       if (done.before !== 'RUNNING') {
         throw preconditionFailed(
@@ -93,6 +95,13 @@ export class ExecutionService {
       }
       return done.execution;
     });
+  }
+
+  /** Event times stay inside the window a finish closes (checkFinishTime); only a RUNNING one is checked. */
+  private async checkFinishInTx(tx: Tx, uid: string, finishedAt: string): Promise<void> {
+    const [current] = await repo.getMany(tx, [uid]);
+    if (current?.state !== 'RUNNING') return; // NOT_FOUND or PRECONDITION_FAILED follow from repo.finish
+    checkFinishTime(current, finishedAt, await repo.latestOutput(tx, uid));
   }
 
   /** Records that an execution read these existing artifacts. */

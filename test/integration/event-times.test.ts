@@ -119,7 +119,7 @@ describe("event times inside their execution's window", () => {
     ).toBeUndefined();
   });
 
-  it("dates events given no time inside the window: inputs at the start, outputs at the finish, not now", async () => {
+  it('dates events given no time inside the window: inputs at the start, outputs at the finish, not now', async () => {
     const { p, a } = await setUp();
     const done = await record({
       run: p.runId,
@@ -137,6 +137,49 @@ describe("event times inside their execution's window", () => {
     expect(
       (await add('addExecutionOutputs', done.data!.recordExecution.id, [{ artifact: extra.uri }])).errors,
     ).toBeUndefined();
+  });
+
+  it('refuses to finish a running execution before an output dated ahead of now, or before its start', async () => {
+    const { p } = await setUp();
+    const start = (startedAt?: string) =>
+      gqlOk<{ startExecution: { id: string } }>(
+        t.url,
+        'mutation($i: StartExecutionInput!) { startExecution(input: $i) { id } }',
+        { i: { run: p.runId, name: 'ahead', ...(startedAt ? { startedAt } : {}) } },
+      );
+    const finish = (id: string) =>
+      gql<{ finishExecution: { state: string } }>(
+        t.url,
+        'mutation($id: ID!) { finishExecution(id: $id, state: COMPLETED) { state } }',
+        { id },
+      );
+    const future = '2999-01-01T00:00:00.000Z';
+
+    const running = (await start()).startExecution.id;
+    const out = await logArtifact(t.url, { workspace: p.workspace, key: 'ahead', kind: 'MODEL' });
+    expect((await add('addExecutionOutputs', running, [{ artifact: out.uri, at: future }])).errors).toBeUndefined();
+    const early = badInput(await finish(running));
+    expect(early).toMatch(
+      /^Finishing execution "ahead" \([0-9a-f-]{36}\) now \(\S+\) would end it before its output "store:\/\/artifacts\/\S+\/ahead@[0-9a-f-]{36}", dated 2999-01-01T00:00:00\.000Z: an output is dated at or before its execution finished\. Finish it at or after that time\.$/,
+    );
+    const state = await gqlOk<{ execution: { state: string } }>(
+      t.url,
+      'query($id: ID!) { execution(id: $id) { state } }',
+      {
+        id: running,
+      },
+    );
+    expect(state.execution.state).toBe('RUNNING'); // nothing changed
+
+    const notYetStarted = (await start(future)).startExecution.id;
+    expect(badInput(await finish(notYetStarted))).toMatch(
+      /would end it before it started \(2999-01-01T00:00:00\.000Z\)/,
+    );
+
+    // A finished one still answers PRECONDITION_FAILED, not a time error.
+    const fine = (await start()).startExecution.id;
+    expect((await finish(fine)).data?.finishExecution.state).toBe('COMPLETED');
+    expect((await finish(fine)).errors?.[0]?.extensions?.code).toBe('PRECONDITION_FAILED');
   });
 
   it('refuses an execution that finished before it started', async () => {
