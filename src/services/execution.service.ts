@@ -35,6 +35,8 @@ export interface StartExecution {
   name: string;
   kind?: string | null;
   codeVersion?: string | null;
+  /** What the step does (up to 64 KiB of text). */
+  description?: string | null;
   params?: KeyValue[] | null;
   labels?: KeyValue<string>[] | null;
   annotations?: KeyValue<string>[] | null;
@@ -168,6 +170,7 @@ export class ExecutionService {
   ): Promise<ExecutionRecord> {
     checkText('name', input.name, 256);
     checkText('codeVersion', input.codeVersion, 256);
+    checkText('description', input.description);
     if (!input.name) throw badInput('An execution needs a name, e.g. "train".', { field: 'name' });
     const final = input.state !== 'RUNNING';
     const created = await repo.create(
@@ -181,6 +184,7 @@ export class ExecutionService {
         startedAt: input.startedAt ?? nowIso(),
         finishedAt: input.finishedAt ?? (final ? nowIso() : null),
         codeVersion: input.codeVersion ?? null,
+        description: input.description ?? null,
         params: toMap('params', input.params),
         results: toMap('results', input.results),
         labels: toMap('labels', input.labels),
@@ -262,11 +266,15 @@ export class ExecutionService {
   }
 
   private executionUidOf(id: string): string {
-    const { type, key } = fromGlobalId(id);
-    if (type !== 'Execution')
-      throw badInput(`${quoted(id)} is the id of a ${type}, not of a Execution.`, { field: 'id' });
-    return key;
+    return executionUidOf(id);
   }
+}
+
+/** An execution's uid from its global id; another node's id is BAD_USER_INPUT on `field`. */
+export function executionUidOf(id: string, field = 'id'): string {
+  const { type, key } = fromGlobalId(id);
+  if (type !== 'Execution') throw badInput(`${quoted(id)} is the id of a ${type}, not of an execution.`, { field });
+  return key;
 }
 
 function mapPages<T>(
