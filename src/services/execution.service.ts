@@ -7,6 +7,7 @@ import { fromGlobalId } from '../domain/global-id';
 import type { ArtifactService, LogArtifact } from './artifact.service';
 import { pageWindow, toPage, type Page, type PageRequest, type PageWindow } from './pagination';
 import { checkIdempotencyKey } from './idempotency-key';
+import { lockSubject, recordSets } from './history';
 import { runUidOf } from './run.service';
 import { checkText, nowIso, toMap } from './validate';
 import type { KeyValue } from '../domain/key-value';
@@ -85,12 +86,19 @@ export class ExecutionService {
     const uid = this.executionUidOf(id);
     const resultMap = toMap('results', results);
     return this.deps.graph.write(async (tx) => {
+      // Results given with the finish are changes too (history.ts): read them under the lock first.
+      const withResults = Object.keys(resultMap).length > 0 && (await lockSubject(tx, 'Execution', uid));
+      const before = withResults ? (await repo.getMany(tx, [uid]))[0] : null;
       const done = await repo.finish(tx, uid, { state, finishedAt: nowIso(), results: resultMap });
       if (!done) throw notFound('Execution', id);
       if (done.before !== 'RUNNING') {
         throw preconditionFailed(
           `Execution ${quoted(id)} is already ${done.before}; only a RUNNING execution can finish.`,
         );
+      }
+      if (before) {
+        const subject = { label: 'Execution' as const, uid, workspace: before.workspace };
+        await recordSets(tx, this.deps.caller, subject, 'RESULT', before.results, resultMap);
       }
       return done.execution;
     });

@@ -88,11 +88,32 @@ export async function recordChanges(
   caller: Principal,
   changes: ReadonlyArray<NewChange & { subjectUid: string; workspace: string }>,
 ): Promise<void> {
+  if (changes.length === 0) return;
   await repo.record(
     tx,
     changes.map((c) => ({ uid: newUid(), ...c })),
     nowIso(),
     caller.id,
+  );
+}
+
+/**
+ * Records the entries of one map that a write of the caller's own already set (a finish with
+ * results), against the values read, under the subject's lock, before it.
+ */
+export function recordSets(
+  tx: Tx,
+  caller: Principal,
+  subject: Subject,
+  field: ChangeField,
+  before: Record<string, unknown>,
+  set: Record<string, unknown>,
+): Promise<void> {
+  const changes = diffEdit({ description: null, maps: { [field]: before } }, { maps: [{ field, set, remove: [] }] });
+  return recordChanges(
+    tx,
+    caller,
+    changes.map((c) => ({ ...c, subjectUid: subject.uid, workspace: subject.workspace })),
   );
 }
 

@@ -19,6 +19,7 @@ import { fromGlobalId } from '../domain/global-id';
 import { pageWindow, toPage, type Page, type PageRequest } from './pagination';
 import { checkRunFilter, type RunFilterSpec } from './run-filter';
 import { checkIdempotencyKey } from './idempotency-key';
+import { lockSubject, recordSets } from './history';
 import { checkName, checkText, nowIso, toMap } from './validate';
 import { WorkspaceService } from './workspace.service';
 import type { Scalar } from '../domain/scalar';
@@ -121,7 +122,7 @@ export class RunService {
       finishedAt: input.finishedAt ?? nowIso(),
       results: toMap('results', input.results),
     };
-    const out = await this.deps.graph.write((tx) => repo.finish(tx, uid, change), { oneStatement: true });
+    const out = await this.finishRecordingResults(uid, change);
     if (!out) throw notFound('Run', id);
     if (out.before !== 'RUNNING') throw notRunning(uid, out.before, `finished as ${input.state}`);
     if (!out.applied) {
@@ -130,6 +131,27 @@ export class RunService {
       });
     }
     return out.run;
+  }
+
+  /**
+   * The finish itself. Results given with it are changes like any other (history.ts): they are
+   * read under the run's lock first and the ones the finish set are recorded with it. Without
+   * results the finish stays one statement.
+   */
+  private finishRecordingResults(uid: string, change: Parameters<typeof repo.finish>[2]) {
+    const withResults = Object.keys(change.results).length > 0;
+    return this.deps.graph.write(
+      async (tx) => {
+        const before = withResults && (await lockSubject(tx, 'Run', uid)) ? (await repo.getMany(tx, [uid]))[0] : null;
+        const out = await repo.finish(tx, uid, change);
+        if (before && out?.applied) {
+          const subject = { label: 'Run' as const, uid, workspace: before.workspace };
+          await recordSets(tx, this.deps.caller, subject, 'RESULT', before.results, change.results);
+        }
+        return out;
+      },
+      { oneStatement: !withResults },
+    );
   }
 
   /** Makes `child` its parent's one best iteration, moving the mark from any other child. */

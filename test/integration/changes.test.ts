@@ -255,6 +255,27 @@ describe('changes after the fact, and their history', () => {
     expect([...changes(first), ...changes(second)]).toEqual(all);
   });
 
+  it('records the results a finish sets, and nothing for a refused finish', async () => {
+    const run = await startOk({});
+    ok(await logResults(run.id, { acc: 0.5 }));
+    const finish = (results: Record<string, unknown>) =>
+      gql(t.url, 'mutation($id: ID!, $r: [EntryInput!]) { finishRun(id: $id, state: COMPLETED, results: $r) { id } }', {
+        id: run.id,
+        r: entries(results),
+      });
+    ok(await finish({ acc: 0.7, loss: 0.1 }));
+    expect(codeOf(await finish({ acc: 0.9 }))).toBe('PRECONDITION_FAILED');
+    const now = await getRun(run.id);
+    expect(now.results).toEqual(entries({ acc: 0.7, loss: 0.1 }));
+    expect(changes(now.history)).toEqual(
+      byAnonymous([
+        { field: 'RESULT', key: 'loss', oldValue: null, newValue: 0.1 },
+        { field: 'RESULT', key: 'acc', oldValue: 0.5, newValue: 0.7 },
+        { field: 'RESULT', key: 'acc', oldValue: null, newValue: 0.5 },
+      ]),
+    );
+  });
+
   it("changes an execution's params while it runs, and its results, description, labels and annotations after", async () => {
     const runId = await startRun(t.url, t.ws, 'with-steps');
     const EXECUTION = `id state description params { key value } results { key value } labels { key value }
@@ -272,7 +293,11 @@ describe('changes after the fact, and their history', () => {
         { id, c: changes },
       );
     ok(await update({ setParams: entries({ lr: 0.3 }), setLabels: [{ key: 'gpu', value: 'a100' }] }));
-    await gqlOk(t.url, 'mutation($id: ID!) { finishExecution(id: $id, state: COMPLETED) { id } }', { id });
+    await gqlOk(
+      t.url,
+      'mutation($id: ID!) { finishExecution(id: $id, state: COMPLETED, results: [{key: "epochs", value: 3}]) { id } }',
+      { id },
+    );
     const refused = await update({ setParams: entries({ lr: 0.4 }) });
     expect(codeOf(refused)).toBe('PRECONDITION_FAILED');
     expect(refused.errors![0]!.message).toContain('is COMPLETED');
@@ -288,7 +313,7 @@ describe('changes after the fact, and their history', () => {
       state: 'COMPLETED',
       description: 'fits a model',
       params: entries({ lr: 0.3 }),
-      results: entries({ loss: 0.2 }),
+      results: entries({ epochs: 3, loss: 0.2 }),
       labels: [],
       annotations: [{ key: 'note', value: 'rerun' }],
     });
@@ -298,6 +323,7 @@ describe('changes after the fact, and their history', () => {
         { field: 'LABEL', key: 'gpu', oldValue: 'a100', newValue: null },
         { field: 'RESULT', key: 'loss', oldValue: null, newValue: 0.2 },
         { field: 'DESCRIPTION', key: null, oldValue: 'fits', newValue: 'fits a model' },
+        { field: 'RESULT', key: 'epochs', oldValue: null, newValue: 3 },
         { field: 'LABEL', key: 'gpu', oldValue: null, newValue: 'a100' },
         { field: 'PARAM', key: 'lr', oldValue: 0.1, newValue: 0.3 },
       ]),
