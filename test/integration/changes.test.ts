@@ -255,6 +255,18 @@ describe('changes after the fact, and their history', () => {
     expect([...changes(first), ...changes(second)]).toEqual(all);
   });
 
+  it('records concurrent changes of one entry as a chain: each old value is the one the previous change left', async () => {
+    const run = await startOk({});
+    const values = Array.from({ length: 8 }, (_, i) => i + 1);
+    await Promise.all(values.map((v) => logResults(run.id, { acc: v }).then(ok)));
+    const history = changes((await getRun(run.id)).history).reverse(); // oldest first
+    expect(history).toHaveLength(values.length);
+    expect(history[0]!.oldValue).toBeNull();
+    for (let i = 1; i < history.length; i++) expect(history[i]!.oldValue).toBe(history[i - 1]!.newValue);
+    expect([...history.map((c) => c.newValue)].sort()).toEqual(values);
+    expect((await getRun(run.id)).results).toEqual(entries({ acc: history.at(-1)!.newValue }));
+  });
+
   it('records the results a finish sets, and nothing for a refused finish', async () => {
     const run = await startOk({});
     ok(await logResults(run.id, { acc: 0.5 }));
