@@ -13,6 +13,7 @@ import type { ArtifactService } from './artifact.service';
 import type { ServiceDeps } from './deps';
 import { executionUidOf } from './execution.service';
 import { applyChanges, diffEdit, lockSubject, type CurrentValues, type EditPlan, type MapEdit } from './history';
+import type { SubjectLabel } from '../graph/history.repository';
 import { runUidOf } from './run.service';
 import { checkText, LIMITS, toMap } from './validate';
 
@@ -54,10 +55,17 @@ export interface ArtifactChanges {
   removeProperties?: string[] | null;
 }
 
-/** What a subject has that an edit may change, by field. */
-type Editable = { description: string | null } & Partial<
+/** What the edit reads of a subject: the values it may change, and what the rules look at. */
+type Editable = { workspace: string; state: string; description: string | null } & Partial<
   Record<'params' | 'results' | 'labels' | 'annotations' | 'properties', Record<string, unknown>>
 >;
+
+/** Reads subjects by uid inside a transaction (a repository's getMany). */
+type Reader<R> = (tx: Tx, uids: readonly string[]) => Promise<Array<R | null>>;
+
+const readRuns: Reader<RunRecord> = (tx, uids) => runRepository.getMany(tx, uids);
+const readExecutions: Reader<ExecutionRecord> = (tx, uids) => executionRepository.getMany(tx, uids);
+const readArtifacts: Reader<ArtifactRecord> = (tx, uids) => artifactRepository.getMany(tx, uids);
 
 export class UpdateService {
   constructor(
@@ -72,21 +80,22 @@ export class UpdateService {
 
   /** MLflow's log_param: adds params or changes their values, only while the run is RUNNING. */
   logParams(id: string, params: KeyValue[]): Promise<RunRecord> {
-    return this.editRun(id, { maps: [mapEdit('PARAM', { set: params }, { set: 'params' })] });
+    return this.editRun(id, { maps: [mapEdit('PARAM', { set: params }, { set: 'params', remove: 'params' })] });
   }
 
   /** Adds or overwrites results, in any state (MLflow allows results after the run finished). */
   logResults(id: string, results: KeyValue[]): Promise<RunRecord> {
-    return this.editRun(id, { maps: [mapEdit('RESULT', { set: results }, { set: 'results' })] });
+    return this.editRun(id, { maps: [mapEdit('RESULT', { set: results }, { set: 'results', remove: 'results' })] });
   }
 
   /** Sets labels (overwriting those with the same key) and removes the keys in `remove`; any state. */
   setRunLabels(id: string, labels: KeyValue<string>[] | null | undefined, remove: string[] | null | undefined) {
-    return this.editRun(id, { maps: [mapEdit('LABEL', { set: labels, remove }, { set: 'labels' })] });
+    return this.editRun(id, { maps: [mapEdit('LABEL', { set: labels, remove }, { set: 'labels', remove: 'remove' })] });
   }
 
   setRunAnnotations(id: string, annotations: KeyValue[] | null | undefined, remove: string[] | null | undefined) {
-    return this.editRun(id, { maps: [mapEdit('ANNOTATION', { set: annotations, remove }, { set: 'annotations' })] });
+    const names = { set: 'annotations', remove: 'remove' };
+    return this.editRun(id, { maps: [mapEdit('ANNOTATION', { set: annotations, remove }, names)] });
   }
 
   /** Applies `changes` to an execution (its global id) and returns it as it now is. */
@@ -94,15 +103,13 @@ export class UpdateService {
     const uid = executionUidOf(id);
     const plan = runPlan(changes);
     return this.deps.graph.write(async (tx) => {
-      if (!(await lockSubject(tx, 'Execution', uid))) throw notFound('Execution', id);
-      const before = (await executionRepository.getMany(tx, [uid]))[0]!;
-      if (changesParams(plan) && before.state !== 'RUNNING') throw paramsFinal('Execution', uid, before.state);
-      await this.edit(tx, { label: 'Execution', uid, workspace: before.workspace }, currentOf(before), plan);
-      return (await executionRepository.getMany(tx, [uid]))[0]!;
+      const edited = await this.editInTx(tx, 'Execution', uid, readExecutions, plan);
+      if (!edited) throw notFound('Execution', id);
+      return edited;
     });
   }
 
-  /** Applies `changes` to one artifact version (named by `ref`) and returns it as it now is. */
+  /** Applies `changes` to one artifact version (named by `ref`, in any state) and returns it as it now is. */
   updateArtifact(ref: string, changes: ArtifactChanges): Promise<ArtifactRecord> {
     const plan: EditPlan = {
       description: checkDescription(changes.description),
@@ -113,31 +120,39 @@ export class UpdateService {
     };
     return this.deps.graph.write(async (tx) => {
       const { uid } = await this.artifacts.resolveRefInTx(tx, ref);
-      await lockSubject(tx, 'Artifact', uid);
-      const before = await this.artifacts.mustGet(tx, uid);
-      await this.edit(tx, { label: 'Artifact', uid, workspace: before.workspace }, currentOf(before), plan);
-      return (await artifactRepository.getMany(tx, [uid]))[0]!;
+      const edited = await this.editInTx(tx, 'Artifact', uid, readArtifacts, plan);
+      if (!edited) throw notFound('Artifact', ref);
+      return edited;
     });
   }
 
   private editRun(id: string, plan: EditPlan): Promise<RunRecord> {
     const uid = runUidOf(id);
     return this.deps.graph.write(async (tx) => {
-      if (!(await lockSubject(tx, 'Run', uid))) throw notFound('Run', id);
-      const before = (await runRepository.getMany(tx, [uid]))[0]!;
-      if (changesParams(plan) && before.state !== 'RUNNING') throw paramsFinal('Run', uid, before.state);
-      await this.edit(tx, { label: 'Run', uid, workspace: before.workspace }, currentOf(before), plan);
-      return (await runRepository.getMany(tx, [uid]))[0]!;
+      const edited = await this.editInTx(tx, 'Run', uid, readRuns, plan);
+      if (!edited) throw notFound('Run', id);
+      return edited;
     });
   }
 
-  private edit(
+  /**
+   * The edit itself: lock the subject, read its values, check the params rule, write and record
+   * what really changes; the subject as it now is, or null when there is none.
+   */
+  private async editInTx<R extends Editable>(
     tx: Tx,
-    subject: { label: 'Run' | 'Execution' | 'Artifact'; uid: string; workspace: string },
-    current: CurrentValues,
+    label: SubjectLabel,
+    uid: string,
+    read: Reader<R>,
     plan: EditPlan,
-  ): Promise<void> {
-    return applyChanges(tx, this.deps.caller, subject, diffEdit(current, plan));
+  ): Promise<R | null> {
+    if (!(await lockSubject(tx, label, uid))) return null;
+    const [before] = await read(tx, [uid]);
+    if (!before) return null;
+    if (changesParams(plan) && before.state !== 'RUNNING') throw paramsFinal(label, uid, before.state);
+    const subject = { label, uid, workspace: before.workspace };
+    await applyChanges(tx, this.deps.caller, subject, diffEdit(currentOf(before), plan));
+    return (await read(tx, [uid]))[0] ?? null;
   }
 }
 
@@ -154,34 +169,33 @@ function runPlan(changes: RunChanges): EditPlan {
   };
 }
 
-/** The input names of each map's set and remove lists (the changes inputs' own, unless told). */
-const INPUT_NAMES: Record<ChangeField, { set: string; remove: string }> = {
-  DESCRIPTION: { set: 'description', remove: 'description' },
+/** The maps an edit may change. */
+type MapField = Exclude<ChangeField, 'DESCRIPTION' | 'TAG'>;
+
+/** The names of each map's set and remove lists in the changes inputs, as errors name them. */
+const INPUT_NAMES: Record<MapField, { set: string; remove: string }> = {
   PARAM: { set: 'setParams', remove: 'removeParams' },
   RESULT: { set: 'setResults', remove: 'removeResults' },
   LABEL: { set: 'setLabels', remove: 'removeLabels' },
   ANNOTATION: { set: 'setAnnotations', remove: 'removeAnnotations' },
   PROPERTY: { set: 'setProperties', remove: 'removeProperties' },
-  TAG: { set: 'tag', remove: 'tag' },
 };
 
 /** One map's edit, checked: entries by toMap, removals bounded, no key both set and removed. */
 function mapEdit<V extends Scalar>(
-  field: ChangeField,
+  field: MapField,
   request: MapRequest<V>,
-  names: { set?: string; remove?: string } = {},
+  names: { set: string; remove: string } = INPUT_NAMES[field],
 ): MapEdit {
-  const setName = names.set ?? INPUT_NAMES[field].set;
-  const removeName = names.remove ?? (names.set ? 'remove' : INPUT_NAMES[field].remove);
-  const set = toMap(setName, request.set);
+  const set = toMap(names.set, request.set);
   const remove = [...new Set(request.remove ?? [])];
   if (remove.length > LIMITS.mapEntries) {
-    throw badInput(`"${removeName}" has ${remove.length} keys; the limit is ${LIMITS.mapEntries}.`, {
-      field: removeName,
+    throw badInput(`"${names.remove}" has ${remove.length} keys; the limit is ${LIMITS.mapEntries}.`, {
+      field: names.remove,
     });
   }
   const both = remove.find((k) => Object.hasOwn(set, k));
-  if (both) throw badInput(`${quoted(both)} is both set and removed; do one or the other.`, { field: removeName });
+  if (both) throw badInput(`${quoted(both)} is both set and removed; do one or the other.`, { field: names.remove });
   return { field, set, remove };
 }
 
@@ -192,8 +206,8 @@ function checkDescription(value: string | null | undefined): string | null | und
 
 const changesParams = (plan: EditPlan) => plan.maps.some((m) => m.field === 'PARAM' && Object.keys(m.set).length > 0);
 
-function paramsFinal(what: 'Run' | 'Execution', uid: string, state: string) {
-  const noun = what === 'Run' ? 'run' : 'execution';
+function paramsFinal(what: SubjectLabel, uid: string, state: string) {
+  const noun = what.toLowerCase();
   return preconditionFailed(
     `${what} ${uid} is ${state}, so its params cannot change; params are added or changed only while a ${noun} is RUNNING (results, labels, annotations and the description can change in any state).`,
     { state },
