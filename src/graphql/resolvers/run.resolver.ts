@@ -65,7 +65,10 @@ export class RunResolver {
     @Arg('state', () => FinishedRunState, { description: 'How the run ended.' }) state: FinishedRunState,
     @Ctx() ctx: Context,
     @Arg('error', () => String, { nullable: true, description: 'Why it failed or was aborted.' }) error?: string,
-    @Arg('results', () => [EntryInput], { nullable: true, description: 'Final results to record with it.' })
+    @Arg('results', () => [EntryInput], {
+      nullable: true,
+      description: 'Final results to record with it; each one it adds or changes is recorded in `history`.',
+    })
     results?: EntryInput[],
     @Arg('finishedAt', () => DateTimeScalar, { nullable: true, description: 'When it ended; now when left out.' })
     finishedAt?: string,
