@@ -295,7 +295,14 @@ describe('changes after the fact, and their history', () => {
     const started = await gqlOk<{ startExecution: { id: string } }>(
       t.url,
       'mutation($i: StartExecutionInput!) { startExecution(input: $i) { id description } }',
-      { i: { run: runId, name: 'train', description: 'fits', params: entries({ lr: 0.1 }) } },
+      {
+        i: {
+          run: runId,
+          name: 'train',
+          description: 'fits',
+          params: entries({ lr: 0.1 }),
+        },
+      },
     );
     const id = started.startExecution.id;
     const update = (changes: Record<string, unknown>) =>
@@ -340,13 +347,24 @@ describe('changes after the fact, and their history', () => {
         { field: 'PARAM', key: 'lr', oldValue: 0.1, newValue: 0.3 },
       ]),
     );
-    // Read back through lineage too: the description is part of an execution wherever it appears.
-    const read = await gqlOk<{ execution: { description: string } }>(
+    // Lineage carries the description too: it is part of an execution wherever one appears.
+    const model = await logArtifact(t.url, { workspace: t.ws, key: 'described-model', kind: 'MODEL' });
+    await gqlOk(
       t.url,
-      'query($id: ID!) { execution(id: $id) { description } }',
-      { id },
+      'mutation($id: ID!, $a: String!) { addExecutionOutputs(id: $id, outputs: [{artifact: $a}]) { id } }',
+      {
+        id,
+        a: model.uri,
+      },
     );
-    expect(read.execution.description).toBe('fits a model');
+    const lineage = await gqlOk<{ lineage: { nodes: Array<{ __typename: string; description?: string }> } }>(
+      t.url,
+      'query($of: String!) { lineage(of: $of, depth: 1) { nodes { __typename ... on Execution { description } } } }',
+      { of: model.uri },
+    );
+    expect(lineage.lineage.nodes.filter((n) => n.__typename === 'Execution')).toEqual([
+      { __typename: 'Execution', description: 'fits a model' },
+    ]);
   });
 
   it("changes an artifact version's description, labels and properties, and records tag moves", async () => {
