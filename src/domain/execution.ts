@@ -23,6 +23,8 @@ export interface ExecutionRecord {
   startedAt: string;
   finishedAt: string | null;
   codeVersion: string | null;
+  /** What the step did, in the user's words; null when none was given. */
+  description: string | null;
   createdAt: string;
   params: Record<string, Scalar>;
   results: Record<string, Scalar>;

@@ -10,6 +10,8 @@ export interface RunRecord {
   uid: string;
   workspace: string;
   name: string;
+  /** What the run is for, in the user's words; null when none was given. */
+  description: string | null;
   state: RunState;
   error: string | null;
   startedAt: string;
@@ -31,6 +33,7 @@ export interface NewRun {
   workspace: string;
   name: string;
   startedAt: string;
+  description: string | null;
   /** Null: 0 for a top-level run, the next number under the parent for a child. */
   iteration: number | null;
   parentUid: string | null;

@@ -2,7 +2,8 @@ export const CREATE_EXECUTION = `
 MATCH (r:Run {uid: $runUid})
 CREATE (e:Execution {
   uid: $uid, workspace: r.workspace, runUid: r.uid, name: $name, kind: $kind, state: $state,
-  startedAt: $startedAt, finishedAt: $finishedAt, codeVersion: $codeVersion, createdAt: $now
+  startedAt: $startedAt, finishedAt: $finishedAt, codeVersion: $codeVersion, createdAt: $now,
+  description: $description
 })-[:IN_RUN]->(r)
 SET e += $props
 RETURN properties(e) AS e`;

@@ -32,6 +32,7 @@ export function parseExecution(p: Props): ExecutionRecord {
     startedAt: p.startedAt as string,
     finishedAt: (p.finishedAt as string | undefined) ?? null,
     codeVersion: (p.codeVersion as string | undefined) ?? null,
+    description: (p.description as string | undefined) ?? null,
     createdAt: p.createdAt as string,
     params: fromProps('param', p),
     results: fromProps('result', p),

@@ -126,6 +126,7 @@ export const EXECUTION_CORE = [
   'finishedAt',
   'codeVersion',
   'createdAt',
+  'description',
 ] as const;
 
 /**
@@ -140,7 +141,7 @@ const ARTIFACT_DETAIL: ReadonlySet<string> = new Set([
   'producerUid',
   'runUid',
 ]);
-const EXECUTION_DETAIL: ReadonlySet<string> = new Set(['runUid', 'finishedAt']);
+const EXECUTION_DETAIL: ReadonlySet<string> = new Set(['runUid', 'finishedAt', 'description']);
 
 /** Core entries that are not one property; built from constant names, never from input. */
 const COMPOSITE: Record<string, (v: string) => string> = {

@@ -87,7 +87,7 @@ function artifactRecord(
 
 /** The values of EXECUTION_CORE, in order. */
 function executionRecord(uid: string, kind: string, core: unknown[], maps: MapPairs | null): ExecutionRecord {
-  const [workspace, runUid, name, state, startedAt, finishedAt, codeVersion, createdAt] = core;
+  const [workspace, runUid, name, state, startedAt, finishedAt, codeVersion, createdAt, description] = core;
   return {
     uid,
     workspace: workspace as string,
@@ -98,6 +98,7 @@ function executionRecord(uid: string, kind: string, core: unknown[], maps: MapPa
     startedAt: startedAt as string,
     finishedAt: orNull(finishedAt),
     codeVersion: orNull(codeVersion),
+    description: orNull(description),
     createdAt: createdAt as string,
     params: entries(maps, 'param'),
     results: entries(maps, 'result'),

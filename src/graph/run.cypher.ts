@@ -3,7 +3,7 @@ import type { RunSearchOrder } from '../domain/run';
  * Run queries. Every read returns the same projection (`RUN_COLUMNS`), so one parser serves
  * them all. User values only ever travel as parameters; map keys too (`r[$prop]`).
  *
- * Check-then-write queries (finish, log results, mark best) first take the run's write lock with
+ * Check-then-write queries (finish, mark best) first take the run's write lock with
  * `SET r._lock = true REMOVE r._lock` (Neo4j's documented idiom; nothing is stored): the state
  * read after it is the committed one, so two concurrent finishes cannot both see RUNNING.
  */
@@ -17,7 +17,7 @@ export const RUN_COLUMNS = `properties(r) AS run,
 export const CREATE_RUN = `
 MATCH (w:Workspace {name: $workspace})
 CREATE (r:Run {uid: $uid, workspace: $workspace, name: $name, state: 'RUNNING', startedAt: $startedAt,
-  iteration: coalesce($iteration, 0), createdAt: $now})-[:IN_WORKSPACE]->(w)
+  iteration: coalesce($iteration, 0), createdAt: $now, description: $description})-[:IN_WORKSPACE]->(w)
 SET r += $maps
 RETURN properties(r) AS run, null AS bestChildUid, false AS isBest`;
 
@@ -36,7 +36,7 @@ CALL (p) {
   RETURN coalesce(max(c.iteration), 0) + 1 AS nextIteration
 }
 CREATE (r:Run {uid: $uid, workspace: $workspace, name: $name, state: 'RUNNING', startedAt: $startedAt,
-  iteration: coalesce($iteration, nextIteration), parentUid: p.uid, createdAt: $now})-[:IN_WORKSPACE]->(w)
+  iteration: coalesce($iteration, nextIteration), parentUid: p.uid, createdAt: $now, description: $description})-[:IN_WORKSPACE]->(w)
 CREATE (r)-[:CHILD_OF]->(p)
 SET r += $maps
 RETURN ${RUN_COLUMNS}`;
@@ -59,24 +59,6 @@ CALL (r, allowed) {
   SET r += $results
 }
 RETURN before, allowed, r.startedAt AS startedAt, ${RUN_COLUMNS}`;
-
-/** Adds or overwrites results, only while the run is RUNNING (a finished run's results are final). */
-export const LOG_RESULTS = `
-MATCH (r:Run {uid: $uid})
-SET r._lock = true REMOVE r._lock
-WITH r, r.state AS before
-CALL (r, before) {
-  WITH r WHERE before = 'RUNNING'
-  SET r += $results
-}
-RETURN before, ${RUN_COLUMNS}`;
-
-/** Labels and annotations: removes the given properties, then sets the new ones; any state. */
-export const UPDATE_MAPS = `
-MATCH (r:Run {uid: $uid})
-FOREACH (k IN $remove | SET r[k] = null)
-SET r += $set
-RETURN ${RUN_COLUMNS}`;
 
 /**
  * Moves the parent's one BEST_CHILD edge to `child`. The parent's lock makes concurrent moves
@@ -118,7 +100,7 @@ RETURN ${RUN_COLUMNS}`;
 const PAGE = `
 WITH collect([
   CASE WHEN $withMaps THEN properties(r) ELSE r {.uid, .workspace, .name, .state, .error, .startedAt, .finishedAt,
-    .iteration, .parentUid, .createdAt} END,
+    .iteration, .parentUid, .createdAt, .description} END,
   CASE WHEN $withBest THEN [(r)-[:BEST_CHILD]->(b:Run) | b.uid][0] END,
   CASE WHEN $withBest THEN EXISTS { (r)<-[:BEST_CHILD]-(:Run) } ELSE false END,
   sortKey]) AS rows

@@ -59,6 +59,7 @@ function buildRun(
     uid: p.uid as string,
     workspace: p.workspace as string,
     name: p.name as string,
+    description: (p.description as string | undefined) ?? null,
     state: p.state as RunState,
     error: (p.error as string | undefined) ?? null,
     startedAt: p.startedAt as string,
@@ -165,30 +166,6 @@ export const runRepository = {
     });
     const row = rows[0];
     return row ? { before: row.before, applied: row.allowed, startedAt: row.startedAt, run: parseRun(row) } : null;
-  },
-
-  async logResults(tx: Tx, uid: string, results: Record<string, Scalar>): Promise<GuardedWrite | null> {
-    const rows = await tx.run<RunRow & { before: RunState }>(Q.LOG_RESULTS, {
-      uid,
-      results: toProps('result', results),
-    });
-    const row = rows[0];
-    return row ? { before: row.before, applied: row.before === 'RUNNING', run: parseRun(row) } : null;
-  },
-
-  /** Sets the entries of `set` and removes the keys of `remove` in one of the run's maps. */
-  async updateMaps(
-    tx: Tx,
-    uid: string,
-    map: MapKind,
-    change: { set: Record<string, Scalar>; remove: string[] },
-  ): Promise<RunRecord | null> {
-    const rows = await tx.run<RunRow>(Q.UPDATE_MAPS, {
-      uid,
-      set: toProps(map, change.set),
-      remove: change.remove.map((key) => propName(map, key)),
-    });
-    return rows[0] ? parseRun(rows[0]) : null;
   },
 
   /** The parent after the move, or null when `child` is not a child of `parent` (or either is missing). */

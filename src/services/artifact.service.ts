@@ -8,6 +8,7 @@ import { buildSpec, checkKind, type SpecInputs } from './artifact-spec';
 import { checkTag, isStoreUri, parseStoreUri } from '../domain/artifact-uri';
 import { pageWindow, toPage, type Page, type PageRequest } from './pagination';
 import { checkIdempotencyKey } from './idempotency-key';
+import { recordChanges, tagHolder, tagMoveChanges } from './history';
 import { runUidOf } from './run.service';
 import { checkKey, checkName, checkSha256, checkText, nowIso, toMap } from './validate';
 import type { KeyValue } from '../domain/key-value';
@@ -189,14 +190,22 @@ export class ArtifactService {
     if (checkTag(tag) === 'latest') throw badInput('"latest" always points at the newest version; it cannot be set.');
     return this.deps.graph.write(async (tx) => {
       const target = await this.resolveRefInTx(tx, ref);
-      return (await repo.tag(tx, target.uid, tag, nowIso()))!;
+      const holder = await tagHolder(tx, target.uid, tag);
+      const tagged = (await repo.tag(tx, target.uid, tag, nowIso()))!;
+      await recordChanges(tx, this.deps.caller, tagMoveChanges(target.workspace, tag, holder, target.uid));
+      return tagged;
     });
   }
 
   untag(ref: string, tag: string): Promise<ArtifactRecord> {
     return this.deps.graph.write(async (tx) => {
       const target = await this.resolveRefInTx(tx, ref);
-      return (await repo.untag(tx, target.uid, checkTag(tag)))!;
+      const holder = await tagHolder(tx, target.uid, checkTag(tag));
+      const untagged = (await repo.untag(tx, target.uid, tag))!;
+      // Only a tag this version holds is removed (and recorded); another version's stays.
+      const after = holder === target.uid ? null : holder;
+      await recordChanges(tx, this.deps.caller, tagMoveChanges(target.workspace, tag, holder, after));
+      return untagged;
     });
   }
 }

@@ -7,6 +7,7 @@ import { fromGlobalId } from '../domain/global-id';
 import type { ArtifactService, LogArtifact } from './artifact.service';
 import { pageWindow, toPage, type Page, type PageRequest, type PageWindow } from './pagination';
 import { checkIdempotencyKey } from './idempotency-key';
+import { lockSubject, recordSets } from './history';
 import { runUidOf } from './run.service';
 import { checkText, nowIso, toMap } from './validate';
 import { checkEventTimes, checkExecutionWindow, checkFinishTime, defaultEventTime } from './event-times';
@@ -36,6 +37,8 @@ export interface StartExecution {
   name: string;
   kind?: string | null;
   codeVersion?: string | null;
+  /** What the step does (up to 64 KiB of text). */
+  description?: string | null;
   params?: KeyValue[] | null;
   labels?: KeyValue<string>[] | null;
   annotations?: KeyValue<string>[] | null;
@@ -86,12 +89,19 @@ export class ExecutionService {
     return this.deps.graph.write(async (tx) => {
       const finishedAt = nowIso();
       await this.checkFinishInTx(tx, uid, finishedAt);
+      // Results given with the finish are changes too (history.ts): read them under the lock first.
+      const withResults = Object.keys(resultMap).length > 0 && (await lockSubject(tx, 'Execution', uid));
+      const before = withResults ? (await repo.getMany(tx, [uid]))[0] : null;
       const done = await repo.finish(tx, uid, { state, finishedAt, results: resultMap });
       if (!done) throw notFound('Execution', id);
       if (done.before !== 'RUNNING') {
         throw preconditionFailed(
           `Execution ${quoted(id)} is already ${done.before}; only a RUNNING execution can finish.`,
         );
+      }
+      if (before) {
+        const subject = { label: 'Execution' as const, uid, workspace: before.workspace };
+        await recordSets(tx, this.deps.caller, subject, 'RESULT', before.results, resultMap);
       }
       return done.execution;
     });
@@ -191,6 +201,7 @@ export class ExecutionService {
   ): Promise<ExecutionRecord> {
     checkText('name', input.name, 256);
     checkText('codeVersion', input.codeVersion, 256);
+    checkText('description', input.description);
     if (!input.name) throw badInput('An execution needs a name, e.g. "train".', { field: 'name' });
     const final = input.state !== 'RUNNING';
     const startedAt = input.startedAt ?? nowIso();
@@ -207,6 +218,7 @@ export class ExecutionService {
         startedAt,
         finishedAt,
         codeVersion: input.codeVersion ?? null,
+        description: input.description ?? null,
         params: toMap('params', input.params),
         results: toMap('results', input.results),
         labels: toMap('labels', input.labels),
@@ -289,11 +301,15 @@ export class ExecutionService {
   }
 
   private executionUidOf(id: string): string {
-    const { type, key } = fromGlobalId(id);
-    if (type !== 'Execution')
-      throw badInput(`${quoted(id)} is the id of a ${type}, not of a Execution.`, { field: 'id' });
-    return key;
+    return executionUidOf(id);
   }
+}
+
+/** An execution's uid from its global id; another node's id is BAD_USER_INPUT on `field`. */
+export function executionUidOf(id: string, field = 'id'): string {
+  const { type, key } = fromGlobalId(id);
+  if (type !== 'Execution') throw badInput(`${quoted(id)} is the id of a ${type}, not of an execution.`, { field });
+  return key;
 }
 
 function mapPages<T>(

@@ -1,10 +1,12 @@
 import { ArtifactService } from './artifact.service';
 import { BodyService } from './bodies';
 import { ExecutionService } from './execution.service';
+import { HistoryService } from './history';
 import { LineageService } from './lineage.service';
 import { MetricService } from './metric.service';
 import { RunService } from './run.service';
 import { SystemService } from './system.service';
+import { UpdateService } from './update.service';
 import { WorkspaceService } from './workspace.service';
 import { type ServiceDeps } from './deps';
 
@@ -20,6 +22,9 @@ export function createServices(deps: ServiceDeps) {
     runs: new RunService(deps),
     system: new SystemService(deps),
     workspaces: new WorkspaceService(deps),
+    // Changes after the fact and their history (update.service.ts, history.ts).
+    updates: new UpdateService(deps, artifacts),
+    history: new HistoryService(deps),
   };
 }
 

@@ -2,7 +2,7 @@ import { badInput, notFound, preconditionFailed, quoted } from '../errors';
 import type { Tx } from '../graph/executor';
 import { idempotent } from '../graph/idempotency';
 import { metricRepository } from '../graph/metric.repository';
-import type { KeyValue, MapKind } from '../domain/key-value';
+import type { KeyValue } from '../domain/key-value';
 import {
   SortDirection,
   type ComparisonRow,
@@ -19,7 +19,8 @@ import { fromGlobalId } from '../domain/global-id';
 import { pageWindow, toPage, type Page, type PageRequest } from './pagination';
 import { checkRunFilter, type RunFilterSpec } from './run-filter';
 import { checkIdempotencyKey } from './idempotency-key';
-import { checkName, checkText, LIMITS, nowIso, toMap } from './validate';
+import { lockSubject, recordSets } from './history';
+import { checkName, checkText, nowIso, toMap } from './validate';
 import { WorkspaceService } from './workspace.service';
 import type { Scalar } from '../domain/scalar';
 import type { ServiceDeps } from './deps';
@@ -27,6 +28,8 @@ import type { ServiceDeps } from './deps';
 export interface StartRun {
   workspace: string;
   name: string;
+  /** What the run is for (up to 64 KiB of text). */
+  description?: string | null;
   params?: KeyValue[] | null;
   labels?: KeyValue<string>[] | null;
   annotations?: KeyValue[] | null;
@@ -119,7 +122,7 @@ export class RunService {
       finishedAt: input.finishedAt ?? nowIso(),
       results: toMap('results', input.results),
     };
-    const out = await this.deps.graph.write((tx) => repo.finish(tx, uid, change), { oneStatement: true });
+    const out = await this.finishRecordingResults(uid, change);
     if (!out) throw notFound('Run', id);
     if (out.before !== 'RUNNING') throw notRunning(uid, out.before, `finished as ${input.state}`);
     if (!out.applied) {
@@ -130,23 +133,25 @@ export class RunService {
     return out.run;
   }
 
-  /** Adds or overwrites results while the run is RUNNING. */
-  async logResults(id: string, results: KeyValue[]): Promise<RunRecord> {
-    const uid = runUidOf(id);
-    const map = toMap('results', results);
-    const out = await this.deps.graph.write((tx) => repo.logResults(tx, uid, map), { oneStatement: true });
-    if (!out) throw notFound('Run', id);
-    if (!out.applied) throw notRunning(uid, out.before, 'given results');
-    return out.run;
-  }
-
-  /** Sets labels (overwriting those with the same key) and removes the keys in `remove`; any state. */
-  setLabels(id: string, labels: KeyValue<string>[] | null | undefined, remove: string[] | null | undefined) {
-    return this.updateMap(id, 'label', toMap('labels', labels), remove);
-  }
-
-  setAnnotations(id: string, annotations: KeyValue[] | null | undefined, remove: string[] | null | undefined) {
-    return this.updateMap(id, 'annotation', toMap('annotations', annotations), remove);
+  /**
+   * The finish itself. Results given with it are changes like any other (history.ts): they are
+   * read under the run's lock first and the ones the finish set are recorded with it. Without
+   * results the finish stays one statement.
+   */
+  private finishRecordingResults(uid: string, change: Parameters<typeof repo.finish>[2]) {
+    const withResults = Object.keys(change.results).length > 0;
+    return this.deps.graph.write(
+      async (tx) => {
+        const before = withResults && (await lockSubject(tx, 'Run', uid)) ? (await repo.getMany(tx, [uid]))[0] : null;
+        const out = await repo.finish(tx, uid, change);
+        if (before && out?.applied) {
+          const subject = { label: 'Run' as const, uid, workspace: before.workspace };
+          await recordSets(tx, this.deps.caller, subject, 'RESULT', before.results, change.results);
+        }
+        return out;
+      },
+      { oneStatement: !withResults },
+    );
   }
 
   /** Makes `child` its parent's one best iteration, moving the mark from any other child. */
@@ -238,6 +243,7 @@ export class RunService {
     if (name.length === 0 || name.length > RUN_LIMITS.nameLength) {
       throw badInput(`A run name is 1 to ${RUN_LIMITS.nameLength} characters; got ${name.length}.`, { field: 'name' });
     }
+    checkText('description', input.description);
     if (input.iteration != null && input.iteration < 0) {
       throw badInput(`iteration must be 0 or more; got ${input.iteration}.`, { field: 'iteration' });
     }
@@ -245,6 +251,7 @@ export class RunService {
       uid: newUid(),
       workspace: input.workspace,
       name,
+      description: input.description ?? null,
       startedAt: input.startedAt ?? nowIso(),
       iteration: input.iteration ?? null,
       parentUid: input.parent ? runUidOf(input.parent, 'parent') : null,
@@ -263,26 +270,6 @@ export class RunService {
       `Parent run ${run.parentUid} is in workspace "${found.parentWorkspace}", not "${run.workspace}"; a child run lives with its parent.`,
       { field: 'parent' },
     );
-  }
-
-  private async updateMap(
-    id: string,
-    kind: MapKind,
-    set: Record<string, Scalar>,
-    remove: string[] | null | undefined,
-  ): Promise<RunRecord> {
-    const uid = runUidOf(id);
-    const keys = remove ?? [];
-    if (keys.length > LIMITS.mapEntries) {
-      throw badInput(`"remove" has ${keys.length} keys; the limit is ${LIMITS.mapEntries}.`, { field: 'remove' });
-    }
-    const both = keys.find((k) => k in set);
-    if (both) throw badInput(`${quoted(both)} is both set and removed; do one or the other.`, { field: 'remove' });
-    const run = await this.deps.graph.write((tx) => repo.updateMaps(tx, uid, kind, { set, remove: keys }), {
-      oneStatement: true,
-    });
-    if (!run) throw notFound('Run', id);
-    return run;
   }
 }
 

@@ -237,9 +237,7 @@ describe('runs: start, results, child iterations, finish', () => {
       expect(again.errors![0]!.message).toContain('is FAILED');
       expect(again.errors![0]!.extensions!.state).toBe('FAILED');
     }
-    const late = await logResults(run.id, { accuracy: 0.99 });
-    expect(codeOf(late)).toBe('PRECONDITION_FAILED');
-    expect(late.errors![0]!.message).toContain('is FAILED');
+    // (Results may still be logged after the finish, as MLflow allows: test/integration/changes.test.ts.)
     expect(await getRun(run.id)).toEqual(before);
   });
 

@@ -24,6 +24,8 @@ export function createLoaders(services: Services) {
     outputsOf: pagedLoader((uids, page) => services.executions.pageEvents(uids, ['OUTPUT'], page)),
     eventsOf: pagedLoader((uids, page) => services.executions.pageEvents(uids, ['INPUT', 'OUTPUT'], page)),
     lineage: lineageLoader(services.lineage),
+    /** A page of a run's, an execution's or an artifact version's changes, keyed by its uid. */
+    historyOf: pagedLoader((uids, page) => services.history.pageOfMany(uids, page)),
     ...runLoaders(services),
   };
 }

@@ -29,7 +29,11 @@ export class ExecutionResolver {
     @Arg('id', () => ID, { description: 'The execution.' }) id: string,
     @Arg('state', () => ExecutionState, { description: 'COMPLETED, FAILED, ABORTED or CACHED.' }) state: ExecutionState,
     @Ctx() ctx: Context,
-    @Arg('results', () => [EntryInput], { nullable: true, description: 'Results to record.' }) results?: EntryInput[],
+    @Arg('results', () => [EntryInput], {
+      nullable: true,
+      description: 'Results to record; each one it adds or changes is recorded in `history`.',
+    })
+    results?: EntryInput[],
   ): Promise<Execution> {
     return toExecution(await ctx.services.executions.finish(id, state, results));
   }

@@ -7,6 +7,12 @@ import { RunResolver } from './run.resolver';
 import { SystemResolver } from './system.resolver';
 import { ArtifactBodyResolver, BodyResolver, DirectoryArtifactResolver } from './body.resolver';
 import { WorkspaceResolver } from './workspace.resolver';
+import {
+  ArtifactHistoryResolver,
+  ExecutionHistoryResolver,
+  RunHistoryResolver,
+  UpdateResolver,
+} from './update.resolver';
 
 /** Every resolver class; the schema is built from exactly this list. */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
@@ -25,4 +31,8 @@ export const resolvers: NonEmptyArray<Function> = [
   BodyResolver,
   ArtifactBodyResolver,
   DirectoryArtifactResolver,
+  UpdateResolver,
+  RunHistoryResolver,
+  ExecutionHistoryResolver,
+  ArtifactHistoryResolver,
 ];

@@ -65,7 +65,10 @@ export class RunResolver {
     @Arg('state', () => FinishedRunState, { description: 'How the run ended.' }) state: FinishedRunState,
     @Ctx() ctx: Context,
     @Arg('error', () => String, { nullable: true, description: 'Why it failed or was aborted.' }) error?: string,
-    @Arg('results', () => [EntryInput], { nullable: true, description: 'Final results to record with it.' })
+    @Arg('results', () => [EntryInput], {
+      nullable: true,
+      description: 'Final results to record with it; each one it adds or changes is recorded in `history`.',
+    })
     results?: EntryInput[],
     @Arg('finishedAt', () => DateTimeScalar, { nullable: true, description: 'When it ended; now when left out.' })
     finishedAt?: string,
@@ -74,17 +77,21 @@ export class RunResolver {
   }
 
   @Mutation(() => Run, {
-    description: 'Records results on a RUNNING run, overwriting results with the same key.',
+    description:
+      'Records results on a run in any state (MLflow allows results after a run finished), overwriting results ' +
+      'with the same key; each change is recorded in `history`.',
   })
   async logResults(
     @Arg('id', () => ID, { description: RUN_ID }) id: string,
     @Arg('results', () => [EntryInput], { description: 'The results, e.g. accuracy=0.93.' }) results: EntryInput[],
     @Ctx() ctx: Context,
   ): Promise<Run> {
-    return toRun(await ctx.services.runs.logResults(id, results));
+    return toRun(await ctx.services.updates.logResults(id, results));
   }
 
-  @Mutation(() => Run, { description: "Sets and removes a run's labels, in any state." })
+  @Mutation(() => Run, {
+    description: "Sets and removes a run's labels, in any state; each change is recorded in `history`.",
+  })
   async setRunLabels(
     @Arg('id', () => ID, { description: RUN_ID }) id: string,
     @Ctx() ctx: Context,
@@ -92,10 +99,12 @@ export class RunResolver {
     labels?: LabelInput[],
     @Arg('remove', () => [String], { nullable: true, description: 'Label keys to remove.' }) remove?: string[],
   ): Promise<Run> {
-    return toRun(await ctx.services.runs.setLabels(id, labels, remove));
+    return toRun(await ctx.services.updates.setRunLabels(id, labels, remove));
   }
 
-  @Mutation(() => Run, { description: "Sets and removes a run's annotations, in any state." })
+  @Mutation(() => Run, {
+    description: "Sets and removes a run's annotations, in any state; each change is recorded in `history`.",
+  })
   async setRunAnnotations(
     @Arg('id', () => ID, { description: RUN_ID }) id: string,
     @Ctx() ctx: Context,
@@ -106,7 +115,7 @@ export class RunResolver {
     annotations?: EntryInput[],
     @Arg('remove', () => [String], { nullable: true, description: 'Annotation keys to remove.' }) remove?: string[],
   ): Promise<Run> {
-    return toRun(await ctx.services.runs.setAnnotations(id, annotations, remove));
+    return toRun(await ctx.services.updates.setRunAnnotations(id, annotations, remove));
   }
 
   @Mutation(() => Run, {

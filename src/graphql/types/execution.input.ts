@@ -18,6 +18,12 @@ export class StartExecutionInput {
   @Field(() => String, { nullable: true, description: 'The code that runs: a git commit, an image digest…' })
   codeVersion?: string | null;
 
+  @Field(() => String, {
+    nullable: true,
+    description: 'What the step does, in your words (up to 64 KiB); change it later with `updateExecution`.',
+  })
+  description?: string | null;
+
   @Field(() => [EntryInput], { nullable: true, description: 'Its params.' })
   params?: EntryInput[] | null;
 

@@ -48,6 +48,12 @@ export class Execution extends Node {
   @Field(() => String, { nullable: true, description: 'The code that ran: a git commit, an image digest…' })
   codeVersion!: string | null;
 
+  @Field(() => String, {
+    nullable: true,
+    description: 'What the step did, in your words; null when none was given. Change it with `updateExecution`.',
+  })
+  description!: string | null;
+
   @Field(() => [Entry], { description: 'Its params, sorted by key.' })
   params!: Entry[];
 
@@ -85,6 +91,7 @@ class ExecutionView {
   readonly startedAt: string;
   readonly finishedAt: string | null;
   readonly codeVersion: string | null;
+  readonly description: string | null;
   readonly createdAt: string;
   private madeRunId: string | undefined = undefined;
   private madeParams: Array<{ key: string; value: unknown }> | undefined = undefined;
@@ -105,6 +112,7 @@ class ExecutionView {
     this.startedAt = record.startedAt;
     this.finishedAt = record.finishedAt;
     this.codeVersion = record.codeVersion;
+    this.description = record.description;
     this.createdAt = record.createdAt;
   }
 

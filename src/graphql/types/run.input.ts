@@ -12,6 +12,12 @@ export class StartRunInput {
   @Field({ description: 'The run name, e.g. "train-xgboost" (1–255 characters; need not be unique).' })
   name!: string;
 
+  @Field(() => String, {
+    nullable: true,
+    description: 'What the run is for, in your words (up to 64 KiB); change it later with `updateRun`.',
+  })
+  description?: string | null;
+
   @Field(() => [EntryInput], { nullable: true, description: 'The params the run is given (hyperparameters, inputs).' })
   params?: EntryInput[] | null;
 

@@ -46,6 +46,12 @@ export class Run extends Node {
   @Field({ description: 'The run name, e.g. "train-xgboost".' })
   name!: string;
 
+  @Field(() => String, {
+    nullable: true,
+    description: 'What the run is for, in your words; null when none was given. Change it with `updateRun`.',
+  })
+  description!: string | null;
+
   @Field(() => RunState, { description: 'RUNNING until the run is finished, then how it ended.' })
   state!: RunState;
 
@@ -138,6 +144,7 @@ class RunView {
   readonly uid: string;
   readonly workspace: string;
   readonly name: string;
+  readonly description: string | null;
   readonly state: RunState;
   readonly error: string | null;
   readonly startedAt: string;
@@ -157,6 +164,7 @@ class RunView {
     this.uid = record.uid;
     this.workspace = record.workspace;
     this.name = record.name;
+    this.description = record.description;
     this.state = record.state as RunState;
     this.error = record.error;
     this.startedAt = record.startedAt;
