@@ -36,8 +36,8 @@ export interface StartExecution {
   kind?: string | null;
   codeVersion?: string | null;
   params?: KeyValue[] | null;
-  labels?: KeyValue<string>[] | null;
-  annotations?: KeyValue<string>[] | null;
+  labels?: KeyValue[] | null;
+  annotations?: KeyValue[] | null;
   startedAt?: string | null;
   idempotencyKey?: string | null;
 }

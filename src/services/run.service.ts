@@ -21,14 +21,14 @@ import { checkRunFilter, type RunFilterSpec } from './run-filter';
 import { checkIdempotencyKey } from './idempotency-key';
 import { checkName, checkText, LIMITS, nowIso, toMap } from './validate';
 import { WorkspaceService } from './workspace.service';
-import type { Scalar } from '../domain/scalar';
+import { canonicalJson, isStructured, type EntryValue } from '../domain/scalar';
 import type { ServiceDeps } from './deps';
 
 export interface StartRun {
   workspace: string;
   name: string;
   params?: KeyValue[] | null;
-  labels?: KeyValue<string>[] | null;
+  labels?: KeyValue[] | null;
   annotations?: KeyValue[] | null;
   /** The parent run's id (or uid): this run is one of its iterations. */
   parent?: string | null;
@@ -141,7 +141,7 @@ export class RunService {
   }
 
   /** Sets labels (overwriting those with the same key) and removes the keys in `remove`; any state. */
-  setLabels(id: string, labels: KeyValue<string>[] | null | undefined, remove: string[] | null | undefined) {
+  setLabels(id: string, labels: KeyValue[] | null | undefined, remove: string[] | null | undefined) {
     return this.updateMap(id, 'label', toMap('labels', labels), remove);
   }
 
@@ -268,7 +268,7 @@ export class RunService {
   private async updateMap(
     id: string,
     kind: MapKind,
-    set: Record<string, Scalar>,
+    set: Record<string, EntryValue>,
     remove: string[] | null | undefined,
   ): Promise<RunRecord> {
     const uid = runUidOf(id);
@@ -331,10 +331,12 @@ function decodeChildCursor(raw: unknown): { iteration: number; uid: string } {
   return { iteration: raw[0], uid: raw[1] };
 }
 
-function comparisonRows(maps: Array<Record<string, Scalar>>): ComparisonRow[] {
+function comparisonRows(maps: Array<Record<string, EntryValue>>): ComparisonRow[] {
   const keys = [...new Set(maps.flatMap((m) => Object.keys(m)))].sort();
   return keys.map((key) => {
     const values = maps.map((m) => m[key] ?? null);
-    return { key, values, differs: new Set(values).size > 1 };
+    // Lists and objects compare by their canonical text: two equal lists are not "different".
+    const texts = values.map((v) => (isStructured(v) ? canonicalJson(v) : v));
+    return { key, values, differs: new Set(texts).size > 1 };
   });
 }

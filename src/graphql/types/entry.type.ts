@@ -1,14 +1,20 @@
 import { Field, InputType, ObjectType } from 'type-graphql';
-import { ScalarValue } from './scalars';
-import type { Scalar } from '../../domain/scalar';
+import { JSONScalar } from './scalars';
+import type { EntryValue } from '../../domain/scalar';
+
+const VALUE_OUT =
+  'The value: a string, a number, a boolean, or a list or object (keys sorted), e.g. {"layers": [10, 3, 1]}.';
+const VALUE_IN =
+  'A string, a number, a boolean, or a JSON list or object such as {"layers": [10, 3, 1]} (at most 64 KiB as ' +
+  'JSON and 16 levels deep; strings at most 4,096 characters). Run filters and orders compare scalar values only.';
 
 @ObjectType({ simpleResolvers: true, description: 'A named value: a param, a result or a property.' })
 export class Entry {
   @Field({ description: 'The name, e.g. "learning_rate".' })
   key!: string;
 
-  @Field(() => ScalarValue, { description: 'The value: a string, a number or a boolean.' })
-  value!: Scalar;
+  @Field(() => JSONScalar, { description: VALUE_OUT })
+  value!: EntryValue;
 }
 
 @ObjectType({ simpleResolvers: true, description: 'A key=value label used to find things, e.g. team=nlp.' })
@@ -16,8 +22,8 @@ export class Label {
   @Field({ description: 'The label name.' })
   key!: string;
 
-  @Field({ description: 'The label value.' })
-  value!: string;
+  @Field(() => JSONScalar, { description: `The label value. ${VALUE_OUT}` })
+  value!: EntryValue;
 }
 
 @InputType({ description: 'A named value: a param, a result or a property.' })
@@ -25,8 +31,8 @@ export class EntryInput {
   @Field({ description: 'The name, e.g. "learning_rate".' })
   key!: string;
 
-  @Field(() => ScalarValue, { description: 'A string, a number or a boolean.' })
-  value!: Scalar;
+  @Field(() => JSONScalar, { description: VALUE_IN })
+  value!: EntryValue;
 }
 
 @InputType({ description: 'A key=value label.' })
@@ -34,8 +40,8 @@ export class LabelInput {
   @Field({ description: 'The label name.' })
   key!: string;
 
-  @Field({ description: 'The label value.' })
-  value!: string;
+  @Field(() => JSONScalar, { description: `The label value, usually a string. ${VALUE_IN}` })
+  value!: EntryValue;
 }
 
 /** A stored map as the sorted list the API returns. */

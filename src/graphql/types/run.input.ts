@@ -55,7 +55,8 @@ export class StartRunInput {
   description:
     'A test on one param or result value. Give one or more of the comparisons; all must hold. A run without the ' +
     'key fails every comparison (so `not` of one matches it). Ordering comparisons on numbers compare numerically; ' +
-    'a number never equals a string.',
+    'a number never equals a string. Only scalar values are compared: a key whose value is a list or an object ' +
+    'matches no comparison, not even `exists: true`.',
 })
 export class RunValueFilter {
   @Field({ description: 'The param or result name, e.g. "learning_rate".' })

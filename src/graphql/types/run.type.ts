@@ -4,8 +4,8 @@ import { Connection } from './connection';
 import { Entry, Label, toEntries } from './entry.type';
 import { toGlobalId } from '../../domain/global-id';
 import { Node } from './node';
-import { DateTimeScalar, ScalarValue } from './scalars';
-import type { Scalar } from '../../domain/scalar';
+import { DateTimeScalar, JSONScalar } from './scalars';
+import type { EntryValue } from '../../domain/scalar';
 import type { RunComparisonRecord, RunRecord } from '../../domain/run';
 registerEnumType(RunState, {
   name: 'RunState',
@@ -95,11 +95,13 @@ export class RunComparisonRow {
   @Field({ description: 'The param, result or metric name.' })
   key!: string;
 
-  @Field(() => [ScalarValue], {
+  @Field(() => [JSONScalar], {
     nullable: 'items',
-    description: 'One value per compared run, in the order of `runs`; null where that run has no such key.',
+    description:
+      'One value per compared run, in the order of `runs`; null where that run has no such key. Params and results ' +
+      'are JSON (lists and objects too); metric values are numbers, or "NaN", "Infinity", "-Infinity" as in MetricValue.',
   })
-  values!: Array<Scalar | null>;
+  values!: Array<EntryValue | null>;
 
   @Field({ description: 'True when the runs do not all have the same value (a missing value counts as different).' })
   differs!: boolean;
