@@ -183,6 +183,19 @@ export const runRepository = {
     return rows[0] ? parseRun(rows[0]) : null;
   },
 
+  /** The parent's children with their scalar result `key` (null when they have none); null without the parent. */
+  async childResults(
+    tx: Tx,
+    parentUid: string,
+    key: string,
+  ): Promise<Array<{ uid: string; iteration: number; result: EntryValue | null }> | null> {
+    const rows = await tx.run<{ children: Array<{ uid: string; iteration: number; result: EntryValue | null }> }>(
+      Q.CHILD_RESULTS,
+      { parentUid, resultProp: propName('result', key) },
+    );
+    return rows[0]?.children ?? null;
+  },
+
   async diagnoseBestChild(tx: Tx, parentUid: string, childUid: string) {
     const [row] = await tx.run<{ parentExists: boolean; childExists: boolean }>(Q.DIAGNOSE_BEST_CHILD, {
       parentUid,

@@ -168,6 +168,37 @@ export class RunService {
     });
   }
 
+  /**
+   * MLRun's best-iteration selector (`max.accuracy`, `min.loss`): marks the child whose result
+   * with that key is highest (lowest), or, for a child without that result, whose latest metric
+   * of that key is; children with neither (or with NaN) are passed over, and a tie goes to the
+   * lower iteration. The mark moves as markBestChild moves it, in the same transaction as the
+   * read, so the choice is made on what is committed with it. Returns the parent.
+   */
+  async selectBestChild(parentId: string, selector: string): Promise<RunRecord> {
+    const { direction, key } = parseSelector(selector);
+    const parentUid = runUidOf(parentId, 'parent');
+    return this.deps.graph.write(async (tx) => {
+      const children = await repo.childResults(tx, parentUid, key);
+      if (!children) throw notFound('Run', parentId);
+      const latest = await metricRepository.latestOfMany(
+        tx,
+        children.map((c) => c.uid),
+        key,
+      );
+      const scored = children.map((c, i) => ({ ...c, score: scoreOf(c.result) ?? latest[i]![0]?.value ?? null }));
+      const best = pickBest(scored, direction);
+      if (!best) {
+        throw preconditionFailed(
+          `No child of run ${parentUid} has a result or a metric ${quoted(key)} with a number; ` +
+            'log it on the children first, or mark one with markBestChild.',
+          { key, children: children.length },
+        );
+      }
+      return (await repo.markBestChild(tx, parentUid, best.uid))!;
+    });
+  }
+
   async get(id: string): Promise<RunRecord> {
     const [found] = await this.getMany([runUidOf(id)]);
     if (!found) throw notFound('Run', id);
@@ -228,7 +259,7 @@ export class RunService {
       runs: found,
       params: comparisonRows(found.map((r) => r.params)),
       results: comparisonRows(found.map((r) => r.results)),
-      metrics: comparisonRows(latest),
+      metrics: comparisonRows(latest.map((points) => Object.fromEntries(points.map((m) => [m.key, m.value])))),
     };
   }
 
@@ -339,4 +370,43 @@ function comparisonRows(maps: Array<Record<string, EntryValue>>): ComparisonRow[
     const texts = values.map((v) => (isStructured(v) ? canonicalJson(v) : v));
     return { key, values, differs: new Set(texts).size > 1 };
   });
+}
+
+/** `max.accuracy` -> highest accuracy; `min.loss` -> lowest loss (MLRun's selector form). */
+const SELECTOR = /^(max|min)\.([A-Za-z0-9_][A-Za-z0-9_.\-/]{0,127})$/;
+
+function parseSelector(selector: string): { direction: 'max' | 'min'; key: string } {
+  const match = SELECTOR.exec(selector.trim());
+  if (!match) {
+    throw badInput(
+      `Selector ${quoted(selector)} is not valid: use "max.<key>" or "min.<key>", e.g. "max.accuracy" or "min.loss".`,
+      { field: 'selector' },
+    );
+  }
+  return { direction: match[1] as 'max' | 'min', key: match[2]! };
+}
+
+/** A result counts when it is a number; anything else falls back to the metric. */
+function scoreOf(result: EntryValue | null): number | null {
+  return typeof result === 'number' ? result : null;
+}
+
+/** The highest (lowest) score, NaN and missing ones left out; the lower iteration on a tie. */
+function pickBest<T extends { uid: string; iteration: number; score: number | null }>(
+  children: T[],
+  direction: 'max' | 'min',
+): T | null {
+  let best: T | null = null;
+  for (const c of children) {
+    if (c.score === null || Number.isNaN(c.score)) continue;
+    if (!best) {
+      best = c;
+      continue;
+    }
+    const better = direction === 'max' ? c.score > best.score! : c.score < best.score!;
+    const tie =
+      c.score === best.score && (c.iteration < best.iteration || (c.iteration === best.iteration && c.uid < best.uid));
+    if (better || tie) best = c;
+  }
+  return best;
 }

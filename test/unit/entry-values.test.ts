@@ -1,5 +1,5 @@
 import { ErrorCode } from '../../src/errors';
-import { canonicalJson, nestingDepth, VALUE_LIMITS } from '../../src/domain/scalar';
+import { canonicalJson, nestingDepth, VALUE_LIMITS, type EntryValue } from '../../src/domain/scalar';
 import { fromPropPairs, fromProps, mapPropCondition, mapSlot, matchProps, toProps } from '../../src/graph/props';
 import { toMap } from '../../src/services/validate';
 import { refusalOf } from '../helpers/refusal';
@@ -49,7 +49,7 @@ describe('structured entry values', () => {
 
 describe('toMap on structured values', () => {
   it('accepts lists and objects beside scalars', () => {
-    const map = toMap('params', [
+    const map = toMap<EntryValue>('params', [
       { key: 'layers', value: [10, 3, 1] },
       { key: 'opt', value: { name: 'adam', betas: [0.9, 0.999] } },
       { key: 'lr', value: 0.1 },

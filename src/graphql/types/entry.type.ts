@@ -4,9 +4,10 @@ import type { EntryValue } from '../../domain/scalar';
 
 const VALUE_OUT =
   'The value: a string, a number, a boolean, or a list or object (keys sorted), e.g. {"layers": [10, 3, 1]}.';
-const VALUE_IN =
-  'A string, a number, a boolean, or a JSON list or object such as {"layers": [10, 3, 1]} (at most 64 KiB as ' +
-  'JSON and 16 levels deep; strings at most 4,096 characters). Run filters and orders compare scalar values only.';
+const LIMITS_IN =
+  'A list or an object is at most 64 KiB as JSON and 16 levels deep, a string at most 4,096 characters; run ' +
+  'filters and orders compare strings, numbers and booleans only.';
+const VALUE_IN = `A string, a number, a boolean, or a JSON list or object such as {"layers": [10, 3, 1]}. ${LIMITS_IN}`;
 
 @ObjectType({ simpleResolvers: true, description: 'A named value: a param, a result or a property.' })
 export class Entry {
@@ -22,7 +23,9 @@ export class Label {
   @Field({ description: 'The label name.' })
   key!: string;
 
-  @Field(() => JSONScalar, { description: `The label value. ${VALUE_OUT}` })
+  @Field(() => JSONScalar, {
+    description: 'The label value: usually a string; a number, a boolean, a list or an object (keys sorted) too.',
+  })
   value!: EntryValue;
 }
 
@@ -40,7 +43,7 @@ export class LabelInput {
   @Field({ description: 'The label name.' })
   key!: string;
 
-  @Field(() => JSONScalar, { description: `The label value, usually a string. ${VALUE_IN}` })
+  @Field(() => JSONScalar, { description: `The label value, usually a string. ${LIMITS_IN}` })
   value!: EntryValue;
 }
 

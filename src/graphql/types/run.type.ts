@@ -7,6 +7,7 @@ import { Node } from './node';
 import { DateTimeScalar, JSONScalar } from './scalars';
 import type { EntryValue } from '../../domain/scalar';
 import type { RunComparisonRecord, RunRecord } from '../../domain/run';
+import { metricValueToJson } from '../../domain/metric';
 registerEnumType(RunState, {
   name: 'RunState',
   description: 'Where a run is in its life. A run starts RUNNING and finishes once, in one of the other three.',
@@ -71,7 +72,7 @@ export class Run extends Node {
   })
   params!: Entry[];
 
-  @Field(() => [Entry], { description: 'The results the run logged (final scalar values), sorted by key.' })
+  @Field(() => [Entry], { description: 'The results the run logged (final values), sorted by key.' })
   results!: Entry[];
 
   @Field(() => [Label], { description: 'Labels to find the run by, sorted by key.' })
@@ -196,5 +197,10 @@ export function toRun(r: RunRecord): Run {
 }
 
 export function toRunComparison(c: RunComparisonRecord): RunComparison {
-  return { ...c, runs: c.runs.map(toRun) };
+  // Metric values may be NaN or ±Infinity, which JSON cannot hold: they go by name, as MetricValue.
+  const metrics = c.metrics.map((row) => ({
+    ...row,
+    values: row.values.map((v) => (typeof v === 'number' ? metricValueToJson(v) : v)),
+  }));
+  return { ...c, metrics, runs: c.runs.map(toRun) };
 }
