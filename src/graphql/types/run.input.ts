@@ -90,7 +90,12 @@ export class RunValueFilter {
   exists?: boolean | null;
 }
 
-@InputType({ description: 'A test on one label: its value, one of several values, or (with neither) that it is set.' })
+@InputType({
+  description:
+    'A test on one label: its value, one of several values, or (with neither) that it is set. Values compare as ' +
+    'strings: a label whose value is a number or a boolean matches no `value` or `in`, and one whose value is a ' +
+    'list or an object matches no test at all.',
+})
 export class RunLabelFilter {
   @Field({ description: 'The label name, e.g. "team".' })
   key!: string;
