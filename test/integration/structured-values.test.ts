@@ -148,4 +148,72 @@ describe('structured values', () => {
     expect(res.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
     expect(res.errors?.[0]?.message).toMatch(/"params" value for "big" is \d+ characters as JSON; the limit is 65536/);
   });
+
+  it('keeps structured labels and properties on workspaces and artifacts, and replaces them whole', async () => {
+    const name = `${t.ws}-labels`;
+    await gqlOk(t.url, 'mutation($i: CreateWorkspaceInput!) { createWorkspace(input: $i) { name } }', {
+      i: {
+        name,
+        labels: [
+          { key: 'owners', value: ['ana', 'bo'] },
+          { key: 'team', value: 'nlp' },
+        ],
+      },
+    });
+    const replaced = await gqlOk<{ updateWorkspace: { labels: Entries } }>(
+      t.url,
+      'mutation($n: String!, $i: UpdateWorkspaceInput!) { updateWorkspace(name: $n, input: $i) { labels { key value } } }',
+      { n: name, i: { labels: [{ key: 'team', value: { name: 'nlp', size: 4 } }] } },
+    );
+    // The list-valued "owners" went with the replaced labels; "team" changed form.
+    expect(replaced.updateWorkspace.labels).toEqual([{ key: 'team', value: { name: 'nlp', size: 4 } }]);
+
+    const logged = await gqlOk<{ logArtifact: { labels: Entries; properties: Entries } }>(
+      t.url,
+      'mutation($i: LogArtifactInput!) { logArtifact(input: $i) { labels { key value } properties { key value } } }',
+      {
+        i: {
+          workspace: t.ws,
+          key: 'features',
+          kind: 'DATASET',
+          labels: [{ key: 'splits', value: { train: 0.8, test: 0.2 } }],
+          properties: [{ key: 'columns', value: ['age', 'income'] }],
+        },
+      },
+    );
+    expect(logged.logArtifact).toEqual({
+      labels: [{ key: 'splits', value: { test: 0.2, train: 0.8 } }],
+      properties: [{ key: 'columns', value: ['age', 'income'] }],
+    });
+    // An artifact label filter matches a structured label by value, whatever its key order.
+    const found = await gqlOk<{ artifacts: { edges: Array<{ node: { key: string } }> } }>(
+      t.url,
+      'query($w: String!, $f: ArtifactFilter) { artifacts(workspace: $w, filter: $f) { edges { node { key } } } }',
+      { w: t.ws, f: { labels: [{ key: 'splits', value: { train: 0.8, test: 0.2 } }] } },
+    );
+    expect(found.artifacts.edges.map((e) => e.node.key)).toEqual(['features']);
+  });
+
+  it('removes a structured annotation by its key', async () => {
+    const run = await start('notes', []);
+    const set = (annotations: Entries | null, remove: string[] | null) =>
+      gqlOk<{ setRunAnnotations: { annotations: Entries } }>(
+        t.url,
+        `mutation($id: ID!, $a: [EntryInput!], $r: [String!]) {
+          setRunAnnotations(id: $id, annotations: $a, remove: $r) { annotations { key value } } }`,
+        { id: run.id, a: annotations, r: remove },
+      );
+    const added = await set(
+      [
+        { key: 'review', value: { by: 'ana', ok: true } },
+        { key: 'note', value: 'x' },
+      ],
+      null,
+    );
+    expect(added.setRunAnnotations.annotations).toEqual([
+      { key: 'note', value: 'x' },
+      { key: 'review', value: { by: 'ana', ok: true } },
+    ]);
+    expect((await set(null, ['review'])).setRunAnnotations.annotations).toEqual([{ key: 'note', value: 'x' }]);
+  });
 });
