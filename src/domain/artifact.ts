@@ -1,4 +1,4 @@
-import { type Scalar } from './scalar';
+import { type EntryValue } from './scalar';
 
 export const ArtifactState = { PENDING: 'PENDING', AVAILABLE: 'AVAILABLE', ABORTED: 'ABORTED' } as const;
 export type ArtifactState = (typeof ArtifactState)[keyof typeof ArtifactState];
@@ -51,21 +51,15 @@ export interface ArtifactRecord extends ArtifactTexts {
   runUid: string | null;
   /** Kind-specific fields (a dataset's schema, a model's framework…), as validated by the service. */
   spec: Record<string, unknown>;
-  labels: Record<string, Scalar>;
-  properties: Record<string, Scalar>;
+  labels: Record<string, EntryValue>;
+  properties: Record<string, EntryValue>;
   tags: string[];
   /** The highest version of this key: this one is "latest" when they are equal. */
   latestVersion: number;
 }
 
 /** What creating a version writes; the graph assigns its number and time, an output event its producer. */
-export interface NewArtifact extends Omit<
-  ArtifactRecord,
-  'version' | 'createdAt' | 'producerUid' | 'latestVersion' | 'labels'
-> {
-  /** Label values are strings (properties may be any scalar). */
-  labels: Record<string, string>;
-}
+export type NewArtifact = Omit<ArtifactRecord, 'version' | 'createdAt' | 'producerUid' | 'latestVersion'>;
 
 export interface ArtifactCriteria {
   workspace: string;
@@ -75,6 +69,6 @@ export interface ArtifactCriteria {
   runUid?: string | null;
   createdAfter?: string | null;
   createdBefore?: string | null;
-  labels?: Record<string, string>;
+  labels?: Record<string, EntryValue>;
   tag?: string | null;
 }

@@ -1,5 +1,5 @@
 import { type ArtifactRecord } from './artifact';
-import { type Scalar } from './scalar';
+import { type EntryValue } from './scalar';
 
 export const EventType = { INPUT: 'INPUT', OUTPUT: 'OUTPUT' } as const;
 export type EventType = (typeof EventType)[keyof typeof EventType];
@@ -26,18 +26,14 @@ export interface ExecutionRecord {
   /** What the step did, in the user's words; null when none was given. */
   description: string | null;
   createdAt: string;
-  params: Record<string, Scalar>;
-  results: Record<string, Scalar>;
-  labels: Record<string, Scalar>;
-  annotations: Record<string, Scalar>;
+  params: Record<string, EntryValue>;
+  results: Record<string, EntryValue>;
+  labels: Record<string, EntryValue>;
+  annotations: Record<string, EntryValue>;
 }
 
 /** What starting or recording an execution writes; the workspace and time come from its run and the graph. */
-export interface NewExecution extends Omit<ExecutionRecord, 'workspace' | 'createdAt' | 'labels' | 'annotations'> {
-  /** Label and annotation values are strings (params and results may be any scalar). */
-  labels: Record<string, string>;
-  annotations: Record<string, string>;
-}
+export type NewExecution = Omit<ExecutionRecord, 'workspace' | 'createdAt'>;
 
 export interface EventRecord {
   type: EventType;

@@ -1,6 +1,6 @@
-import { type Scalar } from './scalar';
+import { type EntryValue } from './scalar';
 
-export interface KeyValue<V = Scalar> {
+export interface KeyValue<V = EntryValue> {
   key: string;
   value: V;
 }

@@ -1,4 +1,4 @@
-import { type Scalar } from './scalar';
+import { type EntryValue, type Scalar } from './scalar';
 
 export const FinishedRunState = { COMPLETED: 'COMPLETED', FAILED: 'FAILED', ABORTED: 'ABORTED' } as const;
 export type FinishedRunState = (typeof FinishedRunState)[keyof typeof FinishedRunState];
@@ -19,10 +19,10 @@ export interface RunRecord {
   iteration: number;
   parentUid: string | null;
   createdAt: string;
-  params: Record<string, Scalar>;
-  results: Record<string, Scalar>;
-  labels: Record<string, string>;
-  annotations: Record<string, Scalar>;
+  params: Record<string, EntryValue>;
+  results: Record<string, EntryValue>;
+  labels: Record<string, EntryValue>;
+  annotations: Record<string, EntryValue>;
   /** The child marked best, for a parent of iterations. */
   bestChildUid: string | null;
   /** True when this run is its parent's best child. */
@@ -37,9 +37,9 @@ export interface NewRun {
   /** Null: 0 for a top-level run, the next number under the parent for a child. */
   iteration: number | null;
   parentUid: string | null;
-  params: Record<string, Scalar>;
-  labels: Record<string, string>;
-  annotations: Record<string, Scalar>;
+  params: Record<string, EntryValue>;
+  labels: Record<string, EntryValue>;
+  annotations: Record<string, EntryValue>;
 }
 export interface RunComparisonRecord {
   runs: RunRecord[];
@@ -51,7 +51,7 @@ export interface RunComparisonRecord {
 /** One key of a comparison: each run's value, in the order the runs were asked for. */
 export interface ComparisonRow {
   key: string;
-  values: Array<Scalar | null>;
+  values: Array<EntryValue | null>;
   /** True when the runs do not all have the same value (a missing value counts as different). */
   differs: boolean;
 }

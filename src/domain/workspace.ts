@@ -1,14 +1,14 @@
-import { type Scalar } from './scalar';
+import { type EntryValue } from './scalar';
 
 export interface WorkspaceRecord {
   name: string;
   description: string | null;
-  labels: Record<string, Scalar>;
+  labels: Record<string, EntryValue>;
   createdAt: string;
   updatedAt: string;
 }
 export interface WorkspaceChanges {
   description?: string | null;
   /** Replaces every label when given. */
-  labels?: Record<string, string>;
+  labels?: Record<string, EntryValue>;
 }

@@ -1,6 +1,6 @@
 import * as Q from './artifact.cypher';
 import { windowParams, type Tx } from './executor';
-import { fromProps, toProps } from './props';
+import { fromProps, matchProps, toProps } from './props';
 import {
   ARTIFACT_TEXT_FIELD_NAMES,
   pickArtifactTexts,
@@ -94,7 +94,7 @@ export const artifactRepository = {
     filter: ArtifactCriteria,
     window: { after: string | null; limit: number },
   ): Promise<ArtifactRecord[]> {
-    const labels = Object.entries(toProps('label', filter.labels)).map(([name, value]) => ({ name, value }));
+    const labels = matchProps('label', filter.labels);
     const rows = await tx.run<Row>(Q.LIST_ARTIFACTS, {
       kind: null,
       state: null,

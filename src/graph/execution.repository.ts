@@ -2,7 +2,7 @@ import { parseArtifact } from './artifact.repository';
 import { windowParams, type Tx } from './executor';
 import * as Q from './execution.cypher';
 import { fromProps, toProps } from './props';
-import type { Scalar } from '../domain/scalar';
+import type { EntryValue } from '../domain/scalar';
 import {
   type ExecutionRecord,
   type NewExecution,
@@ -41,11 +41,12 @@ export function parseExecution(p: Props): ExecutionRecord {
   };
 }
 
-const mapProps = (e: { params?: object; results?: object; labels?: object; annotations?: object }) => ({
-  ...toProps('param', e.params as Record<string, Scalar>),
-  ...toProps('result', e.results as Record<string, Scalar>),
-  ...toProps('label', e.labels as Record<string, Scalar>),
-  ...toProps('annotation', e.annotations as Record<string, Scalar>),
+type Maps = Record<string, EntryValue>;
+const mapProps = (e: { params?: Maps; results?: Maps; labels?: Maps; annotations?: Maps }) => ({
+  ...toProps('param', e.params),
+  ...toProps('result', e.results),
+  ...toProps('label', e.labels),
+  ...toProps('annotation', e.annotations),
 });
 
 /** Groups rows of `(parentKey, list)` into a map for DataLoader-style answers in key order. */
@@ -74,7 +75,7 @@ export const executionRepository = {
   async finish(
     tx: Tx,
     uid: string,
-    change: { state: ExecutionState; finishedAt: string; results: Record<string, Scalar> },
+    change: { state: ExecutionState; finishedAt: string; results: Record<string, EntryValue> },
   ): Promise<{ before: ExecutionState; execution: ExecutionRecord } | null> {
     const rows = await tx.run<{ before: ExecutionState; e: Props }>(Q.FINISH_EXECUTION, {
       uid,

@@ -1,9 +1,9 @@
 import type { ChangeField, ChangeRecord } from '../domain/change';
 import type { MapKind } from '../domain/key-value';
-import type { Scalar } from '../domain/scalar';
+import type { EntryValue } from '../domain/scalar';
 import { windowParams, type Tx } from './executor';
 import * as Q from './history.cypher';
-import { propName, toProps } from './props';
+import { propNames, toProps } from './props';
 
 export type { SubjectLabel } from './history.cypher';
 
@@ -41,11 +41,14 @@ function parseChange(p: Record<string, unknown>): ChangeRecord {
   };
 }
 
-/** The property a write goes to: `description`, or an entry's prefixed name (props.ts). */
-function propertyOf(write: FieldWrite): string {
+/**
+ * The properties a write may occupy: `description`, or both stored forms of an entry (a scalar,
+ * or a list/object as JSON text; props.ts), so a removal leaves neither behind.
+ */
+function propertiesOf(write: FieldWrite): string[] {
   const map = MAP_OF_FIELD[write.field];
-  if (map) return propName(map, write.key!);
-  if (write.field === 'DESCRIPTION') return 'description';
+  if (map) return propNames(map, write.key!);
+  if (write.field === 'DESCRIPTION') return ['description'];
   throw new Error(`No stored property for a ${write.field} change.`);
 }
 
@@ -61,9 +64,10 @@ export const historyRepository = {
     const set: Record<string, unknown> = {};
     const remove: string[] = [];
     for (const w of writes) {
-      if (w.value === null) remove.push(propertyOf(w));
+      if (w.value === null) remove.push(...propertiesOf(w));
       else if (w.field === 'DESCRIPTION') set.description = w.value;
-      else Object.assign(set, toProps(MAP_OF_FIELD[w.field]!, { [w.key!]: w.value as Scalar }));
+      // toProps also nulls the entry's other stored form, so `SET n += $set` drops it.
+      else Object.assign(set, toProps(MAP_OF_FIELD[w.field]!, { [w.key!]: w.value as EntryValue }));
     }
     await tx.run(Q.applyChanges(label), { uid, set, remove });
   },

@@ -1,4 +1,4 @@
-import type { Scalar } from '../domain/scalar';
+import type { EntryValue, Scalar } from '../domain/scalar';
 import {
   ARTIFACT_TEXT_FIELD_NAMES,
   type ArtifactRecord,
@@ -108,9 +108,9 @@ function executionRecord(uid: string, kind: string, core: unknown[], maps: MapPa
 }
 
 /** Shared by every node fetched without its maps: nothing reads these but to list them. */
-const NO_ENTRIES: Record<string, Scalar> = Object.freeze({}) as Record<string, Scalar>;
+const NO_ENTRIES: Record<string, EntryValue> = Object.freeze({}) as Record<string, EntryValue>;
 
 /** One map of a node, keys without their prefix. */
-function entries(maps: MapPairs | null, kind: MapKind): Record<string, Scalar> {
+function entries(maps: MapPairs | null, kind: MapKind): Record<string, EntryValue> {
   return maps ? fromPropPairs(kind, maps) : NO_ENTRIES;
 }

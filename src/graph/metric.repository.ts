@@ -1,21 +1,43 @@
-import type { Tx } from './executor';
+import type { Integer } from 'neo4j-driver';
+import { int, type Tx } from './executor';
 import * as Q from './metric.cypher';
-import { parseRun, type GuardedWrite } from './run.repository';
-import type { MetricPointRecord, MetricSeriesSpec, SeriesRequest } from '../domain/metric';
-import type { RunState } from '../domain/run';
+import { parseRun, type RunRow } from './run.repository';
+import type { LatestMetricRecord, MetricPointRecord, MetricSeriesSpec, SeriesRequest } from '../domain/metric';
+import type { RunRecord } from '../domain/run';
 import { newUid } from '../domain/uid';
 
-/** One (:MetricChunk) as LOG_METRICS creates it: one series' points as parallel lists sorted by step. */
+/**
+ * One (:MetricChunk) as LOG_METRICS creates it: one series' points as parallel lists sorted by
+ * step. Steps go as Neo4j Integers (MLflow's steps are 64-bit); values as floats, NaN and
+ * ±Infinity included (Neo4j stores and returns them as they are).
+ */
 interface MetricChunk {
   uid: string;
   key: string;
-  firstStep: number;
-  lastStep: number;
+  firstStep: Integer;
+  lastStep: Integer;
   count: number;
-  steps: number[];
+  steps: Integer[];
   values: number[];
   times: string[];
 }
+
+interface LatestRow {
+  runUid: string;
+  key: string;
+  step: number;
+  /** [value, time] of each point at the highest step, chunks in creation order, points in step order. */
+  candidates: Array<[number, string]>;
+}
+
+/** The newest of the points at the top step; on equal times the last one logged. */
+function newestOf(candidates: Array<[number, string]>): { value: number; time: string } {
+  let best = candidates[0]!;
+  for (const c of candidates) if (c[1] >= best[1]) best = c;
+  return { value: best[0], time: best[1] };
+}
+
+const intOrNull = (n: number | null) => (n === null ? null : int(n));
 
 interface ChunkRow {
   index: number;
@@ -25,20 +47,10 @@ interface ChunkRow {
 }
 
 export const metricRepository = {
-  /**
-   * Stores each series as one chunk. Null when the run does not exist; otherwise whether it was
-   * RUNNING (and so took the points).
-   */
-  async log(tx: Tx, runUid: string, series: readonly MetricSeriesSpec[]): Promise<GuardedWrite | null> {
-    const chunks = series.map(toChunk);
-    const rows = await tx.run<{
-      before: RunState;
-      run: Record<string, unknown>;
-      bestChildUid: string | null;
-      isBest: boolean;
-    }>(Q.LOG_METRICS, { runUid, chunks });
-    const row = rows[0];
-    return row ? { before: row.before, applied: row.before === 'RUNNING', run: parseRun(row) } : null;
+  /** Stores each series as one chunk, in any state of the run; null when the run does not exist. */
+  async log(tx: Tx, runUid: string, series: readonly MetricSeriesSpec[]): Promise<RunRecord | null> {
+    const rows = await tx.run<RunRow>(Q.LOG_METRICS, { runUid, chunks: series.map(toChunk) });
+    return rows[0] ? parseRun(rows[0]) : null;
   },
 
   /** Each run's metric keys, sorted, in the order asked. */
@@ -50,7 +62,12 @@ export const metricRepository = {
 
   /** Each series' points in step order (points at the same step keep the order they were logged in). */
   async seriesOfMany(tx: Tx, requests: readonly SeriesRequest[]): Promise<MetricPointRecord[][]> {
-    const series = requests.map((r, index) => ({ ...r, index }));
+    const series = requests.map((r, index) => ({
+      ...r,
+      fromStep: intOrNull(r.fromStep),
+      toStep: intOrNull(r.toStep),
+      index,
+    }));
     const rows = await tx.run<ChunkRow>(Q.METRIC_CHUNKS, { series });
     const points: MetricPointRecord[][] = requests.map(() => []);
     for (const row of rows) {
@@ -67,16 +84,19 @@ export const metricRepository = {
     );
   },
 
-  /** The latest value of every metric of each run, in the order asked. */
-  async latestOfMany(tx: Tx, runUids: readonly string[]): Promise<Array<Record<string, number>>> {
-    const rows = await tx.run<{ runUid: string; key: string; value: number }>(Q.LATEST_METRICS, { runUids });
-    const byRun = new Map<string, Record<string, number>>();
+  /**
+   * Each run's latest point of every metric (of `key` only, when given), sorted by key, in the
+   * order asked: the highest step; at that step the newest time, then the last one logged.
+   */
+  async latestOfMany(tx: Tx, runUids: readonly string[], key: string | null = null): Promise<LatestMetricRecord[][]> {
+    const rows = await tx.run<LatestRow>(Q.LATEST_METRICS, { runUids, key });
+    const byRun = new Map<string, LatestMetricRecord[]>();
     for (const row of rows) {
-      const values = byRun.get(row.runUid) ?? {};
-      values[row.key] = row.value;
-      byRun.set(row.runUid, values);
+      const list = byRun.get(row.runUid) ?? [];
+      list.push({ key: row.key, step: row.step, ...newestOf(row.candidates) });
+      byRun.set(row.runUid, list);
     }
-    return runUids.map((uid) => byRun.get(uid) ?? {});
+    return runUids.map((uid) => (byRun.get(uid) ?? []).sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)));
   },
 };
 
@@ -89,10 +109,10 @@ function toChunk({ key, points }: MetricSeriesSpec): MetricChunk {
   return {
     uid: newUid(),
     key,
-    firstStep: sorted[0]!.step,
-    lastStep: sorted.at(-1)!.step,
+    firstStep: int(sorted[0]!.step),
+    lastStep: int(sorted.at(-1)!.step),
     count: sorted.length,
-    steps: sorted.map((p) => p.step),
+    steps: sorted.map((p) => int(p.step)),
     values: sorted.map((p) => p.value),
     times: sorted.map((p) => p.time),
   };

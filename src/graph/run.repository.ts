@@ -1,10 +1,10 @@
 import type { RunSearchOrder } from '../domain/run';
 import { int, type Tx } from './executor';
 import type { MapKind } from '../domain/key-value';
-import { propName, toProps } from './props';
+import { decodeValue, mapSlot, propName, propNames, toProps } from './props';
 import * as Q from './run.cypher';
 import { runCriteriaCypher } from './run-filter.cypher';
-import type { Scalar } from '../domain/scalar';
+import type { EntryValue } from '../domain/scalar';
 import { type RunRecord, type NewRun, type FinishedRunState, type RunState, type RunCriteria } from '../domain/run';
 
 /** A run as the queries return it (`RUN_COLUMNS`): its properties and its BEST_CHILD facts. */
@@ -14,24 +14,9 @@ export interface RunRow {
   isBest: boolean;
 }
 
-const MAP_KINDS: readonly MapKind[] = ['param', 'result', 'label', 'annotation'];
-const KIND_OF_PREFIX = new Map(MAP_KINDS.map((kind) => [propName(kind, ''), kind]));
-
-type RunMaps = Record<MapKind, Record<string, Scalar>>;
+type RunMaps = Record<MapKind, Record<string, EntryValue>>;
 
 const emptyMaps = (): RunMaps => ({ param: {}, result: {}, label: {}, annotation: {}, property: {} });
-
-/** Where a property name goes: an entry of one map (`kind`), or a core property (`kind` null). */
-interface Slot {
-  kind: MapKind | null;
-  key: string;
-}
-
-function slotOf(prop: string): Slot {
-  const dot = prop.indexOf('.');
-  const kind = dot > 0 ? KIND_OF_PREFIX.get(prop.slice(0, dot + 1)) : undefined;
-  return kind ? { kind, key: prop.slice(dot + 1) } : { kind: null, key: prop };
-}
 
 /**
  * A run's four maps in one pass over its properties: calling fromProps once per map walks them
@@ -40,8 +25,8 @@ function slotOf(prop: string): Slot {
 function splitMaps(props: Record<string, unknown>): RunMaps {
   const maps = emptyMaps();
   for (const prop in props) {
-    const slot = slotOf(prop);
-    if (slot.kind) maps[slot.kind][slot.key] = props[prop] as Scalar;
+    const slot = mapSlot(prop);
+    if (slot) maps[slot.kind][slot.key] = decodeValue(slot, props[prop]);
   }
   return maps;
 }
@@ -69,7 +54,7 @@ function buildRun(
     createdAt: p.createdAt as string,
     params: maps.param,
     results: maps.result,
-    labels: maps.label as Record<string, string>,
+    labels: maps.label,
     annotations: maps.annotation,
     bestChildUid: best.bestChildUid ?? null,
     isBest: best.isBest,
@@ -87,7 +72,8 @@ interface PageRow {
 
 /** A compact page back into runs: each property name is split once per page, not once per run. */
 function decodePage(rows: PageRow[]): Array<{ run: RunRecord; sortKey: number | null }> {
-  const slots = (rows[0]?.keys ?? []).map(slotOf);
+  const keys = rows[0]?.keys ?? [];
+  const slots = keys.map((k) => mapSlot(k));
   return rows.map((row) => {
     const core: Record<string, unknown> = {};
     const maps = emptyMaps();
@@ -95,9 +81,9 @@ function decodePage(rows: PageRow[]): Array<{ run: RunRecord; sortKey: number | 
     for (let i = 0; i < slots.length; i++) {
       const value = values[i];
       if (value === null || value === undefined) continue; // a stored property is never null: absent here
-      const slot = slots[i]!;
-      if (slot.kind) maps[slot.kind][slot.key] = value as Scalar;
-      else core[slot.key] = value;
+      const slot = slots[i];
+      if (slot) maps[slot.kind][slot.key] = decodeValue(slot, value);
+      else core[keys[i]!] = value;
     }
     return { run: buildRun(core, maps, row), sortKey: finiteOrNull(row.sortKey) };
   });
@@ -157,7 +143,7 @@ export const runRepository = {
   async finish(
     tx: Tx,
     uid: string,
-    change: { state: FinishedRunState; error: string | null; finishedAt: string; results: Record<string, Scalar> },
+    change: { state: FinishedRunState; error: string | null; finishedAt: string; results: Record<string, EntryValue> },
   ): Promise<(GuardedWrite & { startedAt: string }) | null> {
     const rows = await tx.run<RunRow & { before: RunState; allowed: boolean; startedAt: string }>(Q.FINISH_RUN, {
       uid,
@@ -172,6 +158,19 @@ export const runRepository = {
   async markBestChild(tx: Tx, parentUid: string, childUid: string): Promise<RunRecord | null> {
     const rows = await tx.run<RunRow>(Q.MARK_BEST_CHILD, { parentUid, childUid });
     return rows[0] ? parseRun(rows[0]) : null;
+  },
+
+  /** The parent's children with their scalar result `key` (null when they have none); null without the parent. */
+  async childResults(
+    tx: Tx,
+    parentUid: string,
+    key: string,
+  ): Promise<Array<{ uid: string; iteration: number; result: EntryValue | null }> | null> {
+    const rows = await tx.run<{ children: Array<{ uid: string; iteration: number; result: EntryValue | null }> }>(
+      Q.CHILD_RESULTS,
+      { parentUid, resultProp: propName('result', key) },
+    );
+    return rows[0]?.children ?? null;
   },
 
   async diagnoseBestChild(tx: Tx, parentUid: string, childUid: string) {

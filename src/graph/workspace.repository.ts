@@ -2,6 +2,7 @@ import { windowParams, type Tx } from './executor';
 import { fromProps, toProps } from './props';
 import * as Q from './workspace.cypher';
 import { type WorkspaceRecord, type WorkspaceChanges } from '../domain/workspace';
+import type { EntryValue } from '../domain/scalar';
 
 function parse(props: Record<string, unknown>): WorkspaceRecord {
   return {
@@ -16,7 +17,7 @@ function parse(props: Record<string, unknown>): WorkspaceRecord {
 export const workspaceRepository = {
   async create(
     tx: Tx,
-    input: { name: string; description: string | null; labels: Record<string, string> },
+    input: { name: string; description: string | null; labels: Record<string, EntryValue> },
     now: string,
   ) {
     const rows = await tx.run<{ w: Record<string, unknown> }>(Q.CREATE_WORKSPACE, {

@@ -149,5 +149,5 @@ function numericMap(field: string, entries: KeyValue[]): Record<string, Scalar> 
   for (const [k, v] of Object.entries(map)) {
     if (typeof v !== 'number') throw badInput(`Metric "${k}" must be a number, not ${JSON.stringify(v)}.`, { field });
   }
-  return map;
+  return map as Record<string, Scalar>;
 }

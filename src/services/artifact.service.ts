@@ -28,7 +28,7 @@ export interface LogArtifact extends SpecInputs, Partial<ArtifactTexts> {
   workspace: string;
   key: string;
   kind: string;
-  labels?: KeyValue<string>[] | null;
+  labels?: KeyValue[] | null;
   properties?: KeyValue[] | null;
   /** Where the body already lives (a reference artifact), e.g. s3://bucket/path or https://… */
   location?: string | null;
@@ -48,7 +48,7 @@ export interface ArtifactListSpec {
   kind?: string | null;
   state?: ArtifactState | null;
   keyPrefix?: string | null;
-  labels?: KeyValue<string>[] | null;
+  labels?: KeyValue[] | null;
   tag?: string | null;
   run?: string | null;
   createdAfter?: string | null;

@@ -40,8 +40,8 @@ export interface StartExecution {
   /** What the step does (up to 64 KiB of text). */
   description?: string | null;
   params?: KeyValue[] | null;
-  labels?: KeyValue<string>[] | null;
-  annotations?: KeyValue<string>[] | null;
+  labels?: KeyValue[] | null;
+  annotations?: KeyValue[] | null;
   startedAt?: string | null;
   idempotencyKey?: string | null;
 }

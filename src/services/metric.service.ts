@@ -1,8 +1,14 @@
-import { badInput, notFound, preconditionFailed, quoted } from '../errors';
+import { badInput, notFound, quoted } from '../errors';
 import { metricRepository as repo } from '../graph/metric.repository';
 import { runUidOf } from './run.service';
 import { nowIso } from './validate';
-import type { MetricPointRecord, MetricPointSpec, MetricSeriesSpec, SeriesRequest } from '../domain/metric';
+import type {
+  LatestMetricRecord,
+  MetricPointRecord,
+  MetricPointSpec,
+  MetricSeriesSpec,
+  SeriesRequest,
+} from '../domain/metric';
 import { type RunRecord } from '../domain/run';
 import type { ServiceDeps } from './deps';
 
@@ -14,18 +20,21 @@ const METRIC_KEY = /^[A-Za-z0-9_][A-Za-z0-9_.\-/]*$/;
 export class MetricService {
   constructor(private readonly deps: ServiceDeps) {}
 
-  /** Appends points to a RUNNING run's metric histories: one series per key, one statement. */
+  /**
+   * Appends points to a run's metric histories: one series per key, one statement. A finished run
+   * takes them too, as MLflow allows (a late evaluation, a curve logged after the fact).
+   */
   async log(runId: string, points: readonly MetricPointSpec[]): Promise<RunRecord> {
     const uid = runUidOf(runId, 'run');
     const series = toSeries(points, nowIso());
-    const out = await this.deps.graph.write((tx) => repo.log(tx, uid, series));
-    if (!out) throw notFound('Run', runId);
-    if (!out.applied) {
-      throw preconditionFailed(`Run ${uid} is ${out.before}, so it cannot be given metrics; only a RUNNING run can.`, {
-        state: out.before,
-      });
-    }
-    return out.run;
+    const run = await this.deps.graph.write((tx) => repo.log(tx, uid, series), { oneStatement: true });
+    if (!run) throw notFound('Run', runId);
+    return run;
+  }
+
+  /** Each run's latest point of every metric, sorted by key (a DataLoader batch). */
+  latestOfMany(runUids: readonly string[]): Promise<LatestMetricRecord[][]> {
+    return this.deps.graph.read((tx) => repo.latestOfMany(tx, runUids));
   }
 
   /** Each run's metric keys, sorted (a DataLoader batch). */
@@ -64,12 +73,15 @@ function checkPoint(p: MetricPointSpec, field: string): void {
       { field: `${field}.key` },
     );
   }
-  if (!Number.isFinite(p.value)) {
-    throw badInput(`${field}: the value of ${quoted(p.key)} must be a finite number; got ${p.value}.`, {
+  // NaN and ±Infinity are values MLflow stores; the MetricValue scalar has parsed them already.
+  if (typeof p.value !== 'number') {
+    throw badInput(`${field}: the value of ${quoted(p.key)} must be a number, "NaN", "Infinity" or "-Infinity".`, {
       field: `${field}.value`,
     });
   }
   if (!Number.isSafeInteger(p.step)) {
-    throw badInput(`${field}: step must be a whole number; got ${p.step}.`, { field: `${field}.step` });
+    throw badInput(`${field}: step must be a whole number within ±(2^53 − 1); got ${p.step}.`, {
+      field: `${field}.step`,
+    });
   }
 }

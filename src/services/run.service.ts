@@ -22,7 +22,7 @@ import { checkIdempotencyKey } from './idempotency-key';
 import { lockSubject, recordSets } from './history';
 import { checkName, checkText, nowIso, toMap } from './validate';
 import { WorkspaceService } from './workspace.service';
-import type { Scalar } from '../domain/scalar';
+import { canonicalJson, isStructured, type EntryValue } from '../domain/scalar';
 import type { ServiceDeps } from './deps';
 
 export interface StartRun {
@@ -31,7 +31,7 @@ export interface StartRun {
   /** What the run is for (up to 64 KiB of text). */
   description?: string | null;
   params?: KeyValue[] | null;
-  labels?: KeyValue<string>[] | null;
+  labels?: KeyValue[] | null;
   annotations?: KeyValue[] | null;
   /** The parent run's id (or uid): this run is one of its iterations. */
   parent?: string | null;
@@ -173,6 +173,37 @@ export class RunService {
     });
   }
 
+  /**
+   * MLRun's best-iteration selector (`max.accuracy`, `min.loss`): marks the child whose result
+   * with that key is highest (lowest), or, for a child without that result, whose latest metric
+   * of that key is; children with neither (or with NaN) are passed over, and a tie goes to the
+   * lower iteration. The mark moves as markBestChild moves it, in the same transaction as the
+   * read, so the choice is made on what is committed with it. Returns the parent.
+   */
+  async selectBestChild(parentId: string, selector: string): Promise<RunRecord> {
+    const { direction, key } = parseSelector(selector);
+    const parentUid = runUidOf(parentId, 'parent');
+    return this.deps.graph.write(async (tx) => {
+      const children = await repo.childResults(tx, parentUid, key);
+      if (!children) throw notFound('Run', parentId);
+      const latest = await metricRepository.latestOfMany(
+        tx,
+        children.map((c) => c.uid),
+        key,
+      );
+      const scored = children.map((c, i) => ({ ...c, score: scoreOf(c.result) ?? latest[i]![0]?.value ?? null }));
+      const best = pickBest(scored, direction);
+      if (!best) {
+        throw preconditionFailed(
+          `No child of run ${parentUid} has a result or a metric ${quoted(key)} with a number; ` +
+            'log it on the children first, or mark one with markBestChild.',
+          { key, children: children.length },
+        );
+      }
+      return (await repo.markBestChild(tx, parentUid, best.uid))!;
+    });
+  }
+
   async get(id: string): Promise<RunRecord> {
     const [found] = await this.getMany([runUidOf(id)]);
     if (!found) throw notFound('Run', id);
@@ -233,7 +264,7 @@ export class RunService {
       runs: found,
       params: comparisonRows(found.map((r) => r.params)),
       results: comparisonRows(found.map((r) => r.results)),
-      metrics: comparisonRows(latest),
+      metrics: comparisonRows(latest.map((points) => Object.fromEntries(points.map((m) => [m.key, m.value])))),
     };
   }
 
@@ -318,10 +349,51 @@ function decodeChildCursor(raw: unknown): { iteration: number; uid: string } {
   return { iteration: raw[0], uid: raw[1] };
 }
 
-function comparisonRows(maps: Array<Record<string, Scalar>>): ComparisonRow[] {
+function comparisonRows(maps: Array<Record<string, EntryValue>>): ComparisonRow[] {
   const keys = [...new Set(maps.flatMap((m) => Object.keys(m)))].sort();
   return keys.map((key) => {
     const values = maps.map((m) => m[key] ?? null);
-    return { key, values, differs: new Set(values).size > 1 };
+    // Lists and objects compare by their canonical text: two equal lists are not "different".
+    const texts = values.map((v) => (isStructured(v) ? canonicalJson(v) : v));
+    return { key, values, differs: new Set(texts).size > 1 };
   });
+}
+
+/** `max.accuracy` -> highest accuracy; `min.loss` -> lowest loss (MLRun's selector form). */
+const SELECTOR = /^(max|min)\.([A-Za-z0-9_][A-Za-z0-9_.\-/]{0,127})$/;
+
+function parseSelector(selector: string): { direction: 'max' | 'min'; key: string } {
+  const match = SELECTOR.exec(selector.trim());
+  if (!match) {
+    throw badInput(
+      `Selector ${quoted(selector)} is not valid: use "max.<key>" or "min.<key>", e.g. "max.accuracy" or "min.loss".`,
+      { field: 'selector' },
+    );
+  }
+  return { direction: match[1] as 'max' | 'min', key: match[2]! };
+}
+
+/** A result counts when it is a number; anything else falls back to the metric. */
+function scoreOf(result: EntryValue | null): number | null {
+  return typeof result === 'number' ? result : null;
+}
+
+/** The highest (lowest) score, NaN and missing ones left out; the lower iteration on a tie. */
+function pickBest<T extends { uid: string; iteration: number; score: number | null }>(
+  children: T[],
+  direction: 'max' | 'min',
+): T | null {
+  let best: T | null = null;
+  for (const c of children) {
+    if (c.score === null || Number.isNaN(c.score)) continue;
+    if (!best) {
+      best = c;
+      continue;
+    }
+    const better = direction === 'max' ? c.score > best.score! : c.score < best.score!;
+    const tie =
+      c.score === best.score && (c.iteration < best.iteration || (c.iteration === best.iteration && c.uid < best.uid));
+    if (better || tie) best = c;
+  }
+  return best;
 }

@@ -1,5 +1,5 @@
 import { badInput, quoted } from '../errors';
-import type { Scalar } from '../domain/scalar';
+import { canonicalJson, isStructured, nestingDepth, VALUE_LIMITS, type EntryValue } from '../domain/scalar';
 import { type KeyValue } from '../domain/key-value';
 
 /** Input rules shared by every aggregate: names, keys and maps, with messages a person can act on. */
@@ -56,7 +56,7 @@ export function checkText(field: string, value: string | null | undefined, max: 
  * oversize values. The map has no prototype: keys such as "constructor" or "__proto__" are
  * ordinary keys (on a plain object the first looked like a duplicate and the second was lost).
  */
-export function toMap<V extends Scalar>(
+export function toMap<V extends EntryValue>(
   field: string,
   entries: ReadonlyArray<KeyValue<V>> | null | undefined,
 ): Record<string, V> {
@@ -75,15 +75,48 @@ export function toMap<V extends Scalar>(
       );
     }
     if (Object.hasOwn(out, key)) throw badInput(`"${field}" has the key "${key}" twice.`, { field });
-    if (typeof value === 'string' && value.length > LIMITS.stringValue) {
+    checkEntryValue(field, key, value);
+    out[key] = value;
+  }
+  return out;
+}
+
+/**
+ * One entry's value: a string (up to 4,096 characters), a finite number, a boolean, or an array
+ * or object (up to 64 KiB as JSON, 16 levels deep). Null has no meaning as a value: leave the
+ * entry out, or remove it.
+ */
+export function checkEntryValue(field: string, key: string, value: unknown): asserts value is EntryValue {
+  if (typeof value === 'string') {
+    if (value.length > LIMITS.stringValue) {
       throw badInput(
         `"${field}" value for "${key}" is ${value.length} characters; the limit is ${LIMITS.stringValue}.`,
         { field },
       );
     }
-    out[key] = value;
+    return;
   }
-  return out;
+  if (typeof value === 'boolean' || (typeof value === 'number' && Number.isFinite(value))) return;
+  if (!isStructured(value)) {
+    throw badInput(
+      `"${field}" value for "${key}" is ${value === null ? 'null' : 'not a JSON value'}: give a string, a number, a boolean, a list or an object, or leave the entry out.`,
+      { field },
+    );
+  }
+  const depth = nestingDepth(value);
+  if (depth > VALUE_LIMITS.structuredDepth) {
+    throw badInput(
+      `"${field}" value for "${key}" nests lists and objects more than ${VALUE_LIMITS.structuredDepth} levels deep; flatten it.`,
+      { field },
+    );
+  }
+  const size = canonicalJson(value).length;
+  if (size > VALUE_LIMITS.structuredChars) {
+    throw badInput(
+      `"${field}" value for "${key}" is ${size} characters as JSON; the limit is ${VALUE_LIMITS.structuredChars}. Log a large value as an artifact instead.`,
+      { field },
+    );
+  }
 }
 
 export function nowIso(): string {

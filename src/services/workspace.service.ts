@@ -9,12 +9,12 @@ import type { ServiceDeps } from './deps';
 export interface CreateWorkspace {
   name: string;
   description?: string | null;
-  labels?: KeyValue<string>[] | null;
+  labels?: KeyValue[] | null;
 }
 
 export interface UpdateWorkspace {
   description?: string | null;
-  labels?: KeyValue<string>[] | null;
+  labels?: KeyValue[] | null;
 }
 
 export class WorkspaceService {

@@ -95,4 +95,23 @@ describe('DataLoader batching', () => {
     expect(large.queries).toBe(small.queries);
     expect(large.queries).toBeLessThanOrEqual(6);
   });
+
+  it("answers a page of runs' latestMetrics in one query, whatever the page size", async () => {
+    const queriesFor = async (n: number) => {
+      const context = createContext({ graph: skein.graph, logger: createLogger('silent') }, `latest-${n}`);
+      const res = await apollo.executeOperation(
+        {
+          query:
+            'query($w: String!, $n: Int!) { runs(workspace: $w, first: $n) { edges { node { latestMetrics { key } } } } }',
+          variables: { w: workspace, n },
+        },
+        { contextValue: context },
+      );
+      expect(res.body.kind === 'single' ? res.body.singleResult.errors : 'streamed').toBeUndefined();
+      return context.stats.queries;
+    };
+    const small = await queriesFor(5);
+    expect(await queriesFor(100)).toBe(small);
+    expect(small).toBeLessThanOrEqual(2); // the search, then one LATEST_METRICS for the whole page
+  });
 });

@@ -4,13 +4,13 @@ import { gql, gqlOk, useTestSkein } from '../helpers/skein';
 
 interface Point {
   key: string;
-  value: number;
+  value: number | string;
   step: number;
   time?: string;
 }
 
 const LOG = `mutation($run: ID!, $points: [MetricPointInput!]!) { logMetrics(run: $run, points: $points) { id metricKeys } }`;
-const SERIES = `query($id: ID!, $key: String!, $from: Int, $to: Int) { run(id: $id) {
+const SERIES = `query($id: ID!, $key: String!, $from: SafeInt, $to: SafeInt) { run(id: $id) {
   metricKeys metric(key: $key, fromStep: $from, toStep: $to) { key count points { step value time } last { step value } } } }`;
 
 interface SeriesView {
@@ -19,8 +19,8 @@ interface SeriesView {
     metric: {
       key: string;
       count: number;
-      points: Array<{ step: number; value: number; time: string }>;
-      last: { step: number; value: number } | null;
+      points: Array<{ step: number; value: number | string; time: string }>;
+      last: { step: number; value: number | string } | null;
     };
   };
 }
@@ -141,16 +141,145 @@ describe('metric history', () => {
     expect(await chunks(run.uid)).toEqual([]);
   });
 
-  it('refuses metrics for a finished run and for an unknown one', async () => {
-    const run = await startRun();
-    await gqlOk(t.url, 'mutation($id: ID!) { finishRun(id: $id, state: COMPLETED) { id } }', { id: run.id });
-    const late = await log(run.id, [{ key: 'loss', value: 0.1, step: 9 }]);
-    expect(codeOf(late)).toBe('PRECONDITION_FAILED');
-    expect(late.errors![0]!.message).toContain('COMPLETED');
-    expect(await chunks(run.uid)).toEqual([]);
+  it('takes metrics on a finished run, as MLflow does, and refuses an unknown run', async () => {
+    for (const state of ['COMPLETED', 'FAILED', 'ABORTED']) {
+      const run = await startRun(`late-${state}`);
+      await gqlOk(t.url, 'mutation($id: ID!, $s: FinishedRunState!) { finishRun(id: $id, state: $s) { id } }', {
+        id: run.id,
+        s: state,
+      });
+      const late = await log(run.id, [{ key: 'loss', value: 0.1, step: 9 }]);
+      expect(late.errors).toBeUndefined();
+      expect(late.data!.logMetrics.metricKeys).toEqual(['loss']);
+      expect(await chunks(run.uid)).toEqual([{ key: 'loss', count: 1, firstStep: 9, lastStep: 9 }]);
+    }
     expect(codeOf(await log('0190a8a0-0000-7000-8000-000000000000', [{ key: 'loss', value: 1, step: 0 }]))).toBe(
       'NOT_FOUND',
     );
+  });
+
+  it('stores NaN and ±Infinity in the chunk and returns them by name', async () => {
+    const run = await startRun('non-finite');
+    const logged = await gql(
+      t.url,
+      `mutation($run: ID!, $points: [MetricPointInput!]!) {
+        logMetrics(run: $run, points: $points) { id }
+        literal: logMetrics(run: $run, points: [{key: "lit", value: "-Infinity", step: 0}]) { id } }`,
+      {
+        run: run.id,
+        points: [
+          { key: 'loss', value: 'NaN', step: 0 },
+          { key: 'loss', value: 'Infinity', step: 1 },
+          { key: 'loss', value: '-Infinity', step: 2 },
+          { key: 'loss', value: 0.25, step: 3 },
+        ],
+      },
+    );
+    expect(logged.errors).toBeUndefined();
+    // Neo4j holds the doubles themselves, not text.
+    const [stored] = await t.skein.graph.read((tx) =>
+      tx.run<{ values: number[]; kind: string }>(
+        `MATCH (c:MetricChunk {runUid: $uid, key: 'loss'}) RETURN c.values AS values, valueType(c.values) AS kind`,
+        { uid: run.uid },
+      ),
+    );
+    expect(stored!.values).toEqual([Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, 0.25]);
+    expect(stored!.kind).toMatch(/^LIST<FLOAT/);
+
+    const data = await series(run.id, 'loss');
+    expect(data.run.metric.points.map((p) => p.value)).toEqual(['NaN', 'Infinity', '-Infinity', 0.25]);
+    const nan = await gqlOk<{ run: { latestMetrics: Array<{ key: string; value: unknown }> } }>(
+      t.url,
+      'query($id: ID!) { run(id: $id) { latestMetrics { key value } } }',
+      { id: run.id },
+    );
+    expect(nan.run.latestMetrics).toEqual([
+      { key: 'lit', value: '-Infinity' },
+      { key: 'loss', value: 0.25 },
+    ]);
+    await log(run.id, [{ key: 'loss', value: 'NaN', step: 4 }]);
+    const cmp = await gqlOk<{ compareRuns: { metrics: Array<{ key: string; values: unknown[] }> } }>(
+      t.url,
+      'query($ids: [ID!]!) { compareRuns(ids: $ids) { metrics { key values } } }',
+      { ids: [run.id] },
+    );
+    expect(cmp.compareRuns.metrics).toEqual([
+      { key: 'lit', values: ['-Infinity'] },
+      { key: 'loss', values: ['NaN'] },
+    ]);
+    const bad = await log(run.id, [{ key: 'loss', value: 'nan', step: 5 }]);
+    expect(bad.errors![0]!.message).toContain('MetricValue expects a finite number or one of "NaN"');
+  });
+
+  it('keeps 64-bit steps as Neo4j integers, up to 2^53 - 1, and reads ranges of them', async () => {
+    const run = await startRun('big-steps');
+    const ms = 1_767_225_600_000; // a millisecond timestamp, as MLflow users log steps
+    const max = Number.MAX_SAFE_INTEGER;
+    expect(
+      (
+        await log(run.id, [
+          { key: 'loss', value: 1, step: ms },
+          { key: 'loss', value: 2, step: ms + 1 },
+          { key: 'loss', value: 3, step: max },
+          { key: 'loss', value: 4, step: -max },
+        ])
+      ).errors,
+    ).toBeUndefined();
+    const [stored] = await t.skein.graph.read((tx) =>
+      tx.run<{ kinds: string[] }>(
+        `MATCH (c:MetricChunk {runUid: $uid})
+         RETURN [valueType(c.firstStep), valueType(c.lastStep), valueType(c.steps)] AS kinds`,
+        { uid: run.uid },
+      ),
+    );
+    expect(stored!.kinds).toEqual(['INTEGER NOT NULL', 'INTEGER NOT NULL', 'LIST<INTEGER NOT NULL> NOT NULL']);
+    const window = await series(run.id, 'loss', ms, ms + 1);
+    expect(window.run.metric.points.map((p) => [p.step, p.value])).toEqual([
+      [ms, 1],
+      [ms + 1, 2],
+    ]);
+    const all = await series(run.id, 'loss');
+    expect(all.run.metric.last).toEqual({ step: max, value: 3 });
+    const tooBig = await log(run.id, [{ key: 'loss', value: 1, step: 2 ** 53 }]);
+    expect(tooBig.errors).toBeDefined();
+    expect(tooBig.errors![0]!.message).toMatch(/SafeInt/);
+  });
+
+  it("answers every metric's latest point in one field, batched for a page of runs", async () => {
+    const a = await startRun('latest-a');
+    const b = await startRun('latest-b');
+    await log(a.id, [
+      { key: 'loss', value: 0.5, step: 1 },
+      { key: 'loss', value: 0.3, step: 2 },
+      { key: 'acc', value: 0.7, step: 2 },
+    ]);
+    await log(a.id, [{ key: 'loss', value: 0.9, step: 0 }]); // a late, earlier step: not the latest
+    // Two points at the top step: the newer measurement wins, not the one logged last.
+    await log(b.id, [
+      { key: 'f1', value: 0.8, step: 7, time: '2026-03-01T00:00:02Z' },
+      { key: 'f1', value: 0.6, step: 7, time: '2026-03-01T00:00:01Z' },
+    ]);
+    await log(b.id, [{ key: 'f1', value: 0.1, step: 3 }]);
+    const page = await gqlOk<{
+      runs: { edges: Array<{ node: { name: string; latestMetrics: unknown[] } }> };
+    }>(
+      t.url,
+      `query($w: String!) { runs(workspace: $w, first: 1000) {
+        edges { node { name latestMetrics { key step value time } } } } }`,
+      { w: t.ws },
+    );
+    const byName = new Map(page.runs.edges.map((e) => [e.node.name, e.node.latestMetrics]));
+    expect(byName.get('latest-a')).toEqual([
+      { key: 'acc', step: 2, value: 0.7, time: expect.any(String) },
+      { key: 'loss', step: 2, value: 0.3, time: expect.any(String) },
+    ]);
+    expect(byName.get('latest-b')).toEqual([{ key: 'f1', step: 7, value: 0.8, time: '2026-03-01T00:00:02.000Z' }]);
+    const cmp = await gqlOk<{ compareRuns: { metrics: Array<{ key: string; values: unknown[] }> } }>(
+      t.url,
+      'query($ids: [ID!]!) { compareRuns(ids: $ids) { metrics { key values } } }',
+      { ids: [b.id] },
+    );
+    expect(cmp.compareRuns.metrics).toEqual([{ key: 'f1', values: [0.8] }]);
   });
 
   it('reads metrics of many runs in one page, and compares their latest values', async () => {

@@ -4,10 +4,10 @@ import type { Context } from '../context';
 import { selectsAny } from '../selection';
 import { toConnection } from '../types/connection';
 import { EntryInput, LabelInput } from '../types/entry.type';
-import { MetricPointInput, MetricSeries, toMetricSeries } from '../types/metric.type';
+import { LatestMetric, MetricPointInput, MetricSeries, toMetricSeries } from '../types/metric.type';
 import { RunFilter, RunOrder, StartRunInput } from '../types/run.input';
 import { Run, RunComparison, RunConnection, toRun, toRunComparison } from '../types/run.type';
-import { DateTimeScalar } from '../types/scalars';
+import { DateTimeScalar, StepScalar } from '../types/scalars';
 import { FinishedRunState } from '../../domain/run';
 
 const PAGE = { first: 'Page size (default 50, at most 1000).', after: 'The endCursor of the previous page.' };
@@ -132,7 +132,24 @@ export class RunResolver {
 
   @Mutation(() => Run, {
     description:
-      'Appends up to 1,000 metric points (any mix of keys) to a RUNNING run, e.g. the loss at each step; returns the run.',
+      'Marks the best child iteration by an MLRun selector: "max.<key>" or "min.<key>" picks the child whose ' +
+      'result with that key is highest or lowest, or, for a child without that result, its latest value of the ' +
+      'metric with that key. Children with neither are passed over; a tie goes to the lower iteration. The mark ' +
+      'moves as markBestChild moves it; returns the parent. BAD_USER_INPUT for a malformed selector, ' +
+      'PRECONDITION_FAILED when no child has the key.',
+  })
+  async selectBestChild(
+    @Arg('parent', () => ID, { description: 'The parent run (id or uid).' }) parent: string,
+    @Arg('selector', { description: 'Which child is best, e.g. "max.accuracy" or "min.loss".' }) selector: string,
+    @Ctx() ctx: Context,
+  ): Promise<Run> {
+    return toRun(await ctx.services.runs.selectBestChild(parent, selector));
+  }
+
+  @Mutation(() => Run, {
+    description:
+      'Appends up to 1,000 metric points (any mix of keys) to a run, e.g. the loss at each step; returns the run. ' +
+      'A finished run takes metrics too, as MLflow allows.',
   })
   async logMetrics(
     @Arg('run', () => ID, { description: RUN_ID }) run: string,
@@ -167,6 +184,15 @@ export class RunResolver {
     return ctx.loaders.metricKeysOfRun.load(run.uid);
   }
 
+  @FieldResolver(() => [LatestMetric], {
+    description:
+      "Every metric's latest point, sorted by key: its value at the highest step (the newest one when several " +
+      'share that step), in one field.',
+  })
+  latestMetrics(@Root() run: Run, @Ctx() ctx: Context): Promise<LatestMetric[]> {
+    return ctx.loaders.latestMetricsOfRun.load(run.uid);
+  }
+
   @FieldResolver(() => MetricSeries, {
     description: "One metric's history, in step order (no points when the run never logged it).",
   })
@@ -174,9 +200,10 @@ export class RunResolver {
     @Root() run: Run,
     @Arg('key', { description: 'The metric name, e.g. "loss".' }) key: string,
     @Ctx() ctx: Context,
-    @Arg('fromStep', () => Int, { nullable: true, description: 'Only points at this step or later.' })
+    @Arg('fromStep', () => StepScalar, { nullable: true, description: 'Only points at this step or later.' })
     fromStep?: number,
-    @Arg('toStep', () => Int, { nullable: true, description: 'Only points at this step or earlier.' }) toStep?: number,
+    @Arg('toStep', () => StepScalar, { nullable: true, description: 'Only points at this step or earlier.' })
+    toStep?: number,
   ): Promise<MetricSeries> {
     const request = { runUid: run.uid, key, fromStep: fromStep ?? null, toStep: toStep ?? null };
     return toMetricSeries(key, await ctx.loaders.metricSeries.load(request));

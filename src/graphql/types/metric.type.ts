@@ -1,16 +1,36 @@
-import { Field, Float, InputType, Int, ObjectType } from 'type-graphql';
-import { DateTimeScalar } from './scalars';
+import { Field, InputType, Int, ObjectType } from 'type-graphql';
+import { DateTimeScalar, MetricValueScalar, StepScalar } from './scalars';
 import { type MetricPointRecord } from '../../domain/metric';
+
+const STEP = 'The step (epoch, batch, iteration) the value was measured at: a whole number within ±(2^53 − 1).';
 
 @ObjectType({ simpleResolvers: true, description: 'One measurement of a metric: its value at a training step.' })
 export class MetricPoint {
-  @Field(() => Int, { description: 'The step (epoch, batch, iteration) the value was measured at.' })
+  @Field(() => StepScalar, { description: STEP })
   step!: number;
 
-  @Field(() => Float, { description: 'The measured value.' })
+  @Field(() => MetricValueScalar, { description: 'The measured value (NaN and ±Infinity as strings).' })
   value!: number;
 
   @Field(() => DateTimeScalar, { description: 'When it was measured.' })
+  time!: string;
+}
+
+@ObjectType({
+  simpleResolvers: true,
+  description: "A metric's latest point in a run: the one at the highest step (the newest one on a tie).",
+})
+export class LatestMetric {
+  @Field({ description: 'The metric name, e.g. "loss".' })
+  key!: string;
+
+  @Field(() => StepScalar, { description: 'Its highest step.' })
+  step!: number;
+
+  @Field(() => MetricValueScalar, { description: 'The value at that step (NaN and ±Infinity as strings).' })
+  value!: number;
+
+  @Field(() => DateTimeScalar, { description: 'When that value was measured.' })
   time!: string;
 }
 
@@ -39,10 +59,12 @@ export class MetricPointInput {
   @Field({ description: 'The metric name, e.g. "loss" or "val/accuracy".' })
   key!: string;
 
-  @Field(() => Float, { description: 'The value: a finite number.' })
+  @Field(() => MetricValueScalar, {
+    description: 'The value: a finite number, or "NaN", "Infinity" or "-Infinity" (as MLflow logs them).',
+  })
   value!: number;
 
-  @Field(() => Int, { description: 'The step (epoch, batch, iteration) it was measured at.' })
+  @Field(() => StepScalar, { description: STEP })
   step!: number;
 
   @Field(() => DateTimeScalar, {

@@ -61,7 +61,8 @@ export class StartRunInput {
   description:
     'A test on one param or result value. Give one or more of the comparisons; all must hold. A run without the ' +
     'key fails every comparison (so `not` of one matches it). Ordering comparisons on numbers compare numerically; ' +
-    'a number never equals a string.',
+    'a number never equals a string. Only scalar values are compared: a key whose value is a list or an object ' +
+    'matches no comparison, not even `exists: true`.',
 })
 export class RunValueFilter {
   @Field({ description: 'The param or result name, e.g. "learning_rate".' })
@@ -95,7 +96,12 @@ export class RunValueFilter {
   exists?: boolean | null;
 }
 
-@InputType({ description: 'A test on one label: its value, one of several values, or (with neither) that it is set.' })
+@InputType({
+  description:
+    'A test on one label: its value, one of several values, or (with neither) that it is set. Values compare as ' +
+    'strings: a label whose value is a number or a boolean matches no `value` or `in`, and one whose value is a ' +
+    'list or an object matches no test at all.',
+})
 export class RunLabelFilter {
   @Field({ description: 'The label name, e.g. "team".' })
   key!: string;

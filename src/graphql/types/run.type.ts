@@ -4,9 +4,10 @@ import { Connection } from './connection';
 import { Entry, Label, toEntries } from './entry.type';
 import { toGlobalId } from '../../domain/global-id';
 import { Node } from './node';
-import { DateTimeScalar, ScalarValue } from './scalars';
-import type { Scalar } from '../../domain/scalar';
+import { DateTimeScalar, JSONScalar } from './scalars';
+import type { EntryValue } from '../../domain/scalar';
 import type { RunComparisonRecord, RunRecord } from '../../domain/run';
+import { metricValueToJson } from '../../domain/metric';
 registerEnumType(RunState, {
   name: 'RunState',
   description: 'Where a run is in its life. A run starts RUNNING and finishes once, in one of the other three.',
@@ -77,7 +78,7 @@ export class Run extends Node {
   })
   params!: Entry[];
 
-  @Field(() => [Entry], { description: 'The results the run logged (final scalar values), sorted by key.' })
+  @Field(() => [Entry], { description: 'The results the run logged (final values), sorted by key.' })
   results!: Entry[];
 
   @Field(() => [Label], { description: 'Labels to find the run by, sorted by key.' })
@@ -101,11 +102,13 @@ export class RunComparisonRow {
   @Field({ description: 'The param, result or metric name.' })
   key!: string;
 
-  @Field(() => [ScalarValue], {
+  @Field(() => [JSONScalar], {
     nullable: 'items',
-    description: 'One value per compared run, in the order of `runs`; null where that run has no such key.',
+    description:
+      'One value per compared run, in the order of `runs`; null where that run has no such key. Params and results ' +
+      'are JSON (lists and objects too); metric values are numbers, or "NaN", "Infinity", "-Infinity" as in MetricValue.',
   })
-  values!: Array<Scalar | null>;
+  values!: Array<EntryValue | null>;
 
   @Field({ description: 'True when the runs do not all have the same value (a missing value counts as different).' })
   differs!: boolean;
@@ -202,5 +205,10 @@ export function toRun(r: RunRecord): Run {
 }
 
 export function toRunComparison(c: RunComparisonRecord): RunComparison {
-  return { ...c, runs: c.runs.map(toRun) };
+  // Metric values may be NaN or ±Infinity, which JSON cannot hold: they go by name, as MetricValue.
+  const metrics = c.metrics.map((row) => ({
+    ...row,
+    values: row.values.map((v) => (typeof v === 'number' ? metricValueToJson(v) : v)),
+  }));
+  return { ...c, metrics, runs: c.runs.map(toRun) };
 }
