@@ -4,7 +4,7 @@ import type { ChangeField } from '../domain/change';
 import type { ExecutionRecord } from '../domain/execution';
 import type { KeyValue } from '../domain/key-value';
 import type { RunRecord } from '../domain/run';
-import type { Scalar } from '../domain/scalar';
+import type { EntryValue } from '../domain/scalar';
 import { artifactRepository } from '../graph/artifact.repository';
 import { executionRepository } from '../graph/execution.repository';
 import type { Tx } from '../graph/executor';
@@ -38,7 +38,7 @@ export interface RunChanges {
   setParams?: KeyValue[] | null;
   setResults?: KeyValue[] | null;
   removeResults?: string[] | null;
-  setLabels?: KeyValue<string>[] | null;
+  setLabels?: KeyValue[] | null;
   removeLabels?: string[] | null;
   setAnnotations?: KeyValue[] | null;
   removeAnnotations?: string[] | null;
@@ -49,7 +49,7 @@ export type ExecutionChanges = RunChanges;
 
 export interface ArtifactChanges {
   description?: string | null;
-  setLabels?: KeyValue<string>[] | null;
+  setLabels?: KeyValue[] | null;
   removeLabels?: string[] | null;
   setProperties?: KeyValue[] | null;
   removeProperties?: string[] | null;
@@ -89,7 +89,7 @@ export class UpdateService {
   }
 
   /** Sets labels (overwriting those with the same key) and removes the keys in `remove`; any state. */
-  setRunLabels(id: string, labels: KeyValue<string>[] | null | undefined, remove: string[] | null | undefined) {
+  setRunLabels(id: string, labels: KeyValue[] | null | undefined, remove: string[] | null | undefined) {
     return this.editRun(id, { maps: [mapEdit('LABEL', { set: labels, remove }, { set: 'labels', remove: 'remove' })] });
   }
 
@@ -182,7 +182,7 @@ const INPUT_NAMES: Record<MapField, { set: string; remove: string }> = {
 };
 
 /** One map's edit, checked: entries by toMap, removals bounded, no key both set and removed. */
-function mapEdit<V extends Scalar>(
+function mapEdit<V extends EntryValue>(
   field: MapField,
   request: MapRequest<V>,
   names: { set: string; remove: string } = INPUT_NAMES[field],
