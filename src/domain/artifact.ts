@@ -56,12 +56,14 @@ export interface ArtifactRecord extends ArtifactTexts {
   tags: string[];
   /** The highest version of this key: this one is "latest" when they are equal. */
   latestVersion: number;
+  /** When it was soft-deleted (deleteArtifact, or with its run); null while live. */
+  deletedAt: string | null;
 }
 
 /** What creating a version writes; the graph assigns its number and time, an output event its producer. */
 export interface NewArtifact extends Omit<
   ArtifactRecord,
-  'version' | 'createdAt' | 'producerUid' | 'latestVersion' | 'labels'
+  'version' | 'createdAt' | 'producerUid' | 'latestVersion' | 'labels' | 'deletedAt'
 > {
   /** Label values are strings (properties may be any scalar). */
   labels: Record<string, string>;
@@ -77,4 +79,6 @@ export interface ArtifactCriteria {
   createdBefore?: string | null;
   labels?: Record<string, string>;
   tag?: string | null;
+  /** True: soft-deleted versions too (they are left out otherwise). */
+  includeDeleted?: boolean;
 }

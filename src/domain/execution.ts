@@ -28,10 +28,12 @@ export interface ExecutionRecord {
   results: Record<string, Scalar>;
   labels: Record<string, Scalar>;
   annotations: Record<string, Scalar>;
+  /** When it was soft-deleted (with its run); null while live. */
+  deletedAt: string | null;
 }
 
 /** What starting or recording an execution writes; the workspace and time come from its run and the graph. */
-export interface NewExecution extends Omit<ExecutionRecord, 'workspace' | 'createdAt' | 'labels' | 'annotations'> {
+export interface NewExecution extends Omit<ExecutionRecord, 'workspace' | 'createdAt' | 'labels' | 'annotations' | 'deletedAt'> {
   /** Label and annotation values are strings (params and results may be any scalar). */
   labels: Record<string, string>;
   annotations: Record<string, string>;

@@ -116,6 +116,7 @@ export const ARTIFACT_CORE = [
   'createdAt',
   'producerUid',
   'runUid',
+  'deletedAt',
 ] as const;
 export const EXECUTION_CORE = [
   'workspace',
@@ -126,6 +127,7 @@ export const EXECUTION_CORE = [
   'finishedAt',
   'codeVersion',
   'createdAt',
+  'deletedAt',
 ] as const;
 
 /**

@@ -1,6 +1,7 @@
 import { ArtifactService } from './artifact.service';
 import { BodyService } from './bodies';
 import { ExecutionService } from './execution.service';
+import { LifecycleService } from './lifecycle.service';
 import { LineageService } from './lineage.service';
 import { MetricService } from './metric.service';
 import { RunService } from './run.service';
@@ -15,6 +16,7 @@ export function createServices(deps: ServiceDeps) {
     artifacts,
     bodies: new BodyService(deps, artifacts),
     executions: new ExecutionService(deps, artifacts),
+    lifecycle: new LifecycleService(deps, artifacts),
     lineage: new LineageService(deps),
     metrics: new MetricService(deps),
     runs: new RunService(deps),

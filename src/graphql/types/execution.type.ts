@@ -63,6 +63,14 @@ export class Execution extends Node {
   @Field(() => DateTimeScalar, { description: 'When it was recorded.' })
   createdAt!: string;
 
+  // Lifecycle (deleteRun / restoreRun).
+  @Field(() => DateTimeScalar, {
+    nullable: true,
+    description:
+      'When it was deleted, with its run (deleteRun); null while it is live. Lineage still shows a deleted execution, marked by this field.',
+  })
+  deletedAt!: string | null;
+
   /** The raw run uid, for field resolvers (not in the schema). */
   runUid!: string;
 }
@@ -86,6 +94,7 @@ class ExecutionView {
   readonly finishedAt: string | null;
   readonly codeVersion: string | null;
   readonly createdAt: string;
+  readonly deletedAt: string | null;
   private madeRunId: string | undefined = undefined;
   private madeParams: Array<{ key: string; value: unknown }> | undefined = undefined;
   private madeResults: Array<{ key: string; value: unknown }> | undefined = undefined;
@@ -106,6 +115,7 @@ class ExecutionView {
     this.finishedAt = record.finishedAt;
     this.codeVersion = record.codeVersion;
     this.createdAt = record.createdAt;
+    this.deletedAt = record.deletedAt;
   }
 
   get id(): string {
