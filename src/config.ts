@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { checkPathTemplate } from './services/bodies/path-template';
 import { LIMIT_DEFAULTS, type LimitsConfig } from './domain/limits';
 import { DEFAULT_IDEMPOTENCY_TTL_SECONDS } from './graph/idempotency';
-import { DEFAULT_PURGE_GRACE_SECONDS } from './services/lifecycle.service';
+import { DEFAULT_PURGE_GRACE_SECONDS } from './graph/lifecycle.repository';
 
 /**
  * The one configuration object. Every setting comes from an environment variable (flags on

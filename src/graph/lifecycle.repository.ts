@@ -53,6 +53,9 @@ export interface BodyToCollect {
   uploadIds: string[];
 }
 
+/** SKEIN_PURGE_GRACE's default: deleted things are purged 30 days after their deletion. */
+export const DEFAULT_PURGE_GRACE_SECONDS = 30 * 24 * 3600;
+
 const one = async <T>(rows: Promise<T[]>): Promise<T | null> => (await rows)[0] ?? null;
 
 export const lifecycleRepository = {

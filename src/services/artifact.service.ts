@@ -8,6 +8,7 @@ import { buildSpec, checkKind, type SpecInputs } from './artifact-spec';
 import { checkTag, isStoreUri, parseStoreUri } from '../domain/artifact-uri';
 import { pageWindow, toPage, type Page, type PageRequest } from './pagination';
 import { checkIdempotencyKey } from './idempotency-key';
+import { hidesWorkspace, refuseDeleted } from './lifecycle-guard';
 import { runUidOf } from './run.service';
 import { checkKey, checkName, checkSha256, checkText, nowIso, toMap } from './validate';
 import type { KeyValue } from '../domain/key-value';
@@ -52,6 +53,8 @@ export interface ArtifactListSpec {
   run?: string | null;
   createdAfter?: string | null;
   createdBefore?: string | null;
+  /** True: deleted versions too, and the artifacts of a deleted workspace (hidden otherwise). */
+  includeDeleted?: boolean | null;
 }
 
 const LOCATION = /^(s3|gs|az|https?|file):\/\/\S+$/;
@@ -84,6 +87,7 @@ export class ArtifactService {
   /** The create itself, inside a caller's transaction (recordExecution and uploads share it). */
   async createInTx(tx: Tx, input: LogArtifact, state: ArtifactState = 'AVAILABLE'): Promise<ArtifactRecord> {
     const draft = await this.validate(tx, input);
+    await refuseDeleted(tx, { workspace: draft.workspace, runUid: draft.runUid }); // lifecycle
     const created = await repo.create(tx, { ...draft, uid: newUid(), state }, nowIso());
     if (!created) throw notFound('Workspace', input.workspace);
     return created;
@@ -157,6 +161,7 @@ export class ArtifactService {
 
   async list(workspace: string, filter: ArtifactListSpec, page: PageRequest): Promise<Page<ArtifactRecord>> {
     const window = pageWindow(page, (raw) => String(raw));
+    if (await hidesWorkspace(this.deps.graph, workspace, filter.includeDeleted)) return toPage([], window, () => '');
     const rows = await this.deps.graph.read(async (tx) =>
       repo.list(
         tx,
@@ -170,6 +175,7 @@ export class ArtifactService {
           createdBefore: filter.createdBefore ?? null,
           labels: toMap('labels', filter.labels),
           tag: filter.tag ?? null,
+          includeDeleted: filter.includeDeleted ?? false,
         },
         window,
       ),
@@ -178,9 +184,13 @@ export class ArtifactService {
   }
 
   /** Every version of the artifact's key, newest first. */
-  async versions(of: { workspace: string; key: string }, page: PageRequest): Promise<Page<ArtifactRecord>> {
+  async versions(
+    of: { workspace: string; key: string },
+    page: PageRequest,
+    includeDeleted = false,
+  ): Promise<Page<ArtifactRecord>> {
     const window = pageWindow(page, (raw) => Number(raw));
-    const rows = await this.deps.graph.read((tx) => repo.versions(tx, of.workspace, of.key, window));
+    const rows = await this.deps.graph.read((tx) => repo.versions(tx, of.workspace, of.key, window, includeDeleted));
     return toPage(rows, window, (a) => a.version);
   }
 
@@ -189,6 +199,7 @@ export class ArtifactService {
     if (checkTag(tag) === 'latest') throw badInput('"latest" always points at the newest version; it cannot be set.');
     return this.deps.graph.write(async (tx) => {
       const target = await this.resolveRefInTx(tx, ref);
+      await refuseDeleted(tx, { artifactUid: target.uid }); // lifecycle
       return (await repo.tag(tx, target.uid, tag, nowIso()))!;
     });
   }
@@ -196,6 +207,7 @@ export class ArtifactService {
   untag(ref: string, tag: string): Promise<ArtifactRecord> {
     return this.deps.graph.write(async (tx) => {
       const target = await this.resolveRefInTx(tx, ref);
+      await refuseDeleted(tx, { artifactUid: target.uid }); // lifecycle
       return (await repo.untag(tx, target.uid, checkTag(tag)))!;
     });
   }

@@ -2,7 +2,8 @@ import type { GraphExecutor } from '../graph/executor';
 import { DEFAULT_IDEMPOTENCY_TTL_SECONDS, sweepIdempotencyRecords } from '../graph/idempotency';
 import type { Logger } from '../logger';
 import type { BodyService } from './bodies';
-import { DEFAULT_PURGE_GRACE_SECONDS, type PurgeReport } from './lifecycle.service';
+import { DEFAULT_PURGE_GRACE_SECONDS } from '../graph/lifecycle.repository';
+import type { PurgeReport } from './lifecycle.service';
 
 /**
  * The clean-ups every instance runs on unref'd timers (they never keep the process alive):

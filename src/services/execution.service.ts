@@ -7,6 +7,7 @@ import { fromGlobalId } from '../domain/global-id';
 import type { ArtifactService, LogArtifact } from './artifact.service';
 import { pageWindow, toPage, type Page, type PageRequest, type PageWindow } from './pagination';
 import { checkIdempotencyKey } from './idempotency-key';
+import { refuseDeleted } from './lifecycle-guard';
 import { runUidOf } from './run.service';
 import { checkText, nowIso, toMap } from './validate';
 import type { KeyValue } from '../domain/key-value';
@@ -170,11 +171,13 @@ export class ExecutionService {
     checkText('codeVersion', input.codeVersion, 256);
     if (!input.name) throw badInput('An execution needs a name, e.g. "train".', { field: 'name' });
     const final = input.state !== 'RUNNING';
+    const runUid = runUidOf(input.run, 'run');
+    await refuseDeleted(tx, { runUid }); // lifecycle: a deleted run (or workspace) takes no executions
     const created = await repo.create(
       tx,
       {
         uid: newUid(),
-        runUid: runUidOf(input.run, 'run'),
+        runUid,
         name: input.name,
         kind: input.kind ?? 'STEP',
         state: input.state,

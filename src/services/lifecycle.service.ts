@@ -1,14 +1,20 @@
-import { badInput, notFound, preconditionFailed, quoted } from '../errors';
+import { badInput, notFound } from '../errors';
 import type { ArtifactRecord } from '../domain/artifact';
 import type { RunRecord } from '../domain/run';
 import type { WorkspaceRecord } from '../domain/workspace';
 import { artifactRepository } from '../graph/artifact.repository';
 import type { Tx } from '../graph/executor';
-import { lifecycleRepository as repo, type ArtifactKeyRef, type PurgeScope } from '../graph/lifecycle.repository';
+import {
+  DEFAULT_PURGE_GRACE_SECONDS,
+  lifecycleRepository as repo,
+  type ArtifactKeyRef,
+  type PurgeScope,
+} from '../graph/lifecycle.repository';
 import { runRepository } from '../graph/run.repository';
 import { workspaceRepository } from '../graph/workspace.repository';
 import type { ArtifactService } from './artifact.service';
 import { collectBodies } from './bodies/gc';
+import { refuseDeleted } from './lifecycle-guard';
 import type { ServiceDeps } from './deps';
 import { runUidOf } from './run.service';
 import { nowIso } from './validate';
@@ -19,9 +25,6 @@ import { nowIso } from './validate';
  * (src/graph/README.md "Lifecycle" has the rules). Each delete or restore is one transaction;
  * deleting what is deleted, or restoring what is live, changes nothing and answers the node.
  */
-
-/** SKEIN_PURGE_GRACE's default: deleted things are purged 30 days after their deletion. */
-export const DEFAULT_PURGE_GRACE_SECONDS = 30 * 24 * 3600;
 
 /** What one purge removed and what it had to keep. */
 export interface PurgeReport {
@@ -49,38 +52,6 @@ export interface PurgeOptions {
   olderThan?: string | null;
   /** Nodes per transaction. */
   batch?: number;
-}
-
-/**
- * Refuses a write that touches something deleted: PRECONDITION_FAILED saying what is deleted and
- * how to bring it back. Every write path that names a workspace, a run or an artifact calls this.
- */
-export async function refuseDeleted(
-  tx: Tx,
-  of: { workspace?: string | null; runUid?: string | null; artifactUid?: string | null },
-): Promise<void> {
-  const s = await repo.deletedState(tx, of);
-  if (s.workspaceDeletedAt) throw deletedWorkspace(of.workspace!, s.workspaceDeletedAt);
-  if (s.ownerWorkspaceDeletedAt) throw deletedWorkspace(s.ownerWorkspace!, s.ownerWorkspaceDeletedAt);
-  if (s.runDeletedAt) {
-    throw preconditionFailed(
-      `Run ${of.runUid} was deleted at ${s.runDeletedAt}, so it cannot be changed; restore it first with restoreRun(id: "${of.runUid}").`,
-      { deletedAt: s.runDeletedAt },
-    );
-  }
-  if (s.artifactDeletedAt) {
-    throw preconditionFailed(
-      `Artifact ${of.artifactUid} was deleted at ${s.artifactDeletedAt}, so it cannot be changed; restore it first with restoreArtifact(ref: "${of.artifactUid}").`,
-      { deletedAt: s.artifactDeletedAt },
-    );
-  }
-}
-
-function deletedWorkspace(name: string, at: string) {
-  return preconditionFailed(
-    `Workspace ${quoted(name)} was deleted at ${at}, so nothing in it can be changed; restore it first with restoreWorkspace(name: ${quoted(name)}).`,
-    { deletedAt: at },
-  );
 }
 
 export class LifecycleService {
@@ -164,12 +135,6 @@ export class LifecycleService {
     });
   }
 
-  /** True when lists of this workspace should come back empty: it is deleted and the caller did not ask for deleted things. */
-  async hidesWorkspace(workspace: string, includeDeleted: boolean | null | undefined): Promise<boolean> {
-    if (includeDeleted) return false;
-    return (await this.deps.graph.read((tx) => repo.workspaceDeletedAt(tx, workspace))) !== null;
-  }
-
   /**
    * Removes for good what was deleted before `olderThan` (default: now minus the grace period),
    * in bounded transactions, then collects the bodies no artifact holds any more. Interrupted, it
@@ -181,11 +146,14 @@ export class LifecycleService {
     const batch = options.batch ?? 500;
     const report = emptyReport(cutoff);
     const { graph } = this.deps;
-    const scope: PurgeScope = { cutoff, deadWorkspaces: await graph.read((tx) => repo.purgeableWorkspaces(tx, cutoff)) };
+    const scope: PurgeScope = {
+      cutoff,
+      deadWorkspaces: await graph.read((tx) => repo.purgeableWorkspaces(tx, cutoff)),
+    };
 
     await this.purgeArtifactsAndExecutions(scope, batch, report);
     // Runs: a removed run may free its parent, so go on until a round removes none.
-    for (let after = ''; ; ) {
+    for (let after = ''; ;) {
       const uids = await graph.read((tx) => repo.purgeableRuns(tx, scope, after, batch));
       if (uids.length === 0) {
         if (after === '') break;
@@ -219,7 +187,7 @@ export class LifecycleService {
 
   private async purgeArtifactsAndExecutions(scope: PurgeScope, batch: number, report: PurgeReport) {
     const { graph } = this.deps;
-    for (let after = ''; ; ) {
+    for (let after = ''; ;) {
       // One transaction per batch: the keep decision and the removal see the same graph.
       const done = await graph.write(async (tx) => {
         const candidates = await repo.purgeCandidates(tx, scope, after, batch);

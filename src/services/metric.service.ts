@@ -1,5 +1,6 @@
 import { badInput, notFound, preconditionFailed, quoted } from '../errors';
 import { metricRepository as repo } from '../graph/metric.repository';
+import { refuseDeleted } from './lifecycle-guard';
 import { runUidOf } from './run.service';
 import { nowIso } from './validate';
 import type { MetricPointRecord, MetricPointSpec, MetricSeriesSpec, SeriesRequest } from '../domain/metric';
@@ -18,7 +19,10 @@ export class MetricService {
   async log(runId: string, points: readonly MetricPointSpec[]): Promise<RunRecord> {
     const uid = runUidOf(runId, 'run');
     const series = toSeries(points, nowIso());
-    const out = await this.deps.graph.write((tx) => repo.log(tx, uid, series));
+    const out = await this.deps.graph.write(async (tx) => {
+      await refuseDeleted(tx, { runUid: uid }); // lifecycle: a deleted run takes no metrics
+      return repo.log(tx, uid, series);
+    });
     if (!out) throw notFound('Run', runId);
     if (!out.applied) {
       throw preconditionFailed(`Run ${uid} is ${out.before}, so it cannot be given metrics; only a RUNNING run can.`, {

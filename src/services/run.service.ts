@@ -21,6 +21,7 @@ import { checkRunFilter, type RunFilterSpec } from './run-filter';
 import { checkIdempotencyKey } from './idempotency-key';
 import { checkName, checkText, LIMITS, nowIso, toMap } from './validate';
 import { WorkspaceService } from './workspace.service';
+import { hidesWorkspace, refuseDeleted } from './lifecycle-guard';
 import type { Scalar } from '../domain/scalar';
 import type { ServiceDeps } from './deps';
 
@@ -55,6 +56,8 @@ export interface RunSearch extends PageRequest {
   withMaps?: boolean;
   /** False when the caller will not look at `isBest` or `bestChild`: they are not read. */
   withBest?: boolean;
+  /** True: deleted runs too, and the runs of a deleted workspace (hidden otherwise). */
+  includeDeleted?: boolean | null;
 }
 
 export const RUN_LIMITS = { nameLength: 255, compare: 100 } as const;
@@ -95,6 +98,7 @@ export class RunService {
             ttlSeconds: this.deps.idempotencyTtlSeconds,
           },
           async () => {
+            await refuseDeleted(tx, { workspace: run.workspace, runUid: run.parentUid }); // lifecycle
             made.run = (await repo.create(tx, run, nowIso())) ?? (await this.explainFailedCreate(tx, run));
             return made.run.uid;
           },
@@ -119,7 +123,13 @@ export class RunService {
       finishedAt: input.finishedAt ?? nowIso(),
       results: toMap('results', input.results),
     };
-    const out = await this.deps.graph.write((tx) => repo.finish(tx, uid, change), { oneStatement: true });
+    const out = await this.deps.graph.write(
+      async (tx) => {
+        await refuseDeleted(tx, { runUid: uid }); // lifecycle
+        return repo.finish(tx, uid, change);
+      },
+      { oneStatement: true },
+    );
     if (!out) throw notFound('Run', id);
     if (out.before !== 'RUNNING') throw notRunning(uid, out.before, `finished as ${input.state}`);
     if (!out.applied) {
@@ -134,7 +144,13 @@ export class RunService {
   async logResults(id: string, results: KeyValue[]): Promise<RunRecord> {
     const uid = runUidOf(id);
     const map = toMap('results', results);
-    const out = await this.deps.graph.write((tx) => repo.logResults(tx, uid, map), { oneStatement: true });
+    const out = await this.deps.graph.write(
+      async (tx) => {
+        await refuseDeleted(tx, { runUid: uid }); // lifecycle
+        return repo.logResults(tx, uid, map);
+      },
+      { oneStatement: true },
+    );
     if (!out) throw notFound('Run', id);
     if (!out.applied) throw notRunning(uid, out.before, 'given results');
     return out.run;
@@ -183,6 +199,7 @@ export class RunService {
     const order = searchOrder(q.orderBy);
     const window = pageWindow(q, (raw) => decodeSearchCursor(raw, order.signature));
     const criteria = checkRunFilter(q.filter, (id) => runUidOf(id, 'filter.parent'));
+    if (await hidesWorkspace(this.deps.graph, q.workspace, q.includeDeleted)) return toPage([], window, () => '');
     const rows = await this.deps.graph.read((tx) =>
       repo.search(tx, {
         workspace: q.workspace,
@@ -192,6 +209,7 @@ export class RunService {
         limit: window.limit,
         withMaps: q.withMaps ?? true,
         withBest: q.withBest ?? true,
+        includeDeleted: q.includeDeleted ?? false,
       }),
     );
     // An empty first page may mean a misspelt workspace: say so instead of "no runs".
@@ -201,9 +219,13 @@ export class RunService {
   }
 
   /** A page of child runs (iteration order) for each parent, in one round trip (a DataLoader batch). */
-  async childrenOfMany(parentUids: readonly string[], req: PageRequest): Promise<Map<string, Page<RunRecord>>> {
+  async childrenOfMany(
+    parentUids: readonly string[],
+    req: PageRequest,
+    includeDeleted = false,
+  ): Promise<Map<string, Page<RunRecord>>> {
     const window = pageWindow(req, decodeChildCursor);
-    const byParent = await this.deps.graph.read((tx) => repo.childrenOfMany(tx, parentUids, window));
+    const byParent = await this.deps.graph.read((tx) => repo.childrenOfMany(tx, parentUids, window, includeDeleted));
     return new Map(
       parentUids.map((uid) => [uid, toPage(byParent.get(uid) ?? [], window, (r) => [r.iteration, r.uid])]),
     );
@@ -278,9 +300,13 @@ export class RunService {
     }
     const both = keys.find((k) => k in set);
     if (both) throw badInput(`${quoted(both)} is both set and removed; do one or the other.`, { field: 'remove' });
-    const run = await this.deps.graph.write((tx) => repo.updateMaps(tx, uid, kind, { set, remove: keys }), {
-      oneStatement: true,
-    });
+    const run = await this.deps.graph.write(
+      async (tx) => {
+        await refuseDeleted(tx, { runUid: uid }); // lifecycle
+        return repo.updateMaps(tx, uid, kind, { set, remove: keys });
+      },
+      { oneStatement: true },
+    );
     if (!run) throw notFound('Run', id);
     return run;
   }
