@@ -127,16 +127,20 @@ RETURN w.deletedAt AS deletedAt`;
 // service loops until a round finds nothing more (README "Lifecycle": resumable, since everything
 // it needs to continue is in the graph).
 
+/**
+ * Whether a node is purgeable: deleted before the cutoff, or in a workspace that is (and in
+ * `$workspace` when the purge is narrowed to one). Built from a variable name only, never from input.
+ */
+const purgeable = (v: string) =>
+  `((${v}.deletedAt < $cutoff OR ${v}.workspace IN $deadWorkspaces) AND ($workspace IS NULL OR ${v}.workspace = $workspace))`;
+
+/** A deleted workspace the purge may remove (or empty). */
+const purgeableWorkspace = `w.deletedAt < $cutoff AND ($workspace IS NULL OR w.name = $workspace)`;
+
 /** Workspaces deleted before the cutoff: everything in them is purgeable too. */
 export const PURGEABLE_WORKSPACES = `
-MATCH (w:Workspace) WHERE w.deletedAt < $cutoff
+MATCH (w:Workspace) WHERE ${purgeableWorkspace}
 RETURN collect(w.name) AS names`;
-
-/**
- * Whether a node is purgeable: deleted before the cutoff, or in a workspace that is. Built from a
- * variable name only, never from input.
- */
-const purgeable = (v: string) => `(${v}.deletedAt < $cutoff OR ${v}.workspace IN $deadWorkspaces)`;
 
 /**
  * The next artifact versions and executions to consider, in uid order after `$after`, each with
@@ -227,7 +231,7 @@ RETURN count(*) AS removed`;
 
 /** Deleted workspaces left empty: no run, artifact, execution or key names them any more. */
 export const PURGE_EMPTY_WORKSPACES = `
-MATCH (w:Workspace) WHERE w.deletedAt < $cutoff
+MATCH (w:Workspace) WHERE ${purgeableWorkspace}
   AND NOT EXISTS { (:Run {workspace: w.name}) }
   AND NOT EXISTS { (:Artifact {workspace: w.name}) }
   AND NOT EXISTS { (:Execution {workspace: w.name}) }
@@ -238,7 +242,7 @@ RETURN count(*) AS removed`;
 
 /** Deleted workspaces that still hold something (kept), for the report. */
 export const KEPT_WORKSPACES = `
-MATCH (w:Workspace) WHERE w.deletedAt < $cutoff
+MATCH (w:Workspace) WHERE ${purgeableWorkspace}
 RETURN count(w) AS kept`;
 
 /** Keys of a purgeable workspace whose versions are all gone (a workspace purge leaves none behind). */

@@ -39,10 +39,11 @@ export interface PurgeCandidate {
   keep: boolean;
 }
 
-/** The cutoff and the workspaces purgeable with everything in them. */
+/** The cutoff, the workspaces purgeable with everything in them, and the one workspace purged (null: all). */
 export interface PurgeScope {
   cutoff: string;
   deadWorkspaces: string[];
+  workspace: string | null;
 }
 
 /** A body marked for collection; `collect` false when an artifact took it up again. */
@@ -125,8 +126,8 @@ export const lifecycleRepository = {
 
   // Purge ------------------------------------------------------------------------------------
 
-  async purgeableWorkspaces(tx: Tx, cutoff: string): Promise<string[]> {
-    const [row] = await tx.run<{ names: string[] }>(Q.PURGEABLE_WORKSPACES, { cutoff });
+  async purgeableWorkspaces(tx: Tx, cutoff: string, workspace: string | null): Promise<string[]> {
+    const [row] = await tx.run<{ names: string[] }>(Q.PURGEABLE_WORKSPACES, { cutoff, workspace });
     return row?.names ?? [];
   },
 
@@ -177,13 +178,13 @@ export const lifecycleRepository = {
     return row?.keys ?? [];
   },
 
-  async purgeEmptyWorkspaces(tx: Tx, cutoff: string, limit: number): Promise<number> {
-    const [row] = await tx.run<{ removed: number }>(Q.PURGE_EMPTY_WORKSPACES, { cutoff, limit: int(limit) });
+  async purgeEmptyWorkspaces(tx: Tx, scope: PurgeScope, limit: number): Promise<number> {
+    const [row] = await tx.run<{ removed: number }>(Q.PURGE_EMPTY_WORKSPACES, { ...scope, limit: int(limit) });
     return row?.removed ?? 0;
   },
 
-  async keptWorkspaces(tx: Tx, cutoff: string): Promise<number> {
-    const [row] = await tx.run<{ kept: number }>(Q.KEPT_WORKSPACES, { cutoff });
+  async keptWorkspaces(tx: Tx, scope: PurgeScope): Promise<number> {
+    const [row] = await tx.run<{ kept: number }>(Q.KEPT_WORKSPACES, { ...scope });
     return row?.kept ?? 0;
   },
 

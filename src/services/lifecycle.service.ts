@@ -50,6 +50,8 @@ export interface PurgeReport {
 export interface PurgeOptions {
   /** Purges what was deleted before this; default now minus the grace period. */
   olderThan?: string | null;
+  /** Only what is in this workspace (null: everywhere). */
+  workspace?: string | null;
   /** Nodes per transaction. */
   batch?: number;
 }
@@ -172,11 +174,11 @@ export class LifecycleService {
       report.keys += await graph.write((tx) => repo.purgeEmptyKeys(tx, keys));
     }
     for (;;) {
-      const removed = await graph.write((tx) => repo.purgeEmptyWorkspaces(tx, cutoff, batch));
+      const removed = await graph.write((tx) => repo.purgeEmptyWorkspaces(tx, scope, batch));
       report.workspaces += removed;
       if (removed < batch) break;
     }
-    report.keptWorkspaces = await graph.read((tx) => repo.keptWorkspaces(tx, cutoff));
+    report.keptWorkspaces = await graph.read((tx) => repo.keptWorkspaces(tx, scope));
     if (this.deps.bodies) {
       const collected = await collectBodies(graph, this.deps.bodies, { batch });
       report.bodies = collected.deleted.length;

@@ -96,7 +96,13 @@ export class LifecycleResolver {
       description: 'Purge what was deleted before this time; default now minus SKEIN_PURGE_GRACE (30 days).',
     })
     olderThan?: string | null,
+    @Arg('workspace', () => String, {
+      nullable: true,
+      description:
+        'Only what is in this workspace; everywhere when left out. Bodies no artifact holds are collected either way.',
+    })
+    workspace?: string | null,
   ): Promise<PurgeReport> {
-    return ctx.services.lifecycle.purge({ olderThan });
+    return ctx.services.lifecycle.purge({ olderThan, workspace });
   }
 }
