@@ -129,10 +129,11 @@ RETURN w.deletedAt AS deletedAt`;
 
 /**
  * Whether a node is purgeable: deleted before the cutoff, or in a workspace that is (and in
- * `$workspace` when the purge is narrowed to one). Built from a variable name only, never from input.
+ * `$workspace` when the purge is narrowed to one); never null (a live node's `deletedAt < $cutoff`
+ * is null, and NOT null would be null too). Built from a variable name only, never from input.
  */
 const purgeable = (v: string) =>
-  `((${v}.deletedAt < $cutoff OR ${v}.workspace IN $deadWorkspaces) AND ($workspace IS NULL OR ${v}.workspace = $workspace))`;
+  `(coalesce(${v}.deletedAt < $cutoff OR ${v}.workspace IN $deadWorkspaces, false) AND ($workspace IS NULL OR ${v}.workspace = $workspace))`;
 
 /** A deleted workspace the purge may remove (or empty). */
 const purgeableWorkspace = `w.deletedAt < $cutoff AND ($workspace IS NULL OR w.name = $workspace)`;

@@ -148,10 +148,9 @@ export class LifecycleService {
     const batch = options.batch ?? 500;
     const report = emptyReport(cutoff);
     const { graph } = this.deps;
-    const scope: PurgeScope = {
-      cutoff,
-      deadWorkspaces: await graph.read((tx) => repo.purgeableWorkspaces(tx, cutoff)),
-    };
+    const workspace = options.workspace ?? null;
+    const deadWorkspaces = await graph.read((tx) => repo.purgeableWorkspaces(tx, cutoff, workspace));
+    const scope: PurgeScope = { cutoff, deadWorkspaces, workspace };
 
     await this.purgeArtifactsAndExecutions(scope, batch, report);
     // Runs: a removed run may free its parent, so go on until a round removes none.
