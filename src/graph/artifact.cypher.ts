@@ -53,8 +53,13 @@ export const FIND_VERSION = `
 MATCH (a:Artifact {workspace: $workspace, key: $key, version: $version})-[:VERSION_OF]->(k)
 RETURN ${ARTIFACT_PROJECTION}`;
 
-/** One constant query; absent filters are null and drop out. Newest first, keyset on uid. */
+/**
+ * One constant query; absent filters are null and drop out. Newest first, keyset on uid. A deleted
+ * workspace lists nothing unless $includeDeleted (lifecycle).
+ */
 export const LIST_ARTIFACTS = `
+OPTIONAL MATCH (w:Workspace {name: $workspace})
+WITH w WHERE $includeDeleted OR w.deletedAt IS NULL
 MATCH (a:Artifact {workspace: $workspace})-[:VERSION_OF]->(k)
 WHERE ($after IS NULL OR a.uid < $after)
   AND ($kind IS NULL OR a.kind = $kind)

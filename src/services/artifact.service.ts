@@ -8,7 +8,7 @@ import { buildSpec, checkKind, type SpecInputs } from './artifact-spec';
 import { checkTag, isStoreUri, parseStoreUri } from '../domain/artifact-uri';
 import { pageWindow, toPage, type Page, type PageRequest } from './pagination';
 import { checkIdempotencyKey } from './idempotency-key';
-import { hidesWorkspace, refuseDeleted } from './lifecycle-guard';
+import { refuseDeleted } from './lifecycle-guard';
 import { runUidOf } from './run.service';
 import { checkKey, checkName, checkSha256, checkText, nowIso, toMap } from './validate';
 import type { KeyValue } from '../domain/key-value';
@@ -161,7 +161,6 @@ export class ArtifactService {
 
   async list(workspace: string, filter: ArtifactListSpec, page: PageRequest): Promise<Page<ArtifactRecord>> {
     const window = pageWindow(page, (raw) => String(raw));
-    if (await hidesWorkspace(this.deps.graph, workspace, filter.includeDeleted)) return toPage([], window, () => '');
     const rows = await this.deps.graph.read(async (tx) =>
       repo.list(
         tx,
