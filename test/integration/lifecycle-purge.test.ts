@@ -2,6 +2,8 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import type { SkeinHandle } from '../../src/app';
+import { ANONYMOUS } from '../../src/auth/principal';
+import { createServices } from '../../src/services';
 import {
   completeUpload,
   createUpload,
@@ -143,6 +145,21 @@ describe('purging deleted things', () => {
     expect(await codeOf(t.url, 'query($n: String!) { workspace(name: $n) { name } }', { n: ws })).toBe('NOT_FOUND');
   });
 
+  it('purges in bounded batches: one node per transaction gives the same result', async () => {
+    const ws = await createWorkspace(t.url, 'purge-batch');
+    const runs: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      const run = await startRun(t.url, ws, `r${i}`);
+      const parent = await record(t.url, run, [], `out-${i}`);
+      await record(t.url, run, [parent.output], `derived-${i}`);
+      runs.push(run);
+    }
+    for (const run of runs) await deleteRun(t.url, run);
+    const services = createServices({ graph: t.skein.graph, caller: ANONYMOUS, bodies: t.skein.bodies });
+    const report = await services.lifecycle.purge({ workspace: ws, olderThan: new Date().toISOString(), batch: 1 });
+    expect(report).toMatchObject({ artifacts: 6, executions: 6, runs: 3, keys: 6, keptForLineage: 0, keptRuns: 0 });
+  });
+
   it('refuses a cutoff in the future', async () => {
     const future = new Date(Date.now() + 3600_000).toISOString();
     expect(await codeOf(t.url, 'mutation($t: DateTime) { purgeDeleted(olderThan: $t) { runs } }', { t: future })).toBe(
@@ -207,6 +224,41 @@ function bodyCollection<H extends SkeinHandle>(
       await gqlOk(t.url, 'mutation($r: String!) { deleteArtifact(ref: $r) { id } }', { r: other });
       expect(await purge(t.url, wsB)).toMatchObject({ artifacts: 1 });
       expect(await stored(t.skein, sha256(shared))).toBe(false);
+    });
+
+    it('collects each file of a directory artifact, keeping the one a live artifact holds', async () => {
+      const wsA = await createWorkspace(t.url, 'gc-dir');
+      const wsB = await createWorkspace(t.url, 'gc-dir-live');
+      const files = ['a.txt', 'b.txt', 'kept.txt'].map((name) => ({ name, body: uniqueBody(`${storeName} ${name}`) }));
+      const keptBody = files[2]!.body;
+      const live = await upload(wsB, 'kept', keptBody);
+      const run = await startRun(t.url, wsA, 'export');
+      const up = await createUpload(t.url, {
+        artifact: { workspace: wsA, key: 'tree', kind: 'DIRECTORY', run },
+        files: files.map((f) => ({
+          path: f.name,
+          size: f.body.length,
+          sha256: sha256(f.body),
+          contentType: 'text/plain',
+        })),
+      });
+      await uploadAll(up, (sha) => files.find((f) => sha256(f.body) === sha)!.body);
+      expect((await completeUpload(t.url, up.artifact.id)).errors).toBeUndefined();
+      for (const f of files) expect(await stored(t.skein, sha256(f.body))).toBe(true);
+
+      await deleteRun(t.url, run);
+      const report = await purge(t.url, wsA);
+      expect(report).toMatchObject({ artifacts: 1, runs: 1, bodiesFailed: 0 });
+      expect(report.bodies).toBeGreaterThanOrEqual(2);
+      expect(await stored(t.skein, sha256(files[0]!.body))).toBe(false);
+      expect(await stored(t.skein, sha256(files[1]!.body))).toBe(false);
+      expect(await stored(t.skein, sha256(keptBody))).toBe(true);
+      const view = await gqlOk<{ artifact: { downloadUrl: string } }>(
+        t.url,
+        'query($r: String!) { artifact(ref: $r) { downloadUrl } }',
+        { r: live },
+      );
+      expect((await downloadVerified(view.artifact.downloadUrl, sha256(keptBody))).equals(keptBody)).toBe(true);
     });
   });
 }
