@@ -1,4 +1,5 @@
-import { badInput, notFound } from '../errors';
+import { badInput, notFound, quoted } from '../errors';
+import { isStoreUri, parseStoreUri } from '../domain/artifact-uri';
 import type { ArtifactRecord } from '../domain/artifact';
 import type { RunRecord } from '../domain/run';
 import type { WorkspaceRecord } from '../domain/workspace';
@@ -93,6 +94,7 @@ export class LifecycleService {
 
   /** Deletes one artifact version (or every version of its key). */
   deleteArtifact(ref: string, allVersions = false): Promise<ArtifactRecord> {
+    if (!allVersions) refuseMovingRef(ref);
     return this.deps.graph.write(async (tx) => {
       const target = await this.artifacts.resolveRefInTx(tx, ref);
       const state = (await repo.lockArtifact(tx, target.uid))!;
@@ -209,6 +211,20 @@ export class LifecycleService {
       if (done) return;
     }
   }
+}
+
+/**
+ * A URI naming "the latest" moves once that version is deleted, so deleting by it twice would
+ * delete two versions: one version is deleted only when named for good (id, uid, @uid or a tag).
+ */
+function refuseMovingRef(ref: string): void {
+  if (!isStoreUri(ref)) return;
+  const uri = parseStoreUri(ref);
+  if (uri.uid || (uri.tag && uri.tag !== 'latest')) return;
+  throw badInput(
+    `${quoted(ref)} names whichever version is latest, which changes once it is deleted; name the version with @<uid> (or its id), or pass allVersions: true to delete every version of the key.`,
+    { field: 'ref' },
+  );
 }
 
 function defaultCutoff(graceSeconds = DEFAULT_PURGE_GRACE_SECONDS): string {

@@ -189,7 +189,12 @@ describe('soft delete and restore', () => {
     expect((await artifact(`${uri}:prod`)).data!.artifact.uid).toBe(v2.uid);
     expect((await restoreArtifact(v2.id)).deletedAt).toBeNull(); // restoring a live one: a no-op
 
-    await deleteArtifact(v1.id, true);
+    // "The latest" moves once deleted: deleting by it is refused unless every version goes.
+    const byLatest = await gql(t.url, 'mutation($r: String!) { deleteArtifact(ref: $r) { id } }', { r: uri });
+    expectCode(byLatest, 'BAD_USER_INPUT');
+    expect(byLatest.errors![0]!.message).toContain('@<uid>');
+
+    await deleteArtifact(uri, true);
     expectCode(await artifact(uri), 'NOT_FOUND');
     expect(await versions(v1.id)).toEqual([]);
     await restoreArtifact(v1.id, true);

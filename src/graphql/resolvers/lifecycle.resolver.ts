@@ -8,7 +8,7 @@ import { Workspace, toWorkspace } from '../types/workspace.type';
 
 const RUN_ID = "The run's global id or its uid.";
 const ARTIFACT_REF =
-  'The artifact version: its global id, its uid, or store://artifacts/<workspace>/<key>@<uid>. A URI without @<uid> names the live latest (or tagged) version; a deleted version is named by id or uid.';
+  'The artifact version: its global id, its uid, or store://artifacts/<workspace>/<key>@<uid>. A URI without @<uid> names the live latest (or tagged) version; a deleted version is named by id or uid. deleteArtifact refuses a bare "latest" URI unless allVersions is true (it would move to the next version).';
 const ALL_VERSIONS = 'True: every version of the key, not only the one named.';
 
 /**
