@@ -7,7 +7,7 @@ import { fromGlobalId } from '../domain/global-id';
 import type { ArtifactService, LogArtifact } from './artifact.service';
 import { pageWindow, toPage, type Page, type PageRequest, type PageWindow } from './pagination';
 import { checkIdempotencyKey } from './idempotency-key';
-import { refuseDeleted } from './lifecycle-guard';
+import { refuseDeleted, refuseDeletedRecord } from './lifecycle-guard';
 import { runUidOf } from './run.service';
 import { checkText, nowIso, toMap } from './validate';
 import type { KeyValue } from '../domain/key-value';
@@ -109,6 +109,7 @@ export class ExecutionService {
     const uid = this.executionUidOf(id);
     return this.deps.graph.write(async (tx) => {
       const execution = await this.mustGetInTx(tx, uid);
+      refuseDeletedRecord('Execution', execution); // lifecycle
       await this.linkInTx(tx, execution, await this.toEvents(tx, inputs), await this.toEvents(tx, outputs));
       return execution;
     });
@@ -200,6 +201,7 @@ export class ExecutionService {
     for (const e of list) {
       checkText('path', e.path, 1024);
       const artifact = await this.artifacts.resolveRefInTx(tx, e.artifact);
+      refuseDeletedRecord('Artifact', artifact); // lifecycle: a deleted version is no input or output
       events.push({ artifactUid: artifact.uid, path: e.path ?? null, at: e.at ?? nowIso() });
     }
     return events;

@@ -32,6 +32,25 @@ export async function refuseDeleted(
   }
 }
 
+/**
+ * The same refusal for a record already read (no query): a deleted artifact is no input or output
+ * of anything new, and a deleted execution takes no new events.
+ */
+export function refuseDeletedRecord(
+  what: 'Artifact' | 'Execution',
+  record: { uid: string; deletedAt: string | null; runUid?: string | null },
+): void {
+  if (!record.deletedAt) return;
+  const restore =
+    what === 'Artifact'
+      ? `restoreArtifact(ref: "${record.uid}")`
+      : `restoreRun(id: "${record.runUid ?? ''}") (an execution is restored with its run)`;
+  throw preconditionFailed(
+    `${what} ${record.uid} was deleted at ${record.deletedAt}, so it cannot be used or changed; restore it first with ${restore}.`,
+    { deletedAt: record.deletedAt },
+  );
+}
+
 function deletedWorkspace(name: string, at: string) {
   return preconditionFailed(
     `Workspace ${quoted(name)} was deleted at ${at}, so nothing in it can be changed; restore it first with restoreWorkspace(name: ${quoted(name)}).`,

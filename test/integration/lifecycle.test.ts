@@ -269,6 +269,16 @@ describe('soft delete and restore', () => {
     expectDeletedRefusal(finished, 'restoreRun');
   });
 
+  it('refuses a deleted artifact version as an input of a new execution', async () => {
+    const data = await logArtifact(t.url, { workspace: t.ws, key: `input-${Date.now()}`, kind: 'DATASET' });
+    await deleteArtifact(data.id);
+    const run = await startRun(t.url, t.ws, 'reader');
+    const recorded = await gql(t.url, 'mutation($i: RecordExecutionInput!) { recordExecution(input: $i) { id } }', {
+      i: { run, name: 'read', inputs: [{ artifact: data.id }] },
+    });
+    expectDeletedRefusal(recorded, 'restoreArtifact');
+  });
+
   it('lineage walks through a deleted execution and artifact and marks them deleted', async () => {
     const key = `lin-${Date.now()}`;
     const source = await logArtifact(t.url, { workspace: t.ws, key: `${key}-raw`, kind: 'DATASET' });
