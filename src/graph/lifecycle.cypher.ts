@@ -138,6 +138,15 @@ const purgeable = (v: string) =>
 /** A deleted workspace the purge may remove (or empty). */
 const purgeableWorkspace = `w.deletedAt < $cutoff AND ($workspace IS NULL OR w.name = $workspace)`;
 
+/**
+ * The purgeable nodes of a label after $after: by deletion time, then by dead workspace, each a
+ * plain predicate an index on deletedAt (or workspace) can answer.
+ */
+const seek = (label: 'Artifact' | 'Execution') => `MATCH (n:${label}) WHERE n.deletedAt < $cutoff AND n.uid > $after
+    AND ($workspace IS NULL OR n.workspace = $workspace) RETURN n
+  UNION
+  MATCH (n:${label}) WHERE n.workspace IN $deadWorkspaces AND n.uid > $after RETURN n`;
+
 /** Workspaces deleted before the cutoff: everything in them is purgeable too. */
 export const PURGEABLE_WORKSPACES = `
 MATCH (w:Workspace) WHERE ${purgeableWorkspace}
@@ -152,9 +161,9 @@ RETURN collect(w.name) AS names`;
  */
 export const PURGE_CANDIDATES = `
 CALL () {
-  MATCH (n:Artifact) WHERE ${purgeable('n')} AND n.uid > $after RETURN n
+  ${seek('Artifact')}
   UNION
-  MATCH (n:Execution) WHERE ${purgeable('n')} AND n.uid > $after RETURN n
+  ${seek('Execution')}
 }
 WITH n ORDER BY n.uid LIMIT $limit
 RETURN n.uid AS uid, n:Artifact AS isArtifact, n.workspace AS workspace, n.key AS key,
