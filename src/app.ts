@@ -94,7 +94,12 @@ export async function startSkein(config: Config, options: StartOptions = {}): Pr
     await prepareGraph(config, graph, progress);
     readiness.started = true;
     // One body service for the whole process: the sweeps belong to no request.
-    const processServices = createServices({ graph, caller: ANONYMOUS, bodies, purgeGraceSeconds: config.purgeGraceSeconds });
+    const processServices = createServices({
+      graph,
+      caller: ANONYMOUS,
+      bodies,
+      purgeGraceSeconds: config.purgeGraceSeconds,
+    });
     cleanups.push(
       scheduleCleanups(graph, processServices.bodies, logger, {
         idempotencyTtlSeconds: config.idempotencyTtlSeconds,

@@ -33,7 +33,10 @@ export interface ExecutionRecord {
 }
 
 /** What starting or recording an execution writes; the workspace and time come from its run and the graph. */
-export interface NewExecution extends Omit<ExecutionRecord, 'workspace' | 'createdAt' | 'labels' | 'annotations' | 'deletedAt'> {
+export interface NewExecution extends Omit<
+  ExecutionRecord,
+  'workspace' | 'createdAt' | 'labels' | 'annotations' | 'deletedAt'
+> {
   /** Label and annotation values are strings (params and results may be any scalar). */
   labels: Record<string, string>;
   annotations: Record<string, string>;
