@@ -58,10 +58,13 @@ MATCH (e:Execution {runUid: runUid})
 WHERE e.deletedAt IS NOT NULL AND e.deletedWith = $tag
 REMOVE e.deletedAt, e.deletedBy, e.deletedWith`;
 
-/** The artifact versions these runs logged (runUid) or their executions output. */
+/**
+ * The artifact versions these runs logged (runUid) or their executions output. A run logs only in
+ * its own workspace, so the (workspace, kind) index narrows the search to it.
+ */
 const ARTIFACTS_OF_RUNS = `
 CALL (runUid) {
-  MATCH (a:Artifact {runUid: runUid}) RETURN a
+  MATCH (a:Artifact {workspace: $workspace, runUid: runUid}) RETURN a
   UNION
   MATCH (:Execution {runUid: runUid})-[:OUTPUT]->(a:Artifact) RETURN a
 }`;
@@ -210,7 +213,7 @@ export const PURGEABLE_RUNS = `
 MATCH (r:Run) WHERE ${purgeable('r')} AND r.uid > $after
   AND NOT EXISTS { (:Execution {runUid: r.uid}) }
   AND NOT EXISTS { (:Run)-[:CHILD_OF]->(r) }
-  AND NOT EXISTS { (:Artifact {runUid: r.uid}) }
+  AND NOT EXISTS { (:Artifact {workspace: r.workspace, runUid: r.uid}) }
 WITH r ORDER BY r.uid LIMIT $limit
 RETURN collect(r.uid) AS uids`;
 

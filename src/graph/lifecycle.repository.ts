@@ -73,19 +73,19 @@ export const lifecycleRepository = {
   },
 
   /** Marks a run, its child runs and their executions (and, with `artifacts`, their artifact versions). */
-  async markRun(tx: Tx, uid: string, d: Deletion, artifacts: boolean): Promise<ArtifactKeyRef[]> {
+  async markRun(tx: Tx, uid: string, workspace: string, d: Deletion, artifacts: boolean): Promise<ArtifactKeyRef[]> {
     const [tree] = await tx.run<{ runUids: string[] }>(Q.MARK_RUN_TREE, { uid, ...d });
     const runUids = tree?.runUids ?? [];
     await tx.run(Q.MARK_EXECUTIONS, { runUids, tag: uid, ...d });
-    return artifacts ? tx.run<ArtifactKeyRef>(Q.MARK_RUN_ARTIFACTS, { runUids, tag: uid, ...d }) : [];
+    return artifacts ? tx.run<ArtifactKeyRef>(Q.MARK_RUN_ARTIFACTS, { runUids, workspace, tag: uid, ...d }) : [];
   },
 
   /** Restores what went with the deletion `tag` in the run's tree; answers the keys whose versions changed. */
-  async unmarkRun(tx: Tx, uid: string, tag: string): Promise<ArtifactKeyRef[]> {
+  async unmarkRun(tx: Tx, uid: string, workspace: string, tag: string): Promise<ArtifactKeyRef[]> {
     const [tree] = await tx.run<{ runUids: string[] }>(Q.UNMARK_RUN_TREE, { uid, tag });
     const runUids = tree?.runUids ?? [];
     await tx.run(Q.UNMARK_EXECUTIONS, { runUids, tag });
-    return tx.run<ArtifactKeyRef>(Q.UNMARK_RUN_ARTIFACTS, { runUids, tag });
+    return tx.run<ArtifactKeyRef>(Q.UNMARK_RUN_ARTIFACTS, { runUids, workspace, tag });
   },
 
   async markArtifacts(tx: Tx, uid: string, d: Deletion, allVersions: boolean): Promise<number> {

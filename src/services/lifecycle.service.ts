@@ -73,7 +73,8 @@ export class LifecycleService {
     return this.deps.graph.write(async (tx) => {
       const state = await repo.lockRun(tx, uid);
       if (!state) throw notFound('Run', id);
-      if (!state.deletedAt) await refreshKeys(tx, await repo.markRun(tx, uid, this.deletion(), artifacts));
+      if (!state.deletedAt)
+        await refreshKeys(tx, await repo.markRun(tx, uid, state.workspace, this.deletion(), artifacts));
       return mustGetRun(tx, uid);
     });
   }
@@ -86,7 +87,7 @@ export class LifecycleService {
       if (!state) throw notFound('Run', id);
       if (state.deletedAt) {
         await refuseDeleted(tx, { workspace: state.workspace });
-        await refreshKeys(tx, await repo.unmarkRun(tx, uid, state.deletedWith ?? uid));
+        await refreshKeys(tx, await repo.unmarkRun(tx, uid, state.workspace, state.deletedWith ?? uid));
       }
       return mustGetRun(tx, uid);
     });
