@@ -94,9 +94,18 @@ export async function startSkein(config: Config, options: StartOptions = {}): Pr
     await prepareGraph(config, graph, progress);
     readiness.started = true;
     // One body service for the whole process: the sweeps belong to no request.
-    const bodyService = createServices({ graph, caller: ANONYMOUS, bodies }).bodies;
+    const processServices = createServices({
+      graph,
+      caller: ANONYMOUS,
+      bodies,
+      purgeGraceSeconds: config.purgeGraceSeconds,
+    });
     cleanups.push(
-      scheduleCleanups(graph, bodyService, logger, { idempotencyTtlSeconds: config.idempotencyTtlSeconds }),
+      scheduleCleanups(graph, processServices.bodies, logger, {
+        idempotencyTtlSeconds: config.idempotencyTtlSeconds,
+        purge: () => processServices.lifecycle.purge(),
+        purgeGraceSeconds: config.purgeGraceSeconds,
+      }),
     );
     const url = urlOf(server, config.http.host);
     return { url, graphqlUrl: `${url}/graphql`, graph, bodies, bytesReceived, stop, localNeo4j: neo4j.local };
@@ -160,7 +169,13 @@ async function listen(
     limits: config.limits,
     makeContext: (req) =>
       createContext(
-        { graph, logger, bodies, idempotencyTtlSeconds: config.idempotencyTtlSeconds },
+        {
+          graph,
+          logger,
+          bodies,
+          idempotencyTtlSeconds: config.idempotencyTtlSeconds,
+          purgeGraceSeconds: config.purgeGraceSeconds,
+        },
         requestIdFrom(req.headers['x-request-id'] as string | undefined),
       ),
     // The local store's signed URLs are answered here; with S3 the clients talk to S3 instead.

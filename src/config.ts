@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { checkPathTemplate, DEFAULT_ARTIFACT_PATH } from './services/bodies/path-template';
 import { LIMIT_DEFAULTS, type LimitsConfig } from './domain/limits';
 import { DEFAULT_IDEMPOTENCY_TTL_SECONDS } from './graph/idempotency';
+import { DEFAULT_PURGE_GRACE_SECONDS } from './graph/lifecycle.repository';
 
 /**
  * The one configuration object. Every setting comes from an environment variable (flags on
@@ -62,6 +63,8 @@ const envSchema = z
     SKEIN_SHUTDOWN_GRACE_MS: positiveInt('a number of milliseconds').default(20_000),
     SKEIN_NEO4J_RESTARTS: z.coerce.number({ message: 'expected a count' }).int('expected a count').min(0).default(3),
     SKEIN_IDEMPOTENCY_TTL: positiveInt('a number of seconds').default(DEFAULT_IDEMPOTENCY_TTL_SECONDS),
+    // Lifecycle: deleted runs, artifacts and workspaces are purged this long after their deletion.
+    SKEIN_PURGE_GRACE: positiveInt('a number of seconds').default(DEFAULT_PURGE_GRACE_SECONDS),
     SKEIN_ALLOWED_HOSTS: z.string().optional(),
     NEO4J_URI: url(['bolt', 'bolt+s', 'bolt+ssc', 'neo4j', 'neo4j+s', 'neo4j+ssc']).optional(),
     NEO4J_USERNAME: z.string().default('neo4j'),
@@ -147,6 +150,8 @@ export interface Config {
   };
   /** How long an idempotency key is remembered, in seconds. */
   idempotencyTtlSeconds: number;
+  /** How long deleted things wait before the purge removes them for good, in seconds (SKEIN_PURGE_GRACE). */
+  purgeGraceSeconds: number;
   dataDir: string;
   logLevel: string;
   migrateOnStart: boolean;
@@ -235,6 +240,7 @@ function toConfig(e: z.infer<typeof envSchema>): Config {
         .filter(Boolean),
     },
     idempotencyTtlSeconds: e.SKEIN_IDEMPOTENCY_TTL,
+    purgeGraceSeconds: e.SKEIN_PURGE_GRACE,
     dataDir: path.resolve(e.SKEIN_DATA_DIR),
     logLevel: e.SKEIN_LOG_LEVEL,
     migrateOnStart: e.SKEIN_MIGRATE,

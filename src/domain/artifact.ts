@@ -56,10 +56,12 @@ export interface ArtifactRecord extends ArtifactTexts {
   tags: string[];
   /** The highest version of this key: this one is "latest" when they are equal. */
   latestVersion: number;
+  /** When it was soft-deleted (deleteArtifact, or with its run); null while live. */
+  deletedAt: string | null;
 }
 
 /** What creating a version writes; the graph assigns its number and time, an output event its producer. */
-export type NewArtifact = Omit<ArtifactRecord, 'version' | 'createdAt' | 'producerUid' | 'latestVersion'>;
+export type NewArtifact = Omit<ArtifactRecord, 'version' | 'createdAt' | 'producerUid' | 'latestVersion' | 'deletedAt'>;
 
 export interface ArtifactCriteria {
   workspace: string;
@@ -71,4 +73,6 @@ export interface ArtifactCriteria {
   createdBefore?: string | null;
   labels?: Record<string, EntryValue>;
   tag?: string | null;
+  /** True: soft-deleted versions too (they are left out otherwise). */
+  includeDeleted?: boolean;
 }

@@ -30,10 +30,12 @@ export interface ExecutionRecord {
   results: Record<string, EntryValue>;
   labels: Record<string, EntryValue>;
   annotations: Record<string, EntryValue>;
+  /** When it was soft-deleted (with its run); null while live. */
+  deletedAt: string | null;
 }
 
 /** What starting or recording an execution writes; the workspace and time come from its run and the graph. */
-export type NewExecution = Omit<ExecutionRecord, 'workspace' | 'createdAt'>;
+export type NewExecution = Omit<ExecutionRecord, 'workspace' | 'createdAt' | 'deletedAt'>;
 
 export interface EventRecord {
   type: EventType;

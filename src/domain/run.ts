@@ -27,6 +27,8 @@ export interface RunRecord {
   bestChildUid: string | null;
   /** True when this run is its parent's best child. */
   isBest: boolean;
+  /** When it was soft-deleted (deleteRun, or with its parent); null while live. */
+  deletedAt: string | null;
 }
 export interface NewRun {
   uid: string;

@@ -6,6 +6,8 @@ export interface WorkspaceRecord {
   labels: Record<string, EntryValue>;
   createdAt: string;
   updatedAt: string;
+  /** When it was soft-deleted (deleteWorkspace); null while live. */
+  deletedAt: string | null;
 }
 export interface WorkspaceChanges {
   description?: string | null;

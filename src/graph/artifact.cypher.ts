@@ -39,19 +39,27 @@ RETURN ${ARTIFACT_PROJECTION}`;
 
 export const FIND_BY_TAG = `
 MATCH (k:ArtifactKey {workspace: $workspace, key: $key})-[:TAG {name: $tag}]->(a:Artifact)
+WHERE a.deletedAt IS NULL
 RETURN ${ARTIFACT_PROJECTION}`;
 
 export const FIND_LATEST = `
 MATCH (k:ArtifactKey {workspace: $workspace, key: $key})
-MATCH (a:Artifact {workspace: $workspace, key: $key, version: k.lastVersion})
+MATCH (a:Artifact {workspace: $workspace, key: $key})
+WHERE a.deletedAt IS NULL
+WITH k, a ORDER BY a.version DESC LIMIT 1
 RETURN ${ARTIFACT_PROJECTION}`;
 
 export const FIND_VERSION = `
 MATCH (a:Artifact {workspace: $workspace, key: $key, version: $version})-[:VERSION_OF]->(k)
 RETURN ${ARTIFACT_PROJECTION}`;
 
-/** One constant query; absent filters are null and drop out. Newest first, keyset on uid. */
+/**
+ * One constant query; absent filters are null and drop out. Newest first, keyset on uid. A deleted
+ * workspace lists nothing unless $includeDeleted (lifecycle).
+ */
 export const LIST_ARTIFACTS = `
+OPTIONAL MATCH (w:Workspace {name: $workspace})
+WITH w WHERE $includeDeleted OR w.deletedAt IS NULL
 MATCH (a:Artifact {workspace: $workspace})-[:VERSION_OF]->(k)
 WHERE ($after IS NULL OR a.uid < $after)
   AND ($kind IS NULL OR a.kind = $kind)
@@ -62,6 +70,7 @@ WHERE ($after IS NULL OR a.uid < $after)
   AND ($createdBefore IS NULL OR a.createdAt < $createdBefore)
   AND all(l IN $labels WHERE a[l.name] = l.value)
   AND ($tag IS NULL OR ($tag = 'latest' AND a.version = k.lastVersion) OR EXISTS { (k)-[:TAG {name: $tag}]->(a) })
+  AND ($includeDeleted OR a.deletedAt IS NULL)
 RETURN ${ARTIFACT_PROJECTION}
 ORDER BY a.uid DESC
 LIMIT $limit`;
@@ -69,7 +78,7 @@ LIMIT $limit`;
 export const LIST_VERSIONS = `
 MATCH (k:ArtifactKey {workspace: $workspace, key: $key})
 MATCH (a:Artifact {workspace: $workspace, key: $key})
-WHERE $after IS NULL OR a.version < $after
+WHERE ($after IS NULL OR a.version < $after) AND ($includeDeleted OR a.deletedAt IS NULL)
 RETURN ${ARTIFACT_PROJECTION}
 ORDER BY a.version DESC
 LIMIT $limit`;
@@ -99,5 +108,15 @@ MATCH (a:Artifact {uid: $uid})-[:VERSION_OF]->(k)
 SET a.state = $state, a.location = coalesce($location, a.location), a.digest = coalesce($digest, a.digest),
     a.size = coalesce($size, a.size)
 RETURN ${ARTIFACT_PROJECTION}`;
+
+// Stand-in until branch i14-a merges (helper A owns "latest"): see artifactRepository.refreshLatest.
+export const REFRESH_LATEST_STAND_IN = `
+MATCH (k:ArtifactKey {workspace: $workspace, key: $key})
+CALL (k) {
+  OPTIONAL MATCH (a:Artifact {workspace: k.workspace, key: k.key})
+  WHERE a.state = 'AVAILABLE' AND a.deletedAt IS NULL
+  RETURN max(a.version) AS newest
+}
+SET k.latestVersion = newest`;
 
 export const RUN_WORKSPACE = `MATCH (r:Run {uid: $uid}) RETURN r.workspace AS workspace`;

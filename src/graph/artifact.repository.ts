@@ -39,6 +39,7 @@ export function parseArtifact(p: Props, tags: string[] = [], latestVersion?: num
     properties: fromProps('property', p),
     tags: [...tags].sort(),
     latestVersion: latestVersion ?? (p.version as number),
+    deletedAt: (p.deletedAt as string | undefined) ?? null,
   } satisfies Omit<ArtifactRecord, ArtifactTextField> as ArtifactRecord;
   for (const name of ARTIFACT_TEXT_FIELD_NAMES) record[name] = (p[name] as string | undefined) ?? null;
   return record;
@@ -104,14 +105,21 @@ export const artifactRepository = {
       createdBefore: null,
       tag: null,
       ...filter,
+      includeDeleted: filter.includeDeleted ?? false,
       labels,
       ...windowParams(window),
     });
     return rows.map(parseRow);
   },
 
-  async versions(tx: Tx, workspace: string, key: string, window: { after: number | null; limit: number }) {
-    const rows = await tx.run<Row>(Q.LIST_VERSIONS, { workspace, key, ...windowParams(window) });
+  async versions(
+    tx: Tx,
+    workspace: string,
+    key: string,
+    window: { after: number | null; limit: number },
+    includeDeleted = false,
+  ) {
+    const rows = await tx.run<Row>(Q.LIST_VERSIONS, { workspace, key, includeDeleted, ...windowParams(window) });
     return rows.map(parseRow);
   },
 
@@ -143,5 +151,11 @@ export const artifactRepository = {
         size: body.size ?? null,
       }),
     );
+  },
+
+  // --- stand-in until branch i14-a merges (helper A's refreshLatest replaces this block) ---
+  /** Recomputes the key's stored latest pointer: its newest AVAILABLE, non-deleted version. */
+  async refreshLatest(tx: Tx, workspace: string, key: string): Promise<void> {
+    await tx.run(Q.REFRESH_LATEST_STAND_IN, { workspace, key });
   },
 };

@@ -38,6 +38,7 @@ export function parseExecution(p: Props): ExecutionRecord {
     results: fromProps('result', p),
     labels: fromProps('label', p),
     annotations: fromProps('annotation', p),
+    deletedAt: (p.deletedAt as string | undefined) ?? null,
   };
 }
 

@@ -116,6 +116,7 @@ export const ARTIFACT_CORE = [
   'createdAt',
   'producerUid',
   'runUid',
+  'deletedAt',
 ] as const;
 export const EXECUTION_CORE = [
   'workspace',
@@ -127,6 +128,7 @@ export const EXECUTION_CORE = [
   'codeVersion',
   'createdAt',
   'description',
+  'deletedAt',
 ] as const;
 
 /**

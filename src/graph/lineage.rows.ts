@@ -56,8 +56,21 @@ function artifactRecord(
   tags: string[] | null,
   latest: number | null,
 ): ArtifactRecord {
-  const [workspace, key, version, state, location, digest, size, contentType, texts, createdAt, producerUid, runUid] =
-    core;
+  const [
+    workspace,
+    key,
+    version,
+    state,
+    location,
+    digest,
+    size,
+    contentType,
+    texts,
+    createdAt,
+    producerUid,
+    runUid,
+    deletedAt,
+  ] = core;
   // The descriptive texts are set below, by position: a loop, not a spread (see the header).
   const record = {
     uid,
@@ -78,6 +91,7 @@ function artifactRecord(
     properties: entries(maps, 'property'),
     tags: tags ? [...tags].sort() : [],
     latestVersion: latest ?? (version as number),
+    deletedAt: orNull(deletedAt),
   } satisfies Omit<ArtifactRecord, ArtifactTextField> as ArtifactRecord;
   const values = texts as unknown[] | null;
   for (let i = 0; i < ARTIFACT_TEXT_FIELD_NAMES.length; i++)
@@ -87,7 +101,7 @@ function artifactRecord(
 
 /** The values of EXECUTION_CORE, in order. */
 function executionRecord(uid: string, kind: string, core: unknown[], maps: MapPairs | null): ExecutionRecord {
-  const [workspace, runUid, name, state, startedAt, finishedAt, codeVersion, createdAt, description] = core;
+  const [workspace, runUid, name, state, startedAt, finishedAt, codeVersion, createdAt, description, deletedAt] = core;
   return {
     uid,
     workspace: workspace as string,
@@ -104,6 +118,7 @@ function executionRecord(uid: string, kind: string, core: unknown[], maps: MapPa
     results: entries(maps, 'result'),
     labels: entries(maps, 'label'),
     annotations: entries(maps, 'annotation'),
+    deletedAt: orNull(deletedAt),
   };
 }
 

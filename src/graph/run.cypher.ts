@@ -110,7 +110,7 @@ RETURN ${RUN_COLUMNS}`;
 const PAGE = `
 WITH collect([
   CASE WHEN $withMaps THEN properties(r) ELSE r {.uid, .workspace, .name, .state, .error, .startedAt, .finishedAt,
-    .iteration, .parentUid, .createdAt, .description} END,
+    .iteration, .parentUid, .createdAt, .description, .deletedAt} END,
   CASE WHEN $withBest THEN [(r)-[:BEST_CHILD]->(b:Run) | b.uid][0] END,
   CASE WHEN $withBest THEN EXISTS { (r)<-[:BEST_CHILD]-(:Run) } ELSE false END,
   sortKey]) AS rows
@@ -133,7 +133,8 @@ export const CHILDREN_OF_RUNS = `
 UNWIND $parentUids AS parentUid
 CALL (parentUid) {
   MATCH (r:Run)-[:CHILD_OF]->(:Run {uid: parentUid})
-  WHERE $afterUid IS NULL OR r.iteration > $afterIteration OR (r.iteration = $afterIteration AND r.uid > $afterUid)
+  WHERE ($includeDeleted OR r.deletedAt IS NULL)
+    AND ($afterUid IS NULL OR r.iteration > $afterIteration OR (r.iteration = $afterIteration AND r.uid > $afterUid))
   WITH r ORDER BY r.iteration, r.uid LIMIT $limit
   RETURN collect(${RUN_MAP}) AS children
 }
@@ -168,7 +169,7 @@ export function searchRunsQuery(where: string, order: RunSearchOrder): string {
     const { cmp, dir } = BY_UID[order];
     return `
 MATCH (r:Run)
-WHERE r.workspace = $workspace AND r.uid ${cmp} $afterUid AND (${where})
+WHERE r.workspace = $workspace AND r.uid ${cmp} $afterUid AND (${where}) AND ($includeDeleted OR r.deletedAt IS NULL)
 WITH r, null AS sortKey
 ORDER BY r.workspace ${dir}, r.uid ${dir}
 LIMIT $limit${PAGE}`;
@@ -176,7 +177,7 @@ LIMIT $limit${PAGE}`;
   const { cmp, dir } = BY_VALUE[order];
   return `
 MATCH (r:Run)
-WHERE r.workspace = $workspace AND (${where})
+WHERE r.workspace = $workspace AND (${where}) AND ($includeDeleted OR r.deletedAt IS NULL)
 WITH r, coalesce(toFloatOrNull(r[$sortProp]), $missing) AS sortKey
 WHERE $afterUid IS NULL OR sortKey ${cmp} $afterKey OR (sortKey = $afterKey AND r.uid ${cmp} $afterUid)
 WITH r, sortKey

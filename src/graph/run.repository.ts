@@ -58,6 +58,7 @@ function buildRun(
     annotations: maps.annotation,
     bestChildUid: best.bestChildUid ?? null,
     isBest: best.isBest,
+    deletedAt: (p.deletedAt as string | undefined) ?? null,
   };
 }
 
@@ -116,6 +117,8 @@ export interface SearchQuery {
   withMaps: boolean;
   /** False: the BEST_CHILD facts are not read (bestChildUid null, isBest false). */
   withBest: boolean;
+  /** True: deleted runs too (they are left out otherwise). */
+  includeDeleted?: boolean;
 }
 
 /** Sentinels beyond every UUIDv7 (lower-case hex and "-"), so a first page is the same range seek. */
@@ -193,9 +196,11 @@ export const runRepository = {
     tx: Tx,
     parentUids: readonly string[],
     window: { after: { iteration: number; uid: string } | null; limit: number },
+    includeDeleted = false,
   ): Promise<Map<string, RunRecord[]>> {
     const rows = await tx.run<{ parentUid: string; children: RunRow[] }>(Q.CHILDREN_OF_RUNS, {
       parentUids,
+      includeDeleted,
       afterIteration: window.after?.iteration ?? null,
       afterUid: window.after?.uid ?? null,
       limit: int(window.limit),
@@ -212,6 +217,7 @@ export const runRepository = {
       sortProp: q.sortBy ? propName(q.sortBy.map, q.sortBy.key) : null,
       withMaps: q.withMaps,
       withBest: q.withBest,
+      includeDeleted: q.includeDeleted ?? false,
       limit: int(q.limit),
       ...afterParams(q),
     });

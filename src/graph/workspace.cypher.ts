@@ -25,6 +25,7 @@ RETURN properties(w) AS w`;
 export const LIST_WORKSPACES = `
 MATCH (w:Workspace)
 WHERE w.name STARTS WITH $prefix AND ($after IS NULL OR w.name > $after)
+  AND ($includeDeleted OR w.deletedAt IS NULL)
 RETURN properties(w) AS w
 ORDER BY w.name
 LIMIT $limit`;

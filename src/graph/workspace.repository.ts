@@ -11,6 +11,7 @@ function parse(props: Record<string, unknown>): WorkspaceRecord {
     labels: fromProps('label', props),
     createdAt: props.createdAt as string,
     updatedAt: props.updatedAt as string,
+    deletedAt: (props.deletedAt as string | undefined) ?? null,
   };
 }
 
@@ -46,9 +47,13 @@ export const workspaceRepository = {
     return names.map((n) => byName.get(n) ?? null);
   },
 
-  async list(tx: Tx, q: { prefix: string; after: string | null; limit: number }): Promise<WorkspaceRecord[]> {
+  async list(
+    tx: Tx,
+    q: { prefix: string; after: string | null; limit: number; includeDeleted?: boolean },
+  ): Promise<WorkspaceRecord[]> {
     const rows = await tx.run<{ w: Record<string, unknown> }>(Q.LIST_WORKSPACES, {
       prefix: q.prefix,
+      includeDeleted: q.includeDeleted ?? false,
       ...windowParams(q),
     });
     return rows.map((r) => parse(r.w));

@@ -22,6 +22,8 @@ export interface ContextDeps {
   bodies?: Bodies;
   /** SKEIN_IDEMPOTENCY_TTL; the default when absent. */
   idempotencyTtlSeconds?: number;
+  /** SKEIN_PURGE_GRACE; the default when absent. */
+  purgeGraceSeconds?: number;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
@@ -38,6 +40,7 @@ export function createContext(deps: ContextDeps, requestId: string, caller: Prin
     caller,
     bodies: deps.bodies,
     idempotencyTtlSeconds: deps.idempotencyTtlSeconds,
+    purgeGraceSeconds: deps.purgeGraceSeconds,
   });
   return {
     requestId,

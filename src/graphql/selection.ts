@@ -109,12 +109,14 @@ const TAG_FIELDS = new Set(['tags', 'isLatest']);
 const WITHOUT_DETAIL: Record<NodeLabel, ReadonlySet<string>> = {
   Artifact: new Set([
     ...['__typename', 'id', 'uid', 'uri', 'workspace', 'key', 'version', 'kind', 'state', 'digest', 'createdAt'],
+    'deletedAt', // lifecycle: a core property
     ...SPEC_FIELDS,
     ...MAP_FIELDS,
     ...TAG_FIELDS,
   ]),
   Execution: new Set([
     ...['__typename', 'id', 'uid', 'workspace', 'name', 'kind', 'state', 'codeVersion', 'startedAt', 'createdAt'],
+    'deletedAt', // lifecycle: a core property
     ...MAP_FIELDS,
   ]),
 };

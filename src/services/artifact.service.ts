@@ -9,6 +9,7 @@ import { checkTag, isStoreUri, parseStoreUri } from '../domain/artifact-uri';
 import { pageWindow, toPage, type Page, type PageRequest } from './pagination';
 import { checkIdempotencyKey } from './idempotency-key';
 import { recordChanges, tagHolder, tagMoveChanges } from './history';
+import { refuseDeleted } from './lifecycle-guard';
 import { runUidOf } from './run.service';
 import { checkKey, checkName, checkSha256, checkText, nowIso, toMap } from './validate';
 import type { KeyValue } from '../domain/key-value';
@@ -53,6 +54,8 @@ export interface ArtifactListSpec {
   run?: string | null;
   createdAfter?: string | null;
   createdBefore?: string | null;
+  /** True: deleted versions too, and the artifacts of a deleted workspace (hidden otherwise). */
+  includeDeleted?: boolean | null;
 }
 
 const LOCATION = /^(s3|gs|az|https?|file):\/\/\S+$/;
@@ -85,6 +88,7 @@ export class ArtifactService {
   /** The create itself, inside a caller's transaction (recordExecution and uploads share it). */
   async createInTx(tx: Tx, input: LogArtifact, state: ArtifactState = 'AVAILABLE'): Promise<ArtifactRecord> {
     const draft = await this.validate(tx, input);
+    await refuseDeleted(tx, { workspace: draft.workspace, runUid: draft.runUid }); // lifecycle
     const created = await repo.create(tx, { ...draft, uid: newUid(), state }, nowIso());
     if (!created) throw notFound('Workspace', input.workspace);
     return created;
@@ -171,6 +175,7 @@ export class ArtifactService {
           createdBefore: filter.createdBefore ?? null,
           labels: toMap('labels', filter.labels),
           tag: filter.tag ?? null,
+          includeDeleted: filter.includeDeleted ?? false,
         },
         window,
       ),
@@ -179,9 +184,13 @@ export class ArtifactService {
   }
 
   /** Every version of the artifact's key, newest first. */
-  async versions(of: { workspace: string; key: string }, page: PageRequest): Promise<Page<ArtifactRecord>> {
+  async versions(
+    of: { workspace: string; key: string },
+    page: PageRequest,
+    includeDeleted = false,
+  ): Promise<Page<ArtifactRecord>> {
     const window = pageWindow(page, (raw) => Number(raw));
-    const rows = await this.deps.graph.read((tx) => repo.versions(tx, of.workspace, of.key, window));
+    const rows = await this.deps.graph.read((tx) => repo.versions(tx, of.workspace, of.key, window, includeDeleted));
     return toPage(rows, window, (a) => a.version);
   }
 
@@ -190,6 +199,7 @@ export class ArtifactService {
     if (checkTag(tag) === 'latest') throw badInput('"latest" always points at the newest version; it cannot be set.');
     return this.deps.graph.write(async (tx) => {
       const target = await this.resolveRefInTx(tx, ref);
+      await refuseDeleted(tx, { artifactUid: target.uid }); // lifecycle
       const holder = await tagHolder(tx, target.uid, tag);
       const tagged = (await repo.tag(tx, target.uid, tag, nowIso()))!;
       await recordChanges(tx, this.deps.caller, tagMoveChanges(target.workspace, tag, holder, target.uid));
@@ -200,6 +210,7 @@ export class ArtifactService {
   untag(ref: string, tag: string): Promise<ArtifactRecord> {
     return this.deps.graph.write(async (tx) => {
       const target = await this.resolveRefInTx(tx, ref);
+      await refuseDeleted(tx, { artifactUid: target.uid }); // lifecycle
       const holder = await tagHolder(tx, target.uid, checkTag(tag));
       const untagged = (await repo.untag(tx, target.uid, tag))!;
       // Only a tag this version holds is removed (and recorded); another version's stays.

@@ -2,6 +2,8 @@ import type { GraphExecutor } from '../graph/executor';
 import { DEFAULT_IDEMPOTENCY_TTL_SECONDS, sweepIdempotencyRecords } from '../graph/idempotency';
 import type { Logger } from '../logger';
 import type { BodyService } from './bodies';
+import { DEFAULT_PURGE_GRACE_SECONDS } from '../graph/lifecycle.repository';
+import type { PurgeReport } from './lifecycle.service';
 
 /**
  * The clean-ups every instance runs on unref'd timers (they never keep the process alive):
@@ -11,6 +13,8 @@ import type { BodyService } from './bodies';
  *     once an upload URL made at the abort can no longer be used, at the same pace.
  *   - Idempotency records older than SKEIN_IDEMPOTENCY_TTL are deleted, hourly (or every quarter
  *     of a shorter TTL).
+ *   - Deleted runs, artifacts and workspaces older than SKEIN_PURGE_GRACE are purged and the bodies
+ *     no artifact holds any more collected (`purge`), hourly (or every quarter of a shorter grace).
  * `bodies` is built once for the process: the body clean-ups need no request. The answer stops the
  * timers and waits for a sweep in progress.
  */
@@ -18,7 +22,11 @@ export function scheduleCleanups(
   graph: GraphExecutor,
   bodies: BodyService,
   logger: Logger,
-  { idempotencyTtlSeconds = DEFAULT_IDEMPOTENCY_TTL_SECONDS } = {},
+  {
+    idempotencyTtlSeconds = DEFAULT_IDEMPOTENCY_TTL_SECONDS,
+    purge,
+    purgeGraceSeconds = DEFAULT_PURGE_GRACE_SECONDS,
+  }: { idempotencyTtlSeconds?: number; purge?: () => Promise<PurgeReport>; purgeGraceSeconds?: number } = {},
 ): () => Promise<void> {
   const { uploadTtlSeconds, uploadUrlExpiresIn } = bodies.info();
   const ttlMs = uploadTtlSeconds * 1000;
@@ -39,6 +47,16 @@ export function scheduleCleanups(
       if (deleted > 0) logger.info({ count: deleted }, 'deleted expired idempotency keys');
     }),
   ];
+  if (purge) {
+    const purgeEveryMs = Math.min(Math.max((purgeGraceSeconds * 1000) / 4, 10_000), 3600_000);
+    stops.push(
+      every(purgeEveryMs, logger, 'purge of deleted things', async () => {
+        const report = await purge();
+        if (report.artifacts + report.runs + report.workspaces + report.bodies > 0)
+          logger.info({ report }, 'purged deleted runs, artifacts and workspaces');
+      }),
+    );
+  }
   return async () => {
     await Promise.all(stops.map((stop) => stop()));
   };

@@ -10,4 +10,6 @@ export interface ServiceDeps {
   bodies?: Bodies;
   /** How long idempotency keys are remembered (SKEIN_IDEMPOTENCY_TTL); the default when absent. */
   idempotencyTtlSeconds?: number;
+  /** How long deleted things wait before the purge (SKEIN_PURGE_GRACE); the default when absent. */
+  purgeGraceSeconds?: number;
 }

@@ -8,6 +8,7 @@ import type { ArtifactService, LogArtifact } from './artifact.service';
 import { pageWindow, toPage, type Page, type PageRequest, type PageWindow } from './pagination';
 import { checkIdempotencyKey } from './idempotency-key';
 import { lockSubject, recordSets } from './history';
+import { refuseDeleted, refuseDeletedRecord } from './lifecycle-guard';
 import { runUidOf } from './run.service';
 import { checkText, nowIso, toMap } from './validate';
 import { checkEventTimes, checkExecutionWindow, checkFinishTime, defaultEventTime } from './event-times';
@@ -128,6 +129,7 @@ export class ExecutionService {
     const uid = this.executionUidOf(id);
     return this.deps.graph.write(async (tx) => {
       const execution = await this.mustGetInTx(tx, uid);
+      refuseDeletedRecord('Execution', execution); // lifecycle
       checkEventTimes(execution, 'INPUT', inputs);
       checkEventTimes(execution, 'OUTPUT', outputs);
       await this.linkInTx(
@@ -204,6 +206,8 @@ export class ExecutionService {
     checkText('description', input.description);
     if (!input.name) throw badInput('An execution needs a name, e.g. "train".', { field: 'name' });
     const final = input.state !== 'RUNNING';
+    const runUid = runUidOf(input.run, 'run');
+    await refuseDeleted(tx, { runUid }); // lifecycle: a deleted run (or workspace) takes no executions
     const startedAt = input.startedAt ?? nowIso();
     const finishedAt = input.finishedAt ?? (final ? nowIso() : null);
     checkExecutionWindow(startedAt, finishedAt);
@@ -211,7 +215,7 @@ export class ExecutionService {
       tx,
       {
         uid: newUid(),
-        runUid: runUidOf(input.run, 'run'),
+        runUid,
         name: input.name,
         kind: input.kind ?? 'STEP',
         state: input.state,
@@ -236,6 +240,7 @@ export class ExecutionService {
     for (const e of list) {
       checkText('path', e.path, 1024);
       const artifact = await this.artifacts.resolveRefInTx(tx, e.artifact);
+      refuseDeletedRecord('Artifact', artifact); // lifecycle: a deleted version is no input or output
       events.push({ artifactUid: artifact.uid, path: e.path ?? null, at: e.at ?? defaultAt });
     }
     return events;

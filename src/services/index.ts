@@ -2,6 +2,7 @@ import { ArtifactService } from './artifact.service';
 import { BodyService } from './bodies';
 import { ExecutionService } from './execution.service';
 import { HistoryService } from './history';
+import { LifecycleService } from './lifecycle.service';
 import { LineageService } from './lineage.service';
 import { MetricService } from './metric.service';
 import { RunService } from './run.service';
@@ -17,6 +18,7 @@ export function createServices(deps: ServiceDeps) {
     artifacts,
     bodies: new BodyService(deps, artifacts),
     executions: new ExecutionService(deps, artifacts),
+    lifecycle: new LifecycleService(deps, artifacts),
     lineage: new LineageService(deps),
     metrics: new MetricService(deps),
     runs: new RunService(deps),

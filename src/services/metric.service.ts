@@ -1,5 +1,6 @@
 import { badInput, notFound, quoted } from '../errors';
 import { metricRepository as repo } from '../graph/metric.repository';
+import { refuseDeleted } from './lifecycle-guard';
 import { runUidOf } from './run.service';
 import { nowIso } from './validate';
 import type {
@@ -27,7 +28,10 @@ export class MetricService {
   async log(runId: string, points: readonly MetricPointSpec[]): Promise<RunRecord> {
     const uid = runUidOf(runId, 'run');
     const series = toSeries(points, nowIso());
-    const run = await this.deps.graph.write((tx) => repo.log(tx, uid, series), { oneStatement: true });
+    const run = await this.deps.graph.write(async (tx) => {
+      await refuseDeleted(tx, { runUid: uid }); // lifecycle: a deleted run takes no metrics
+      return repo.log(tx, uid, series);
+    });
     if (!run) throw notFound('Run', runId);
     return run;
   }

@@ -23,6 +23,7 @@ import { lockSubject, recordSets } from './history';
 import { checkName, checkText, nowIso, toMap } from './validate';
 import { WorkspaceService } from './workspace.service';
 import { canonicalJson, isStructured, type EntryValue } from '../domain/scalar';
+import { hidesWorkspace, refuseDeleted } from './lifecycle-guard';
 import type { ServiceDeps } from './deps';
 
 export interface StartRun {
@@ -58,6 +59,8 @@ export interface RunSearch extends PageRequest {
   withMaps?: boolean;
   /** False when the caller will not look at `isBest` or `bestChild`: they are not read. */
   withBest?: boolean;
+  /** True: deleted runs too, and the runs of a deleted workspace (hidden otherwise). */
+  includeDeleted?: boolean | null;
 }
 
 export const RUN_LIMITS = { nameLength: 255, compare: 100 } as const;
@@ -98,6 +101,7 @@ export class RunService {
             ttlSeconds: this.deps.idempotencyTtlSeconds,
           },
           async () => {
+            await refuseDeleted(tx, { workspace: run.workspace, runUid: run.parentUid }); // lifecycle
             made.run = (await repo.create(tx, run, nowIso())) ?? (await this.explainFailedCreate(tx, run));
             return made.run.uid;
           },
@@ -136,22 +140,20 @@ export class RunService {
   /**
    * The finish itself. Results given with it are changes like any other (history.ts): they are
    * read under the run's lock first and the ones the finish set are recorded with it. Without
-   * results the finish stays one statement.
+   * results the finish stays one statement (besides the deleted check).
    */
   private finishRecordingResults(uid: string, change: Parameters<typeof repo.finish>[2]) {
     const withResults = Object.keys(change.results).length > 0;
-    return this.deps.graph.write(
-      async (tx) => {
-        const before = withResults && (await lockSubject(tx, 'Run', uid)) ? (await repo.getMany(tx, [uid]))[0] : null;
-        const out = await repo.finish(tx, uid, change);
-        if (before && out?.applied) {
-          const subject = { label: 'Run' as const, uid, workspace: before.workspace };
-          await recordSets(tx, this.deps.caller, subject, 'RESULT', before.results, change.results);
-        }
-        return out;
-      },
-      { oneStatement: !withResults },
-    );
+    return this.deps.graph.write(async (tx) => {
+      await refuseDeleted(tx, { runUid: uid }); // lifecycle
+      const before = withResults && (await lockSubject(tx, 'Run', uid)) ? (await repo.getMany(tx, [uid]))[0] : null;
+      const out = await repo.finish(tx, uid, change);
+      if (before && out?.applied) {
+        const subject = { label: 'Run' as const, uid, workspace: before.workspace };
+        await recordSets(tx, this.deps.caller, subject, 'RESULT', before.results, change.results);
+      }
+      return out;
+    });
   }
 
   /** Makes `child` its parent's one best iteration, moving the mark from any other child. */
@@ -219,6 +221,7 @@ export class RunService {
     const order = searchOrder(q.orderBy);
     const window = pageWindow(q, (raw) => decodeSearchCursor(raw, order.signature));
     const criteria = checkRunFilter(q.filter, (id) => runUidOf(id, 'filter.parent'));
+    if (await hidesWorkspace(this.deps.graph, q.workspace, q.includeDeleted)) return toPage([], window, () => '');
     const rows = await this.deps.graph.read((tx) =>
       repo.search(tx, {
         workspace: q.workspace,
@@ -228,6 +231,7 @@ export class RunService {
         limit: window.limit,
         withMaps: q.withMaps ?? true,
         withBest: q.withBest ?? true,
+        includeDeleted: q.includeDeleted ?? false,
       }),
     );
     // An empty first page may mean a misspelt workspace: say so instead of "no runs".
@@ -237,9 +241,13 @@ export class RunService {
   }
 
   /** A page of child runs (iteration order) for each parent, in one round trip (a DataLoader batch). */
-  async childrenOfMany(parentUids: readonly string[], req: PageRequest): Promise<Map<string, Page<RunRecord>>> {
+  async childrenOfMany(
+    parentUids: readonly string[],
+    req: PageRequest,
+    includeDeleted = false,
+  ): Promise<Map<string, Page<RunRecord>>> {
     const window = pageWindow(req, decodeChildCursor);
-    const byParent = await this.deps.graph.read((tx) => repo.childrenOfMany(tx, parentUids, window));
+    const byParent = await this.deps.graph.read((tx) => repo.childrenOfMany(tx, parentUids, window, includeDeleted));
     return new Map(
       parentUids.map((uid) => [uid, toPage(byParent.get(uid) ?? [], window, (r) => [r.iteration, r.uid])]),
     );

@@ -5,6 +5,7 @@ import type { ExecutionRecord } from '../domain/execution';
 import type { KeyValue } from '../domain/key-value';
 import type { RunRecord } from '../domain/run';
 import type { EntryValue } from '../domain/scalar';
+import { refuseDeleted } from './lifecycle-guard';
 import { artifactRepository } from '../graph/artifact.repository';
 import { executionRepository } from '../graph/execution.repository';
 import type { Tx } from '../graph/executor';
@@ -149,11 +150,18 @@ export class UpdateService {
     if (!(await lockSubject(tx, label, uid))) return null;
     const [before] = await read(tx, [uid]);
     if (!before) return null;
+    await refuseDeleted(tx, liveCheckOf(label, uid, before)); // lifecycle: deleted things are not edited
     if (changesParams(plan) && before.state !== 'RUNNING') throw paramsFinal(label, uid, before.state);
     const subject = { label, uid, workspace: before.workspace };
     await applyChanges(tx, this.deps.caller, subject, diffEdit(currentOf(before), plan));
     return (await read(tx, [uid]))[0] ?? null;
   }
+}
+
+/** What must be live for an edit: the artifact, or the run (an execution is deleted with its run). */
+function liveCheckOf(label: SubjectLabel, uid: string, subject: Editable): Parameters<typeof refuseDeleted>[1] {
+  if (label === 'Artifact') return { artifactUid: uid };
+  return { runUid: label === 'Run' ? uid : (subject as ExecutionRecord).runUid };
 }
 
 /** A run's or an execution's changes, checked (before any transaction). */

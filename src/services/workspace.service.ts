@@ -60,10 +60,17 @@ export class WorkspaceService {
     await this.get(name);
   }
 
-  async list(req: PageRequest & { namePrefix?: string | null }): Promise<Page<WorkspaceRecord>> {
+  async list(
+    req: PageRequest & { namePrefix?: string | null; includeDeleted?: boolean | null },
+  ): Promise<Page<WorkspaceRecord>> {
     const window = pageWindow(req, stringKey);
     const rows = await this.deps.graph.read((tx) =>
-      repo.list(tx, { prefix: req.namePrefix ?? '', after: window.after, limit: window.limit }),
+      repo.list(tx, {
+        prefix: req.namePrefix ?? '',
+        after: window.after,
+        limit: window.limit,
+        includeDeleted: req.includeDeleted ?? false,
+      }),
     );
     return toPage(rows, window, (w) => w.name);
   }

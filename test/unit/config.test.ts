@@ -26,6 +26,14 @@ describe('config', () => {
     expect((error as ConfigError).problems).toHaveLength(4);
   });
 
+  it('reads the purge grace period in seconds, 30 days by default (SKEIN_PURGE_GRACE)', () => {
+    expect(loadConfig({}).purgeGraceSeconds).toBe(30 * 24 * 3600);
+    expect(loadConfig({ SKEIN_PURGE_GRACE: '3600' }).purgeGraceSeconds).toBe(3600);
+    expect(() => loadConfig({ SKEIN_PURGE_GRACE: 'soon' })).toThrow(
+      'SKEIN_PURGE_GRACE="soon": expected a number of seconds',
+    );
+  });
+
   it('refuses half of an S3 credential pair', () => {
     expect(() => loadConfig({ S3_BUCKET: 'models', S3_ACCESS_KEY_ID: 'AKIA' })).toThrow(
       /S3_SECRET_ACCESS_KEY: S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY go together/,

@@ -263,7 +263,7 @@ describe('node rows', () => {
       'u1',
       true,
       'MODEL',
-      ['w', 'k', 3, 'AVAILABLE', 's3://x', 'd', 10, 'application/x', null, 't', 'e9', 'r1'],
+      ['w', 'k', 3, 'AVAILABLE', 's3://x', 'd', 10, 'application/x', null, 't', 'e9', 'r1', '2026-12-01T00:00:00.000Z'],
       '{"framework":"xgboost"}',
       [
         ['label.team', 'nlp'],
@@ -300,6 +300,7 @@ describe('node rows', () => {
         properties: { size: 3 },
         tags: ['best', 'prod'],
         latestVersion: 4,
+        deletedAt: '2026-12-01T00:00:00.000Z',
       },
     });
     const e = toFoundNode([
@@ -307,7 +308,7 @@ describe('node rows', () => {
       'e1',
       false,
       'TRAINER',
-      ['w', 'r', 'train', 'COMPLETED', 's', null, 'git:1', 'c'],
+      ['w', 'r', 'train', 'COMPLETED', 's', null, 'git:1', 'c', null],
       null,
       [['param.lr', 0.1]],
       null,
@@ -316,7 +317,7 @@ describe('node rows', () => {
     ]);
     expect(e).toMatchObject({
       type: 'Execution',
-      record: { name: 'train', codeVersion: 'git:1', params: { lr: 0.1 }, results: {} },
+      record: { name: 'train', codeVersion: 'git:1', params: { lr: 0.1 }, results: {}, deletedAt: null },
     });
     expect(toFoundNode([1, 'x', true, 'DATASET', null, null, null, null, null, null])).toEqual({
       type: 'Restricted',

@@ -10,6 +10,8 @@ import { pagedLoader } from './paged';
 export function runLoaders(services: Services) {
   return {
     childrenOfRun: pagedLoader((parents, page) => services.runs.childrenOfMany(parents, page)),
+    /** Lifecycle: `children(includeDeleted: true)`. */
+    childrenOfRunWithDeleted: pagedLoader((parents, page) => services.runs.childrenOfMany(parents, page, true)),
     metricKeysOfRun: new DataLoader<string, string[]>((uids) => services.metrics.keysOfMany(uids)),
     latestMetricsOfRun: new DataLoader<string, LatestMetricRecord[]>((uids) => services.metrics.latestOfMany(uids)),
     metricSeries: new DataLoader<SeriesRequest, MetricPointRecord[], string>(

@@ -58,8 +58,13 @@ export class ArtifactResolver {
     @Ctx() ctx: Context,
     @Arg('first', () => Int, { nullable: true, description: 'Page size (default 50, at most 1000).' }) first?: number,
     @Arg('after', () => String, { nullable: true, description: 'The endCursor of the previous page.' }) after?: string,
+    @Arg('includeDeleted', () => Boolean, {
+      defaultValue: false,
+      description: 'Also deleted versions, each with its deletedAt; false (the default) leaves them out.',
+    })
+    includeDeleted?: boolean,
   ) {
-    return toConnection(await ctx.services.artifacts.versions(a, { first, after }), toArtifact);
+    return toConnection(await ctx.services.artifacts.versions(a, { first, after }, includeDeleted), toArtifact);
   }
 
   @FieldResolver(() => Execution, { nullable: true, description: 'The execution that output it; null for a source.' })

@@ -1,6 +1,7 @@
 import type { NonEmptyArray } from 'type-graphql';
 import { ArtifactResolver, ArtifactRunResolver, ModelArtifactResolver } from './artifact.resolver';
 import { ExecutionResolver, RunExecutionsResolver } from './execution.resolver';
+import { LifecycleResolver } from './lifecycle.resolver';
 import { ArtifactLineageResolver, LineageResolver } from './lineage.resolver';
 import { NodeResolver } from './node.resolver';
 import { RunResolver } from './run.resolver';
@@ -35,4 +36,5 @@ export const resolvers: NonEmptyArray<Function> = [
   RunHistoryResolver,
   ExecutionHistoryResolver,
   ArtifactHistoryResolver,
+  LifecycleResolver,
 ];

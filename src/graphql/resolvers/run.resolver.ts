@@ -35,10 +35,25 @@ export class RunResolver {
     @Arg('first', () => Int, { nullable: true, description: PAGE.first }) first?: number,
     @Arg('after', () => String, { nullable: true, description: PAGE.after }) after?: string,
     @Info() info?: GraphQLResolveInfo,
+    @Arg('includeDeleted', () => Boolean, {
+      defaultValue: false,
+      description:
+        'Also deleted runs (and the runs of a deleted workspace), each with its deletedAt; false (the default) leaves them out.',
+    })
+    includeDeleted?: boolean,
   ) {
     const withMaps = !info || selectsAny(info, ['edges', 'node'], RUN_MAPS);
     const withBest = !info || selectsAny(info, ['edges', 'node'], RUN_BEST);
-    const page = await ctx.services.runs.search({ workspace, filter, orderBy, first, after, withMaps, withBest });
+    const page = await ctx.services.runs.search({
+      workspace,
+      filter,
+      orderBy,
+      first,
+      after,
+      withMaps,
+      withBest,
+      includeDeleted,
+    });
     return toConnection(page, toRun);
   }
 
@@ -175,8 +190,14 @@ export class RunResolver {
     @Ctx() ctx: Context,
     @Arg('first', () => Int, { nullable: true, description: PAGE.first }) first?: number,
     @Arg('after', () => String, { nullable: true, description: PAGE.after }) after?: string,
+    @Arg('includeDeleted', () => Boolean, {
+      defaultValue: false,
+      description: 'Also deleted child runs, each with its deletedAt; false (the default) leaves them out.',
+    })
+    includeDeleted?: boolean,
   ) {
-    return toConnection(await ctx.loaders.childrenOfRun.load({ parent: run.uid, first, after }), toRun);
+    const loader = includeDeleted ? ctx.loaders.childrenOfRunWithDeleted : ctx.loaders.childrenOfRun;
+    return toConnection(await loader.load({ parent: run.uid, first, after }), toRun);
   }
 
   @FieldResolver(() => [String], { description: 'The names of the metrics this run logged, sorted.' })

@@ -18,8 +18,13 @@ export class WorkspaceResolver {
     @Arg('after', () => String, { nullable: true, description: 'The endCursor of the previous page.' }) after?: string,
     @Arg('namePrefix', () => String, { nullable: true, description: 'Only names starting with this.' })
     namePrefix?: string,
+    @Arg('includeDeleted', () => Boolean, {
+      defaultValue: false,
+      description: 'Also deleted workspaces, each with its deletedAt; false (the default) leaves them out.',
+    })
+    includeDeleted?: boolean,
   ) {
-    return toConnection(await ctx.services.workspaces.list({ first, after, namePrefix }), toWorkspace);
+    return toConnection(await ctx.services.workspaces.list({ first, after, namePrefix, includeDeleted }), toWorkspace);
   }
 
   @Mutation(() => Workspace, { description: 'Creates a workspace; CONFLICT when the name is taken.' })

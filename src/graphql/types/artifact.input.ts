@@ -158,4 +158,13 @@ export class ArtifactFilter {
 
   @Field(() => DateTimeScalar, { nullable: true, description: 'Only recorded before this time.' })
   createdBefore?: string | null;
+
+  // Lifecycle.
+  @Field(() => Boolean, {
+    nullable: true,
+    defaultValue: false,
+    description:
+      'Also deleted versions (and the artifacts of a deleted workspace), each with its deletedAt; false (the default) leaves them out.',
+  })
+  includeDeleted?: boolean | null;
 }

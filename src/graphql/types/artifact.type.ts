@@ -93,6 +93,14 @@ export abstract class Artifact extends Node implements ArtifactTexts {
   @Field(() => DateTimeScalar, { description: 'When this version was recorded.' })
   createdAt!: string;
 
+  // Lifecycle (deleteArtifact / restoreArtifact).
+  @Field(() => DateTimeScalar, {
+    nullable: true,
+    description:
+      'When this version was deleted (deleteArtifact, or deleteRun with artifacts: true); null while it is live. A deleted version is never "latest", is hidden from lists unless includeDeleted is set, and lineage shows it marked by this field.',
+  })
+  deletedAt!: string | null;
+
   /** Raw uids for field resolvers (not in the schema). */
   producerUid!: string | null;
   runUid!: string | null;
@@ -260,6 +268,7 @@ class ArtifactView implements ArtifactTexts {
   readonly createdAt: string;
   readonly producerUid: string | null;
   readonly runUid: string | null;
+  readonly deletedAt: string | null;
   /** An own field, not a getter: the `trainingDataset` field resolver reads it from its root. */
   readonly trainingDatasetUid: string | null;
   private madeUri: string | undefined = undefined;
@@ -289,6 +298,7 @@ class ArtifactView implements ArtifactTexts {
     this.createdAt = record.createdAt;
     this.producerUid = record.producerUid;
     this.runUid = record.runUid;
+    this.deletedAt = record.deletedAt;
     this.trainingDatasetUid = (record.spec.trainingDatasetUid as string | undefined) ?? null;
   }
 

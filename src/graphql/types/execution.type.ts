@@ -69,6 +69,14 @@ export class Execution extends Node {
   @Field(() => DateTimeScalar, { description: 'When it was recorded.' })
   createdAt!: string;
 
+  // Lifecycle (deleteRun / restoreRun).
+  @Field(() => DateTimeScalar, {
+    nullable: true,
+    description:
+      'When it was deleted, with its run (deleteRun); null while it is live. Lineage still shows a deleted execution, marked by this field.',
+  })
+  deletedAt!: string | null;
+
   /** The raw run uid, for field resolvers (not in the schema). */
   runUid!: string;
 }
@@ -93,6 +101,7 @@ class ExecutionView {
   readonly codeVersion: string | null;
   readonly description: string | null;
   readonly createdAt: string;
+  readonly deletedAt: string | null;
   private madeRunId: string | undefined = undefined;
   private madeParams: Array<{ key: string; value: unknown }> | undefined = undefined;
   private madeResults: Array<{ key: string; value: unknown }> | undefined = undefined;
@@ -114,6 +123,7 @@ class ExecutionView {
     this.codeVersion = record.codeVersion;
     this.description = record.description;
     this.createdAt = record.createdAt;
+    this.deletedAt = record.deletedAt;
   }
 
   get id(): string {

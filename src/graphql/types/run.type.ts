@@ -73,6 +73,14 @@ export class Run extends Node {
   @Field(() => DateTimeScalar, { description: 'When Skein recorded the run.' })
   createdAt!: string;
 
+  // Lifecycle (deleteRun / restoreRun).
+  @Field(() => DateTimeScalar, {
+    nullable: true,
+    description:
+      'When the run was deleted (deleteRun, or with its parent); null while it is live. A deleted run is hidden from lists unless includeDeleted is set, refuses changes, and is purged for good after the grace period unless restoreRun brings it back.',
+  })
+  deletedAt!: string | null;
+
   @Field(() => [Entry], {
     description: 'The params (hyperparameters, inputs) the run was started with, sorted by key.',
   })
@@ -157,6 +165,7 @@ class RunView {
   readonly createdAt: string;
   readonly bestChildUid: string | null;
   readonly isBest: boolean;
+  readonly deletedAt: string | null;
   private madeId: string | undefined = undefined;
   private madeParams: Entry[] | undefined = undefined;
   private madeResults: Entry[] | undefined = undefined;
@@ -177,6 +186,7 @@ class RunView {
     this.createdAt = record.createdAt;
     this.bestChildUid = record.bestChildUid;
     this.isBest = record.isBest;
+    this.deletedAt = record.deletedAt;
   }
 
   get id(): string {

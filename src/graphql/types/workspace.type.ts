@@ -27,6 +27,14 @@ export class Workspace extends Node {
 
   @Field(() => DateTimeScalar, { description: 'When the workspace was last changed.' })
   updatedAt!: string;
+
+  // Lifecycle (deleteWorkspace / restoreWorkspace).
+  @Field(() => DateTimeScalar, {
+    nullable: true,
+    description:
+      'When the workspace was deleted (deleteWorkspace); null while it is live. A deleted workspace and everything in it are hidden and refuse changes until restoreWorkspace; after the grace period they are purged.',
+  })
+  deletedAt!: string | null;
 }
 
 export const WorkspaceConnection = Connection(Workspace, 'Workspace', 'workspace');
