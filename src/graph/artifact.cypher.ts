@@ -1,17 +1,22 @@
-/** What every artifact query returns: the node's properties, its tags and its key's latest version. */
-const ARTIFACT_PROJECTION = `properties(a) AS a, [(k)-[t:TAG]->(a) | t.name] AS tags, k.lastVersion AS latestVersion`;
+/**
+ * What every artifact query returns: the node's properties, its tags and its key's latest version
+ * (`k.latestVersion`, the newest AVAILABLE one; 0 while the key has none).
+ */
+const ARTIFACT_PROJECTION = `properties(a) AS a, [(k)-[t:TAG]->(a) | t.name] AS tags, coalesce(k.latestVersion, 0) AS latestVersion`;
 
 /**
  * Versions are race-free: MERGE on the (workspace, key) uniqueness constraint serialises creators
  * of a key, and the increment happens under the write lock it takes. `$fields` is the descriptive
  * texts (ARTIFACT_TEXT_FIELDS; null ones are not stored), `$props` the labels and properties
- * under their prefixes.
+ * under their prefixes. A version created AVAILABLE is the newest AVAILABLE one, so it becomes the
+ * key's `latestVersion` here, under the same lock (a PENDING upload becomes it in UPDATE_BODY).
  */
 export const CREATE_ARTIFACT = `
 MATCH (w:Workspace {name: $workspace})
 MERGE (k:ArtifactKey {workspace: w.name, key: $key})
 ON CREATE SET k.lastVersion = 0, k.createdAt = $now
 SET k.lastVersion = k.lastVersion + 1
+SET k.latestVersion = CASE WHEN $state = 'AVAILABLE' THEN k.lastVersion ELSE k.latestVersion END
 WITH k
 CREATE (a:Artifact {
   uid: $uid, workspace: k.workspace, key: k.key, version: k.lastVersion, kind: $kind, state: $state,
@@ -43,33 +48,37 @@ RETURN ${ARTIFACT_PROJECTION}`;
 
 export const FIND_LATEST = `
 MATCH (k:ArtifactKey {workspace: $workspace, key: $key})
-MATCH (a:Artifact {workspace: $workspace, key: $key, version: k.lastVersion})
+MATCH (a:Artifact {workspace: $workspace, key: $key, version: k.latestVersion})
 RETURN ${ARTIFACT_PROJECTION}`;
 
 export const FIND_VERSION = `
 MATCH (a:Artifact {workspace: $workspace, key: $key, version: $version})-[:VERSION_OF]->(k)
 RETURN ${ARTIFACT_PROJECTION}`;
 
-/** One constant query; absent filters are null and drop out. Newest first, keyset on uid. */
+/**
+ * One constant query; absent filters are null and drop out. Newest first, keyset on uid. Without a
+ * state filter only AVAILABLE versions are listed (unfinished and aborted uploads are asked for).
+ */
 export const LIST_ARTIFACTS = `
 MATCH (a:Artifact {workspace: $workspace})-[:VERSION_OF]->(k)
 WHERE ($after IS NULL OR a.uid < $after)
   AND ($kind IS NULL OR a.kind = $kind)
-  AND ($state IS NULL OR a.state = $state)
+  AND (a.state = $state OR ($state IS NULL AND a.state = 'AVAILABLE'))
   AND ($keyPrefix IS NULL OR a.key STARTS WITH $keyPrefix)
   AND ($runUid IS NULL OR a.runUid = $runUid)
   AND ($createdAfter IS NULL OR a.createdAt >= $createdAfter)
   AND ($createdBefore IS NULL OR a.createdAt < $createdBefore)
   AND all(l IN $labels WHERE a[l.name] = l.value)
-  AND ($tag IS NULL OR ($tag = 'latest' AND a.version = k.lastVersion) OR EXISTS { (k)-[:TAG {name: $tag}]->(a) })
+  AND ($tag IS NULL OR ($tag = 'latest' AND a.version = k.latestVersion) OR EXISTS { (k)-[:TAG {name: $tag}]->(a) })
 RETURN ${ARTIFACT_PROJECTION}
 ORDER BY a.uid DESC
 LIMIT $limit`;
 
+/** A key's versions, newest first; AVAILABLE ones unless a state is asked for. */
 export const LIST_VERSIONS = `
 MATCH (k:ArtifactKey {workspace: $workspace, key: $key})
 MATCH (a:Artifact {workspace: $workspace, key: $key})
-WHERE $after IS NULL OR a.version < $after
+WHERE ($after IS NULL OR a.version < $after) AND (a.state = $state OR ($state IS NULL AND a.state = 'AVAILABLE'))
 RETURN ${ARTIFACT_PROJECTION}
 ORDER BY a.version DESC
 LIMIT $limit`;
@@ -101,3 +110,39 @@ SET a.state = $state, a.location = coalesce($location, a.location), a.digest = c
 RETURN ${ARTIFACT_PROJECTION}`;
 
 export const RUN_WORKSPACE = `MATCH (r:Run {uid: $uid}) RETURN r.workspace AS workspace`;
+
+// --- References and "latest" (store:// URIs, version names, the newest AVAILABLE version) ---
+
+/** The version carrying this version name (unique per key, see the service's check). */
+export const FIND_BY_VERSION_NAME = `
+MATCH (a:Artifact {workspace: $workspace, key: $key, versionName: $name})-[:VERSION_OF]->(k)
+RETURN ${ARTIFACT_PROJECTION}`;
+
+/** `#<iteration>`: the newest live version logged by a run of that iteration (0: a top-level run). */
+export const FIND_BY_ITERATION = `
+MATCH (k:ArtifactKey {workspace: $workspace, key: $key})<-[:VERSION_OF]-(a:Artifact {state: 'AVAILABLE'})
+WHERE a.deletedAt IS NULL AND a.runUid IS NOT NULL
+  AND EXISTS { MATCH (r:Run {uid: a.runUid}) WHERE r.iteration = $iteration }
+RETURN ${ARTIFACT_PROJECTION}
+ORDER BY a.version DESC
+LIMIT 1`;
+
+export const RUN_ITERATION = `MATCH (r:Run {uid: $uid}) RETURN r.iteration AS iteration`;
+
+/** Takes the key's write lock, so a recompute sees every version committed before it. */
+export const LOCK_KEY = `
+MATCH (k:ArtifactKey {workspace: $workspace, key: $key})
+SET k._lock = true
+REMOVE k._lock`;
+
+/**
+ * Recomputes the key's latest pointer from its versions: the newest AVAILABLE one that is not
+ * deleted (a `deletedAt` property); null when there is none. Run after LOCK_KEY.
+ */
+export const REFRESH_LATEST = `
+MATCH (k:ArtifactKey {workspace: $workspace, key: $key})
+OPTIONAL MATCH (k)<-[:VERSION_OF]-(a:Artifact {state: 'AVAILABLE'})
+WHERE a.deletedAt IS NULL
+WITH k, max(a.version) AS latest
+SET k.latestVersion = latest
+RETURN latest`;

@@ -108,7 +108,7 @@ export class ExecutionService {
     const uid = this.executionUidOf(id);
     return this.deps.graph.write(async (tx) => {
       const execution = await this.mustGetInTx(tx, uid);
-      await this.linkInTx(tx, execution, await this.toEvents(tx, inputs), await this.toEvents(tx, outputs));
+      await this.linkInTx(tx, execution, await this.toEvents(tx, inputs, true), await this.toEvents(tx, outputs));
       return execution;
     });
   }
@@ -142,7 +142,7 @@ export class ExecutionService {
   private async recordInTx(tx: Tx, input: Omit<RecordExecution, 'idempotencyKey'>): Promise<string> {
     const state = input.state ?? 'COMPLETED';
     const execution = await this.createInTx(tx, { ...input, state });
-    const inputEvents = await this.toEvents(tx, input.inputs ?? []);
+    const inputEvents = await this.toEvents(tx, input.inputs ?? [], true);
     const outputEvents: NewEvent[] = [];
     for (const out of input.outputs ?? []) {
       const workspace = out.artifact.workspace ?? execution.workspace;
@@ -192,11 +192,14 @@ export class ExecutionService {
     return created;
   }
 
-  private async toEvents(tx: Tx, list: EventSpec[]): Promise<NewEvent[]> {
+  /** Inputs must be AVAILABLE versions (an unfinished or aborted upload is refused, naming its state). */
+  private async toEvents(tx: Tx, list: EventSpec[], asInputs = false): Promise<NewEvent[]> {
     const events: NewEvent[] = [];
     for (const e of list) {
       checkText('path', e.path, 1024);
-      const artifact = await this.artifacts.resolveRefInTx(tx, e.artifact);
+      const artifact = asInputs
+        ? await this.artifacts.resolveInputInTx(tx, e.artifact)
+        : await this.artifacts.resolveRefInTx(tx, e.artifact);
       events.push({ artifactUid: artifact.uid, path: e.path ?? null, at: e.at ?? nowIso() });
     }
     return events;

@@ -56,7 +56,8 @@ export abstract class Artifact extends Node implements ArtifactTexts {
 
   @Field(() => String, {
     nullable: true,
-    description: 'A name the logger gave this version, e.g. "v1.0.0" (besides its number, `version`).',
+    description:
+      'A name the logger gave this version, e.g. "v1.0.0" (besides its number, `version`); unique per key, and it names the version in URIs: store://artifacts/<workspace>/<key>:<versionName>.',
   })
   versionName!: string | null;
 
@@ -75,7 +76,9 @@ export abstract class Artifact extends Node implements ArtifactTexts {
   @Field(() => [String], { description: 'Tags pointing at this version (besides "latest"), sorted.' })
   tags!: string[];
 
-  @Field({ description: 'True when this is the newest version of its key.' })
+  @Field({
+    description: 'True when this is the newest AVAILABLE version of its key (what store://…/<key> and :latest name).',
+  })
   isLatest!: boolean;
 
   @Field(() => [Label], { description: 'Labels, sorted by key.' })

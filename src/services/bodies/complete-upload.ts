@@ -25,6 +25,8 @@ export async function completeUpload(deps: BodyDeps, ref: string): Promise<Artif
   const { store } = deps.bodies;
   const artifact = await deps.artifacts.resolveRef(ref);
   const uri = formatStoreUri(artifact);
+  // Before the links: an abort forgets them, and an aborted upload is not a logged artifact.
+  if (artifact.state === 'ABORTED') throw aborted(uri);
   const loaded = await loadLinks(deps.graph, artifact.uid);
   if (loaded.links.length === 0 && artifact.kind !== 'DIRECTORY') {
     throw preconditionFailed(`${quoted(uri)} was logged, not uploaded; there is nothing to complete.`);

@@ -1,0 +1,96 @@
+import { badInput, clip, ErrorCode, notFound, quoted, SkeinError } from '../errors';
+import { artifactRepository as repo } from '../graph/artifact.repository';
+import type { Tx } from '../graph/executor';
+import type { ArtifactRecord } from '../domain/artifact';
+import { formatStoreUri, isStoreUri, isUid, parseStoreUri, type ArtifactUri } from '../domain/artifact-uri';
+import { fromGlobalId } from '../domain/global-id';
+
+/**
+ * The one resolver of artifact references (`ref`, `of`, `inputs`, `trainingDataset`…): a global
+ * id, a bare artifact uid, or a URI
+ * `store://<artifacts|models|datasets>/<workspace>/<key>[#<iteration>][:<name>][@<uid>]`.
+ *
+ * In a URI every selector given must name the same version: `:prod@<uid>` while prod is on
+ * another version, or `#0:prod` when prod's version was not logged by iteration 0, is refused
+ * (BAD_USER_INPUT) rather than one of them silently winning. Without `:name` or `@uid`, `#n` is the
+ * newest live version of iteration n; without any selector the URI names the key's latest (the
+ * newest AVAILABLE version). Unfinished and aborted versions stay reachable by uid and global id.
+ */
+export async function resolveArtifactRef(tx: Tx, ref: string, field = 'ref'): Promise<ArtifactRecord> {
+  if (isStoreUri(ref)) return resolveUri(tx, ref, parseStoreUri(ref, field));
+  const uid = isUid(ref) ? ref.toLowerCase() : artifactUidOf(ref, field);
+  const [found] = await repo.getMany(tx, [uid]);
+  if (!found) throw notFound('Artifact', ref);
+  return found;
+}
+
+/** The uid inside an artifact's global id; another node's id is BAD_USER_INPUT on `field`. */
+function artifactUidOf(id: string, field: string): string {
+  const { type, key } = fromGlobalId(id);
+  if (type !== 'Artifact') throw badInput(`${quoted(id)} is the id of a ${type}, not of an artifact.`, { field });
+  return key;
+}
+
+async function resolveUri(tx: Tx, ref: string, uri: ArtifactUri): Promise<ArtifactRecord> {
+  const byUid = uri.uid ? mustFind(ref, await repo.find(tx, { ...uri, tag: null }), `no version @${uri.uid}`) : null;
+  const byName = uri.tag ? await findByName(tx, ref, uri, uri.tag) : null;
+  if (byUid && byName && byUid.uid !== byName.uid) {
+    throw badInput(
+      `${quoted(ref)} names two versions: ":${uri.tag}" is version ${byName.version} and "@${uri.uid}" is version ${byUid.version}. ` +
+        'Give one of them, or move the tag first.',
+      { field: 'ref' },
+    );
+  }
+  const chosen = byUid ?? byName;
+  const found = chosen
+    ? await mustBeIteration(tx, ref, uri, chosen)
+    : uri.iteration !== null
+      ? await mustFind(
+          ref,
+          await repo.findByIteration(tx, uri.workspace, uri.key, uri.iteration),
+          `no available version logged by a run of iteration ${uri.iteration}`,
+        )
+      : await mustFind(ref, await repo.find(tx, uri), 'no available version (uploads still pending or aborted)');
+  return mustBeKind(ref, uri, found);
+}
+
+/** `:name`: `latest`, a tag, or a version name (they share the slot; the service keeps them apart). */
+async function findByName(tx: Tx, ref: string, uri: ArtifactUri, name: string): Promise<ArtifactRecord> {
+  if (name === 'latest')
+    return mustFind(ref, await repo.find(tx, { ...uri, uid: null, tag: null }), 'no available version');
+  const found =
+    (await repo.findByTag(tx, uri.workspace, uri.key, name)) ??
+    (await repo.findByVersionName(tx, uri.workspace, uri.key, name));
+  return mustFind(ref, found, `no tag or version name "${name}" on key "${uri.key}"`);
+}
+
+/** `#n` beside `:name` or `@uid`: the version they name must have been logged by iteration n. */
+async function mustBeIteration(tx: Tx, ref: string, uri: ArtifactUri, a: ArtifactRecord): Promise<ArtifactRecord> {
+  if (uri.iteration === null) return a;
+  const iteration = a.runUid ? await repo.runIteration(tx, a.runUid) : null;
+  if (iteration !== uri.iteration) {
+    const by = iteration === null ? 'no run' : `a run of iteration ${iteration}`;
+    throw badInput(
+      `${quoted(ref)} asks for iteration ${uri.iteration}, but the version it names (${a.version}) was logged by ${by}. ` +
+        `Leave out "#${uri.iteration}" or name a version of that iteration.`,
+      { field: 'ref' },
+    );
+  }
+  return a;
+}
+
+/** `store://models/…` and `store://datasets/…` name artifacts of that kind only. */
+function mustBeKind(ref: string, uri: ArtifactUri, a: ArtifactRecord): ArtifactRecord {
+  if (uri.kind === null || a.kind === uri.kind) return a;
+  throw new SkeinError(
+    ErrorCode.NOT_FOUND,
+    `${quoted(ref)} does not exist: ${formatStoreUri(a)} is a ${a.kind} artifact, not a ${uri.kind}; ` +
+      `name it as store://artifacts/${uri.workspace}/${uri.key}.`,
+    { id: clip(ref) },
+  );
+}
+
+function mustFind(ref: string, found: ArtifactRecord | null, why: string): ArtifactRecord {
+  if (found) return found;
+  throw new SkeinError(ErrorCode.NOT_FOUND, `Artifact ${quoted(ref)} does not exist: ${why}.`, { id: clip(ref) });
+}
