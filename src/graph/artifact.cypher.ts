@@ -113,9 +113,10 @@ export const RUN_WORKSPACE = `MATCH (r:Run {uid: $uid}) RETURN r.workspace AS wo
 
 // --- References and "latest" (store:// URIs, version names, the newest AVAILABLE version) ---
 
-/** The version carrying this version name (unique per key, see the service's check). */
+/** The version carrying this version name (unique per key, see the service's check), other than `$except`. */
 export const FIND_BY_VERSION_NAME = `
 MATCH (a:Artifact {workspace: $workspace, key: $key, versionName: $name})-[:VERSION_OF]->(k)
+WHERE $except IS NULL OR a.uid <> $except
 RETURN ${ARTIFACT_PROJECTION}`;
 
 /** `#<iteration>`: the newest live version logged by a run of that iteration (0: a top-level run). */

@@ -166,9 +166,15 @@ export const artifactRepository = {
 
   // --- References and "latest" ---
 
-  /** The version of a key carrying this version name; null when none does. */
-  async findByVersionName(tx: Tx, workspace: string, key: string, name: string): Promise<ArtifactRecord | null> {
-    return first(await tx.run<Row>(Q.FIND_BY_VERSION_NAME, { workspace, key, name }));
+  /** The version of a key carrying this version name (other than `except`); null when none does. */
+  async findByVersionName(
+    tx: Tx,
+    workspace: string,
+    key: string,
+    name: string,
+    except: string | null = null,
+  ): Promise<ArtifactRecord | null> {
+    return first(await tx.run<Row>(Q.FIND_BY_VERSION_NAME, { workspace, key, name, except }));
   },
 
   /** The newest live version of a key logged by a run of this iteration (0: a top-level run). */

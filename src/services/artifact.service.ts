@@ -264,8 +264,8 @@ function uniqueTags(tags: string[] | null | undefined, versionName: string | nul
  * version name may repeat neither another version's name nor a tag of the key.
  */
 async function refuseVersionNameClash(tx: Tx, a: ArtifactRecord, name: string): Promise<void> {
-  const named = await repo.findByVersionName(tx, a.workspace, a.key, name);
-  if (named && named.uid !== a.uid) {
+  const named = await repo.findByVersionName(tx, a.workspace, a.key, name, a.uid);
+  if (named) {
     throw conflict(
       `Version name ${quoted(name)} is already taken by version ${named.version} of ${quoted(a.key)} ` +
         `(${formatStoreUri(named)}); version names are unique per key, choose another.`,
