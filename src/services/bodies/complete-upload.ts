@@ -33,7 +33,6 @@ export async function completeUpload(deps: BodyDeps, ref: string): Promise<Artif
   }
   if (artifact.state === 'AVAILABLE') return artifact;
   mustBeInThisStore(deps.bodies, uri, loaded.links);
-  if (artifact.state === 'ABORTED') throw aborted(uri);
 
   const pending = groupLinks(loaded.links.filter((l) => !l.body.verified));
   const results = await pMap(pending, (group) => confirm(store, group), { concurrency: STORE_CONCURRENCY });
