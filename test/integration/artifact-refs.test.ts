@@ -27,9 +27,10 @@ interface Named {
   version: number;
   state: string;
   isLatest: boolean;
+  latestVersion: number | null;
 }
 
-const NAMED = 'uid version state isLatest';
+const NAMED = 'uid version state isLatest latestVersion';
 
 describe('artifact references, version names and latest', () => {
   const t = useTestSkein({ workspace: 'refs', start: startLocalSkein });
@@ -97,7 +98,7 @@ describe('artifact references, version names and latest', () => {
     expect((await resolved(uri)).version).toBe(1);
     expect((await resolved(`${uri}:latest`)).version).toBe(1);
     expect(await resolved(v1.id)).toMatchObject({ version: 1, isLatest: true });
-    expect(await resolved(v2.uid)).toMatchObject({ version: 2, state: 'PENDING', isLatest: false }); // by uid: yes
+    expect(await resolved(v2.uid)).toMatchObject({ version: 2, state: 'PENDING', isLatest: false, latestVersion: 1 }); // by uid: yes
 
     // Never an input, never tagged: PRECONDITION_FAILED naming the state.
     const { uid: runUid } = await startRun(ws);
@@ -140,17 +141,17 @@ describe('artifact references, version names and latest', () => {
       (
         await gqlOk<{ lineage: { nodes: Array<{ version?: number; isLatest?: boolean }> } }>(
           t.url,
-          'query($of: String!) { lineage(of: $of, depth: 1) { nodes { ... on Artifact { version isLatest } } } }',
+          'query($of: String!) { lineage(of: $of, depth: 1) { nodes { ... on Artifact { version isLatest latestVersion } } } }',
           { of: v1.id },
         )
       ).lineage.nodes.filter((n) => n.version !== undefined);
-    expect(await lineageLatest()).toEqual([{ version: 1, isLatest: true }]);
+    expect(await lineageLatest()).toEqual([{ version: 1, isLatest: true, latestVersion: 1 }]);
 
     // Completing the upload makes v2 the latest, in the same transaction.
     await v2.finish();
-    expect(await resolved(uri)).toMatchObject({ version: 2, isLatest: true });
+    expect(await resolved(uri)).toMatchObject({ version: 2, isLatest: true, latestVersion: 2 });
     expect(await resolved(v1.id)).toMatchObject({ isLatest: false });
-    expect(await lineageLatest()).toEqual([{ version: 1, isLatest: false }]);
+    expect(await lineageLatest()).toEqual([{ version: 1, isLatest: false, latestVersion: 2 }]);
     expect(await list({ tag: 'latest' })).toEqual([2]);
 
     // An aborted v3 changes nothing, is refused as an input, and completeUpload says it was aborted.
@@ -174,7 +175,7 @@ describe('artifact references, version names and latest', () => {
       code: 'NOT_FOUND',
       message: expect.stringContaining('no available version'),
     });
-    expect((await resolved(only.id)).state).toBe('PENDING');
+    expect(await resolved(only.id)).toMatchObject({ state: 'PENDING', isLatest: false, latestVersion: null });
   });
 
   it('resolves #<iteration>, models/ and datasets/, and refuses selectors that name different versions', async () => {

@@ -81,6 +81,13 @@ export abstract class Artifact extends Node implements ArtifactTexts {
   })
   isLatest!: boolean;
 
+  @Field(() => Int, {
+    nullable: true,
+    description:
+      'The number of the newest AVAILABLE version of this key (the latest); null while the key has none (every upload unfinished or aborted).',
+  })
+  latestVersion!: number | null;
+
   @Field(() => [Label], { description: 'Labels, sorted by key.' })
   labels!: Label[];
 
@@ -259,7 +266,6 @@ class ArtifactView implements ArtifactTexts {
   readonly size: number | null;
   readonly contentType: string | null;
   readonly tags: string[];
-  readonly latestVersion: number;
   readonly createdAt: string;
   readonly producerUid: string | null;
   readonly runUid: string | null;
@@ -288,7 +294,6 @@ class ArtifactView implements ArtifactTexts {
     this.size = record.size;
     this.contentType = record.contentType;
     this.tags = record.tags;
-    this.latestVersion = record.latestVersion;
     this.createdAt = record.createdAt;
     this.producerUid = record.producerUid;
     this.runUid = record.runUid;
@@ -304,7 +309,12 @@ class ArtifactView implements ArtifactTexts {
   }
 
   get isLatest(): boolean {
-    return this.version === this.latestVersion;
+    return this.version === this.record.latestVersion;
+  }
+
+  /** The record says 0 while the key has no AVAILABLE version; the API says null. */
+  get latestVersion(): number | null {
+    return this.record.latestVersion || null;
   }
 
   get labels() {
