@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { run as runCli } from '../../src/cli';
 import { memoryIo } from '../../src/cli/io';
+import { readMigrationFiles } from '../../src/graph/migrations';
 import {
   completeUpload,
   createUpload,
@@ -106,6 +107,20 @@ describe('artifact references, version names and latest', () => {
       code: 'PRECONDITION_FAILED',
       message: expect.stringContaining('is PENDING, so it cannot be an input'),
     });
+    const { startExecution: ex } = await gqlOk<{ startExecution: { id: string } }>(
+      t.url,
+      'mutation($i: StartExecutionInput!) { startExecution(input: $i) { id } }',
+      { i: { run: runUid, name: 'later' } },
+    );
+    const addInput = await gql(
+      t.url,
+      'mutation($id: ID!, $in: [EventInput!]!) { addExecutionInputs(id: $id, inputs: $in) { id } }',
+      {
+        id: ex.id,
+        in: [{ artifact: v2.id }],
+      },
+    );
+    expect(errorOf(addInput)).toEqual({ code: 'PRECONDITION_FAILED', message: expect.stringContaining('is PENDING') });
     expect(errorOf(await tag(v2.uri, 'production'))).toEqual({
       code: 'PRECONDITION_FAILED',
       message: expect.stringContaining('is PENDING; only AVAILABLE versions are tagged'),
@@ -225,6 +240,18 @@ describe('artifact references, version names and latest', () => {
       message: expect.stringContaining('iteration "x"'),
     });
     expect(errorOf(await byRef(`${base}:no-such-tag`))).toMatchObject({ code: 'NOT_FOUND' });
+
+    // Lineage starts from the same references (one resolver): a models/ URI with #n, or a bare uid.
+    const lineageRoot = async (of: string) =>
+      (
+        await gqlOk<{ lineage: { nodes: Array<{ uid?: string }> } }>(
+          t.url,
+          'query($of: String!) { lineage(of: $of, depth: 1) { nodes { ... on Artifact { uid } } } }',
+          { of },
+        )
+      ).lineage.nodes.map((n) => n.uid);
+    expect(await lineageRoot(`store://models/${ws}/model#1`)).toEqual([v2.uid]);
+    expect(await lineageRoot(v3.uid)).toEqual([v3.uid]);
 
     // The URI every artifact answers stays store://artifacts/<ws>/<key>@<uid>, whatever named it.
     const { artifact } = await gqlOk<{ artifact: { uri: string } }>(
@@ -457,5 +484,34 @@ describe('artifact references, version names and latest', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  // Migration 0004 backfills the pointer for keys logged before it existed (scoped here to one
+  // workspace, so the test does not rewrite other suites' keys while they run).
+  it('backfills latestVersion from the versions: the newest AVAILABLE one without deletedAt', async () => {
+    const ws = await createWorkspace(t.url, 'backfill');
+    const states = ['AVAILABLE', 'AVAILABLE', 'AVAILABLE', 'PENDING', 'ABORTED'];
+    await t.skein.graph.write((tx) =>
+      tx.run(
+        `MATCH (w:Workspace {name: $ws})
+         CREATE (k:ArtifactKey {workspace: $ws, key: 'old', lastVersion: size($states), createdAt: '2026-01-01T00:00:00Z'})
+         WITH k
+         UNWIND range(1, size($states)) AS v
+         CREATE (:Artifact {uid: randomUUID(), workspace: $ws, key: 'old', version: v, kind: 'FILE', state: $states[v - 1],
+                 createdAt: '2026-01-01T00:00:00Z', spec: '{}', deletedAt: CASE WHEN v = 3 THEN '2026-01-02T00:00:00Z' END})
+                -[:VERSION_OF]->(k)`,
+        { ws, states },
+      ),
+    );
+    const migration = (await readMigrationFiles()).find((m) => m.version === 4)!;
+    const backfill = migration.statements.find((s) => s.includes('SET k.latestVersion'))!;
+    const scoped = backfill.replace('MATCH (k:ArtifactKey)', 'MATCH (k:ArtifactKey {workspace: $ws})');
+    expect(scoped).not.toBe(backfill);
+    await t.skein.graph.write((tx) => tx.run(scoped, { ws }));
+    expect(await resolved(`store://artifacts/${ws}/old`)).toMatchObject({
+      version: 2,
+      isLatest: true,
+      latestVersion: 2,
+    });
   });
 });
