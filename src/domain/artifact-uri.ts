@@ -1,4 +1,5 @@
 import { badInput, quoted } from '../errors';
+import { isUid } from './uid';
 
 /**
  * MLRun-style artifact URIs:
@@ -27,15 +28,9 @@ const SHAPE = 'store://<artifacts|models|datasets>/<workspace>/<key>[#<iteration
 const NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$/;
 const URI = /^store:\/\/([^/]+)\/([^/#:@]+)\/([^#:@]+)(?:#([^:@]*))?(?::([^@]*))?(?:@(.*))?$/;
 const ITERATION = /^\d{1,9}$/;
-const UID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export function isStoreUri(ref: string): boolean {
   return ref.startsWith('store://');
-}
-
-/** A bare uid (UUID) as Skein hands them out, e.g. what `skein runs --json` prints. */
-export function isUid(ref: string): boolean {
-  return UID.test(ref);
 }
 
 /** Parses a store:// URI; anything malformed is BAD_USER_INPUT on `field`, naming the part at fault. */
@@ -56,7 +51,7 @@ export function parseStoreUri(uri: string, field = 'uri'): ArtifactUri {
       field,
     });
   }
-  if (uid !== undefined && !UID.test(uid)) {
+  if (uid !== undefined && !isUid(uid)) {
     throw badInput(`${quoted(uri)} has ${quoted(uid)} after "@"; give an artifact's uid (a UUID).`, { field });
   }
   return {

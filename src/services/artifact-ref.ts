@@ -2,7 +2,8 @@ import { badInput, clip, ErrorCode, notFound, quoted, SkeinError } from '../erro
 import { artifactRepository as repo } from '../graph/artifact.repository';
 import type { Tx } from '../graph/executor';
 import type { ArtifactRecord } from '../domain/artifact';
-import { formatStoreUri, isStoreUri, isUid, parseStoreUri, type ArtifactUri } from '../domain/artifact-uri';
+import { formatStoreUri, isStoreUri, parseStoreUri, type ArtifactUri } from '../domain/artifact-uri';
+import { isUid } from '../domain/uid';
 import { fromGlobalId } from '../domain/global-id';
 
 /**

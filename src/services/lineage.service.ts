@@ -1,7 +1,8 @@
 import { readableWorkspaceList } from '../auth/principal';
 import { badInput, ErrorCode, quoted, SkeinError } from '../errors';
 import { artifactRepository } from '../graph/artifact.repository';
-import { isStoreUri, isUid } from '../domain/artifact-uri';
+import { isStoreUri } from '../domain/artifact-uri';
+import { isUid } from '../domain/uid';
 import { resolveArtifactRef } from './artifact-ref';
 import { fromGlobalId } from '../domain/global-id';
 import { parseIsoTime } from '../domain/time';

@@ -1,4 +1,5 @@
-import { checkVersionName, formatStoreUri, isUid, parseStoreUri } from '../../src/domain/artifact-uri';
+import { checkVersionName, formatStoreUri, parseStoreUri } from '../../src/domain/artifact-uri';
+import { isUid } from '../../src/domain/uid';
 import { ErrorCode, SkeinError } from '../../src/errors';
 
 const UID = '0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b';
