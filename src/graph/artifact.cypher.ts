@@ -10,6 +10,7 @@ const ARTIFACT_PROJECTION = `properties(a) AS a, [(k)-[t:TAG]->(a) | t.name] AS 
  * texts (ARTIFACT_TEXT_FIELDS; null ones are not stored), `$props` the labels and properties
  * under their prefixes. A version created AVAILABLE is the newest AVAILABLE one, so it becomes the
  * key's `latestVersion` here, under the same lock (a PENDING upload becomes it in UPDATE_BODY).
+ * Only AVAILABLE versions carry tags: an upload's tags wait in `pendingTags` until it completes.
  */
 export const CREATE_ARTIFACT = `
 MATCH (w:Workspace {name: $workspace})
@@ -23,10 +24,11 @@ CREATE (a:Artifact {
   location: $location, digest: $digest, size: $size, contentType: $contentType,
   createdAt: $now, runUid: $runUid, spec: $spec
 })-[:VERSION_OF]->(k)
-SET a += $fields, a += $props
+SET a += $fields, a += $props,
+    a.pendingTags = CASE WHEN $state = 'AVAILABLE' OR size($tags) = 0 THEN null ELSE $tags END
 WITH a, k
 CALL (a, k) {
-  UNWIND $tags AS tag
+  UNWIND CASE WHEN $state = 'AVAILABLE' THEN $tags ELSE [] END AS tag
   OPTIONAL MATCH (k)-[old:TAG {name: tag}]->()
   DELETE old
   CREATE (k)-[:TAG {name: tag, at: $now}]->(a)
@@ -102,12 +104,30 @@ OPTIONAL MATCH (k)-[t:TAG {name: $tag}]->(a)
 DELETE t
 RETURN ${ARTIFACT_PROJECTION}`;
 
-/** Records where the body is and what it is; the body store calls this once it has checked the object. */
+/**
+ * Records where the body is and what it is; the body store calls this once it has checked the
+ * object. Becoming AVAILABLE, the version takes the tags its upload asked for (`pendingTags`),
+ * moving them off other versions; the caller holds the key's lock (LOCK_KEY_OF).
+ */
 export const UPDATE_BODY = `
 MATCH (a:Artifact {uid: $uid})-[:VERSION_OF]->(k)
 SET a.state = $state, a.location = coalesce($location, a.location), a.digest = coalesce($digest, a.digest),
     a.size = coalesce($size, a.size)
+WITH a, k, CASE WHEN $state = 'AVAILABLE' THEN coalesce(a.pendingTags, []) ELSE [] END AS tags
+CALL (a, k, tags) {
+  UNWIND tags AS tag
+  OPTIONAL MATCH (k)-[old:TAG {name: tag}]->()
+  DELETE old
+  CREATE (k)-[:TAG {name: tag, at: $now}]->(a)
+}
+SET a.pendingTags = CASE WHEN $state = 'AVAILABLE' THEN null ELSE a.pendingTags END
 RETURN ${ARTIFACT_PROJECTION}`;
+
+/** The key's write lock, by one of its versions (before moving tags onto it). */
+export const LOCK_KEY_OF = `
+MATCH (:Artifact {uid: $uid})-[:VERSION_OF]->(k)
+SET k._lock = true
+REMOVE k._lock`;
 
 export const RUN_WORKSPACE = `MATCH (r:Run {uid: $uid}) RETURN r.workspace AS workspace`;
 
@@ -127,6 +147,8 @@ WHERE a.deletedAt IS NULL AND a.runUid IS NOT NULL
 RETURN ${ARTIFACT_PROJECTION}
 ORDER BY a.version DESC
 LIMIT 1`;
+
+export const KEY_EXISTS = `RETURN EXISTS { (:ArtifactKey {workspace: $workspace, key: $key}) } AS exists`;
 
 export const RUN_ITERATION = `MATCH (r:Run {uid: $uid}) RETURN r.iteration AS iteration`;
 

@@ -142,14 +142,22 @@ export const artifactRepository = {
   },
 
   /**
-   * Records the body and the state; a version that becomes AVAILABLE may be the key's newest
-   * AVAILABLE one, so the key's latest pointer is recomputed in the same transaction.
+   * Records the body and the state. A version that becomes AVAILABLE takes the tags its upload
+   * asked for (under the key's lock) and may be the key's newest AVAILABLE one, so the key's
+   * latest pointer is recomputed in the same transaction.
    */
   async updateBody(
     tx: Tx,
     uid: string,
-    body: { state: ArtifactState; location?: string | null; digest?: string | null; size?: number | null },
+    body: {
+      state: ArtifactState;
+      location?: string | null;
+      digest?: string | null;
+      size?: number | null;
+      now?: string;
+    },
   ): Promise<ArtifactRecord | null> {
+    if (body.state === 'AVAILABLE') await tx.run(Q.LOCK_KEY_OF, { uid });
     const updated = first(
       await tx.run<Row>(Q.UPDATE_BODY, {
         uid,
@@ -157,6 +165,7 @@ export const artifactRepository = {
         location: body.location ?? null,
         digest: body.digest ?? null,
         size: body.size ?? null,
+        now: body.now ?? new Date().toISOString(),
       }),
     );
     if (!updated || body.state !== 'AVAILABLE') return updated;
@@ -180,6 +189,12 @@ export const artifactRepository = {
   /** The newest live version of a key logged by a run of this iteration (0: a top-level run). */
   async findByIteration(tx: Tx, workspace: string, key: string, iteration: number): Promise<ArtifactRecord | null> {
     return first(await tx.run<Row>(Q.FIND_BY_ITERATION, { workspace, key, iteration }));
+  },
+
+  /** True when the key has ever had a version. */
+  async keyExists(tx: Tx, workspace: string, key: string): Promise<boolean> {
+    const rows = await tx.run<{ exists: boolean }>(Q.KEY_EXISTS, { workspace, key });
+    return rows[0]?.exists === true;
   },
 
   /** A run's iteration (0 for a top-level run), or null when there is no such run. */

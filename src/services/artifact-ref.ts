@@ -33,7 +33,9 @@ function artifactUidOf(id: string, field: string): string {
 }
 
 async function resolveUri(tx: Tx, ref: string, uri: ArtifactUri): Promise<ArtifactRecord> {
-  const byUid = uri.uid ? mustFind(ref, await repo.find(tx, { ...uri, tag: null }), `no version @${uri.uid}`) : null;
+  const byUid = uri.uid
+    ? await orMissing(tx, ref, uri, await repo.find(tx, { ...uri, tag: null }), `no version @${uri.uid}`)
+    : null;
   const byName = uri.tag ? await findByName(tx, ref, uri, uri.tag) : null;
   if (byUid && byName && byUid.uid !== byName.uid) {
     throw badInput(
@@ -46,23 +48,27 @@ async function resolveUri(tx: Tx, ref: string, uri: ArtifactUri): Promise<Artifa
   const found = chosen
     ? await mustBeIteration(tx, ref, uri, chosen)
     : uri.iteration !== null
-      ? await mustFind(
+      ? await orMissing(
+          tx,
           ref,
+          uri,
           await repo.findByIteration(tx, uri.workspace, uri.key, uri.iteration),
           `no available version logged by a run of iteration ${uri.iteration}`,
         )
-      : await mustFind(ref, await repo.find(tx, uri), 'no available version (uploads still pending or aborted)');
+      : await orMissing(tx, ref, uri, await repo.find(tx, uri), NO_AVAILABLE);
   return mustBeKind(ref, uri, found);
 }
+
+const NO_AVAILABLE = 'no available version yet (its uploads are pending or were aborted)';
 
 /** `:name`: `latest`, a tag, or a version name (they share the slot; the service keeps them apart). */
 async function findByName(tx: Tx, ref: string, uri: ArtifactUri, name: string): Promise<ArtifactRecord> {
   if (name === 'latest')
-    return mustFind(ref, await repo.find(tx, { ...uri, uid: null, tag: null }), 'no available version');
+    return orMissing(tx, ref, uri, await repo.find(tx, { ...uri, uid: null, tag: null }), NO_AVAILABLE);
   const found =
     (await repo.findByTag(tx, uri.workspace, uri.key, name)) ??
     (await repo.findByVersionName(tx, uri.workspace, uri.key, name));
-  return mustFind(ref, found, `no tag or version name "${name}" on key "${uri.key}"`);
+  return orMissing(tx, ref, uri, found, `no tag or version name "${name}" on key "${uri.key}"`);
 }
 
 /** `#n` beside `:name` or `@uid`: the version they name must have been logged by iteration n. */
@@ -91,7 +97,18 @@ function mustBeKind(ref: string, uri: ArtifactUri, a: ArtifactRecord): ArtifactR
   );
 }
 
-function mustFind(ref: string, found: ArtifactRecord | null, why: string): ArtifactRecord {
+/**
+ * `found`, or NOT_FOUND: plain when the key itself does not exist, else saying why none of its
+ * versions matched (the lookup of the key is paid only on this path).
+ */
+async function orMissing(
+  tx: Tx,
+  ref: string,
+  uri: ArtifactUri,
+  found: ArtifactRecord | null,
+  why: string,
+): Promise<ArtifactRecord> {
   if (found) return found;
+  if (!(await repo.keyExists(tx, uri.workspace, uri.key))) throw notFound('Artifact', ref);
   throw new SkeinError(ErrorCode.NOT_FOUND, `Artifact ${quoted(ref)} does not exist: ${why}.`, { id: clip(ref) });
 }

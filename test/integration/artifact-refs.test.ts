@@ -94,11 +94,13 @@ describe('artifact references, version names and latest', () => {
     const key = 'data.csv';
     const uri = `store://artifacts/${ws}/${key}`;
     const v1 = await logArtifact(t.url, { workspace: ws, key, kind: 'FILE' }); // body-less: AVAILABLE
-    const v2 = await pendingUpload(ws, key);
+    const v2 = await pendingUpload(ws, key, { tags: ['candidate'] });
 
     expect((await resolved(uri)).version).toBe(1);
     expect((await resolved(`${uri}:latest`)).version).toBe(1);
     expect(await resolved(v1.id)).toMatchObject({ version: 1, isLatest: true });
+    // The tags an upload asks for wait until it completes: a PENDING version carries none.
+    expect(errorOf(await byRef(`${uri}:candidate`))).toMatchObject({ code: 'NOT_FOUND' });
     expect(await resolved(v2.uid)).toMatchObject({ version: 2, state: 'PENDING', isLatest: false, latestVersion: 1 }); // by uid: yes
 
     // Never an input, never tagged: PRECONDITION_FAILED naming the state.
@@ -165,6 +167,7 @@ describe('artifact references, version names and latest', () => {
     // Completing the upload makes v2 the latest, in the same transaction.
     await v2.finish();
     expect(await resolved(uri)).toMatchObject({ version: 2, isLatest: true, latestVersion: 2 });
+    expect((await resolved(`${uri}:candidate`)).uid).toBe(v2.uid);
     expect(await resolved(v1.id)).toMatchObject({ isLatest: false });
     expect(await lineageLatest()).toEqual([{ version: 1, isLatest: false, latestVersion: 2 }]);
     expect(await list({ tag: 'latest' })).toEqual([2]);
@@ -189,6 +192,11 @@ describe('artifact references, version names and latest', () => {
     expect(errorOf(await byRef(`store://artifacts/${ws}/first.bin`))).toEqual({
       code: 'NOT_FOUND',
       message: expect.stringContaining('no available version'),
+    });
+    const absent = `store://artifacts/${ws}/absent.bin`;
+    expect(errorOf(await byRef(absent))).toEqual({
+      code: 'NOT_FOUND',
+      message: `Artifact "${absent}" does not exist.`,
     });
     expect(await resolved(only.id)).toMatchObject({ state: 'PENDING', isLatest: false, latestVersion: null });
   });

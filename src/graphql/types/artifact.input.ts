@@ -103,7 +103,10 @@ export class ArtifactInput {
   @Field(() => String, { nullable: true, description: 'The media type of the body, e.g. "image/png" for a plot.' })
   contentType?: string | null;
 
-  @Field(() => [String], { nullable: true, description: 'Tags to point at this version (moved off older versions).' })
+  @Field(() => [String], {
+    nullable: true,
+    description: 'Tags to point at this version (moved off older versions); for an upload, once it completes.',
+  })
   tags?: string[] | null;
 
   @Field(() => String, {
