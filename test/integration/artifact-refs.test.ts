@@ -186,6 +186,20 @@ describe('artifact references, version names and latest', () => {
     });
   });
 
+  // refreshLatest locks the key before it recomputes, so a completion racing a newer version's
+  // create cannot leave the pointer on the older one.
+  it('keeps latest on the newest AVAILABLE version when an upload completes while a newer version is logged', async () => {
+    const ws = await createWorkspace(t.url, 'race');
+    const keys = ['a', 'b', 'c', 'd', 'e'];
+    const pending = await Promise.all(keys.map((key) => pendingUpload(ws, key)));
+    await Promise.all(
+      pending.flatMap((p, i) => [p.finish(), logArtifact(t.url, { workspace: ws, key: keys[i]!, kind: 'FILE' })]),
+    );
+    for (const key of keys) {
+      expect(await resolved(`store://artifacts/${ws}/${key}`)).toMatchObject({ version: 2, isLatest: true });
+    }
+  });
+
   it('says NOT_FOUND, not a pending version, when a key has no AVAILABLE version yet', async () => {
     const ws = await createWorkspace(t.url, 'none-yet');
     const only = await pendingUpload(ws, 'first.bin');
