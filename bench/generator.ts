@@ -112,10 +112,11 @@ UNWIND $rows AS row
 MATCH (e:Execution {uid: row.e})
 MATCH (a:Artifact {uid: row.a})
 CREATE (e)-[:OUTPUT {at: row.at, path: row.path}]->(a)`,
+  // Every generated version is AVAILABLE, so the newest one is also the key's latest (what lineage reads).
   lastVersions: `
 UNWIND $rows AS row
 MATCH (k:ArtifactKey {workspace: row.workspace, key: row.key})
-SET k.lastVersion = row.lastVersion`,
+SET k.lastVersion = row.lastVersion, k.latestVersion = row.lastVersion`,
   marker: `
 MATCH (w:Workspace {name: $name})
 RETURN w.\`label.benchComplete\` AS complete, w.\`label.benchGenerator\` AS generator`,

@@ -15,7 +15,10 @@ interface DownloadFlags {
 export function downloadCommand(io: CliIo): Command {
   return new Command('download')
     .description("Download an artifact's body, or a directory's whole tree, verifying every SHA-256.")
-    .argument('<uri>', 'the artifact: store://artifacts/<workspace>/<key>[:<tag>][@<uid>], or its id')
+    .argument(
+      '<uri>',
+      'the artifact: store://artifacts/<workspace>/<key>[#<iteration>][:<tag-or-version-name>][@<uid>], or its id or uid',
+    )
     .argument('<dest>', 'a directory artifact: the directory to write into (created); a file: where to save it')
     .addOption(new Option('--overwrite', 'replace files that already exist').conflicts('skipExisting'))
     .addOption(

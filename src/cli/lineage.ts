@@ -16,7 +16,7 @@ export function lineageCommand(io: CliIo): Command {
     .description('Print what an artifact (or execution) came from, or what came from it, as a tree.')
     .argument(
       '<uri>',
-      'an artifact URI store://artifacts/<workspace>/<key>[:<tag>][@<uid>], or an artifact/execution id',
+      'an artifact URI store://artifacts/<workspace>/<key>[#<iteration>][:<tag-or-version-name>][@<uid>], or an artifact/execution id or uid',
     )
     .addOption(
       new Option('-d, --direction <direction>', 'which way to walk')

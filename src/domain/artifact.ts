@@ -19,7 +19,8 @@ export interface ArtifactTextRule {
  */
 export const ARTIFACT_TEXT_FIELDS = {
   description: {},
-  versionName: { maxLength: 128 },
+  /** A user's name for the version ("v1.0.0"), unique per key; the service checks it as a tag. */
+  versionName: { maxLength: 63 },
 } as const satisfies Record<string, ArtifactTextRule>;
 
 export type ArtifactTextField = keyof typeof ARTIFACT_TEXT_FIELDS;
@@ -54,7 +55,7 @@ export interface ArtifactRecord extends ArtifactTexts {
   labels: Record<string, EntryValue>;
   properties: Record<string, EntryValue>;
   tags: string[];
-  /** The highest version of this key: this one is "latest" when they are equal. */
+  /** The key's newest AVAILABLE version (0 while it has none): this one is "latest" when they are equal. */
   latestVersion: number;
   /** When it was soft-deleted (deleteArtifact, or with its run); null while live. */
   deletedAt: string | null;

@@ -90,6 +90,11 @@ export const artifactRepository = {
     return first(await tx.run<Row>(Q.FIND_LATEST, { workspace, key }));
   },
 
+  /** The version carrying this tag; null when no version of the key does. */
+  async findByTag(tx: Tx, workspace: string, key: string, tag: string): Promise<ArtifactRecord | null> {
+    return first(await tx.run<Row>(Q.FIND_BY_TAG, { workspace, key, tag }));
+  },
+
   async list(
     tx: Tx,
     filter: ArtifactCriteria,
@@ -112,14 +117,16 @@ export const artifactRepository = {
     return rows.map(parseRow);
   },
 
+  /** A key's versions, newest first: AVAILABLE ones, or those in `state` when given; deleted ones only with `includeDeleted`. */
   async versions(
     tx: Tx,
     workspace: string,
     key: string,
     window: { after: number | null; limit: number },
+    state: ArtifactState | null = null,
     includeDeleted = false,
   ) {
-    const rows = await tx.run<Row>(Q.LIST_VERSIONS, { workspace, key, includeDeleted, ...windowParams(window) });
+    const rows = await tx.run<Row>(Q.LIST_VERSIONS, { workspace, key, state, includeDeleted, ...windowParams(window) });
     return rows.map(parseRow);
   },
 
@@ -137,25 +144,78 @@ export const artifactRepository = {
     return rows[0]?.workspace ?? null;
   },
 
+  /**
+   * Records the body and the state. A version that becomes AVAILABLE takes the tags its upload
+   * asked for (under the key's lock) and may be the key's newest AVAILABLE one, so the key's
+   * latest pointer is recomputed in the same transaction.
+   */
   async updateBody(
     tx: Tx,
     uid: string,
-    body: { state: ArtifactState; location?: string | null; digest?: string | null; size?: number | null },
+    body: {
+      state: ArtifactState;
+      location?: string | null;
+      digest?: string | null;
+      size?: number | null;
+      now?: string;
+    },
   ): Promise<ArtifactRecord | null> {
-    return first(
+    if (body.state === 'AVAILABLE') await tx.run(Q.LOCK_KEY_OF, { uid });
+    const updated = first(
       await tx.run<Row>(Q.UPDATE_BODY, {
         uid,
         state: body.state,
         location: body.location ?? null,
         digest: body.digest ?? null,
         size: body.size ?? null,
+        now: body.now ?? new Date().toISOString(),
       }),
     );
+    if (!updated || body.state !== 'AVAILABLE') return updated;
+    const latestVersion = await artifactRepository.refreshLatest(tx, updated.workspace, updated.key);
+    return { ...updated, latestVersion: latestVersion ?? 0 };
   },
 
-  // --- stand-in until branch i14-a merges (helper A's refreshLatest replaces this block) ---
-  /** Recomputes the key's stored latest pointer: its newest AVAILABLE, non-deleted version. */
-  async refreshLatest(tx: Tx, workspace: string, key: string): Promise<void> {
-    await tx.run(Q.REFRESH_LATEST_STAND_IN, { workspace, key });
+  // --- References and "latest" ---
+
+  /** The version of a key carrying this version name (other than `except`); null when none does. */
+  async findByVersionName(
+    tx: Tx,
+    workspace: string,
+    key: string,
+    name: string,
+    except: string | null = null,
+  ): Promise<ArtifactRecord | null> {
+    return first(await tx.run<Row>(Q.FIND_BY_VERSION_NAME, { workspace, key, name, except }));
+  },
+
+  /** The newest live version of a key logged by a run of this iteration (0: a top-level run). */
+  async findByIteration(tx: Tx, workspace: string, key: string, iteration: number): Promise<ArtifactRecord | null> {
+    return first(await tx.run<Row>(Q.FIND_BY_ITERATION, { workspace, key, iteration }));
+  },
+
+  /** True when the key has ever had a version. */
+  async keyExists(tx: Tx, workspace: string, key: string): Promise<boolean> {
+    const rows = await tx.run<{ exists: boolean }>(Q.KEY_EXISTS, { workspace, key });
+    return rows[0]?.exists === true;
+  },
+
+  /** A run's iteration (0 for a top-level run), or null when there is no such run. */
+  async runIteration(tx: Tx, runUid: string): Promise<number | null> {
+    const rows = await tx.run<{ iteration: number | null }>(Q.RUN_ITERATION, { uid: runUid });
+    return rows[0] ? (rows[0].iteration ?? 0) : null;
+  },
+
+  /**
+   * Recomputes the key's latest pointer (`k.latestVersion`) from its versions: the newest AVAILABLE
+   * version without a `deletedAt`. Call it, in the same transaction, after anything that changes
+   * which versions are live (an upload completed, a version deleted or restored). The key is locked
+   * first, so concurrent creators and refreshers of one key serialise. Returns the new pointer
+   * (null: the key has no live AVAILABLE version).
+   */
+  async refreshLatest(tx: Tx, workspace: string, key: string): Promise<number | null> {
+    await tx.run(Q.LOCK_KEY, { workspace, key });
+    const rows = await tx.run<{ latest: number | null }>(Q.REFRESH_LATEST, { workspace, key });
+    return rows[0]?.latest ?? null;
   },
 };

@@ -1,6 +1,6 @@
 /**
  * Changes after the fact (`(:Change)` nodes, see README.md) and the writes that make them. A
- * change names its subject by `subjectUid` (indexed with its own uid, migration 0006), not by a
+ * change names its subject by `subjectUid` (indexed with its own uid, migration 0005), not by a
  * relationship: reading a subject's history is one index range, newest first, and the record
  * outlives nothing it should not (a purge of the subject deletes its changes by that uid).
  * Labels in the query texts come from SUBJECT_LABELS only; user values travel as parameters.

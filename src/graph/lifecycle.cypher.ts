@@ -162,6 +162,15 @@ RETURN collect(w.name) AS names`;
  * provenance of what stays is never cut (the nearest such node, found breadth-first: SHORTEST 1
  * stops at the first).
  */
+/**
+ * A purged node's change history goes with it: changes name their subject by uid, not by a
+ * relationship (history.cypher.ts), so DETACH DELETE alone would leave them behind.
+ */
+const DELETE_CHANGES = (v: string) => `CALL (${v}) {
+  MATCH (change:Change {subjectUid: ${v}.uid})
+  DELETE change
+}`;
+
 export const PURGE_CANDIDATES = `
 CALL () {
   ${seek('Artifact')}
@@ -184,6 +193,7 @@ MATCH (a:Artifact {uid: uid})
 OPTIONAL MATCH (a)-[r:HAS_BODY]->(b:Body)
 WITH a, collect(CASE WHEN b IS NULL THEN null ELSE {store: b.store, key: b.key, uploadId: r.uploadId} END) AS bodies
 WITH a, bodies, a.workspace AS workspace, a.key AS key
+${DELETE_CHANGES('a')}
 DETACH DELETE a
 RETURN workspace, key, bodies`;
 
@@ -203,6 +213,7 @@ RETURN count(DISTINCT b) AS marked`;
 export const PURGE_EXECUTIONS = `
 UNWIND $uids AS uid
 MATCH (e:Execution {uid: uid})
+${DELETE_CHANGES('e')}
 DETACH DELETE e`;
 
 /**
@@ -231,6 +242,7 @@ CALL (r) {
   DETACH DELETE c
   RETURN count(c) AS chunks
 }
+${DELETE_CHANGES('r')}
 DETACH DELETE r
 RETURN sum(chunks) AS chunks`;
 

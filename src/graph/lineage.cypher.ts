@@ -166,7 +166,7 @@ export function nodeFieldParams(f: NodeFields) {
  * workspace (then nothing else is sent either). The rest comes only when asked for: `$withDetail`
  * (the core properties in ARTIFACT_DETAIL / EXECUTION_DETAIL), `$withSpec` (the spec JSON),
  * `$withMaps` (label./param./… entries as [key, value] pairs), `$withTags` (tags and the key's
- * last version, for `isLatest`). `v` must be a variable, and the
+ * latest version, the newest AVAILABLE one, for `isLatest`: one property read). `v` must be a variable, and the
  * row must be built in row context (RETURN, collect), not inside a list comprehension: Neo4j 5.26
  * fails to plan that ("Property cannot be cast to ASTCachedProperty").
  */
@@ -178,7 +178,7 @@ export function nodeRow(v: string, hops: string, source = 'null'): string {
       CASE WHEN $withSpec AND ${ok} THEN ${v}.spec END,
       CASE WHEN $withMaps AND ${ok} THEN [k IN keys(${v}) WHERE ${mapPropCondition('k')} | [k, ${v}[k]]] END,
       CASE WHEN $withTags AND ${v}:Artifact AND ${ok} THEN [(${v})<-[t:TAG]-() | t.name] END,
-      CASE WHEN $withTags AND ${v}:Artifact AND ${ok} THEN [(${v})-[:VERSION_OF]->(k) | k.lastVersion][0] END,
+      CASE WHEN $withTags AND ${v}:Artifact AND ${ok} THEN [(${v})-[:VERSION_OF]->(k) | coalesce(k.latestVersion, 0)][0] END,
       ${source}]`;
 }
 

@@ -103,7 +103,7 @@ const SPEC_FIELDS = new Set([
   'values',
 ]);
 const MAP_FIELDS = new Set(['labels', 'properties', 'params', 'results', 'annotations']);
-const TAG_FIELDS = new Set(['tags', 'isLatest']);
+const TAG_FIELDS = new Set(['tags', 'isLatest', 'latestVersion']);
 
 /** Node fields a lineage row answers without its detail properties (see `NodeFields.detail`). */
 const WITHOUT_DETAIL: Record<NodeLabel, ReadonlySet<string>> = {

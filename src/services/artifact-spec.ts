@@ -59,11 +59,15 @@ export interface SpecInputs {
   metrics?: MetricsSpec | null;
 }
 
-export function checkKind(kind: string): string {
+/**
+ * The one kind rule, for what is logged and for what is filtered on: a lower-case kind is refused
+ * in both (a filter on "model" would otherwise match nothing, silently).
+ */
+export function checkKind(kind: string, field = 'kind'): string {
   if (!KIND.test(kind)) {
     throw badInput(
       `Artifact kind "${kind}" is not valid: use one of ${KNOWN_KINDS.join(', ')} or another UPPER_CASE name.`,
-      { field: 'kind' },
+      { field },
     );
   }
   return kind;

@@ -1,11 +1,11 @@
-import { badInput, notFound, quoted } from '../errors';
+import { badInput, conflict, notFound, preconditionFailed, quoted } from '../errors';
 import { artifactRepository as repo } from '../graph/artifact.repository';
 import type { Tx } from '../graph/executor';
 import { idempotent } from '../graph/idempotency';
 import { newUid } from '../domain/uid';
-import { fromGlobalId } from '../domain/global-id';
 import { buildSpec, checkKind, type SpecInputs } from './artifact-spec';
-import { checkTag, isStoreUri, parseStoreUri } from '../domain/artifact-uri';
+import { checkTag, checkVersionName, formatStoreUri } from '../domain/artifact-uri';
+import { resolveArtifactRef } from './artifact-ref';
 import { pageWindow, toPage, type Page, type PageRequest } from './pagination';
 import { checkIdempotencyKey } from './idempotency-key';
 import { recordChanges, tagHolder, tagMoveChanges } from './history';
@@ -91,6 +91,10 @@ export class ArtifactService {
     await refuseDeleted(tx, { workspace: draft.workspace, runUid: draft.runUid }); // lifecycle
     const created = await repo.create(tx, { ...draft, uid: newUid(), state }, nowIso());
     if (!created) throw notFound('Workspace', input.workspace);
+    // After the create, which holds the key's lock until commit: a concurrent creator of the same
+    // name commits first or waits, so this read sees it (and the check costs nothing without names).
+    if (created.versionName) await refuseVersionNameClash(tx, created, created.versionName);
+    for (const tag of draft.tags) await refuseTagClash(tx, created, tag);
     return created;
   }
 
@@ -99,9 +103,11 @@ export class ArtifactService {
     checkKey('key', input.key);
     const kind = checkKind(input.kind);
     checkTexts(input);
+    if (input.versionName != null) checkVersionName(input.versionName);
     checkBody(input);
     const spec = buildSpec(kind, input);
-    if (input.trainingDataset) spec.trainingDatasetUid = (await this.resolveRefInTx(tx, input.trainingDataset)).uid;
+    if (input.trainingDataset)
+      spec.trainingDatasetUid = (await this.resolveRefInTx(tx, input.trainingDataset, 'trainingDataset')).uid;
     return {
       workspace: input.workspace,
       key: input.key,
@@ -115,7 +121,7 @@ export class ArtifactService {
       spec,
       labels: toMap('labels', input.labels),
       properties: toMap('properties', input.properties),
-      tags: uniqueTags(input.tags),
+      tags: uniqueTags(input.tags, input.versionName),
     };
   }
 
@@ -131,21 +137,25 @@ export class ArtifactService {
     return uid;
   }
 
-  /** Names one artifact version by global id or store:// URI (no tag and no uid: the latest). */
-  resolveRef(ref: string): Promise<ArtifactRecord> {
-    return this.deps.graph.read((tx) => this.resolveRefInTx(tx, ref));
+  /** Names one artifact version by global id, uid or store:// URI (see artifact-ref.ts). */
+  resolveRef(ref: string, field = 'ref'): Promise<ArtifactRecord> {
+    return this.deps.graph.read((tx) => resolveArtifactRef(tx, ref, field));
   }
 
-  async resolveRefInTx(tx: Tx, ref: string): Promise<ArtifactRecord> {
-    if (isStoreUri(ref)) {
-      const uri = parseStoreUri(ref);
-      const found = await repo.find(tx, uri);
-      if (!found) throw notFound('Artifact', ref);
-      return found;
+  resolveRefInTx(tx: Tx, ref: string, field = 'ref'): Promise<ArtifactRecord> {
+    return resolveArtifactRef(tx, ref, field);
+  }
+
+  /** An execution's input: only an AVAILABLE version (never an unfinished or aborted upload). */
+  async resolveInputInTx(tx: Tx, ref: string): Promise<ArtifactRecord> {
+    const found = await resolveArtifactRef(tx, ref, 'inputs');
+    if (found.state !== 'AVAILABLE') {
+      throw preconditionFailed(
+        `${quoted(formatStoreUri(found))} is ${found.state}, so it cannot be an input: ` +
+          (found.state === 'PENDING' ? 'complete its upload first.' : 'its upload was aborted; use another version.'),
+        { field: 'inputs' },
+      );
     }
-    const { type, key } = fromGlobalId(ref);
-    const [found] = type === 'Artifact' ? await repo.getMany(tx, [key]) : [null];
-    if (!found) throw notFound('Artifact', ref);
     return found;
   }
 
@@ -167,7 +177,7 @@ export class ArtifactService {
         tx,
         {
           workspace,
-          kind: filter.kind ?? null,
+          kind: filter.kind != null ? checkKind(filter.kind, 'filter.kind') : null,
           state: filter.state ?? null,
           keyPrefix: filter.keyPrefix ?? null,
           runUid: filter.run ? runUidOf(filter.run, 'filter.run') : null,
@@ -183,25 +193,37 @@ export class ArtifactService {
     return toPage(rows, window, (a) => a.uid);
   }
 
-  /** Every version of the artifact's key, newest first. */
+  /** The versions of the artifact's key, newest first: AVAILABLE ones, or those in `state`; deleted ones only with `includeDeleted`. */
   async versions(
     of: { workspace: string; key: string },
     page: PageRequest,
+    state: ArtifactState | null = null,
     includeDeleted = false,
   ): Promise<Page<ArtifactRecord>> {
     const window = pageWindow(page, (raw) => Number(raw));
-    const rows = await this.deps.graph.read((tx) => repo.versions(tx, of.workspace, of.key, window, includeDeleted));
+    const rows = await this.deps.graph.read((tx) =>
+      repo.versions(tx, of.workspace, of.key, window, state, includeDeleted),
+    );
     return toPage(rows, window, (a) => a.version);
   }
 
-  /** Points a tag at this version, moving it off any other version of the key in the same transaction. */
+  /**
+   * Points a tag at this version, moving it off any other version of the key in the same
+   * transaction. Only AVAILABLE versions are tagged, and a tag never repeats a version name.
+   */
   tag(ref: string, tag: string): Promise<ArtifactRecord> {
     if (checkTag(tag) === 'latest') throw badInput('"latest" always points at the newest version; it cannot be set.');
     return this.deps.graph.write(async (tx) => {
       const target = await this.resolveRefInTx(tx, ref);
       await refuseDeleted(tx, { artifactUid: target.uid }); // lifecycle
+      if (target.state !== 'AVAILABLE') {
+        throw preconditionFailed(
+          `${quoted(formatStoreUri(target))} is ${target.state}; only AVAILABLE versions are tagged (complete the upload first).`,
+        );
+      }
       const holder = await tagHolder(tx, target.uid, tag);
       const tagged = (await repo.tag(tx, target.uid, tag, nowIso()))!;
+      await refuseTagClash(tx, tagged, tag); // after the tag took the key's lock
       await recordChanges(tx, this.deps.caller, tagMoveChanges(target.workspace, tag, holder, target.uid));
       return tagged;
     });
@@ -244,8 +266,48 @@ function checkBody(input: LogArtifact): void {
   }
 }
 
-function uniqueTags(tags: string[] | null | undefined): string[] {
+function uniqueTags(tags: string[] | null | undefined, versionName: string | null | undefined): string[] {
   const list = [...new Set(tags ?? [])].map(checkTag);
   if (list.includes('latest')) throw badInput('"latest" always points at the newest version; it cannot be set.');
+  if (versionName && list.includes(versionName)) {
+    throw badInput(`${quoted(versionName)} is given as both a tag and the version name; give it once.`, {
+      field: 'tags',
+    });
+  }
   return list;
+}
+
+/**
+ * Version names are unique per key and share the `:<name>` slot of URIs with tags, so a new
+ * version name may repeat neither another version's name nor a tag of the key.
+ */
+async function refuseVersionNameClash(tx: Tx, a: ArtifactRecord, name: string): Promise<void> {
+  const named = await repo.findByVersionName(tx, a.workspace, a.key, name, a.uid);
+  if (named) {
+    throw conflict(
+      `Version name ${quoted(name)} is already taken by version ${named.version} of ${quoted(a.key)} ` +
+        `(${formatStoreUri(named)}); version names are unique per key, choose another.`,
+      { field: 'versionName' },
+    );
+  }
+  const tagged = await repo.findByTag(tx, a.workspace, a.key, name);
+  if (tagged && tagged.uid !== a.uid) {
+    throw conflict(
+      `${quoted(name)} is a tag of ${quoted(a.key)} (on version ${tagged.version}); a version name cannot repeat a tag, ` +
+        'since both are named by store://…:<name>. Choose another version name, or untag it first.',
+      { field: 'versionName' },
+    );
+  }
+}
+
+/** A tag may not repeat a version name of its key (they share the `:<name>` slot of URIs). */
+async function refuseTagClash(tx: Tx, a: ArtifactRecord, tag: string): Promise<void> {
+  const named = await repo.findByVersionName(tx, a.workspace, a.key, tag);
+  if (named) {
+    throw conflict(
+      `${quoted(tag)} is the version name of version ${named.version} of ${quoted(a.key)} (${formatStoreUri(named)}); ` +
+        'a tag cannot repeat a version name, since both are named by store://…:<name>. Choose another tag.',
+      { field: 'tag' },
+    );
+  }
 }

@@ -135,7 +135,7 @@ export class ExecutionService {
       await this.linkInTx(
         tx,
         execution,
-        await this.toEvents(tx, inputs, defaultEventTime(execution)),
+        await this.toEvents(tx, inputs, defaultEventTime(execution), true),
         await this.toEvents(tx, outputs, defaultEventTime(execution)),
       );
       return execution;
@@ -173,7 +173,7 @@ export class ExecutionService {
     const execution = await this.createInTx(tx, { ...input, state });
     checkEventTimes(execution, 'INPUT', input.inputs ?? []);
     // A whole execution at once: what it read, it read when it started; what it wrote, by its finish.
-    const inputEvents = await this.toEvents(tx, input.inputs ?? [], execution.startedAt);
+    const inputEvents = await this.toEvents(tx, input.inputs ?? [], execution.startedAt, true);
     const outputEvents: NewEvent[] = [];
     for (const out of input.outputs ?? []) {
       const workspace = out.artifact.workspace ?? execution.workspace;
@@ -234,12 +234,17 @@ export class ExecutionService {
     return created;
   }
 
-  /** The events to link; `defaultAt` dates those the client gave no time (see defaultEventTime). */
-  private async toEvents(tx: Tx, list: EventSpec[], defaultAt: string): Promise<NewEvent[]> {
+  /**
+   * The events to link; `defaultAt` dates those the client gave no time (see defaultEventTime).
+   * Inputs must be AVAILABLE versions (an unfinished or aborted upload is refused, naming its state).
+   */
+  private async toEvents(tx: Tx, list: EventSpec[], defaultAt: string, asInputs = false): Promise<NewEvent[]> {
     const events: NewEvent[] = [];
     for (const e of list) {
       checkText('path', e.path, 1024);
-      const artifact = await this.artifacts.resolveRefInTx(tx, e.artifact);
+      const artifact = asInputs
+        ? await this.artifacts.resolveInputInTx(tx, e.artifact)
+        : await this.artifacts.resolveRefInTx(tx, e.artifact);
       refuseDeletedRecord('Artifact', artifact); // lifecycle: a deleted version is no input or output
       events.push({ artifactUid: artifact.uid, path: e.path ?? null, at: e.at ?? defaultAt });
     }

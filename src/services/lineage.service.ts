@@ -1,7 +1,9 @@
 import { readableWorkspaceList } from '../auth/principal';
 import { badInput, ErrorCode, quoted, SkeinError } from '../errors';
 import { artifactRepository } from '../graph/artifact.repository';
-import { isStoreUri, parseStoreUri } from '../domain/artifact-uri';
+import { isStoreUri } from '../domain/artifact-uri';
+import { isUid } from '../domain/uid';
+import { resolveArtifactRef } from './artifact-ref';
 import { fromGlobalId } from '../domain/global-id';
 import { parseIsoTime } from '../domain/time';
 import { assembleImpact, assembleLineage, assemblePath, assembleProvenance, isVisible } from './lineage.assemble';
@@ -118,13 +120,19 @@ export class LineageService {
     return assembleProvenance(found, cap);
   }
 
-  /** A global id of an artifact or execution, or a store:// URI (which costs one lookup). */
+  /**
+   * A global id of an artifact or execution, a store:// URI (one lookup, by the artifact
+   * resolver), or a bare uid (an artifact's when one has it, else taken as an execution's).
+   */
   async resolve(ref: string, field: string): Promise<NodeRef> {
     if (isStoreUri(ref)) {
-      const uri = parseStoreUri(ref);
-      const found = await this.deps.graph.read((tx) => artifactRepository.find(tx, uri));
-      if (!found) throw missing(ref, null);
+      const found = await this.deps.graph.read((tx) => resolveArtifactRef(tx, ref, field));
       return { label: 'Artifact', uid: found.uid };
+    }
+    if (isUid(ref)) {
+      const uid = ref.toLowerCase();
+      const [artifact] = await this.deps.graph.read((tx) => artifactRepository.getMany(tx, [uid]));
+      return { label: artifact ? 'Artifact' : 'Execution', uid };
     }
     const { type, key } = fromGlobalId(ref);
     if (type !== 'Artifact' && type !== 'Execution') {

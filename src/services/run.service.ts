@@ -14,7 +14,7 @@ import {
   type RunState,
 } from '../domain/run';
 import { runRepository as repo } from '../graph/run.repository';
-import { newUid } from '../domain/uid';
+import { isUid, newUid } from '../domain/uid';
 import { fromGlobalId } from '../domain/global-id';
 import { pageWindow, toPage, type Page, type PageRequest } from './pagination';
 import { checkRunFilter, type RunFilterSpec } from './run-filter';
@@ -65,14 +65,12 @@ export interface RunSearch extends PageRequest {
 
 export const RUN_LIMITS = { nameLength: 255, compare: 100 } as const;
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /**
  * A run's uid from what a client holds: the global id, or the bare uid (what MLRun users know,
  * and what `skein runs --json` prints). Another node's global id is BAD_USER_INPUT on `field`.
  */
 export function runUidOf(id: string, field = 'id'): string {
-  if (UUID.test(id)) return id.toLowerCase();
+  if (isUid(id)) return id.toLowerCase();
   const { type, key } = fromGlobalId(id);
   if (type !== 'Run') throw badInput(`${quoted(id)} is the id of a ${type}, not of a run.`, { field });
   return key;

@@ -298,10 +298,16 @@ describe('artifacts: typed, versioned, tagged, named by URI', () => {
     expect((await attempt({ kind: 'lower' }))?.message).toContain('UPPER_CASE');
     expect((await attempt({ digest: 'abc' }))?.message).toContain('SHA-256');
     expect((await attempt({ tags: ['latest'] }))?.message).toContain('"latest" always points');
-    expect(await attempt({ versionName: 'v'.repeat(129) })).toMatchObject({
+    expect(await attempt({ versionName: 'v'.repeat(64) })).toMatchObject({
       extensions: { code: 'BAD_USER_INPUT', field: 'versionName' },
-      message: '"versionName" is 129 characters long; the limit is 128.',
+      message: '"versionName" is 64 characters long; the limit is 63.',
     });
+    // A version name is named in URIs after ":", like a tag, so it follows the tag rule.
+    expect(await attempt({ versionName: 'v 1/2' })).toMatchObject({
+      extensions: { code: 'BAD_USER_INPUT', field: 'versionName' },
+      message: expect.stringContaining('e.g. "v1.0.0"'),
+    });
+    expect((await attempt({ versionName: 'latest' }))?.message).toContain('"latest" always names');
     expect(
       (
         await attempt({

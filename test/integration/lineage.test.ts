@@ -128,7 +128,7 @@ class TestGraph {
       );
       await tx.run(
         `UNWIND $rows AS row
-         CREATE (k:ArtifactKey {workspace: row.workspace, key: row.key, lastVersion: 1, createdAt: row.createdAt})
+         CREATE (k:ArtifactKey {workspace: row.workspace, key: row.key, lastVersion: 1, latestVersion: 1, createdAt: row.createdAt})
          CREATE (a:Artifact)-[:VERSION_OF]->(k) SET a = row`,
         { rows: this.artifacts },
       );

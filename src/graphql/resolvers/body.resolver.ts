@@ -13,7 +13,7 @@ import {
 } from '../types/body.type';
 
 const REF =
-  'The artifact: its global id or store://artifacts/<workspace>/<key>[:<tag>][@<uid>] (no tag or uid: latest).';
+  'The artifact: its global id, its uid, or store://<artifacts|models|datasets>/<workspace>/<key>[#<iteration>][:<tag-or-version-name>][@<uid>] (no tag or uid: the newest AVAILABLE version).';
 
 @Resolver()
 export class BodyResolver {

@@ -12,7 +12,7 @@ import { LineageDirection } from '../../domain/lineage';
 
 const OF =
   'The start: the global id of an artifact or an execution, or an artifact URI ' +
-  'store://artifacts/<workspace>/<key>[:<tag>][@<uid>] (no tag or uid: the latest version).';
+  'store://<artifacts|models|datasets>/<workspace>/<key>[#<iteration>][:<tag-or-version-name>][@<uid>] (no tag or uid: the newest AVAILABLE version), or a bare uid.';
 const AS_OF = 'Answer as the graph stood at this time: later events are ignored. Absent: now.';
 const DEPTH = 'How many steps to walk (artifact -> execution -> artifact is one step); default 5, at most 100.';
 const MAX_NODES = 'The most nodes to return besides the start; default 1000, at most 10000.';

@@ -77,7 +77,8 @@ export class ArtifactInput {
 
   @Field(() => String, {
     nullable: true,
-    description: 'A name for this version, e.g. "v1.0.0" (at most 128 characters), besides its number.',
+    description:
+      'A name for this version, e.g. "v1.0.0", besides its number: up to 63 letters, digits, "_", "." or "-", unique per key and not a tag of the key (both are named by store://…:<name>).',
   })
   versionName?: string | null;
 
@@ -102,7 +103,10 @@ export class ArtifactInput {
   @Field(() => String, { nullable: true, description: 'The media type of the body, e.g. "image/png" for a plot.' })
   contentType?: string | null;
 
-  @Field(() => [String], { nullable: true, description: 'Tags to point at this version (moved off older versions).' })
+  @Field(() => [String], {
+    nullable: true,
+    description: 'Tags to point at this version (moved off older versions); for an upload, once it completes.',
+  })
   tags?: string[] | null;
 
   @Field(() => String, {
@@ -135,10 +139,14 @@ export class LogArtifactInput extends ArtifactInput {
 
 @InputType({ description: 'Which artifacts to list; every field given must match.' })
 export class ArtifactFilter {
-  @Field(() => String, { nullable: true, description: 'Only this kind, e.g. MODEL.' })
+  @Field(() => String, { nullable: true, description: 'Only this kind, e.g. MODEL (upper case, as logged).' })
   kind?: string | null;
 
-  @Field(() => ArtifactState, { nullable: true, description: 'Only in this state.' })
+  @Field(() => ArtifactState, {
+    nullable: true,
+    description:
+      'Only in this state; without it only AVAILABLE versions are listed (not unfinished or aborted uploads).',
+  })
   state?: ArtifactState | null;
 
   @Field(() => String, { nullable: true, description: 'Only keys starting with this.' })
@@ -147,7 +155,10 @@ export class ArtifactFilter {
   @Field(() => [LabelInput], { nullable: true, description: 'Only with all these labels.' })
   labels?: LabelInput[] | null;
 
-  @Field(() => String, { nullable: true, description: 'Only versions carrying this tag ("latest": newest versions).' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'Only versions carrying this tag ("latest": each key\'s newest AVAILABLE version).',
+  })
   tag?: string | null;
 
   @Field(() => ID, { nullable: true, description: 'Only those logged or produced by this run (its id or uid).' })

@@ -56,7 +56,8 @@ export abstract class Artifact extends Node implements ArtifactTexts {
 
   @Field(() => String, {
     nullable: true,
-    description: 'A name the logger gave this version, e.g. "v1.0.0" (besides its number, `version`).',
+    description:
+      'A name the logger gave this version, e.g. "v1.0.0" (besides its number, `version`); unique per key, and it names the version in URIs: store://artifacts/<workspace>/<key>:<versionName>.',
   })
   versionName!: string | null;
 
@@ -75,8 +76,17 @@ export abstract class Artifact extends Node implements ArtifactTexts {
   @Field(() => [String], { description: 'Tags pointing at this version (besides "latest"), sorted.' })
   tags!: string[];
 
-  @Field({ description: 'True when this is the newest version of its key.' })
+  @Field({
+    description: 'True when this is the newest AVAILABLE version of its key (what store://…/<key> and :latest name).',
+  })
   isLatest!: boolean;
+
+  @Field(() => Int, {
+    nullable: true,
+    description:
+      'The number of the newest AVAILABLE version of this key (the latest); null while the key has none (every upload unfinished or aborted).',
+  })
+  latestVersion!: number | null;
 
   @Field(() => [Label], { description: 'Labels, sorted by key.' })
   labels!: Label[];
@@ -264,7 +274,6 @@ class ArtifactView implements ArtifactTexts {
   readonly size: number | null;
   readonly contentType: string | null;
   readonly tags: string[];
-  readonly latestVersion: number;
   readonly createdAt: string;
   readonly producerUid: string | null;
   readonly runUid: string | null;
@@ -294,7 +303,6 @@ class ArtifactView implements ArtifactTexts {
     this.size = record.size;
     this.contentType = record.contentType;
     this.tags = record.tags;
-    this.latestVersion = record.latestVersion;
     this.createdAt = record.createdAt;
     this.producerUid = record.producerUid;
     this.runUid = record.runUid;
@@ -311,7 +319,12 @@ class ArtifactView implements ArtifactTexts {
   }
 
   get isLatest(): boolean {
-    return this.version === this.latestVersion;
+    return this.version === this.record.latestVersion;
+  }
+
+  /** The record says 0 while the key has no AVAILABLE version; the API says null. */
+  get latestVersion(): number | null {
+    return this.record.latestVersion || null;
   }
 
   get labels() {

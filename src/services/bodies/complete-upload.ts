@@ -79,7 +79,7 @@ function markAvailable(
     );
     await repo.clearUploadIds(tx, artifact.uid);
     const location = artifact.kind === 'DIRECTORY' ? null : store.locationOf(firstKey!);
-    return (await artifactRepository.updateBody(tx, artifact.uid, { state: 'AVAILABLE', location }))!;
+    return (await artifactRepository.updateBody(tx, artifact.uid, { state: 'AVAILABLE', location, now: nowIso() }))!;
   });
 }
 
