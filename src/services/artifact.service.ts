@@ -58,7 +58,7 @@ export interface ArtifactListSpec {
   includeDeleted?: boolean | null;
 }
 
-const LOCATION = /^(s3|gs|az|https?|file):\/\/\S+$/;
+const LOCATION = /^(s3|gs|gcs|az|abfss?|wasbs?|hdfs|https?|file):\/\/\S+$/;
 
 export class ArtifactService {
   constructor(private readonly deps: ServiceDeps) {}
@@ -254,7 +254,7 @@ function checkTexts(input: Partial<ArtifactTexts>): void {
 function checkBody(input: LogArtifact): void {
   if (input.location != null && !LOCATION.test(input.location)) {
     throw badInput(
-      `"location" must be a URL such as s3://bucket/path or https://host/path; got ${quoted(input.location)}.`,
+      `"location" must be a URL of a store Skein knows (s3, gs, gcs, az, abfs, abfss, wasb, wasbs, hdfs, http, https, file), e.g. s3://bucket/path; got ${quoted(input.location)}.`,
       {
         field: 'location',
       },

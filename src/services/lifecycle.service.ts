@@ -216,14 +216,14 @@ export class LifecycleService {
 
 /**
  * A URI naming "the latest" moves once that version is deleted, so deleting by it twice would
- * delete two versions: one version is deleted only when named for good (id, uid, @uid or a tag).
+ * delete two versions: one version is deleted only when named for good (id, uid, @uid, a version name or a tag).
  */
 function refuseMovingRef(ref: string): void {
   if (!isStoreUri(ref)) return;
   const uri = parseStoreUri(ref);
   if (uri.uid || (uri.tag && uri.tag !== 'latest')) return;
   throw badInput(
-    `${quoted(ref)} names whichever version is latest, which changes once it is deleted; name the version with @<uid> (or its id), or pass allVersions: true to delete every version of the key.`,
+    `${quoted(ref)} names whichever version is latest, which changes once it is deleted; name the version (its id, @<uid>, :<version-name> or a tag), or pass allVersions: true to delete every version of the key.`,
     { field: 'ref' },
   );
 }

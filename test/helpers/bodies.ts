@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { SkeinHandle } from '../../src/app';
@@ -221,5 +222,29 @@ export async function putStatus(url: string, body: Buffer, headers: Record<strin
     const code = (err as { cause?: { code?: string } }).cause?.code;
     if (code === 'EPIPE' || code === 'ECONNRESET' || code === 'UND_ERR_SOCKET') return 'closed';
     throw err;
+  }
+}
+
+/** Whether the local store holds the body with this SHA-256: the file on disk, not Skein's word. */
+export function bodyInLocalStore(skein: { dir: string }, sha: string): Promise<boolean> {
+  return Promise.resolve(existsSync(path.join(skein.dir, 'store', 'bodies', 'sha256', sha)));
+}
+
+/** Whether the test bucket holds the body with this SHA-256: S3's HeadObject, not Skein's word. */
+export async function bodyInS3(_skein: unknown, sha: string): Promise<boolean> {
+  const client = new S3Client({
+    endpoint: process.env.S3_ENDPOINT,
+    region: process.env.S3_REGION ?? 'us-east-1',
+    forcePathStyle: true,
+    credentials: { accessKeyId: process.env.S3_ACCESS_KEY_ID!, secretAccessKey: process.env.S3_SECRET_ACCESS_KEY! },
+  });
+  try {
+    await client.send(new HeadObjectCommand({ Bucket: process.env.S3_BUCKET, Key: `bodies/sha256/${sha}` }));
+    return true;
+  } catch (err) {
+    if ((err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 404) return false;
+    throw err;
+  } finally {
+    client.destroy();
   }
 }

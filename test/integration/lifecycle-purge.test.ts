@@ -1,10 +1,9 @@
-import { existsSync } from 'node:fs';
-import path from 'node:path';
-import { HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import type { SkeinHandle } from '../../src/app';
 import { ANONYMOUS } from '../../src/auth/principal';
 import { createServices } from '../../src/services';
 import {
+  bodyInLocalStore,
+  bodyInS3,
   completeUpload,
   createUpload,
   downloadVerified,
@@ -263,27 +262,5 @@ function bodyCollection<H extends SkeinHandle>(
   });
 }
 
-bodyCollection('local store', startLocalSkein, (skein, sha) =>
-  Promise.resolve(existsSync(path.join(skein.dir, 'store', 'bodies', 'sha256', sha))),
-);
-
-const s3 = () =>
-  new S3Client({
-    endpoint: process.env.S3_ENDPOINT,
-    region: process.env.S3_REGION ?? 'us-east-1',
-    forcePathStyle: true,
-    credentials: { accessKeyId: process.env.S3_ACCESS_KEY_ID!, secretAccessKey: process.env.S3_SECRET_ACCESS_KEY! },
-  });
-
-bodyCollection('S3', startS3Skein, async (_skein, sha) => {
-  const client = s3();
-  try {
-    await client.send(new HeadObjectCommand({ Bucket: process.env.S3_BUCKET, Key: `bodies/sha256/${sha}` }));
-    return true;
-  } catch (err) {
-    if ((err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 404) return false;
-    throw err;
-  } finally {
-    client.destroy();
-  }
-});
+bodyCollection('local store', startLocalSkein, bodyInLocalStore);
+bodyCollection('S3', startS3Skein, bodyInS3);
