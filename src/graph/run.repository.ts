@@ -1,7 +1,7 @@
 import type { RunSearchOrder } from '../domain/run';
 import { int, type Tx } from './executor';
 import type { MapKind } from '../domain/key-value';
-import { decodeValue, mapSlot, propName, propNames, toProps } from './props';
+import { decodeValue, mapSlot, propName, toProps } from './props';
 import * as Q from './run.cypher';
 import { runCriteriaCypher } from './run-filter.cypher';
 import type { EntryValue } from '../domain/scalar';
