@@ -236,7 +236,7 @@ query ModelCard($model: String!) {
       state
       params { key value }
       results { key value }
-      metricKeys
+      latestMetrics { key step value }
     }
   }
   upstream: lineage(of: $model, depth: 6) {

@@ -182,7 +182,7 @@ describe('artifact references, version names and latest', () => {
     });
     expect(errorOf(await completeUpload(t.url, v3.id))).toEqual({
       code: 'PRECONDITION_FAILED',
-      message: expect.stringContaining('was aborted; start a new one'),
+      message: expect.stringContaining('was aborted, so it cannot be completed; start a new upload'),
     });
   });
 

@@ -112,6 +112,6 @@ describe('DataLoader batching', () => {
     };
     const small = await queriesFor(5);
     expect(await queriesFor(100)).toBe(small);
-    expect(small).toBeLessThanOrEqual(2); // the search, then one LATEST_METRICS for the whole page
+    expect(small).toBeLessThanOrEqual(3); // the deleted-workspace check, the search, then one LATEST_METRICS for the page
   });
 });

@@ -136,7 +136,7 @@ describe("a model's metrics, params and training data in one query", () => {
           { key: 'accuracy', value: 0.93 },
           { key: 'rows_seen', value: 120000 },
         ],
-        metricKeys: ['loss'],
+        latestMetrics: [{ key: 'loss', step: 1, value: 0.2 }],
       },
     });
     // The whole upstream lineage, a level per step: model <- train (and what it read) <- prepare (and what it read).

@@ -296,13 +296,14 @@ describe('the graphql-jit executor and the client variables (finding 6)', () => 
 
   it('names the client variable and its path when the compiled coercion refuses a nested value', async () => {
     const skein = await getSchema();
-    const query = 'mutation($i: StartRunInput!) { startRun(input: $i) { uid } }';
+    // A run filter compares scalars (a param's value may be a list since issue 14, a filter's not).
+    const query = 'query($w: String!, $f: RunFilter) { runs(workspace: $w, filter: $f) { edges { cursor } } }';
     const { errors } = await new JitExecutor(skein).execute(
-      request(query, { i: { workspace: 'w', name: 'r', params: [{ key: 'layers', value: [10, 3] }] } }),
+      request(query, { w: 'w', f: { and: [{ param: { key: 'layers', eq: [10, 3] } }] } }),
     );
     expect(errors?.map((e) => [e.message, e.extensions.code])).toEqual([
       [
-        'Variable "$i" got invalid value [10, 3] at "i.params[0].value"; Expected type "Scalar". Scalar expects a string, a finite number or a boolean; got [10,3].',
+        'Variable "$f" got invalid value [10, 3] at "f.and[0].param.eq"; Expected type "Scalar". Scalar expects a string, a finite number or a boolean; got [10,3].',
         'BAD_USER_INPUT',
       ],
     ]);
