@@ -12,7 +12,10 @@ registerEnumType(RunState, {
   name: 'RunState',
   description: 'Where a run is in its life. A run starts RUNNING and finishes once, in one of the other three.',
   valuesConfig: {
-    RUNNING: { description: 'Started and not yet finished: it may still change its params (results and metrics may be added in any state).' },
+    RUNNING: {
+      description:
+        'Started and not yet finished: it may still change its params (results and metrics may be added in any state).',
+    },
     COMPLETED: { description: 'Finished successfully.' },
     FAILED: { description: 'Finished with an error (see `error`).' },
     ABORTED: { description: 'Stopped before it finished (by a person or a scheduler).' },
