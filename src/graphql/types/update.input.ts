@@ -10,14 +10,14 @@ const DESCRIPTION = 'The new description (up to 64 KiB); null clears it, leaving
 const SET = (what: string) => `${what} to set: added, or overwriting the value of the same key.`;
 const REMOVE = (what: string) => `Keys of ${what} to remove (a key not there is ignored); not also set in this call.`;
 
-@InputType({ description: "Changes to a run's description, params, results, labels and annotations." })
-export class RunChangesInput {
+/** What runs and executions share: both have params, results, labels and annotations. */
+abstract class StepChangesInput {
   @Field(() => String, { nullable: true, description: DESCRIPTION })
   description?: string | null;
 
   @Field(() => [EntryInput], {
     nullable: true,
-    description: `${SET('Params')} Only while the run is RUNNING (PRECONDITION_FAILED otherwise).`,
+    description: `${SET('Params')} Only while it is RUNNING (PRECONDITION_FAILED otherwise).`,
   })
   setParams?: EntryInput[] | null;
 
@@ -40,35 +40,11 @@ export class RunChangesInput {
   removeAnnotations?: string[] | null;
 }
 
+@InputType({ description: "Changes to a run's description, params, results, labels and annotations." })
+export class RunChangesInput extends StepChangesInput {}
+
 @InputType({ description: "Changes to an execution's description, params, results, labels and annotations." })
-export class ExecutionChangesInput {
-  @Field(() => String, { nullable: true, description: DESCRIPTION })
-  description?: string | null;
-
-  @Field(() => [EntryInput], {
-    nullable: true,
-    description: `${SET('Params')} Only while the execution is RUNNING (PRECONDITION_FAILED otherwise).`,
-  })
-  setParams?: EntryInput[] | null;
-
-  @Field(() => [EntryInput], { nullable: true, description: `${SET('Results')} In any state.` })
-  setResults?: EntryInput[] | null;
-
-  @Field(() => [String], { nullable: true, description: REMOVE('results') })
-  removeResults?: string[] | null;
-
-  @Field(() => [LabelInput], { nullable: true, description: SET('Labels') })
-  setLabels?: LabelInput[] | null;
-
-  @Field(() => [String], { nullable: true, description: REMOVE('labels') })
-  removeLabels?: string[] | null;
-
-  @Field(() => [LabelInput], { nullable: true, description: SET('Annotations (text notes)') })
-  setAnnotations?: LabelInput[] | null;
-
-  @Field(() => [String], { nullable: true, description: REMOVE('annotations') })
-  removeAnnotations?: string[] | null;
-}
+export class ExecutionChangesInput extends StepChangesInput {}
 
 @InputType({ description: "Changes to an artifact version's description, labels and properties, in any state." })
 export class ArtifactChangesInput {
