@@ -45,6 +45,12 @@ export function parseArtifact(p: Props, tags: string[] = [], latestVersion?: num
   return record;
 }
 
+/**
+ * A model's training dataset is named in its spec, and also stored as `trainingDatasetUid` on the
+ * node (indexed) so the purge can see, without reading specs, which datasets a model still names.
+ */
+const trainingDatasetUidOf = (spec: Record<string, unknown>) => (spec.trainingDatasetUid as string | undefined) ?? null;
+
 const parseRow = (r: Row) => parseArtifact(r.a, r.tags, r.latestVersion);
 const first = (rows: Row[]) => (rows[0] ? parseRow(rows[0]) : null);
 
@@ -64,7 +70,7 @@ export const artifactRepository = {
       runUid: a.runUid,
       tags: a.tags,
       spec: JSON.stringify(a.spec),
-      fields: pickArtifactTexts(a),
+      fields: { ...pickArtifactTexts(a), trainingDatasetUid: trainingDatasetUidOf(a.spec) },
       props: { ...toProps('label', a.labels), ...toProps('property', a.properties) },
       now,
     });

@@ -160,7 +160,7 @@ RETURN collect(w.name) AS names`;
  * whether it must be kept: it is kept when a node that stays (a live one, or one deleted too
  * recently to purge) is downstream of it, directly or through other deleted nodes, so that the
  * provenance of what stays is never cut (the nearest such node, found breadth-first: SHORTEST 1
- * stops at the first).
+ * stops at the first). A dataset a model that stays was trained on counts as such a node too.
  */
 /**
  * A purged node's change history goes with it: changes name their subject by uid, not by a
@@ -171,6 +171,14 @@ const DELETE_CHANGES = (v: string) => `CALL (${v}) {
   DELETE change
 }`;
 
+/**
+ * Whether an artifact is the training dataset of a model that stays. A model names its dataset by
+ * the indexed `trainingDatasetUid` property, not by an edge, so the walk above ends at such a
+ * dataset as it ends at a node that stays: the dataset is kept, and what it was made from with it.
+ */
+const namedAsTrainingData = (v: string) =>
+  `(${v}:Artifact AND EXISTS { MATCH (t:Artifact {trainingDatasetUid: ${v}.uid}) WHERE NOT ${purgeable('t')} })`;
+
 export const PURGE_CANDIDATES = `
 CALL () {
   ${seek('Artifact')}
@@ -180,7 +188,7 @@ CALL () {
 WITH n ORDER BY n.uid LIMIT $limit
 RETURN n.uid AS uid, n:Artifact AS isArtifact, n.workspace AS workspace, n.key AS key,
   EXISTS {
-    MATCH SHORTEST 1 (n)-[:INPUT|OUTPUT]->{1,}(m WHERE NOT ${purgeable('m')})
+    MATCH SHORTEST 1 (n)-[:INPUT|OUTPUT]->{0,}(m WHERE NOT ${purgeable('m')} OR ${namedAsTrainingData('m')})
   } AS keep`;
 
 /**

@@ -80,12 +80,13 @@ RETURN ${RUN_COLUMNS}`;
 /**
  * selectBestChild's read: each child's scalar result under `$resultProp`, under the parent's lock
  * (taken again by MARK_BEST_CHILD in the same transaction), so no concurrent selection or mark
- * moves between the read and the move. No row when the parent does not exist.
+ * moves between the read and the move. Deleted children are left out (never candidates). No row
+ * when the parent does not exist.
  */
 export const CHILD_RESULTS = `
 MATCH (p:Run {uid: $parentUid})
 SET p._lock = true REMOVE p._lock
-RETURN [(r:Run)-[:CHILD_OF]->(p) | {uid: r.uid, iteration: r.iteration, result: r[$resultProp]}] AS children`;
+RETURN [(r:Run)-[:CHILD_OF]->(p) WHERE r.deletedAt IS NULL | {uid: r.uid, iteration: r.iteration, result: r[$resultProp]}] AS children`;
 
 export const DIAGNOSE_BEST_CHILD = `
 OPTIONAL MATCH (p:Run {uid: $parentUid})

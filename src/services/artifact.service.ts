@@ -9,7 +9,7 @@ import { resolveArtifactRef } from './artifact-ref';
 import { pageWindow, toPage, type Page, type PageRequest } from './pagination';
 import { checkIdempotencyKey } from './idempotency-key';
 import { recordChanges, tagHolder, tagMoveChanges } from './history';
-import { refuseDeleted } from './lifecycle-guard';
+import { refuseDeleted, refuseDeletedRecord } from './lifecycle-guard';
 import { runUidOf } from './run.service';
 import { checkKey, checkName, checkSha256, checkText, nowIso, toMap } from './validate';
 import type { KeyValue } from '../domain/key-value';
@@ -106,8 +106,7 @@ export class ArtifactService {
     if (input.versionName != null) checkVersionName(input.versionName);
     checkBody(input);
     const spec = buildSpec(kind, input);
-    if (input.trainingDataset)
-      spec.trainingDatasetUid = (await this.resolveRefInTx(tx, input.trainingDataset, 'trainingDataset')).uid;
+    if (input.trainingDataset) spec.trainingDatasetUid = await this.trainingDatasetUid(tx, input.trainingDataset);
     return {
       workspace: input.workspace,
       key: input.key,
@@ -123,6 +122,16 @@ export class ArtifactService {
       properties: toMap('properties', input.properties),
       tags: uniqueTags(input.tags, input.versionName),
     };
+  }
+
+  /**
+   * A model's training dataset: by the input rule (a live, AVAILABLE version), since a model is
+   * made from it as an execution is from its inputs.
+   */
+  private async trainingDatasetUid(tx: Tx, ref: string): Promise<string> {
+    const found = await this.resolveInputInTx(tx, ref, 'trainingDataset');
+    refuseDeletedRecord('Artifact', found);
+    return found.uid;
   }
 
   private async runIn(tx: Tx, runId: string, workspace: string): Promise<string> {
@@ -147,13 +156,13 @@ export class ArtifactService {
   }
 
   /** An execution's input: only an AVAILABLE version (never an unfinished or aborted upload). */
-  async resolveInputInTx(tx: Tx, ref: string): Promise<ArtifactRecord> {
-    const found = await resolveArtifactRef(tx, ref, 'inputs');
+  async resolveInputInTx(tx: Tx, ref: string, field = 'inputs'): Promise<ArtifactRecord> {
+    const found = await resolveArtifactRef(tx, ref, field);
     if (found.state !== 'AVAILABLE') {
       throw preconditionFailed(
         `${quoted(formatStoreUri(found))} is ${found.state}, so it cannot be an input: ` +
           (found.state === 'PENDING' ? 'complete its upload first.' : 'its upload was aborted; use another version.'),
-        { field: 'inputs' },
+        { field },
       );
     }
     return found;

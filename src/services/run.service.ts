@@ -159,6 +159,9 @@ export class RunService {
     const parentUid = runUidOf(parentId, 'parent');
     const childUid = runUidOf(childId, 'child');
     return this.deps.graph.write(async (tx) => {
+      // A deleted parent takes no mark, and a deleted child is no candidate.
+      await refuseDeleted(tx, { runUid: parentUid });
+      await refuseDeleted(tx, { runUid: childUid });
       const parent = await repo.markBestChild(tx, parentUid, childUid);
       if (parent) return parent;
       const found = await repo.diagnoseBestChild(tx, parentUid, childUid);
@@ -177,13 +180,14 @@ export class RunService {
    * MLRun's best-iteration selector (`max.accuracy`, `min.loss`): marks the child whose result
    * with that key is highest (lowest), or, for a child without that result, whose latest metric
    * of that key is; children with neither (or with NaN) are passed over, and a tie goes to the
-   * lower iteration. The mark moves as markBestChild moves it, in the same transaction as the
+   * lower iteration. Deleted children are never candidates. The mark moves as markBestChild moves it, in the same transaction as the
    * read, so the choice is made on what is committed with it. Returns the parent.
    */
   async selectBestChild(parentId: string, selector: string): Promise<RunRecord> {
     const { direction, key } = parseSelector(selector);
     const parentUid = runUidOf(parentId, 'parent');
     return this.deps.graph.write(async (tx) => {
+      await refuseDeleted(tx, { runUid: parentUid }); // deleted children are skipped by childResults
       const children = await repo.childResults(tx, parentUid, key);
       if (!children) throw notFound('Run', parentId);
       const latest = await metricRepository.latestOfMany(

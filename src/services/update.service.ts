@@ -16,7 +16,7 @@ import { executionUidOf } from './execution.service';
 import { applyChanges, diffEdit, lockSubject, type CurrentValues, type EditPlan, type MapEdit } from './history';
 import type { SubjectLabel } from '../graph/history.repository';
 import { runUidOf } from './run.service';
-import { checkText, LIMITS, toMap } from './validate';
+import { checkMapKey, checkText, LIMITS, toMap } from './validate';
 
 /**
  * Changes after the fact to runs, executions and artifact versions (MLflow's rules): a run's or
@@ -202,6 +202,7 @@ function mapEdit<V extends EntryValue>(
       field: names.remove,
     });
   }
+  for (const key of remove) checkMapKey(names.remove, key);
   const both = remove.find((k) => Object.hasOwn(set, k));
   if (both) throw badInput(`${quoted(both)} is both set and removed; do one or the other.`, { field: names.remove });
   return { field, set, remove };

@@ -66,19 +66,24 @@ export function toMap<V extends EntryValue>(
     throw badInput(`"${field}" has ${entries.length} entries; the limit is ${LIMITS.mapEntries}.`, { field });
   }
   for (const { key, value } of entries) {
-    if (!MAP_KEY.test(key)) {
-      throw badInput(
-        `"${field}" key ${quoted(key)} is not valid: use up to 128 letters, digits, "_", ".", "-" or "/".`,
-        {
-          field,
-        },
-      );
-    }
+    checkMapKey(field, key);
     if (Object.hasOwn(out, key)) throw badInput(`"${field}" has the key "${key}" twice.`, { field });
     checkEntryValue(field, key, value);
     out[key] = value;
   }
   return out;
+}
+
+/**
+ * A key of a map entry (a param, result, label…), the same rule wherever a key is named: set or
+ * removed. A removed key becomes a property name too, so it needs the check as much as a set one.
+ */
+export function checkMapKey(field: string, key: string): void {
+  if (!MAP_KEY.test(key)) {
+    throw badInput(`"${field}" key ${quoted(key)} is not valid: use up to 128 letters, digits, "_", ".", "-" or "/".`, {
+      field,
+    });
+  }
 }
 
 /**

@@ -5,6 +5,7 @@ import { checkName, checkText, nowIso, toMap } from './validate';
 import type { KeyValue } from '../domain/key-value';
 import type { WorkspaceRecord } from '../domain/workspace';
 import type { ServiceDeps } from './deps';
+import { refuseDeleted } from './lifecycle-guard';
 
 export interface CreateWorkspace {
   name: string;
@@ -38,9 +39,10 @@ export class WorkspaceService {
   async update(name: string, input: UpdateWorkspace): Promise<WorkspaceRecord> {
     checkText('description', input.description);
     const labels = input.labels ? toMap('labels', input.labels) : undefined;
-    const updated = await this.deps.graph.write((tx) =>
-      repo.update(tx, name, { description: input.description, labels }, nowIso()),
-    );
+    const updated = await this.deps.graph.write(async (tx) => {
+      await refuseDeleted(tx, { workspace: name }); // a deleted workspace refuses changes
+      return repo.update(tx, name, { description: input.description, labels }, nowIso());
+    });
     if (!updated) throw notFound('Workspace', name);
     return updated;
   }

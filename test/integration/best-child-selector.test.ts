@@ -106,4 +106,42 @@ describe('selectBestChild', () => {
     expect(await bestChildEdges(parent.uid)).toEqual([kids[0]!.uid]);
     expect(codeOf(await select('0190a8a0-0000-7000-8000-000000000000', 'max.accuracy'))).toBe('NOT_FOUND');
   });
+  describe('and deletion', () => {
+    const deleteRun = (id: string) => gqlOk(t.url, 'mutation($id: ID!) { deleteRun(id: $id) { id } }', { id });
+    const mark = (p: string, c: string) =>
+      gql(t.url, 'mutation($p: ID!, $c: ID!) { markBestChild(parent: $p, child: $c) { id } }', { p, c });
+
+    it('never picks a deleted child, and refuses to mark one', async () => {
+      const parent = await start({ name: 'deleted-kid' });
+      const kept = await start({ parent: parent.uid });
+      const gone = await start({ parent: parent.uid });
+      await logResults(kept.id, [{ key: 'accuracy', value: 0.5 }]);
+      await logResults(gone.id, [{ key: 'accuracy', value: 0.9 }]);
+      await deleteRun(gone.id);
+
+      const best = await select(parent.id, 'max.accuracy');
+      expect(best.errors).toBeUndefined();
+      expect(best.data!.selectBestChild.bestChild!.uid).toBe(kept.uid);
+
+      const marked = await mark(parent.id, gone.id);
+      expect(codeOf(marked)).toBe('PRECONDITION_FAILED');
+      expect(marked.errors![0]!.message).toContain('restoreRun');
+      expect(await bestChildEdges(parent.uid)).toEqual([kept.uid]);
+    });
+
+    it('refuses both on a deleted parent, moving nothing', async () => {
+      const parent = await start({ name: 'deleted-parent' });
+      const kid = await start({ parent: parent.uid });
+      await logResults(kid.id, [{ key: 'accuracy', value: 0.5 }]);
+      // Deleting the parent deletes its children too; the mark must not be set on either path.
+      await deleteRun(parent.id);
+      const selected = await select(parent.id, 'max.accuracy');
+      expect(codeOf(selected)).toBe('PRECONDITION_FAILED');
+      expect(selected.errors![0]!.message).toContain(`restoreRun(id: "${parent.uid}")`);
+      const marked = await mark(parent.id, kid.id);
+      expect(codeOf(marked)).toBe('PRECONDITION_FAILED');
+      expect(marked.errors![0]!.message).toContain(`restoreRun(id: "${parent.uid}")`);
+      expect(await bestChildEdges(parent.uid)).toEqual([]);
+    });
+  });
 });

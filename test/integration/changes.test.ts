@@ -212,6 +212,43 @@ describe('changes after the fact, and their history', () => {
     expect(codeOf(await updateRun('0190a8a0-0000-7000-8000-000000000000', { description: 'x' }))).toBe('NOT_FOUND');
   });
 
+  it('checks removed keys by the same rule as set keys, naming the field', async () => {
+    const run = await startOk({ labels: [{ key: 'a', value: 'b' }] });
+    const exec = await gqlOk<{ startExecution: { id: string } }>(
+      t.url,
+      'mutation($i: StartExecutionInput!) { startExecution(input: $i) { id } }',
+      { i: { run: run.id, name: 'step' } },
+    );
+    const artifact = await logArtifact(t.url, { workspace: t.ws, key: 'removed-keys', kind: 'DATASET' });
+    for (const bad of ['', 'k'.repeat(100_000), 'bad key!']) {
+      for (const field of ['removeResults', 'removeLabels', 'removeAnnotations']) {
+        const res = await updateRun(run.id, { [field]: [bad] });
+        expect(res.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field });
+      }
+      const execRes = await gql(
+        t.url,
+        'mutation($id: ID!, $c: ExecutionChangesInput!) { updateExecution(id: $id, changes: $c) { id } }',
+        { id: exec.startExecution.id, c: { removeLabels: [bad] } },
+      );
+      expect(execRes.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'removeLabels' });
+      const artRes = await gql(
+        t.url,
+        'mutation($r: String!, $c: ArtifactChangesInput!) { updateArtifact(ref: $r, changes: $c) { uid } }',
+        { r: artifact.id, c: { removeProperties: [bad] } },
+      );
+      expect(artRes.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'removeProperties' });
+      for (const mutation of ['setRunLabels', 'setRunAnnotations']) {
+        const res = await gql(t.url, `mutation($id: ID!, $k: [String!]!) { ${mutation}(id: $id, remove: $k) { id } }`, {
+          id: run.id,
+          k: [bad],
+        });
+        expect(res.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'remove' });
+        expect(res.errors![0]!.message.length).toBeLessThanOrEqual(1000);
+      }
+    }
+    expect((await getRun(run.id)).history.edges).toEqual([]);
+  });
+
   it('records setRunLabels, setRunAnnotations and logResults like updateRun, and pages the history', async () => {
     const run = await startOk({});
     ok(

@@ -132,6 +132,36 @@ describe('purging deleted things', () => {
     expect(await purge(t.url, ws)).toMatchObject({ artifacts: 0, executions: 0, runs: 0, keptForLineage: 2 });
   });
 
+  it('keeps a deleted dataset a model that stays was trained on, with what it was made from', async () => {
+    const ws = await createWorkspace(t.url, 'purge-training');
+    const prep = await startRun(t.url, ws, 'prep');
+    const made = await record(t.url, prep, [], 'train-set');
+    const model = await logArtifact(t.url, { workspace: ws, key: 'm', kind: 'MODEL', trainingDataset: made.output });
+    const trained = `query($r: String!) { artifact(ref: $r) { ... on ModelArtifact { trainingDataset { id deletedAt } } } }`;
+    await deleteRun(t.url, prep); // the dataset and its producer go with the run
+
+    // A deleted dataset is no training dataset of a new model.
+    const refused = await gql(t.url, 'mutation($i: LogArtifactInput!) { logArtifact(input: $i) { id } }', {
+      i: { workspace: ws, key: 'm2', kind: 'MODEL', trainingDataset: made.output },
+    });
+    expect(refused.errors?.[0]?.extensions).toMatchObject({ code: 'PRECONDITION_FAILED' });
+    expect(refused.errors![0]!.message).toContain('restoreArtifact');
+
+    const report = await purge(t.url, ws);
+    expect(report).toMatchObject({ artifacts: 0, executions: 0, keptForLineage: 2, keptRuns: 1 });
+    const read = await gqlOk<{ artifact: { trainingDataset: { id: string; deletedAt: string | null } | null } }>(
+      t.url,
+      trained,
+      { r: model.id },
+    );
+    expect(read.artifact.trainingDataset?.id).toBe(made.output);
+    expect(read.artifact.trainingDataset?.deletedAt).not.toBeNull();
+
+    // Once the model goes too, nothing names the dataset any more: all of it is purged.
+    await gqlOk(t.url, 'mutation($r: String!) { deleteArtifact(ref: $r) { id } }', { r: model.id });
+    expect(await purge(t.url, ws)).toMatchObject({ artifacts: 2, executions: 1, runs: 1, keptForLineage: 0 });
+  });
+
   it('removes a deleted workspace with everything in it', async () => {
     const ws = await createWorkspace(t.url, 'purge-ws');
     const run = await startRun(t.url, ws, 'r');

@@ -244,6 +244,18 @@ describe('soft delete and restore', () => {
       { r: run },
     );
     expectDeletedRefusal(metrics, 'restoreWorkspace');
+    const updated = await gql(
+      t.url,
+      'mutation($n: String!) { updateWorkspace(name: $n, input: { description: "late" }) { name } }',
+      { n: ws },
+    );
+    expectDeletedRefusal(updated, 'restoreWorkspace');
+    const template = await gql(
+      t.url,
+      'mutation($n: String!) { setArtifactPathTemplate(workspace: $n, template: "{{workspace}}/{{key}}") { template } }',
+      { n: ws },
+    );
+    expectDeletedRefusal(template, 'restoreWorkspace');
 
     await mutate('mutation($n: String!) { restoreWorkspace(name: $n) { name } }', { n: ws });
     expect(await workspaces(false)).toEqual([{ name: ws, deletedAt: null }]);

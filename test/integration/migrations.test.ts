@@ -76,3 +76,28 @@ describe('migrations on the real Neo4j', () => {
     expect(applied.map((m) => m.version)).toEqual([3]);
   });
 });
+
+/** Data migrations shipped with Skein, run against nodes shaped as older versions stored them. */
+describe('project data migrations', () => {
+  const { driver, graph } = testGraph();
+  afterAll(() => driver.close());
+
+  it("0007 copies a model's training dataset out of its spec onto the node", async () => {
+    const [file] = (await readMigrationFiles()).filter((f) => f.name === 'training_dataset_link');
+    const backfill = file!.statements.find((s) => s.startsWith('MATCH'))!;
+    const uid = uniqueName('model');
+    const spec = JSON.stringify({ framework: 'sklearn', trainingDatasetUid: 'dataset-uid-1', metrics: { a: 1 } });
+    await graph.write((tx) =>
+      tx.run('CREATE (:Artifact {uid: $uid, workspace: $uid, key: "m", spec: $spec})', { uid, spec }),
+    );
+    try {
+      await graph.runSchema(backfill);
+      const [row] = await graph.read((tx) =>
+        tx.run<{ link: string | null }>('MATCH (a:Artifact {uid: $uid}) RETURN a.trainingDatasetUid AS link', { uid }),
+      );
+      expect(row!.link).toBe('dataset-uid-1');
+    } finally {
+      await graph.write((tx) => tx.run('MATCH (a:Artifact {uid: $uid}) DELETE a', { uid }));
+    }
+  });
+});

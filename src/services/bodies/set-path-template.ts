@@ -4,6 +4,7 @@ import { bodyRepository } from '../../graph/body.repository';
 import { runUidOf } from '../run.service';
 import { pickTemplate, validPathTemplate } from './path-template';
 import { type BodyDeps } from './body-deps';
+import { refuseDeleted } from '../lifecycle-guard';
 
 /** The artifact path templates set on workspaces and runs: which one applies, and setting them. */
 
@@ -34,7 +35,10 @@ export async function setPathTemplate(
 ): Promise<EffectiveTemplate> {
   if (template != null) validPathTemplate(template, 'template');
   const runUid = run ? runUidOf(run, 'run') : null;
-  const found = await deps.graph.write((tx) => bodyRepository.setTemplate(tx, workspace, runUid, template));
+  const found = await deps.graph.write(async (tx) => {
+    await refuseDeleted(tx, { workspace, runUid }); // a deleted workspace (or run) refuses changes
+    return bodyRepository.setTemplate(tx, workspace, runUid, template);
+  });
   if (!found) throw run ? notFound(`Run in workspace ${quoted(workspace)}`, run) : notFound('Workspace', workspace);
   return pathTemplate(deps, workspace, run);
 }
