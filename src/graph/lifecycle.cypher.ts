@@ -10,6 +10,14 @@
  */
 
 /** Takes a node's write lock (so two deletes or a delete and a restore take turns) and reads its state. */
+/**
+ * A Cypher test that run `v` takes writes: neither it nor its workspace is deleted. The hot writes
+ * (startRun, finishRun, logMetrics) put it in their one statement instead of reading first, and
+ * explain a refusal afterwards (refuseDeleted), so a live run still costs one round trip.
+ */
+export const liveRun = (v: string) =>
+  `(${v}.deletedAt IS NULL AND NOT EXISTS { MATCH (dw:Workspace {name: ${v}.workspace}) WHERE dw.deletedAt IS NOT NULL })`;
+
 export const LOCK_RUN = `
 MATCH (r:Run {uid: $uid})
 SET r._lock = true REMOVE r._lock

@@ -1,3 +1,4 @@
+import { liveRun } from './lifecycle.cypher';
 import { RUN_COLUMNS } from './run.cypher';
 
 /**
@@ -11,6 +12,7 @@ import { RUN_COLUMNS } from './run.cypher';
  */
 export const LOG_METRICS = `
 MATCH (r:Run {uid: $runUid})
+WHERE ${liveRun('r')}
 CALL (r) {
   UNWIND $chunks AS c
   CREATE (:MetricChunk {uid: c.uid, runUid: r.uid, key: c.key, firstStep: c.firstStep, lastStep: c.lastStep,

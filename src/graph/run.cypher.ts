@@ -1,3 +1,4 @@
+import { liveRun } from './lifecycle.cypher';
 import type { RunSearchOrder } from '../domain/run';
 /**
  * Run queries. Every read returns the same projection (`RUN_COLUMNS`), so one parser serves
@@ -16,6 +17,7 @@ export const RUN_COLUMNS = `properties(r) AS run,
 /** A new top-level run has no children and no parent, so its BEST_CHILD facts are known. */
 export const CREATE_RUN = `
 MATCH (w:Workspace {name: $workspace})
+WHERE w.deletedAt IS NULL
 CREATE (r:Run {uid: $uid, workspace: $workspace, name: $name, state: 'RUNNING', startedAt: $startedAt,
   iteration: coalesce($iteration, 0), createdAt: $now, description: $description})-[:IN_WORKSPACE]->(w)
 SET r += $maps
@@ -27,8 +29,9 @@ RETURN properties(r) AS run, null AS bestChildUid, false AS isBest`;
  */
 export const CREATE_CHILD_RUN = `
 MATCH (w:Workspace {name: $workspace})
+WHERE w.deletedAt IS NULL
 MATCH (p:Run {uid: $parentUid})
-WHERE p.workspace = $workspace
+WHERE p.workspace = $workspace AND p.deletedAt IS NULL
 SET p._lock = true REMOVE p._lock
 WITH w, p
 CALL (p) {
@@ -51,14 +54,15 @@ RETURN w IS NOT NULL AS workspaceExists, p IS NOT NULL AS parentExists, p.worksp
 export const FINISH_RUN = `
 MATCH (r:Run {uid: $uid})
 SET r._lock = true REMOVE r._lock
-WITH r, r.state AS before
-WITH r, before, before = 'RUNNING' AND r.startedAt <= $finishedAt AS allowed
+WITH r, r.state AS before, NOT ${liveRun('r')} AS deleted,
+  CASE WHEN size(keys($results)) > 0 THEN properties(r) END AS beforeProps
+WITH r, before, deleted, beforeProps, before = 'RUNNING' AND NOT deleted AND r.startedAt <= $finishedAt AS allowed
 CALL (r, allowed) {
   WITH r WHERE allowed
   SET r.state = $state, r.finishedAt = $finishedAt, r.error = $error
   SET r += $results
 }
-RETURN before, allowed, r.startedAt AS startedAt, ${RUN_COLUMNS}`;
+RETURN before, allowed, deleted, beforeProps, r.startedAt AS startedAt, ${RUN_COLUMNS}`;
 
 /**
  * Moves the parent's one BEST_CHILD edge to `child`. The parent's lock makes concurrent moves

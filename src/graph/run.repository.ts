@@ -1,7 +1,7 @@
 import type { RunSearchOrder } from '../domain/run';
 import { int, type Tx } from './executor';
 import type { MapKind } from '../domain/key-value';
-import { decodeValue, mapSlot, propName, toProps } from './props';
+import { decodeValue, fromProps, mapSlot, propName, toProps } from './props';
 import * as Q from './run.cypher';
 import { runCriteriaCypher } from './run-filter.cypher';
 import type { EntryValue } from '../domain/scalar';
@@ -125,6 +125,13 @@ export interface SearchQuery {
 const UID_ABOVE_ALL = '~';
 const UID_BELOW_ALL = '';
 
+/** What a finish reports besides the guarded write: a deletion that refused it, and the results it replaced. */
+export interface FinishFacts {
+  deleted: boolean;
+  resultsBefore: Record<string, EntryValue>;
+  startedAt: string;
+}
+
 export const runRepository = {
   /** The created run, or null when the workspace (or the parent, in it) was not found. */
   async create(tx: Tx, run: NewRun, now: string): Promise<RunRecord | null> {
@@ -143,18 +150,35 @@ export const runRepository = {
     return row!;
   },
 
+  /**
+   * The finish, guarded in its one statement: a deleted run (or workspace) is not finished
+   * (`deleted`), and when results are given their values before the finish come back
+   * (`resultsBefore`) for the history, read under the run's lock.
+   */
   async finish(
     tx: Tx,
     uid: string,
     change: { state: FinishedRunState; error: string | null; finishedAt: string; results: Record<string, EntryValue> },
-  ): Promise<(GuardedWrite & { startedAt: string }) | null> {
-    const rows = await tx.run<RunRow & { before: RunState; allowed: boolean; startedAt: string }>(Q.FINISH_RUN, {
-      uid,
-      ...change,
-      results: toProps('result', change.results),
-    });
+  ): Promise<(GuardedWrite & FinishFacts) | null> {
+    const rows = await tx.run<
+      RunRow & {
+        before: RunState;
+        allowed: boolean;
+        deleted: boolean;
+        beforeProps: Record<string, unknown> | null;
+        startedAt: string;
+      }
+    >(Q.FINISH_RUN, { uid, ...change, results: toProps('result', change.results) });
     const row = rows[0];
-    return row ? { before: row.before, applied: row.allowed, startedAt: row.startedAt, run: parseRun(row) } : null;
+    if (!row) return null;
+    return {
+      before: row.before,
+      applied: row.allowed,
+      deleted: row.deleted,
+      resultsBefore: row.beforeProps ? fromProps('result', row.beforeProps) : {},
+      startedAt: row.startedAt,
+      run: parseRun(row),
+    };
   },
 
   /** The parent after the move, or null when `child` is not a child of `parent` (or either is missing). */

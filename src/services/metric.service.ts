@@ -28,12 +28,11 @@ export class MetricService {
   async log(runId: string, points: readonly MetricPointSpec[]): Promise<RunRecord> {
     const uid = runUidOf(runId, 'run');
     const series = toSeries(points, nowIso());
-    const run = await this.deps.graph.write(async (tx) => {
-      await refuseDeleted(tx, { runUid: uid }); // lifecycle: a deleted run takes no metrics
-      return repo.log(tx, uid, series);
-    });
-    if (!run) throw notFound('Run', runId);
-    return run;
+    // One statement; it skips a deleted run (or workspace), which a read then explains.
+    const run = await this.deps.graph.write((tx) => repo.log(tx, uid, series), { oneStatement: true });
+    if (run) return run;
+    await this.deps.graph.read((tx) => refuseDeleted(tx, { runUid: uid }));
+    throw notFound('Run', runId);
   }
 
   /** Each run's latest point of every metric, sorted by key (a DataLoader batch). */

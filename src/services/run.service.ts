@@ -19,7 +19,7 @@ import { fromGlobalId } from '../domain/global-id';
 import { pageWindow, toPage, type Page, type PageRequest } from './pagination';
 import { checkRunFilter, type RunFilterSpec } from './run-filter';
 import { checkIdempotencyKey } from './idempotency-key';
-import { lockSubject, recordSets } from './history';
+import { recordSets } from './history';
 import { checkName, checkText, nowIso, toMap } from './validate';
 import { WorkspaceService } from './workspace.service';
 import { canonicalJson, isStructured, type EntryValue } from '../domain/scalar';
@@ -99,7 +99,6 @@ export class RunService {
             ttlSeconds: this.deps.idempotencyTtlSeconds,
           },
           async () => {
-            await refuseDeleted(tx, { workspace: run.workspace, runUid: run.parentUid }); // lifecycle
             made.run = (await repo.create(tx, run, nowIso())) ?? (await this.explainFailedCreate(tx, run));
             return made.run.uid;
           },
@@ -136,22 +135,24 @@ export class RunService {
   }
 
   /**
-   * The finish itself. Results given with it are changes like any other (history.ts): they are
-   * read under the run's lock first and the ones the finish set are recorded with it. Without
-   * results the finish stays one statement (besides the deleted check).
+   * The finish itself: one statement that also refuses a deleted run (explained by a read only
+   * then). Results given with it are changes like any other (history.ts): the statement answers
+   * their values before, read under the run's lock, and the ones it set are recorded with it.
    */
   private finishRecordingResults(uid: string, change: Parameters<typeof repo.finish>[2]) {
     const withResults = Object.keys(change.results).length > 0;
-    return this.deps.graph.write(async (tx) => {
-      await refuseDeleted(tx, { runUid: uid }); // lifecycle
-      const before = withResults && (await lockSubject(tx, 'Run', uid)) ? (await repo.getMany(tx, [uid]))[0] : null;
-      const out = await repo.finish(tx, uid, change);
-      if (before && out?.applied) {
-        const subject = { label: 'Run' as const, uid, workspace: before.workspace };
-        await recordSets(tx, this.deps.caller, subject, 'RESULT', before.results, change.results);
-      }
-      return out;
-    });
+    return this.deps.graph.write(
+      async (tx) => {
+        const out = await repo.finish(tx, uid, change);
+        if (out?.deleted) await refuseDeleted(tx, { runUid: uid });
+        if (out?.applied && withResults) {
+          const subject = { label: 'Run' as const, uid, workspace: out.run.workspace };
+          await recordSets(tx, this.deps.caller, subject, 'RESULT', out.resultsBefore, change.results);
+        }
+        return out;
+      },
+      { oneStatement: !withResults },
+    );
   }
 
   /** Makes `child` its parent's one best iteration, moving the mark from any other child. */
@@ -304,6 +305,8 @@ export class RunService {
 
   /** A create matched nothing: find out which of workspace and parent is missing, and say so. */
   private async explainFailedCreate(tx: Tx, run: { workspace: string; parentUid: string | null }): Promise<never> {
+    // The create skips a deleted workspace or parent (run.cypher.ts); say so first.
+    await refuseDeleted(tx, { workspace: run.workspace, runUid: run.parentUid });
     const found = await repo.diagnoseCreate(tx, run.workspace, run.parentUid);
     if (!found.workspaceExists) throw notFound('Workspace', run.workspace);
     if (!found.parentExists) throw notFound('Run', run.parentUid!);

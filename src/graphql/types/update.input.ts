@@ -10,7 +10,12 @@ const DESCRIPTION = 'The new description (up to 64 KiB); null clears it, leaving
 const SET = (what: string) => `${what} to set: added, or overwriting the value of the same key.`;
 const REMOVE = (what: string) => `Keys of ${what} to remove (a key not there is ignored); not also set in this call.`;
 
-/** What runs and executions share: both have params, results, labels and annotations. */
+/**
+ * What runs and executions share: both have params, results, labels and annotations. A base
+ * class only (type-graphql needs it decorated for the fields to be inherited); no field takes it,
+ * so the schema never lists it.
+ */
+@InputType()
 abstract class StepChangesInput {
   @Field(() => String, { nullable: true, description: DESCRIPTION })
   description?: string | null;
