@@ -327,7 +327,7 @@ async function refuseVersionNameClash(tx: Tx, a: ArtifactRecord, name: string): 
         : `on version ${held.version}`;
     throw conflict(
       `${quoted(name)} is a tag of ${quoted(a.key)} (${on}); a version name cannot repeat a tag, ` +
-        'since both are named by store://…:<name>. Choose another version name, or untag it first.',
+        `since both are named by store://…:<name>. Choose another version name${pending ? '' : ', or untag it first'}.`,
       { field: 'versionName' },
     );
   }
