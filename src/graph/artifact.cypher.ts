@@ -5,6 +5,19 @@
 const ARTIFACT_PROJECTION = `properties(a) AS a, [(k)-[t:TAG]->(a) | t.name] AS tags, coalesce(k.latestVersion, 0) AS latestVersion`;
 
 /**
+ * Inside a CALL over `tag` (one row per tag): moves the tag off whichever version holds it onto
+ * `a`, and returns `tagMoves`, one `{tag, from}` per tag (`from`: the previous holder's uid, null
+ * when none held it), so the service records every move in the history (history.ts tagMoveChanges).
+ * The aggregate makes the CALL answer one row even for no tags.
+ */
+const MOVE_TAG_ONTO_A = `
+  OPTIONAL MATCH (k)-[old:TAG {name: tag}]->(held:Artifact)
+  WITH a, k, tag, old, held.uid AS holderUid
+  DELETE old
+  CREATE (k)-[:TAG {name: tag, at: $now}]->(a)
+  RETURN collect({tag: tag, from: holderUid}) AS tagMoves`;
+
+/**
  * Versions are race-free: MERGE on the (workspace, key) uniqueness constraint serialises creators
  * of a key, and the increment happens under the write lock it takes. `$fields` is the descriptive
  * texts (ARTIFACT_TEXT_FIELDS; null ones are not stored), `$props` the labels and properties
@@ -29,11 +42,9 @@ SET a += $fields, a += $props,
 WITH a, k
 CALL (a, k) {
   UNWIND CASE WHEN $state = 'AVAILABLE' THEN $tags ELSE [] END AS tag
-  OPTIONAL MATCH (k)-[old:TAG {name: tag}]->()
-  DELETE old
-  CREATE (k)-[:TAG {name: tag, at: $now}]->(a)
+  ${MOVE_TAG_ONTO_A}
 }
-RETURN ${ARTIFACT_PROJECTION}`;
+RETURN ${ARTIFACT_PROJECTION}, tagMoves`;
 
 export const GET_ARTIFACTS = `
 UNWIND $uids AS uid
@@ -43,6 +54,27 @@ RETURN ${ARTIFACT_PROJECTION}`;
 export const FIND_BY_UID = `
 MATCH (a:Artifact {uid: $uid, workspace: $workspace, key: $key})-[:VERSION_OF]->(k)
 RETURN ${ARTIFACT_PROJECTION}`;
+
+/**
+ * The version holding a tag, deleted or not (a deleted version keeps its tags, so restoring it
+ * brings them back); `:<tag>` refs explain a deleted holder rather than saying there is no tag.
+ */
+export const FIND_TAG_HOLDER = `
+MATCH (k:ArtifactKey {workspace: $workspace, key: $key})-[:TAG {name: $tag}]->(a:Artifact)
+RETURN ${ARTIFACT_PROJECTION}`;
+
+/**
+ * A version other than `$except` that claims `$name` as a tag: holds it (deleted versions too: a
+ * restore brings it back) or waits to take it when its upload completes (`pendingTags`). Version
+ * names must not repeat any of these. `pending` says which kind of claim it is.
+ */
+export const FIND_TAG_CLAIM = `
+MATCH (k:ArtifactKey {workspace: $workspace, key: $key})<-[:VERSION_OF]-(a:Artifact)
+WHERE a.uid <> $except
+  AND (EXISTS { (k)-[:TAG {name: $name}]->(a) } OR (a.state = 'PENDING' AND $name IN coalesce(a.pendingTags, [])))
+RETURN ${ARTIFACT_PROJECTION}, NOT EXISTS { (k)-[:TAG {name: $name}]->(a) } AS pending
+ORDER BY a.version
+LIMIT 1`;
 
 export const FIND_BY_TAG = `
 MATCH (k:ArtifactKey {workspace: $workspace, key: $key})-[:TAG {name: $tag}]->(a:Artifact)
@@ -119,15 +151,13 @@ export const UPDATE_BODY = `
 MATCH (a:Artifact {uid: $uid})-[:VERSION_OF]->(k)
 SET a.state = $state, a.location = coalesce($location, a.location), a.digest = coalesce($digest, a.digest),
     a.size = coalesce($size, a.size)
-WITH a, k, CASE WHEN $state = 'AVAILABLE' THEN coalesce(a.pendingTags, []) ELSE [] END AS tags
+WITH a, k, CASE WHEN $state = 'AVAILABLE' AND a.deletedAt IS NULL THEN coalesce(a.pendingTags, []) ELSE [] END AS tags
 CALL (a, k, tags) {
   UNWIND tags AS tag
-  OPTIONAL MATCH (k)-[old:TAG {name: tag}]->()
-  DELETE old
-  CREATE (k)-[:TAG {name: tag, at: $now}]->(a)
+  ${MOVE_TAG_ONTO_A}
 }
 SET a.pendingTags = CASE WHEN $state = 'AVAILABLE' THEN null ELSE a.pendingTags END
-RETURN ${ARTIFACT_PROJECTION}`;
+RETURN ${ARTIFACT_PROJECTION}, tagMoves`;
 
 /** The key's write lock, by one of its versions (before moving tags onto it). */
 export const LOCK_KEY_OF = `

@@ -17,6 +17,22 @@ interface Row {
   latestVersion?: number;
 }
 
+/** A tag a write moved onto a version: `from` is the version that held it before (null: none did). */
+export interface TagMove {
+  tag: string;
+  from: string | null;
+}
+
+/** A version a write created or completed, and the tags that write moved onto it. */
+export interface WithTagMoves {
+  artifact: ArtifactRecord;
+  tagMoves: TagMove[];
+}
+
+type MovingRow = Row & { tagMoves: TagMove[] };
+const withMoves = (rows: MovingRow[]): WithTagMoves | null =>
+  rows[0] ? { artifact: parseRow(rows[0]), tagMoves: rows[0].tagMoves } : null;
+
 /** Parses one artifact node; exported for the execution queries that return artifacts too. */
 export function parseArtifact(p: Props, tags: string[] = [], latestVersion?: number): ArtifactRecord {
   // The descriptive texts are set below, by name from the list.
@@ -55,9 +71,9 @@ const parseRow = (r: Row) => parseArtifact(r.a, r.tags, r.latestVersion);
 const first = (rows: Row[]) => (rows[0] ? parseRow(rows[0]) : null);
 
 export const artifactRepository = {
-  /** Null when the workspace does not exist. */
-  async create(tx: Tx, a: NewArtifact, now: string): Promise<ArtifactRecord | null> {
-    const rows = await tx.run<Row>(Q.CREATE_ARTIFACT, {
+  /** Null when the workspace does not exist. An AVAILABLE version takes its tags here (`tagMoves`). */
+  async create(tx: Tx, a: NewArtifact, now: string): Promise<WithTagMoves | null> {
+    const rows = await tx.run<MovingRow>(Q.CREATE_ARTIFACT, {
       uid: a.uid,
       workspace: a.workspace,
       key: a.key,
@@ -74,7 +90,7 @@ export const artifactRepository = {
       props: { ...toProps('label', a.labels), ...toProps('property', a.properties) },
       now,
     });
-    return first(rows);
+    return withMoves(rows);
   },
 
   async getMany(tx: Tx, uids: readonly string[]): Promise<Array<ArtifactRecord | null>> {
@@ -96,9 +112,24 @@ export const artifactRepository = {
     return first(await tx.run<Row>(Q.FIND_LATEST, { workspace, key }));
   },
 
-  /** The version carrying this tag; null when no version of the key does. */
-  async findByTag(tx: Tx, workspace: string, key: string, tag: string): Promise<ArtifactRecord | null> {
-    return first(await tx.run<Row>(Q.FIND_BY_TAG, { workspace, key, tag }));
+  /** The version carrying this tag, deleted or not; null when no version of the key does. */
+  async findTagHolder(tx: Tx, workspace: string, key: string, tag: string): Promise<ArtifactRecord | null> {
+    return first(await tx.run<Row>(Q.FIND_TAG_HOLDER, { workspace, key, tag }));
+  },
+
+  /**
+   * A version other than `except` that holds `name` as a tag (deleted versions too) or waits to
+   * take it when its upload completes (`pending`); null when none claims it.
+   */
+  async findTagClaim(
+    tx: Tx,
+    workspace: string,
+    key: string,
+    name: string,
+    except: string,
+  ): Promise<{ artifact: ArtifactRecord; pending: boolean } | null> {
+    const rows = await tx.run<Row & { pending: boolean }>(Q.FIND_TAG_CLAIM, { workspace, key, name, except });
+    return rows[0] ? { artifact: parseRow(rows[0]), pending: rows[0].pending } : null;
   },
 
   async list(
@@ -165,10 +196,10 @@ export const artifactRepository = {
       size?: number | null;
       now?: string;
     },
-  ): Promise<ArtifactRecord | null> {
+  ): Promise<WithTagMoves | null> {
     if (body.state === 'AVAILABLE') await tx.run(Q.LOCK_KEY_OF, { uid });
-    const updated = first(
-      await tx.run<Row>(Q.UPDATE_BODY, {
+    const result = withMoves(
+      await tx.run<MovingRow>(Q.UPDATE_BODY, {
         uid,
         state: body.state,
         location: body.location ?? null,
@@ -177,9 +208,10 @@ export const artifactRepository = {
         now: body.now ?? new Date().toISOString(),
       }),
     );
-    if (!updated || body.state !== 'AVAILABLE') return updated;
-    const latestVersion = await artifactRepository.refreshLatest(tx, updated.workspace, updated.key);
-    return { ...updated, latestVersion: latestVersion ?? 0 };
+    if (!result || body.state !== 'AVAILABLE') return result;
+    const { artifact } = result;
+    const latestVersion = await artifactRepository.refreshLatest(tx, artifact.workspace, artifact.key);
+    return { ...result, artifact: { ...artifact, latestVersion: latestVersion ?? 0 } };
   },
 
   // --- References and "latest" ---

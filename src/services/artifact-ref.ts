@@ -65,10 +65,23 @@ const NO_AVAILABLE = 'no available version yet (its uploads are pending or were 
 async function findByName(tx: Tx, ref: string, uri: ArtifactUri, name: string): Promise<ArtifactRecord> {
   if (name === 'latest')
     return orMissing(tx, ref, uri, await repo.find(tx, { ...uri, uid: null, tag: null }), NO_AVAILABLE);
-  const found =
-    (await repo.findByTag(tx, uri.workspace, uri.key, name)) ??
-    (await repo.findByVersionName(tx, uri.workspace, uri.key, name));
+  const tagged = await repo.findTagHolder(tx, uri.workspace, uri.key, name);
+  if (tagged?.deletedAt) throw tagOnDeleted(ref, name, tagged);
+  const found = tagged ?? (await repo.findByVersionName(tx, uri.workspace, uri.key, name));
   return orMissing(tx, ref, uri, found, `no tag or version name "${name}" on key "${uri.key}"`);
+}
+
+/**
+ * A tag names whichever version holds it, and a deleted version is no current answer; a version
+ * name (like a uid) is an identity and does resolve to its deleted version.
+ */
+function tagOnDeleted(ref: string, tag: string, holder: ArtifactRecord): SkeinError {
+  return new SkeinError(
+    ErrorCode.NOT_FOUND,
+    `Artifact ${quoted(ref)} does not exist: tag ${quoted(tag)} is on version ${holder.version}, which was deleted at ${holder.deletedAt}. ` +
+      `Restore it with restoreArtifact(ref: "${holder.uid}"), or move the tag to a live version with tagArtifact.`,
+    { id: clip(ref), deletedAt: holder.deletedAt },
+  );
 }
 
 /** `#n` beside `:name` or `@uid`: the version they name must have been logged by iteration n. */

@@ -1,5 +1,5 @@
 import { badInput, conflict, notFound, preconditionFailed, quoted } from '../errors';
-import { artifactRepository as repo } from '../graph/artifact.repository';
+import { artifactRepository as repo, type TagMove } from '../graph/artifact.repository';
 import type { Tx } from '../graph/executor';
 import { idempotent } from '../graph/idempotency';
 import { newUid } from '../domain/uid';
@@ -89,13 +89,38 @@ export class ArtifactService {
   async createInTx(tx: Tx, input: LogArtifact, state: ArtifactState = 'AVAILABLE'): Promise<ArtifactRecord> {
     const draft = await this.validate(tx, input);
     await refuseDeleted(tx, { workspace: draft.workspace, runUid: draft.runUid }); // lifecycle
-    const created = await repo.create(tx, { ...draft, uid: newUid(), state }, nowIso());
-    if (!created) throw notFound('Workspace', input.workspace);
+    const made = await repo.create(tx, { ...draft, uid: newUid(), state }, nowIso());
+    if (!made) throw notFound('Workspace', input.workspace);
+    const created = made.artifact;
     // After the create, which holds the key's lock until commit: a concurrent creator of the same
     // name commits first or waits, so this read sees it (and the check costs nothing without names).
+    // An upload's tags are checked here too, up front, though it takes them only when completed.
     if (created.versionName) await refuseVersionNameClash(tx, created, created.versionName);
     for (const tag of draft.tags) await refuseTagClash(tx, created, tag);
+    // Creating is not a change: only tags taken off another version are recorded (on both).
+    await this.recordTagMoves(
+      tx,
+      created,
+      made.tagMoves.filter((m) => m.from !== null),
+    );
     return created;
+  }
+
+  /**
+   * Marks a PENDING upload AVAILABLE (its body is where `location` says) inside the caller's
+   * transaction: it takes the tags it waits for, and each move is recorded in the history.
+   */
+  async completeInTx(tx: Tx, uid: string, location: string | null): Promise<ArtifactRecord> {
+    const done = await repo.updateBody(tx, uid, { state: 'AVAILABLE', location, now: nowIso() });
+    if (!done) throw notFound('Artifact', uid);
+    await this.recordTagMoves(tx, done.artifact, done.tagMoves);
+    return done.artifact;
+  }
+
+  /** A TAG change on both versions for every tag a create or a completion moved onto `onto`. */
+  private recordTagMoves(tx: Tx, onto: ArtifactRecord, moves: readonly TagMove[]): Promise<void> {
+    const changes = moves.flatMap((m) => tagMoveChanges(onto.workspace, m.tag, m.from, onto.uid));
+    return recordChanges(tx, this.deps.caller, changes);
   }
 
   private async validate(tx: Tx, input: LogArtifact) {
@@ -299,11 +324,19 @@ async function refuseVersionNameClash(tx: Tx, a: ArtifactRecord, name: string): 
       { field: 'versionName' },
     );
   }
-  const tagged = await repo.findByTag(tx, a.workspace, a.key, name);
-  if (tagged && tagged.uid !== a.uid) {
+  // Deleted versions keep their tags (a restore brings them back) and an upload takes its tags
+  // when it completes, so both claim the name already.
+  const claim = await repo.findTagClaim(tx, a.workspace, a.key, name, a.uid);
+  if (claim) {
+    const { artifact: held, pending } = claim;
+    const on = pending
+      ? `waiting for the upload of version ${held.version} to complete`
+      : held.deletedAt
+        ? `on version ${held.version}, deleted at ${held.deletedAt}`
+        : `on version ${held.version}`;
     throw conflict(
-      `${quoted(name)} is a tag of ${quoted(a.key)} (on version ${tagged.version}); a version name cannot repeat a tag, ` +
-        'since both are named by store://…:<name>. Choose another version name, or untag it first.',
+      `${quoted(name)} is a tag of ${quoted(a.key)} (${on}); a version name cannot repeat a tag, ` +
+        `since both are named by store://…:<name>. Choose another version name${pending ? '' : ', or untag it first'}.`,
       { field: 'versionName' },
     );
   }

@@ -3,10 +3,10 @@ import { preconditionFailed, quoted } from '../../errors';
 import { type ArtifactRecord } from '../../domain/artifact';
 import { formatStoreUri } from '../../domain/artifact-uri';
 import { type BodyLink } from '../../domain/body';
-import { artifactRepository } from '../../graph/artifact.repository';
 import { bodyRepository as repo } from '../../graph/body.repository';
 import type { BodyStore } from '../../storage';
 import { partSizes, type StoredObject, type StoredPart } from '../../storage/body-store';
+import { refuseDeleted, refuseDeletedRecord } from '../lifecycle-guard';
 import { nowIso } from '../validate';
 import { type BodyDeps, STORE_CONCURRENCY } from './body-deps';
 import { groupLinks, loadLinks, mustBeInThisStore } from './links';
@@ -33,6 +33,7 @@ export async function completeUpload(deps: BodyDeps, ref: string): Promise<Artif
     throw preconditionFailed(`${quoted(uri)} was logged, not uploaded; there is nothing to complete.`);
   }
   if (artifact.state === 'AVAILABLE') return artifact;
+  refuseDeletedRecord('Artifact', artifact); // early, before joining parts; the write checks again
   mustBeInThisStore(deps.bodies, uri, loaded.links);
 
   const pending = groupLinks(loaded.links.filter((l) => !l.body.verified));
@@ -71,6 +72,9 @@ function markAvailable(
     const state = await repo.lock(tx, artifact.uid);
     if (state === 'AVAILABLE') return deps.artifacts.mustGet(tx, artifact.uid);
     if (state !== 'PENDING') throw aborted(uri);
+    // Under the lock: a deleted upload (or one in a deleted workspace) is not completed, which
+    // would also move its waiting tags off the live versions.
+    await refuseDeleted(tx, { artifactUid: artifact.uid });
     await repo.markVerified(
       tx,
       store.id,
@@ -79,7 +83,7 @@ function markAvailable(
     );
     await repo.clearUploadIds(tx, artifact.uid);
     const location = artifact.kind === 'DIRECTORY' ? null : store.locationOf(firstKey!);
-    return (await artifactRepository.updateBody(tx, artifact.uid, { state: 'AVAILABLE', location, now: nowIso() }))!;
+    return deps.artifacts.completeInTx(tx, artifact.uid, location);
   });
 }
 

@@ -2,6 +2,7 @@ import { preconditionFailed, quoted } from '../../errors';
 import { type ArtifactState } from '../../domain/artifact';
 import { formatStoreUri } from '../../domain/artifact-uri';
 import { bodyRepository } from '../../graph/body.repository';
+import { refuseDeleted } from '../lifecycle-guard';
 import { nowIso } from '../validate';
 import { type BodyDeps } from './body-deps';
 import { expiry } from './url-expiry';
@@ -12,7 +13,10 @@ export async function renewUpload(deps: BodyDeps, ref: string, expiresIn?: numbe
   const artifact = await deps.artifacts.resolveRef(ref);
   if (artifact.state !== 'PENDING') throw notRenewable(artifact.state, quoted(formatStoreUri(artifact)));
   const seconds = expiry(expiresIn, deps.bodies.settings.uploadUrlExpiresIn, 'expiresIn');
-  await deps.graph.write((tx) => bodyRepository.touchUpload(tx, artifact.uid, nowIso())); // restarts the TTL
+  await deps.graph.write(async (tx) => {
+    await refuseDeleted(tx, { artifactUid: artifact.uid }); // a deleted upload gets no fresh URLs
+    await bodyRepository.touchUpload(tx, artifact.uid, nowIso()); // restarts the TTL
+  });
   return uploadTicket(deps, artifact, seconds);
 }
 
