@@ -50,19 +50,25 @@ OPTIONAL MATCH (w:Workspace {name: $workspace})
 OPTIONAL MATCH (p:Run {uid: $parentUid})
 RETURN w IS NOT NULL AS workspaceExists, p IS NOT NULL AS parentExists, p.workspace AS parentWorkspace`;
 
-/** RUNNING -> COMPLETED | FAILED | ABORTED; anything else writes nothing and reports the state. */
+/**
+ * RUNNING -> COMPLETED | FAILED | ABORTED; anything else writes nothing and reports the state.
+ * `replaces`: the run already holds a result the finish sets ($resultProps are both stored forms
+ * of each one). Unless $replaceable, such a finish writes nothing either: the caller finishes it
+ * again in a transaction that records what it replaces, from `beforeProps` (history.ts).
+ */
 export const FINISH_RUN = `
 MATCH (r:Run {uid: $uid})
 SET r._lock = true REMOVE r._lock
-WITH r, r.state AS before, NOT ${liveRun('r')} AS deleted,
-  CASE WHEN size(keys($results)) > 0 THEN properties(r) END AS beforeProps
-WITH r, before, deleted, beforeProps, before = 'RUNNING' AND NOT deleted AND r.startedAt <= $finishedAt AS allowed
+WITH r, r.state AS before, NOT ${liveRun('r')} AS deleted, any(k IN $resultProps WHERE r[k] IS NOT NULL) AS replaces,
+  CASE WHEN $replaceable AND size($resultProps) > 0 THEN properties(r) END AS beforeProps
+WITH r, before, deleted, replaces, beforeProps,
+  before = 'RUNNING' AND NOT deleted AND r.startedAt <= $finishedAt AND ($replaceable OR NOT replaces) AS allowed
 CALL (r, allowed) {
   WITH r WHERE allowed
   SET r.state = $state, r.finishedAt = $finishedAt, r.error = $error
   SET r += $results
 }
-RETURN before, allowed, deleted, beforeProps, r.startedAt AS startedAt, ${RUN_COLUMNS}`;
+RETURN before, allowed, deleted, replaces, beforeProps, r.startedAt AS startedAt, ${RUN_COLUMNS}`;
 
 /**
  * Moves the parent's one BEST_CHILD edge to `child`. The parent's lock makes concurrent moves

@@ -1,7 +1,7 @@
 import type { RunSearchOrder } from '../domain/run';
 import { int, type Tx } from './executor';
 import type { MapKind } from '../domain/key-value';
-import { decodeValue, fromProps, mapSlot, propName, toProps } from './props';
+import { decodeValue, fromProps, mapSlot, propName, propNames, toProps } from './props';
 import * as Q from './run.cypher';
 import { runCriteriaCypher } from './run-filter.cypher';
 import type { EntryValue } from '../domain/scalar';
@@ -128,6 +128,7 @@ const UID_BELOW_ALL = '';
 /** What a finish reports besides the guarded write: a deletion that refused it, and the results it replaced. */
 export interface FinishFacts {
   deleted: boolean;
+  replaces: boolean;
   resultsBefore: Record<string, EntryValue>;
   startedAt: string;
 }
@@ -152,29 +153,39 @@ export const runRepository = {
 
   /**
    * The finish, guarded in its one statement: a deleted run (or workspace) is not finished
-   * (`deleted`), and when results are given their values before the finish come back
-   * (`resultsBefore`) for the history, read under the run's lock.
+   * (`deleted`), nor, unless `replaceable`, one that would replace a result the run holds
+   * (`replaces`); with `replaceable`, the values it replaces come back (`resultsBefore`) for the
+   * history, read under the run's lock.
    */
   async finish(
     tx: Tx,
     uid: string,
     change: { state: FinishedRunState; error: string | null; finishedAt: string; results: Record<string, EntryValue> },
+    replaceable: boolean,
   ): Promise<(GuardedWrite & FinishFacts) | null> {
     const rows = await tx.run<
       RunRow & {
         before: RunState;
         allowed: boolean;
         deleted: boolean;
+        replaces: boolean;
         beforeProps: Record<string, unknown> | null;
         startedAt: string;
       }
-    >(Q.FINISH_RUN, { uid, ...change, results: toProps('result', change.results) });
+    >(Q.FINISH_RUN, {
+      uid,
+      ...change,
+      results: toProps('result', change.results),
+      resultProps: Object.keys(change.results).flatMap((key) => propNames('result', key)),
+      replaceable,
+    });
     const row = rows[0];
     if (!row) return null;
     return {
       before: row.before,
       applied: row.allowed,
       deleted: row.deleted,
+      replaces: row.replaces,
       resultsBefore: row.beforeProps ? fromProps('result', row.beforeProps) : {},
       startedAt: row.startedAt,
       run: parseRun(row),

@@ -7,7 +7,7 @@ import { fromGlobalId } from '../domain/global-id';
 import type { ArtifactService, LogArtifact } from './artifact.service';
 import { pageWindow, toPage, type Page, type PageRequest, type PageWindow } from './pagination';
 import { checkIdempotencyKey } from './idempotency-key';
-import { lockSubject, recordSets } from './history';
+import { lockSubject, recordSets, replacedEntries } from './history';
 import { refuseDeleted, refuseDeletedRecord } from './lifecycle-guard';
 import { runUidOf } from './run.service';
 import { checkText, nowIso, toMap } from './validate';
@@ -102,7 +102,9 @@ export class ExecutionService {
       }
       if (before) {
         const subject = { label: 'Execution' as const, uid, workspace: before.workspace };
-        await recordSets(tx, this.deps.caller, subject, 'RESULT', before.results, resultMap);
+        // Only results it replaces are changes; the ones it sets first are the execution's results.
+        const replaced = replacedEntries(before.results, resultMap);
+        await recordSets(tx, this.deps.caller, subject, 'RESULT', before.results, replaced);
       }
       return done.execution;
     });

@@ -98,6 +98,14 @@ export async function recordChanges(
 }
 
 /**
+ * The entries of `after` that replace one of `before`: what a finish records. Results a finish sets
+ * for the first time are the thing's results, not a change; one it replaces is.
+ */
+export function replacedEntries<V>(before: Record<string, unknown>, after: Record<string, V>): Record<string, V> {
+  return Object.fromEntries(Object.entries(after).filter(([key]) => before[key] !== undefined));
+}
+
+/**
  * Records the entries of one map that a write of the caller's own already set (a finish with
  * results), against the values read, under the subject's lock, before it.
  */

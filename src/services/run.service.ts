@@ -19,7 +19,7 @@ import { fromGlobalId } from '../domain/global-id';
 import { pageWindow, toPage, type Page, type PageRequest } from './pagination';
 import { checkRunFilter, type RunFilterSpec } from './run-filter';
 import { checkIdempotencyKey } from './idempotency-key';
-import { recordSets } from './history';
+import { recordSets, replacedEntries } from './history';
 import { checkName, checkText, nowIso, toMap } from './validate';
 import { WorkspaceService } from './workspace.service';
 import { canonicalJson, isStructured, type EntryValue } from '../domain/scalar';
@@ -135,24 +135,32 @@ export class RunService {
   }
 
   /**
-   * The finish itself: one statement that also refuses a deleted run (explained by a read only
-   * then). Results given with it are changes like any other (history.ts): the statement answers
-   * their values before, read under the run's lock, and the ones it set are recorded with it.
+   * The finish itself, one statement in the common case. Results a finish sets for the first time
+   * are the run's results, not a change; a result it replaces is a change like any other
+   * (history.ts). So the first try refuses to replace one (`replaces`), and only then the finish
+   * runs again in one transaction that records what it replaced, read under the run's lock. A
+   * deleted run (or workspace) is refused inside the statement and explained by a read.
    */
-  private finishRecordingResults(uid: string, change: Parameters<typeof repo.finish>[2]) {
-    const withResults = Object.keys(change.results).length > 0;
-    return this.deps.graph.write(
-      async (tx) => {
-        const out = await repo.finish(tx, uid, change);
-        if (out?.deleted) await refuseDeleted(tx, { runUid: uid });
-        if (out?.applied && withResults) {
-          const subject = { label: 'Run' as const, uid, workspace: out.run.workspace };
-          await recordSets(tx, this.deps.caller, subject, 'RESULT', out.resultsBefore, change.results);
-        }
-        return out;
-      },
-      { oneStatement: !withResults },
-    );
+  private async finishRecordingResults(uid: string, change: Parameters<typeof repo.finish>[2]) {
+    const first = await this.deps.graph.write((tx) => this.finishInTx(tx, uid, change, false), {
+      oneStatement: true,
+    });
+    if (!first?.replaces || first.applied || first.before !== 'RUNNING') return first;
+    return this.deps.graph.write(async (tx) => {
+      const out = await this.finishInTx(tx, uid, change, true);
+      if (out?.applied) {
+        const subject = { label: 'Run' as const, uid, workspace: out.run.workspace };
+        const replaced = replacedEntries(out.resultsBefore, change.results);
+        await recordSets(tx, this.deps.caller, subject, 'RESULT', out.resultsBefore, replaced);
+      }
+      return out;
+    });
+  }
+
+  private async finishInTx(tx: Tx, uid: string, change: Parameters<typeof repo.finish>[2], replaceable: boolean) {
+    const out = await repo.finish(tx, uid, change, replaceable);
+    if (out?.deleted) await refuseDeleted(tx, { runUid: uid });
+    return out;
   }
 
   /** Makes `child` its parent's one best iteration, moving the mark from any other child. */

@@ -304,7 +304,7 @@ describe('changes after the fact, and their history', () => {
     expect((await getRun(run.id)).results).toEqual(entries({ acc: history.at(-1)!.newValue }));
   });
 
-  it('records the results a finish sets, and nothing for a refused finish', async () => {
+  it('records the results a finish replaces (not those it sets first), and nothing for a refused finish', async () => {
     const run = await startOk({});
     ok(await logResults(run.id, { acc: 0.5 }));
     const finish = (results: Record<string, unknown>) =>
@@ -318,7 +318,6 @@ describe('changes after the fact, and their history', () => {
     expect(now.results).toEqual(entries({ acc: 0.7, loss: 0.1 }));
     expect(changes(now.history)).toEqual(
       byAnonymous([
-        { field: 'RESULT', key: 'loss', oldValue: null, newValue: 0.1 },
         { field: 'RESULT', key: 'acc', oldValue: 0.5, newValue: 0.7 },
         { field: 'RESULT', key: 'acc', oldValue: null, newValue: 0.5 },
       ]),
@@ -379,7 +378,6 @@ describe('changes after the fact, and their history', () => {
         { field: 'LABEL', key: 'gpu', oldValue: 'a100', newValue: null },
         { field: 'RESULT', key: 'loss', oldValue: null, newValue: 0.2 },
         { field: 'DESCRIPTION', key: null, oldValue: 'fits', newValue: 'fits a model' },
-        { field: 'RESULT', key: 'epochs', oldValue: null, newValue: 3 },
         { field: 'LABEL', key: 'gpu', oldValue: null, newValue: 'a100' },
         { field: 'PARAM', key: 'lr', oldValue: 0.1, newValue: 0.3 },
       ]),

@@ -31,7 +31,7 @@ export class ExecutionResolver {
     @Ctx() ctx: Context,
     @Arg('results', () => [EntryInput], {
       nullable: true,
-      description: 'Results to record; each one it adds or changes is recorded in `history`.',
+      description: 'Results to record; each one that replaces a result already there is recorded in `history`.',
     })
     results?: EntryInput[],
   ): Promise<Execution> {
