@@ -82,7 +82,8 @@ export class RunResolver {
     @Arg('error', () => String, { nullable: true, description: 'Why it failed or was aborted.' }) error?: string,
     @Arg('results', () => [EntryInput], {
       nullable: true,
-      description: 'Final results to record with it; each one that replaces a result already there is recorded in `history`.',
+      description:
+        'Final results to record with it; each one that replaces a result already there is recorded in `history`.',
     })
     results?: EntryInput[],
     @Arg('finishedAt', () => DateTimeScalar, { nullable: true, description: 'When it ended; now when left out.' })
