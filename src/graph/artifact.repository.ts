@@ -1,6 +1,6 @@
 import * as Q from './artifact.cypher';
 import { windowParams, type Tx } from './executor';
-import { fromProps, matchProps, toProps } from './props';
+import { fromProps, matchProps, toNewProps } from './props';
 import {
   ARTIFACT_TEXT_FIELD_NAMES,
   pickArtifactTexts,
@@ -87,7 +87,7 @@ export const artifactRepository = {
       tags: a.tags,
       spec: JSON.stringify(a.spec),
       fields: { ...pickArtifactTexts(a), trainingDatasetUid: trainingDatasetUidOf(a.spec) },
-      props: { ...toProps('label', a.labels), ...toProps('property', a.properties) },
+      props: { ...toNewProps('label', a.labels), ...toNewProps('property', a.properties) },
       now,
     });
     return withMoves(rows);

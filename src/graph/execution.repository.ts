@@ -1,7 +1,7 @@
 import { parseArtifact } from './artifact.repository';
 import { windowParams, type Tx } from './executor';
 import * as Q from './execution.cypher';
-import { fromProps, toProps } from './props';
+import { fromProps, toNewProps, toProps } from './props';
 import type { EntryValue } from '../domain/scalar';
 import {
   type ExecutionRecord,
@@ -44,10 +44,10 @@ export function parseExecution(p: Props): ExecutionRecord {
 
 type Maps = Record<string, EntryValue>;
 const mapProps = (e: { params?: Maps; results?: Maps; labels?: Maps; annotations?: Maps }) => ({
-  ...toProps('param', e.params),
-  ...toProps('result', e.results),
-  ...toProps('label', e.labels),
-  ...toProps('annotation', e.annotations),
+  ...toNewProps('param', e.params),
+  ...toNewProps('result', e.results),
+  ...toNewProps('label', e.labels),
+  ...toNewProps('annotation', e.annotations),
 });
 
 /** Groups rows of `(parentKey, list)` into a map for DataLoader-style answers in key order. */

@@ -65,6 +65,20 @@ export function decodeValue(slot: MapSlot, stored: unknown): EntryValue {
 }
 
 /**
+ * `{lr: 0.1}` -> `{"param.lr": 0.1}`: the properties of a node being created, which has no earlier
+ * value of the other form to remove (so no nulls: every write of a run carries fewer entries).
+ */
+export function toNewProps(kind: MapKind, map: Record<string, EntryValue> | undefined): Record<string, Scalar> {
+  const out: Record<string, Scalar> = {};
+  for (const [k, v] of Object.entries(map ?? {})) {
+    const [scalarProp, structuredProp] = propNames(kind, k);
+    if (isStructured(v)) out[structuredProp] = canonicalJson(v);
+    else out[scalarProp] = v;
+  }
+  return out;
+}
+
+/**
  * `{lr: 0.1, layers: [10, 3]}` -> `{"param.lr": 0.1, "paramJSON.lr": null, "paramJSON.layers":
  * "[10,3]", "param.layers": null}` for `SET n += $props`: each entry is written in its form and
  * any earlier value of the other form is removed (Neo4j removes a property set to null), so a key

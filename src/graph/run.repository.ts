@@ -1,7 +1,7 @@
 import type { RunSearchOrder } from '../domain/run';
 import { int, type Tx } from './executor';
 import type { MapKind } from '../domain/key-value';
-import { decodeValue, fromProps, mapSlot, propName, propNames, toProps } from './props';
+import { decodeValue, fromProps, mapSlot, propName, propNames, toNewProps, toProps } from './props';
 import * as Q from './run.cypher';
 import { runCriteriaCypher } from './run-filter.cypher';
 import type { EntryValue } from '../domain/scalar';
@@ -137,9 +137,9 @@ export const runRepository = {
   /** The created run, or null when the workspace (or the parent, in it) was not found. */
   async create(tx: Tx, run: NewRun, now: string): Promise<RunRecord | null> {
     const maps = {
-      ...toProps('param', run.params),
-      ...toProps('label', run.labels),
-      ...toProps('annotation', run.annotations),
+      ...toNewProps('param', run.params),
+      ...toNewProps('label', run.labels),
+      ...toNewProps('annotation', run.annotations),
     };
     const query = run.parentUid ? Q.CREATE_CHILD_RUN : Q.CREATE_RUN;
     const rows = await tx.run<RunRow>(query, { ...run, maps, now });
