@@ -85,18 +85,9 @@ export function toNewProps(kind: MapKind, map: Record<string, EntryValue> | unde
  * changed from a list to a number is never stored twice.
  */
 export function toProps(kind: MapKind, map: Record<string, EntryValue> | undefined): Record<string, Scalar | null> {
-  const out: Record<string, Scalar | null> = {};
-  for (const [k, v] of Object.entries(map ?? {})) {
-    const [scalarProp, structuredProp] = propNames(kind, k);
-    if (isStructured(v)) {
-      out[structuredProp] = canonicalJson(v);
-      out[scalarProp] = null;
-    } else {
-      out[scalarProp] = v;
-      out[structuredProp] = null;
-    }
-  }
-  return out;
+  const cleared: Record<string, null> = {};
+  for (const key of Object.keys(map ?? {})) for (const prop of propNames(kind, key)) cleared[prop] = null;
+  return { ...cleared, ...toNewProps(kind, map) };
 }
 
 /**

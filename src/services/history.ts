@@ -1,5 +1,6 @@
 import type { Principal } from '../auth/principal';
 import type { ChangeField, ChangeRecord, NewChange } from '../domain/change';
+import { canonicalJson, type Json } from '../domain/scalar';
 import { newUid } from '../domain/uid';
 import type { Tx } from '../graph/executor';
 import { historyRepository as repo, type SubjectLabel } from '../graph/history.repository';
@@ -157,15 +158,7 @@ export function tagHolder(tx: Tx, artifactUid: string, tag: string): Promise<str
  * value is not a change because its keys came in another order).
  */
 export function sameValue(a: unknown, b: unknown): boolean {
-  return canonicalJson(a ?? null) === canonicalJson(b ?? null);
-}
-
-function canonicalJson(value: unknown): string {
-  return JSON.stringify(value, (_key, v: unknown) =>
-    v && typeof v === 'object' && !Array.isArray(v)
-      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([x], [y]) => (x < y ? -1 : 1)))
-      : v,
-  );
+  return canonicalJson((a ?? null) as Json) === canonicalJson((b ?? null) as Json);
 }
 
 /** Reading histories. */

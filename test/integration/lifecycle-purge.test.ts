@@ -1,4 +1,5 @@
 import type { SkeinHandle } from '../../src/app';
+import type { PurgeReport } from '../../src/services/lifecycle.service';
 import { ANONYMOUS } from '../../src/auth/principal';
 import { createServices } from '../../src/services';
 import {
@@ -23,23 +24,12 @@ import { gql, gqlOk, useTestSkein, type StartSkein } from '../helpers/skein';
  * purge here is narrowed to the test's own workspace, so parallel suites keep their deleted things.
  */
 
-interface PurgeReport {
-  artifacts: number;
-  executions: number;
-  runs: number;
-  metricChunks: number;
-  keys: number;
-  workspaces: number;
-  bodies: number;
-  keptForLineage: number;
-  keptRuns: number;
-  keptWorkspaces: number;
-  bodiesFailed: number;
-}
+/** The report as the API answers it (its cutoff is not asked for here). */
+type AskedReport = Omit<PurgeReport, 'cutoff'>;
 
 const purge = async (url: string, workspace: string, olderThan = new Date().toISOString()) =>
   (
-    await gqlOk<{ purgeDeleted: PurgeReport }>(
+    await gqlOk<{ purgeDeleted: AskedReport }>(
       url,
       `mutation($w: String, $t: DateTime) { purgeDeleted(workspace: $w, olderThan: $t) {
          artifacts executions runs metricChunks keys workspaces bodies keptForLineage keptRuns keptWorkspaces bodiesFailed } }`,
