@@ -18,7 +18,8 @@ import { startWatchedNeo4j, type WatchedNeo4j } from '../tools/watched-neo4j';
 import { createLogger, type Logger } from './logger';
 import { getSchema } from './graphql/schema';
 import { createHttpServer } from './server';
-import { ANONYMOUS } from './auth/principal';
+import { SYSTEM } from './auth/principal';
+import { OPEN_AUTHENTICATOR } from './auth/authenticator';
 import { createServices } from './services';
 import { scheduleCleanups } from './services/cleanup';
 import { createBodies, LocalBodyStore, type Bodies } from './storage';
@@ -96,7 +97,7 @@ export async function startSkein(config: Config, options: StartOptions = {}): Pr
     // One body service for the whole process: the sweeps belong to no request.
     const processServices = createServices({
       graph,
-      caller: ANONYMOUS,
+      caller: SYSTEM,
       bodies,
       purgeGraceSeconds: config.purgeGraceSeconds,
     });
@@ -159,6 +160,7 @@ async function listen(
   bodies: Bodies,
 ): Promise<{ server: Server; drain: Drain }> {
   const apollo = createApollo(await getSchema(), { limits: config.limits });
+  const authenticator = OPEN_AUTHENTICATOR;
   await apollo.start();
   const { server, drain } = createHttpServer({
     apollo,
@@ -167,8 +169,10 @@ async function listen(
     readiness,
     maxBodyBytes: config.http.maxBodyBytes,
     limits: config.limits,
-    makeContext: (req) =>
-      createContext(
+    makeContext: async (req) => {
+      const origin = { ip: req.socket.remoteAddress ?? null };
+      const caller = await authenticator.authenticate(req.headers.authorization, origin);
+      return createContext(
         {
           graph,
           logger,
@@ -177,7 +181,10 @@ async function listen(
           purgeGraceSeconds: config.purgeGraceSeconds,
         },
         requestIdFrom(req.headers['x-request-id'] as string | undefined),
-      ),
+        caller,
+        origin,
+      );
+    },
     // The local store's signed URLs are answered here; with S3 the clients talk to S3 instead.
     bodies: bodies.store instanceof LocalBodyStore ? localBodyEndpoints(bodies.store, graph, logger) : undefined,
     hosts: hostPolicy({

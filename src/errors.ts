@@ -1,13 +1,22 @@
 /**
  * Every error code a client can see. Clients branch on `extensions.code`, so this list is part
  * of the API: add codes deliberately (each with an operation that returns it and a test), never
- * rename one. UNAUTHENTICATED arrives with access control.
+ * rename one.
  */
 export enum ErrorCode {
   BAD_USER_INPUT = 'BAD_USER_INPUT',
   NOT_FOUND = 'NOT_FOUND',
   CONFLICT = 'CONFLICT',
-  /** Refused whoever asks: a signed URL that is invalid or expired, a Host header not served. */
+  /**
+   * No credentials, or ones Skein does not accept (unknown, revoked or expired token; a JWT the
+   * issuer did not sign): HTTP 401. The message says how to sign in.
+   */
+  UNAUTHENTICATED = 'UNAUTHENTICATED',
+  /**
+   * The caller is known but may not do this (a viewer writing, an editor granting), or a request
+   * refused whoever asks (a signed URL that is invalid or expired, a Host header not served).
+   * Things the caller may not read are NOT_FOUND instead, so their existence does not leak.
+   */
   FORBIDDEN = 'FORBIDDEN',
   PRECONDITION_FAILED = 'PRECONDITION_FAILED',
   PAYLOAD_TOO_LARGE = 'PAYLOAD_TOO_LARGE',
@@ -16,6 +25,8 @@ export enum ErrorCode {
    * cost, graph records…); the message names the limit, its variable and the measured value.
    */
   QUERY_TOO_COMPLEX = 'QUERY_TOO_COMPLEX',
+  /** Too many requests from one token (or address) in a short time: HTTP 429 with Retry-After. */
+  RATE_LIMITED = 'RATE_LIMITED',
   SERVICE_UNAVAILABLE = 'SERVICE_UNAVAILABLE',
   INTERNAL_SERVER_ERROR = 'INTERNAL_SERVER_ERROR',
 }
@@ -49,6 +60,10 @@ export const notFound = (what: string, id: string) =>
   new SkeinError(ErrorCode.NOT_FOUND, `${what} ${quoted(id)} does not exist.`, { id: clip(id) });
 export const conflict = (message: string, details?: Record<string, unknown>) =>
   new SkeinError(ErrorCode.CONFLICT, message, details);
+export const forbidden = (message: string, details?: Record<string, unknown>) =>
+  new SkeinError(ErrorCode.FORBIDDEN, message, details);
+export const unauthenticated = (message: string, details?: Record<string, unknown>) =>
+  new SkeinError(ErrorCode.UNAUTHENTICATED, message, details);
 export const preconditionFailed = (message: string, details?: Record<string, unknown>) =>
   new SkeinError(ErrorCode.PRECONDITION_FAILED, message, details);
 

@@ -58,6 +58,17 @@ export interface ExecutorOptions {
   perRequest?: RequestGraphLimits;
 }
 
+/**
+ * Runs at the end of every write transaction of a request while it has something to write (the
+ * request's audit entries, src/services/audit.ts), so they commit with the change or not at all.
+ * `committed` is called once the transaction committed (a retried transaction writes them again).
+ */
+export interface WriteHook {
+  pending(): boolean;
+  write(tx: Tx): Promise<void>;
+  committed(): void;
+}
+
 /** One request's share of the database (src/graph/request-limits.ts). */
 interface RequestShare {
   slots: SessionSlots;
@@ -70,7 +81,13 @@ export class GraphExecutor {
     private readonly options: ExecutorOptions,
     private readonly stats?: QueryStats,
     private readonly share?: RequestShare,
+    private readonly hook?: WriteHook,
   ) {}
+
+  /** The same executor (same stats and share), running `hook` in each of its write transactions. */
+  withWriteHook(hook: WriteHook): GraphExecutor {
+    return new GraphExecutor(this.driver, this.options, this.stats, this.share, hook);
+  }
 
   /**
    * The same executor for one request: it counts queries into `stats`, holds at most
@@ -101,7 +118,17 @@ export class GraphExecutor {
   }
 
   write<T>(work: (tx: Tx) => Promise<T>, options: WriteOptions = {}): Promise<T> {
-    return options.oneStatement ? this.autoCommit('WRITE', work) : this.managed(work);
+    const hook = this.hook;
+    // With something to record, the write is no longer one statement: the record joins it.
+    if (!hook?.pending()) return options.oneStatement ? this.autoCommit('WRITE', work) : this.managed(work);
+    return this.managed(async (tx) => {
+      const result = await work(tx);
+      if (hook.pending()) await hook.write(tx);
+      return result;
+    }).then((result) => {
+      hook.committed();
+      return result;
+    });
   }
 
   /** Schema commands (CREATE CONSTRAINT …) cannot share a transaction with data writes. */

@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { ANONYMOUS, type Principal } from '../auth/principal';
+import { OPEN, type Principal } from '../auth/principal';
 import { QueryStats, type GraphExecutor } from '../graph/executor';
 import { createLoaders, type Loaders } from './loaders';
 import type { Logger } from '../logger';
 import type { Bodies } from '../storage';
 import { createServices, type Services } from '../services';
+import { AuditTrail, type RequestOrigin } from '../services/audit';
 
 /** Everything a resolver may use for one request. Nothing here outlives the request. */
 export interface Context {
@@ -14,6 +15,8 @@ export interface Context {
   readonly stats: QueryStats;
   readonly services: Services;
   readonly loaders: Loaders;
+  /** The request's audit trail: a mutation opens its entry here (audit.middleware.ts). */
+  readonly audit: AuditTrail;
 }
 
 export interface ContextDeps {
@@ -33,11 +36,19 @@ export function requestIdFrom(header: string | undefined): string {
   return header && REQUEST_ID.test(header) ? header : randomUUID();
 }
 
-export function createContext(deps: ContextDeps, requestId: string, caller: Principal = ANONYMOUS): Context {
+export function createContext(
+  deps: ContextDeps,
+  requestId: string,
+  caller: Principal = OPEN,
+  origin: Omit<RequestOrigin, 'requestId'> = { ip: null },
+): Context {
   const stats = new QueryStats();
+  const graph = deps.graph.withStats(stats);
+  const audit = new AuditTrail(graph, caller, { ...origin, requestId });
   const services = createServices({
-    graph: deps.graph.withStats(stats),
+    graph: graph.withWriteHook(audit),
     caller,
+    audit,
     bodies: deps.bodies,
     idempotencyTtlSeconds: deps.idempotencyTtlSeconds,
     purgeGraceSeconds: deps.purgeGraceSeconds,
@@ -49,5 +60,6 @@ export function createContext(deps: ContextDeps, requestId: string, caller: Prin
     stats,
     services,
     loaders: createLoaders(services),
+    audit,
   };
 }

@@ -10,7 +10,8 @@ import { sendError } from './respond';
 export interface GraphQLHandlerDeps {
   apollo: ApolloServer<Context>;
   maxBodyBytes: number;
-  makeContext: (req: IncomingMessage) => Context;
+  /** Authenticates the caller and builds the request's context; a SkeinError refuses the request. */
+  makeContext: (req: IncomingMessage) => Promise<Context>;
   /** Bounds on each variable's raw JSON (README "Limits"); the defaults when absent. */
   limits?: VariableLimits;
 }
@@ -32,7 +33,13 @@ export async function handleGraphQL(
     sendError(res, err.code === 'PAYLOAD_TOO_LARGE' ? 413 : 400, err.code, err.message);
     return;
   }
-  const context = deps.makeContext(req);
+  let context: Context;
+  try {
+    context = await deps.makeContext(req);
+  } catch (err) {
+    if (!(err instanceof SkeinError)) throw err;
+    return sendRefusal(res, err);
+  }
   res.setHeader('x-request-id', context.requestId);
   // Apollo's batching is off (its default); refused here with advice instead of its terse 400.
   if (Array.isArray(body)) return sendError(res, 400, 'BAD_REQUEST', BATCH_REFUSED);
@@ -54,6 +61,22 @@ export async function handleGraphQL(
   for await (const chunk of response.body.asyncIterator) res.write(chunk);
   res.end();
 }
+
+/** A request refused before GraphQL runs: bad credentials (401) or too many requests (429). */
+function sendRefusal(res: ServerResponse, err: SkeinError): void {
+  const status = HTTP_STATUS[err.code] ?? 400;
+  if (status === 401) res.setHeader('www-authenticate', 'Bearer realm="skein"');
+  const retryAfter = err.details.retryAfterSeconds;
+  if (typeof retryAfter === 'number') res.setHeader('retry-after', String(Math.max(1, Math.ceil(retryAfter))));
+  sendError(res, status, err.code, err.message);
+}
+
+const HTTP_STATUS: Partial<Record<string, number>> = {
+  UNAUTHENTICATED: 401,
+  FORBIDDEN: 403,
+  RATE_LIMITED: 429,
+  SERVICE_UNAVAILABLE: 503,
+};
 
 function toHeaderMap(req: IncomingMessage): HeaderMap {
   const headers = new HeaderMap();

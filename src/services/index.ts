@@ -9,10 +9,14 @@ import { RunService } from './run.service';
 import { SystemService } from './system.service';
 import { UpdateService } from './update.service';
 import { WorkspaceService } from './workspace.service';
-import { type ServiceDeps } from './deps';
+import { Access } from './access';
+import { SilentAuditTrail } from './audit';
+import { type ServiceDeps, type ServiceInit } from './deps';
 
 /** The use cases, one module per aggregate, bound to one request. Cheap to build. */
-export function createServices(deps: ServiceDeps) {
+export function createServices(init: ServiceInit) {
+  const audit = init.audit ?? new SilentAuditTrail(init.graph, init.caller, { requestId: null, ip: null });
+  const deps: ServiceDeps = { ...init, audit, access: new Access(init.caller, audit) };
   const artifacts = new ArtifactService(deps);
   return {
     artifacts,

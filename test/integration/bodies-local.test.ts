@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { request } from 'node:http';
 import path from 'node:path';
 import { createServices } from '../../src/services';
-import { ANONYMOUS } from '../../src/auth/principal';
+import { OPEN } from '../../src/auth/principal';
 import { createWorkspace, startRun } from '../helpers/pipeline';
 import {
   ARTIFACT_BODY_FIELDS,
@@ -302,7 +302,7 @@ describe('bodies in the local store', () => {
       artifact: { workspace: own, key: 'stale.txt', kind: 'FILE' },
       body: { size: body.length, sha256: sha256(body) },
     });
-    const bodyService = createServices({ graph: t.skein.graph, caller: ANONYMOUS, bodies: t.skein.bodies }).bodies;
+    const bodyService = createServices({ graph: t.skein.graph, caller: OPEN, bodies: t.skein.bodies }).bodies;
     // Not older than the TTL yet: untouched.
     const none = await bodyService.cleanupExpired({ olderThan: new Date(Date.now() - 3600_000), workspace: own });
     expect(none.aborted).toEqual([]);

@@ -1,5 +1,5 @@
 import type { ApolloServer } from '@apollo/server';
-import { ANONYMOUS, type Principal } from '../../src/auth/principal';
+import { makePrincipal, OPEN, type Principal } from '../../src/auth/principal';
 import { createApollo } from '../../src/graphql/apollo';
 import { createContext, type Context } from '../../src/graphql/context';
 import { getSchema } from '../../src/graphql/schema';
@@ -480,7 +480,7 @@ describe('changes after the fact, and their history', () => {
   it("writes the new values and their history in the caller's transaction: a later failure undoes both", async () => {
     const run = await startOk({ description: 'kept' });
     const failed = t.skein.graph.write(async (tx) => {
-      await applyChanges(tx, ANONYMOUS, { label: 'Run', uid: run.uid, workspace: t.ws }, [
+      await applyChanges(tx, OPEN, { label: 'Run', uid: run.uid, workspace: t.ws }, [
         { field: 'DESCRIPTION', key: null, oldValue: 'kept', newValue: 'lost' },
       ]);
       throw new Error('a later step of the same mutation failed');
@@ -509,7 +509,7 @@ describe('changes after the fact, and their history', () => {
 
     it("records the caller's principal id as who made the change", async () => {
       const run = await startOk({});
-      const alice: Principal = { kind: 'token', id: 'alice', roles: [], readableWorkspaces: 'ALL' };
+      const alice: Principal = makePrincipal({ kind: 'sso', id: 'alice', admin: true });
       await execute(
         'mutation($id: ID!) { updateRun(id: $id, changes: { description: "by alice" }) { id } }',
         { id: run.id },

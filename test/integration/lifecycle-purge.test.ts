@@ -1,6 +1,6 @@
 import type { SkeinHandle } from '../../src/app';
 import type { PurgeReport } from '../../src/services/lifecycle.service';
-import { ANONYMOUS } from '../../src/auth/principal';
+import { OPEN } from '../../src/auth/principal';
 import { createServices } from '../../src/services';
 import {
   bodyInLocalStore,
@@ -174,7 +174,7 @@ describe('purging deleted things', () => {
       runs.push(run);
     }
     for (const run of runs) await deleteRun(t.url, run);
-    const services = createServices({ graph: t.skein.graph, caller: ANONYMOUS, bodies: t.skein.bodies });
+    const services = createServices({ graph: t.skein.graph, caller: OPEN, bodies: t.skein.bodies });
     const report = await services.lifecycle.purge({ workspace: ws, olderThan: new Date().toISOString(), batch: 1 });
     expect(report).toMatchObject({ artifacts: 6, executions: 6, runs: 3, keys: 6, keptForLineage: 0, keptRuns: 0 });
   });

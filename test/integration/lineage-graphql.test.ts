@@ -12,7 +12,7 @@ import {
 } from 'graphql';
 import { createApollo } from '../../src/graphql/apollo';
 import type { SkeinHandle } from '../../src/app';
-import { ANONYMOUS, type Principal } from '../../src/auth/principal';
+import { makePrincipal, OPEN, type Principal } from '../../src/auth/principal';
 import { createContext, type Context } from '../../src/graphql/context';
 import { MAX_JIT_FANOUT } from '../../src/graphql/executor';
 import { LIMIT_DEFAULTS } from '../../src/graphql/limits';
@@ -276,7 +276,7 @@ describe('lineage over GraphQL', () => {
           levels { depth nodes { ${nodes} } } edges { type from to at path } } }`,
       ];
       const answer = async (server: ApolloServer<Context>, query: string) => {
-        const context = createContext({ graph: skein.graph, logger: createLogger('silent') }, 'jit-test', ANONYMOUS);
+        const context = createContext({ graph: skein.graph, logger: createLogger('silent') }, 'jit-test', OPEN);
         const res = await server.executeOperation({ query, variables: { of: cleaned.id } }, { contextValue: context });
         const result = res.body.kind === 'single' ? res.body.singleResult : undefined;
         expect(result?.errors).toBeUndefined();
@@ -304,7 +304,7 @@ describe('lineage over GraphQL', () => {
   });
 
   /** Runs an operation in-process as `caller`; returns the data and the Cypher round trips it cost. */
-  async function asCaller<T>(query: string, variables: Record<string, unknown>, caller: Principal = ANONYMOUS) {
+  async function asCaller<T>(query: string, variables: Record<string, unknown>, caller: Principal = OPEN) {
     const context = createContext({ graph: skein.graph, logger: createLogger('silent') }, 'lineage-test', caller);
     const res = await apollo.executeOperation({ query, variables }, { contextValue: context });
     const body = res.body.kind === 'single' ? res.body.singleResult : undefined;
@@ -343,7 +343,7 @@ describe('lineage over GraphQL', () => {
       'shared',
     )!;
     const ours = (await record(p, 'use', [shared], [{ key: 'result', kind: 'MODEL' }])).outputs.get('result')!;
-    const caller: Principal = { ...ANONYMOUS, kind: 'token', id: 't', readableWorkspaces: new Set([p.workspace]) };
+    const caller = makePrincipal({ kind: 'token', id: 't', roles: [[p.workspace, 'VIEWER']] });
     const { data } = await asCaller<{
       lineage: { levels: Level[]; edges: Array<{ from: string; path: string | null }> };
     }>(

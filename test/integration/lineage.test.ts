@@ -1,4 +1,4 @@
-import { ANONYMOUS, type Principal } from '../../src/auth/principal';
+import { makePrincipal, OPEN, type Principal } from '../../src/auth/principal';
 import { QueryStats, type GraphExecutor } from '../../src/graph/executor';
 import type { LineageRecord, LineageEdgeRecord, LineageNode, LineagePathRecord } from '../../src/domain/lineage';
 import { LineageService } from '../../src/services/lineage.service';
@@ -175,7 +175,7 @@ const chainOf = (g: TestGraph, p: LineagePathRecord) => p.nodes.map((n) => label
 describe('lineage traversals on hand-built graphs', () => {
   const t = useTestSkein();
   let stats: QueryStats;
-  const service = (caller: Principal = ANONYMOUS): LineageService => {
+  const service = (caller: Principal = OPEN): LineageService => {
     stats = new QueryStats();
     return new LineageService({ graph: t.skein.graph.withStats(stats), caller });
   };
@@ -450,7 +450,7 @@ describe('lineage traversals on hand-built graphs', () => {
         .step('theirs', ['raw'], ['shared'], { workspace: other, kind: 'SECRET' })
         .step('ours', ['shared'], ['model'], { outputKind: 'MODEL' });
       await g.save(t.skein.graph);
-      caller = { ...ANONYMOUS, kind: 'token', id: 't', readableWorkspaces: new Set([g.workspace]) };
+      caller = makePrincipal({ kind: 'token', id: 't', roles: [[g.workspace, 'VIEWER']] });
     });
 
     it('shows their nodes as placeholders and keeps walking', async () => {

@@ -1,3 +1,4 @@
+import { OPEN } from '../../src/auth/principal';
 import { Writable } from 'node:stream';
 import { GraphQLObjectType, GraphQLSchema, GraphQLString } from 'graphql';
 import pino from 'pino';
@@ -37,10 +38,11 @@ function contextWithLogLines(lines: string[]): Context {
   return {
     requestId: 'req-123',
     logger: pino({ level: 'error' }, sink).child({ requestId: 'req-123' }),
-    caller: { kind: 'anonymous', id: 'anonymous', roles: [], readableWorkspaces: 'ALL' },
+    caller: OPEN,
     stats: new QueryStats(),
     services: {} as Context['services'],
     loaders: {} as Context['loaders'],
+    audit: {} as Context['audit'],
   };
 }
 

@@ -1,3 +1,4 @@
+import { OPEN } from '../../src/auth/principal';
 import { Writable } from 'node:stream';
 import { HeaderMap } from '@apollo/server';
 import {
@@ -66,10 +67,11 @@ function contextLoggingTo(lines: LogLine[], requestId = 'req-7'): Context {
   return {
     requestId,
     logger: pino({ level: 'info' }, sink).child({ requestId }),
-    caller: { kind: 'anonymous', id: 'anonymous', roles: [], readableWorkspaces: 'ALL' },
+    caller: OPEN,
     stats: new QueryStats(),
     services: {} as Context['services'],
     loaders: {} as Context['loaders'],
+    audit: {} as Context['audit'],
   };
 }
 

@@ -1,0 +1,34 @@
+import { windowParams, type Tx } from './executor';
+import * as Q from './audit.cypher';
+import type { AuditCriteria, AuditOutcome, AuditRecord } from '../domain/audit';
+
+function parse(a: Record<string, unknown>): AuditRecord {
+  const text = (k: string) => (a[k] as string | undefined) ?? null;
+  return {
+    id: a.id as string,
+    at: a.at as string,
+    actor: a.actor as string,
+    action: a.action as string,
+    outcome: a.outcome as AuditOutcome,
+    workspace: text('workspace'),
+    objectType: text('objectType'),
+    objectId: text('objectId'),
+    reason: text('reason'),
+    ip: text('ip'),
+    requestId: text('requestId'),
+  };
+}
+
+export const auditRepository = {
+  async append(tx: Tx, events: readonly AuditRecord[]): Promise<void> {
+    if (events.length > 0) await tx.run(Q.APPEND_AUDIT, { events });
+  },
+
+  async list(tx: Tx, q: AuditCriteria): Promise<AuditRecord[]> {
+    const rows = await tx.run<{ a: Record<string, unknown> }>(Q.LIST_AUDIT, {
+      workspace: q.workspace,
+      ...windowParams(q),
+    });
+    return rows.map((r) => parse(r.a));
+  },
+};

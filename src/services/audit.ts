@@ -1,0 +1,105 @@
+import { auditRepository } from '../graph/audit.repository';
+import type { GraphExecutor, Tx, WriteHook } from '../graph/executor';
+import type { Principal } from '../auth/principal';
+import type { AuditRecord, AuditTarget } from '../domain/audit';
+import { newUid } from '../domain/uid';
+import { nowIso } from './validate';
+
+/** Where a request came from, as the audit trail records it. */
+export interface RequestOrigin {
+  requestId: string | null;
+  ip: string | null;
+}
+
+/**
+ * One request's audit trail. A mutation opens its entry before any service runs (`begin`, from
+ * the GraphQL layer); the use case's authorization names the workspace and object (`target`); the
+ * entry is written by the request's executor in the mutation's write transaction (WriteHook), so
+ * it commits with the change or not at all. Reads that hand out something (a signed URL) record
+ * with `recordNow`; refusals with `deny`, in their own transaction (the refused work never runs).
+ */
+export class AuditTrail implements WriteHook {
+  private entry: { action: string; target: AuditTarget | null } | null = null;
+
+  /**
+   * @param graph the request's executor without this hook: refusals and read-side records are
+   *   written on their own, never joined to a transaction that may roll back.
+   */
+  constructor(
+    private readonly graph: GraphExecutor,
+    private readonly caller: Principal,
+    private readonly origin: RequestOrigin,
+  ) {}
+
+  /** Opens the entry of a mutation (`action` is its name); it is written with its first write. */
+  begin(action: string): void {
+    this.entry = { action, target: null };
+  }
+
+  /** Names what the open entry is about; the first authorization of a use case wins. */
+  target(target: AuditTarget): void {
+    if (this.entry && !this.entry.target) this.entry.target = target;
+  }
+
+  pending(): boolean {
+    return this.entry !== null;
+  }
+
+  async write(tx: Tx): Promise<void> {
+    const e = this.entry;
+    if (e) await auditRepository.append(tx, [this.record(e.action, 'OK', e.target, null)]);
+  }
+
+  committed(): void {
+    this.entry = null;
+  }
+
+  /** Records something a read handed out (a signed download URL), in its own transaction. */
+  async recordNow(action: string, target: AuditTarget): Promise<void> {
+    await this.append(this.record(action, 'OK', target, null));
+  }
+
+  /** Records a refused request, in its own transaction (nothing of the refused work is written). */
+  async deny(action: string, target: AuditTarget, reason: string): Promise<void> {
+    if (this.entry) this.entry = null; // the mutation is refused: nothing else of it is recorded
+    await this.append(this.record(action, 'DENIED', target, reason));
+  }
+
+  /** The open mutation's name, or `fallback` for a read. */
+  actionOr(fallback: string): string {
+    return this.entry?.action ?? fallback;
+  }
+
+  private append(record: AuditRecord): Promise<void> {
+    return this.graph.write((tx) => auditRepository.append(tx, [record]), { oneStatement: true });
+  }
+
+  private record(action: string, outcome: AuditRecord['outcome'], t: AuditTarget | null, reason: string | null) {
+    return {
+      id: newUid(),
+      at: nowIso(),
+      actor: this.caller.id,
+      action,
+      outcome,
+      workspace: t?.workspace ?? null,
+      objectType: t?.objectType ?? null,
+      objectId: t?.objectId ?? null,
+      reason,
+      ip: this.origin.ip,
+      requestId: this.origin.requestId,
+    } satisfies AuditRecord;
+  }
+}
+
+/** A trail that records nothing: background work (sweeps) and service-level tests. */
+export class SilentAuditTrail extends AuditTrail {
+  override pending(): boolean {
+    return false;
+  }
+  override recordNow(): Promise<void> {
+    return Promise.resolve();
+  }
+  override deny(): Promise<void> {
+    return Promise.resolve();
+  }
+}
