@@ -43,6 +43,7 @@ async function serve(opts: Parameters<typeof serveFlags>[0]): Promise<void> {
     },
   });
   say(`Skein is serving the GraphQL API at ${skein.graphqlUrl}`);
+  say(authBanner(config, skein.url));
   say(`Playground (works offline):         ${skein.url}/playground`);
   say('New here? `npm run demo` (in another terminal) records a small pipeline to explore.');
   say('Press Ctrl-C to stop.');
@@ -61,6 +62,14 @@ async function serve(opts: Parameters<typeof serveFlags>[0]): Promise<void> {
   }
   say('Stopped.');
   if (fatal) process.exitCode = EXIT.FAILED;
+}
+
+/** What the start-up lines say about access control. */
+function authBanner(config: ReturnType<typeof loadConfig>, url: string): string {
+  const where = new URL(url).host;
+  return config.auth.mode === 'off'
+    ? `auth off: anyone who can reach ${where} may read and change everything (single-user mode)`
+    : 'auth on: every request needs an API token (skein token create) or an SSO access token, as "Authorization: Bearer …"';
 }
 
 /** `migrate` against NEO4J_URI (a remote database: the local one is migrated by `serve`). */
