@@ -12,6 +12,7 @@ import { registerClientCommands } from './cli/index';
 import { EXIT } from './client/errors';
 import { processIo, type CliIo } from './cli/io';
 import { runProgram } from './cli/run';
+import { mintToken } from './auth/token-secret';
 
 /**
  * `skein serve | migrate | schema`, and the client commands (src/cli/). Exit codes scripts can rely
@@ -110,6 +111,21 @@ async function runSchema(opts: { check?: boolean }): Promise<number> {
   return EXIT.CHECK_FAILED;
 }
 
+/**
+ * `skein token generate`: a new token text for SKEIN_ADMIN_TOKEN, made offline (the server's own
+ * token format, so it lives here rather than with the client commands, which import no server code).
+ */
+function addTokenGenerate(program: Command, io: CliIo): void {
+  program.commands
+    .find((c) => c.name() === 'token')
+    ?.addCommand(
+      new Command('generate')
+        .description('Print a new random token for SKEIN_ADMIN_TOKEN (offline; a server stores its hash on start).')
+        .addHelpText('after', '\nExample:\n  SKEIN_ADMIN_TOKEN="$(skein token generate)" skein serve --host 0.0.0.0')
+        .action(() => void io.stdout.write(`${mintToken().text}\n`)),
+    );
+}
+
 export function buildProgram(io: CliIo = processIo()): Command {
   const program = new Command('skein').description(
     'Skein: lineage and metadata for machine-learning work, over GraphQL.',
@@ -134,6 +150,7 @@ export function buildProgram(io: CliIo = processIo()): Command {
     .action(async (opts) => void (process.exitCode = await runSchema(opts)));
   // upload, download, lineage, runs, artifacts, demo: clients of a running Skein (src/cli/).
   registerClientCommands(program, io);
+  addTokenGenerate(program, io);
   return program;
 }
 

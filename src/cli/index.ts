@@ -7,10 +7,12 @@ import type { CliIo } from './io';
 import { lineageCommand } from './lineage';
 import { uploadCommand } from './upload';
 import { workspaceCommand } from './workspace';
+import { grantCommand, grantsCommand, tokenCommand, whoamiCommand } from './token';
 
 /**
  * The commands that talk to a running Skein over GraphQL: upload, download, lineage, runs,
- * artifacts, workspace (create, list), demo. Each takes the global --url (or SKEIN_URL).
+ * artifacts, workspace (create, list), token (create, list, revoke), grant, grants, whoami, demo.
+ * Each takes the global --url (or SKEIN_URL) and sends SKEIN_TOKEN when it is set.
  */
 export function registerClientCommands(program: Command, io: CliIo): void {
   program.addOption(
@@ -23,6 +25,10 @@ export function registerClientCommands(program: Command, io: CliIo): void {
     runsCommand,
     artifactsCommand,
     workspaceCommand,
+    tokenCommand,
+    grantCommand,
+    grantsCommand,
+    whoamiCommand,
     demoCommand,
   ];
   for (const make of commands) {

@@ -50,11 +50,12 @@ async function startWithAuth(env: Record<string, string>, progress: (m: string) 
 describe('the first admin', () => {
   it('prints a bootstrap token once when no admin token exists (two instances starting together mint one), and never again', async () => {
     // Tests share one database: another suite may have provisioned an admin token already.
-    const [{ live }] = await cypher<{ live: number }>(
+    const [counted] = await cypher<{ live: number }>(
       `MATCH (t:ApiToken {admin: true}) WHERE t.revokedAt IS NULL AND (t.expiresAt IS NULL OR t.expiresAt > $now)
        RETURN count(t) AS live`,
       { now: new Date().toISOString() },
     );
+    const live = counted!.live;
     const lines: string[] = [];
     const started = await Promise.all([
       startWithAuth({}, (m) => lines.push(m)),
