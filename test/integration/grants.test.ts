@@ -3,7 +3,7 @@ import type { SsoIdentity, SsoVerifier } from '../../src/auth/sso';
 import { SkeinError } from '../../src/errors';
 import { createServices } from '../../src/services';
 import { highestRoles, IdentityService } from '../../src/services/identity.service';
-import { useTestSkein, createWorkspace, uniqueName } from '../helpers/skein';
+import { useTestSkein, createWorkspace, gqlOk, uniqueName } from '../helpers/skein';
 
 /**
  * Grants (roles of SSO users and groups in a workspace) as the services enforce them, with
@@ -130,5 +130,27 @@ describe('SSO principals', () => {
         ['b', 'EDITOR'],
       ]),
     );
+  });
+});
+
+describe('a purged workspace', () => {
+  it('takes its API tokens and grants with it, so a new workspace of the same name inherits no access', async () => {
+    const name = await createWorkspace(t.url, 'grants-purged');
+    const admin = as(user('root', [], true));
+    await admin.tokens.create({ workspace: name, role: 'OWNER', name: 'old' });
+    await admin.grants.grant(name, 'group:old-team', 'OWNER');
+    await gqlOk(t.url, 'mutation($n: String!) { deleteWorkspace(name: $n) { name } }', { n: name });
+    const purged = await gqlOk<{ purgeDeleted: { workspaces: number } }>(
+      t.url,
+      'mutation($w: String, $t: DateTime) { purgeDeleted(workspace: $w, olderThan: $t) { workspaces } }',
+      {
+        w: name,
+        t: new Date().toISOString(),
+      },
+    );
+    expect(purged.purgeDeleted.workspaces).toBe(1);
+    await gqlOk(t.url, 'mutation($i: CreateWorkspaceInput!) { createWorkspace(input: $i) { name } }', { i: { name } });
+    expect((await admin.tokens.list({ workspace: name, includeRevoked: true })).items).toEqual([]);
+    expect((await admin.grants.list(name, {})).items).toEqual([]);
   });
 });
