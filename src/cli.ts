@@ -66,7 +66,7 @@ async function serve(opts: Parameters<typeof serveFlags>[0]): Promise<void> {
 }
 
 /** What the start-up lines say about access control. */
-function authBanner(config: ReturnType<typeof loadConfig>, url: string): string {
+export function authBanner(config: ReturnType<typeof loadConfig>, url: string): string {
   const where = new URL(url).host;
   return config.auth.mode === 'off'
     ? `auth off: anyone who can reach ${where} may read and change everything (single-user mode)`

@@ -1,5 +1,6 @@
 import { ConfigError, isLoopback, loadConfig } from '../../src/config';
 import { mintToken } from '../../src/auth/token-secret';
+import { authBanner } from '../../src/cli';
 
 describe('auth settings', () => {
   it('SKEIN_AUTH=auto (the default) is off on loopback and on everywhere else', () => {
@@ -37,5 +38,16 @@ describe('auth settings', () => {
     expect(isLoopback('LOCALHOST')).toBe(true);
     expect(isLoopback('128.0.0.1')).toBe(false);
     expect(isLoopback('127.0.0.1.evil.example')).toBe(false);
+  });
+});
+
+describe('the serve banner', () => {
+  it('says plainly when auth is off, and how to call when it is on', () => {
+    expect(authBanner(loadConfig({}), 'http://127.0.0.1:4000')).toBe(
+      'auth off: anyone who can reach 127.0.0.1:4000 may read and change everything (single-user mode)',
+    );
+    expect(authBanner(loadConfig({ SKEIN_HOST: '0.0.0.0' }), 'http://0.0.0.0:4000')).toMatch(
+      /^auth on: every request needs an API token/,
+    );
   });
 });
