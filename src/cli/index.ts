@@ -34,4 +34,10 @@ export function registerClientCommands(program: Command, io: CliIo): void {
   for (const make of commands) {
     program.addCommand(make(io));
   }
+  program.addHelpText(
+    'after',
+    `
+With auth on (any Skein not on loopback), the client commands send SKEIN_TOKEN as
+"Authorization: Bearer <token>": an API token from \`skein token create\`.`,
+  );
 }
