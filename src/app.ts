@@ -19,7 +19,9 @@ import { createLogger, type Logger } from './logger';
 import { getSchema } from './graphql/schema';
 import { createHttpServer } from './server';
 import { SYSTEM } from './auth/principal';
-import { OPEN_AUTHENTICATOR } from './auth/authenticator';
+import { OPEN_AUTHENTICATOR, type Authenticator } from './auth/authenticator';
+import type { SsoVerifier } from './auth/sso';
+import { IdentityService, provisionAdminToken } from './services/identity.service';
 import { createServices } from './services';
 import { scheduleCleanups } from './services/cleanup';
 import { createBodies, LocalBodyStore, type Bodies } from './storage';
@@ -93,6 +95,7 @@ export async function startSkein(config: Config, options: StartOptions = {}): Pr
     const bytesReceived = countReceivedBytes(server);
     cleanups.push(() => closeServer(drain, config.http.shutdownGraceMs, logger));
     await prepareGraph(config, graph, progress);
+    if (config.auth.mode === 'on') await provisionFirstAdmin(config, graph, progress, logger);
     readiness.started = true;
     // One body service for the whole process: the sweeps belong to no request.
     const processServices = createServices({
@@ -160,7 +163,7 @@ async function listen(
   bodies: Bodies,
 ): Promise<{ server: Server; drain: Drain }> {
   const apollo = createApollo(await getSchema(), { limits: config.limits });
-  const authenticator = OPEN_AUTHENTICATOR;
+  const authenticator = createAuthenticator(config, graph);
   await apollo.start();
   const { server, drain } = createHttpServer({
     apollo,
@@ -179,6 +182,7 @@ async function listen(
           bodies,
           idempotencyTtlSeconds: config.idempotencyTtlSeconds,
           purgeGraceSeconds: config.purgeGraceSeconds,
+          tokenMaxTtlSeconds: config.auth.tokenMaxTtlSeconds,
         },
         requestIdFrom(req.headers['x-request-id'] as string | undefined),
         caller,
@@ -200,6 +204,42 @@ async function listen(
   });
   if (bodies.store instanceof LocalBodyStore) bodies.store.setPublicUrl(urlOf(server, config.http.host));
   return { server, drain };
+}
+
+/** Auth off (loopback only): everyone is the single user. On: tokens and SSO (identity.service.ts). */
+function createAuthenticator(config: Config, graph: GraphExecutor): Authenticator {
+  if (config.auth.mode === 'off') return OPEN_AUTHENTICATOR;
+  return new IdentityService(graph, createSsoVerifier(config));
+}
+
+/** The OpenID Connect verifier when an issuer is configured; null: SSO is not accepted. */
+function createSsoVerifier(_config: Config): SsoVerifier | null {
+  return null; // src/auth/oidc.ts (SKEIN_OIDC_ISSUER) plugs in here
+}
+
+/**
+ * The first admin (auth on): SKEIN_ADMIN_TOKEN provisioned, or a bootstrap token minted when no
+ * admin token exists and printed here, once, on the start-up lines; never logged.
+ */
+async function provisionFirstAdmin(
+  config: Config,
+  graph: GraphExecutor,
+  progress: (m: string) => void,
+  logger: Logger,
+): Promise<void> {
+  const { minted, warning } = await provisionAdminToken(graph, { adminToken: config.auth.adminToken });
+  if (warning) logger.warn(warning);
+  if (!minted) return;
+  progress(
+    [
+      'Auth is on and no admin token existed, so Skein made one. It is shown this once and never again:',
+      '',
+      `    ${minted}`,
+      '',
+      'Keep it like a password. Use it with the CLI (SKEIN_TOKEN=<it> skein token create --workspace W --role editor)',
+      'or as "Authorization: Bearer <it>"; create your own admin tokens with it, then revoke it (skein token revoke <id>).',
+    ].join('\n'),
+  );
 }
 
 function localBodyEndpoints(store: LocalBodyStore, graph: GraphExecutor, logger: Logger) {

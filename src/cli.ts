@@ -12,6 +12,7 @@ import { registerClientCommands } from './cli/index';
 import { EXIT } from './client/errors';
 import { processIo, type CliIo } from './cli/io';
 import { runProgram } from './cli/run';
+import { mintToken } from './auth/token-secret';
 
 /**
  * `skein serve | migrate | schema`, and the client commands (src/cli/). Exit codes scripts can rely
@@ -43,6 +44,7 @@ async function serve(opts: Parameters<typeof serveFlags>[0]): Promise<void> {
     },
   });
   say(`Skein is serving the GraphQL API at ${skein.graphqlUrl}`);
+  say(authBanner(config, skein.url));
   say(`Playground (works offline):         ${skein.url}/playground`);
   say('New here? `npm run demo` (in another terminal) records a small pipeline to explore.');
   say('Press Ctrl-C to stop.');
@@ -61,6 +63,14 @@ async function serve(opts: Parameters<typeof serveFlags>[0]): Promise<void> {
   }
   say('Stopped.');
   if (fatal) process.exitCode = EXIT.FAILED;
+}
+
+/** What the start-up lines say about access control. */
+export function authBanner(config: ReturnType<typeof loadConfig>, url: string): string {
+  const where = new URL(url).host;
+  return config.auth.mode === 'off'
+    ? `auth off: anyone who can reach ${where} may read and change everything (single-user mode)`
+    : 'auth on: every request needs an API token (skein token create) or an SSO access token, as "Authorization: Bearer …"';
 }
 
 /** `migrate` against NEO4J_URI (a remote database: the local one is migrated by `serve`). */
@@ -101,6 +111,21 @@ async function runSchema(opts: { check?: boolean }): Promise<number> {
   return EXIT.CHECK_FAILED;
 }
 
+/**
+ * `skein token generate`: a new token text for SKEIN_ADMIN_TOKEN, made offline (the server's own
+ * token format, so it lives here rather than with the client commands, which import no server code).
+ */
+function addTokenGenerate(program: Command, io: CliIo): void {
+  program.commands
+    .find((c) => c.name() === 'token')
+    ?.addCommand(
+      new Command('generate')
+        .description('Print a new random token for SKEIN_ADMIN_TOKEN (offline; a server stores its hash on start).')
+        .addHelpText('after', '\nExample:\n  SKEIN_ADMIN_TOKEN="$(skein token generate)" skein serve --host 0.0.0.0')
+        .action(() => void io.stdout.write(`${mintToken().text}\n`)),
+    );
+}
+
 export function buildProgram(io: CliIo = processIo()): Command {
   const program = new Command('skein').description(
     'Skein: lineage and metadata for machine-learning work, over GraphQL.',
@@ -125,6 +150,7 @@ export function buildProgram(io: CliIo = processIo()): Command {
     .action(async (opts) => void (process.exitCode = await runSchema(opts)));
   // upload, download, lineage, runs, artifacts, demo: clients of a running Skein (src/cli/).
   registerClientCommands(program, io);
+  addTokenGenerate(program, io);
   return program;
 }
 

@@ -4,6 +4,8 @@ import { checkPathTemplate, DEFAULT_ARTIFACT_PATH } from './services/bodies/path
 import { LIMIT_DEFAULTS, type LimitsConfig } from './domain/limits';
 import { DEFAULT_IDEMPOTENCY_TTL_SECONDS } from './graph/idempotency';
 import { DEFAULT_PURGE_GRACE_SECONDS } from './graph/lifecycle.repository';
+import { MAX_TOKEN_TTL_SECONDS } from './domain/token';
+import { parseToken } from './auth/token-secret';
 
 /**
  * The one configuration object. Every setting comes from an environment variable (flags on
@@ -66,6 +68,17 @@ const envSchema = z
     // Lifecycle: deleted runs, artifacts and workspaces are purged this long after their deletion.
     SKEIN_PURGE_GRACE: positiveInt('a number of seconds').default(DEFAULT_PURGE_GRACE_SECONDS),
     SKEIN_ALLOWED_HOSTS: z.string().optional(),
+    // Access control (README "Security"): on unless Skein listens on loopback only.
+    SKEIN_AUTH: z.enum(['on', 'off', 'auto'], { message: 'expected on, off or auto' }).default('auto'),
+    SKEIN_ADMIN_TOKEN: z
+      .string()
+      .refine((v) => parseToken(v) !== null, {
+        message: 'expected an API token, skn_<12 letters/digits>_<43 characters>; make one with `skein token generate`',
+      })
+      .optional(),
+    SKEIN_TOKEN_MAX_TTL: positiveInt('a number of seconds')
+      .min(60, 'expected at least 60 seconds')
+      .default(MAX_TOKEN_TTL_SECONDS),
     NEO4J_URI: url(['bolt', 'bolt+s', 'bolt+ssc', 'neo4j', 'neo4j+s', 'neo4j+ssc']).optional(),
     NEO4J_USERNAME: z.string().default('neo4j'),
     NEO4J_PASSWORD: z.string().default(''),
@@ -103,6 +116,13 @@ const envSchema = z
       }),
   })
   .superRefine((env, ctx) => {
+    if (env.SKEIN_AUTH === 'off' && !isLoopback(env.SKEIN_HOST)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['SKEIN_AUTH'],
+        message: `auth may be off only while Skein listens on loopback (127.0.0.1, ::1, localhost), not on SKEIN_HOST="${env.SKEIN_HOST}": anyone who reaches it could read and change everything`,
+      });
+    }
     if (!env.NEO4J_URI && env.NEO4J_DATABASE) {
       ctx.addIssue({ code: 'custom', path: ['NEO4J_DATABASE'], message: 'needs NEO4J_URI as well' });
     }
@@ -180,6 +200,28 @@ export interface Config {
   bodies: BodiesConfig;
   /** What one request may ask for and hold (src/graphql/limits/). */
   limits: LimitsConfig;
+  /** Access control (README "Security"). */
+  auth: AuthConfig;
+}
+
+export interface AuthConfig {
+  /**
+   * SKEIN_AUTH resolved: 'off' only on loopback (a single user, who may do everything); 'on'
+   * requires credentials for everything but the public operations.
+   */
+  mode: 'on' | 'off';
+  /** SKEIN_ADMIN_TOKEN: an admin API token to provision on start (stored hashed, never printed). */
+  adminToken?: string;
+  /** SKEIN_TOKEN_MAX_TTL: the longest lifetime a created API token may have, in seconds. */
+  tokenMaxTtlSeconds: number;
+}
+
+const LOOPBACK_NAMES = new Set(['localhost', '::1', '[::1]', '0:0:0:0:0:0:0:1']);
+
+/** True for addresses only this machine can reach: 127.0.0.0/8, ::1, localhost. */
+export function isLoopback(host: string): boolean {
+  const h = host.trim().toLowerCase();
+  return LOOPBACK_NAMES.has(h) || /^127(\.\d{1,3}){3}$/.test(h) || /^::ffff:127(\.\d{1,3}){3}$/.test(h);
 }
 
 export interface BodiesConfig {
@@ -281,6 +323,11 @@ function toConfig(e: z.infer<typeof envSchema>): Config {
       downloadUrlExpiresIn: e.SKEIN_DOWNLOAD_URL_EXPIRES,
       uploadTtlSeconds: e.SKEIN_UPLOAD_TTL,
       artifactPath: e.SKEIN_ARTIFACT_PATH,
+    },
+    auth: {
+      mode: e.SKEIN_AUTH === 'auto' ? (isLoopback(e.SKEIN_HOST) ? 'off' : 'on') : e.SKEIN_AUTH,
+      adminToken: e.SKEIN_ADMIN_TOKEN,
+      tokenMaxTtlSeconds: e.SKEIN_TOKEN_MAX_TTL,
     },
     limits: {
       maxDepth: e.SKEIN_MAX_DEPTH,

@@ -3,10 +3,13 @@ import { DEFAULT_URL, SkeinClient } from '../client/graphql';
 import { ProgressBar, noProgress, type Progress } from '../client/progress';
 import type { CliIo } from './io';
 
-/** The API the client commands talk to: --url, else SKEIN_URL, else the local default. */
+/**
+ * The API the client commands talk to: --url, else SKEIN_URL, else the local default; with the
+ * token in SKEIN_TOKEN (an environment variable, never a flag: flags show in `ps` and shell history).
+ */
 export function clientFor(cmd: Command, io: CliIo): SkeinClient {
   const { url } = cmd.optsWithGlobals<{ url?: string }>();
-  return new SkeinClient(url ?? io.env.SKEIN_URL ?? DEFAULT_URL);
+  return new SkeinClient(url ?? io.env.SKEIN_URL ?? DEFAULT_URL, io.env.SKEIN_TOKEN?.trim() || null);
 }
 
 /** A progress bar on stderr when it is a terminal (or with --progress; never with --no-progress). */

@@ -8,10 +8,12 @@ import type { CliIo } from './io';
 import { lineageCommand } from './lineage';
 import { uploadCommand } from './upload';
 import { workspaceCommand } from './workspace';
+import { grantCommand, grantsCommand, tokenCommand, whoamiCommand } from './token';
 
 /**
  * The commands that talk to a running Skein over GraphQL: upload, download, lineage, runs,
- * artifacts, workspace (create, list), audit (export), demo. Each takes the global --url (or SKEIN_URL).
+ * artifacts, workspace (create, list), token (create, list, revoke), grant, grants, whoami, audit
+ * (export), demo. Each takes the global --url (or SKEIN_URL) and sends SKEIN_TOKEN when it is set.
  */
 export function registerClientCommands(program: Command, io: CliIo): void {
   program.addOption(
@@ -24,10 +26,20 @@ export function registerClientCommands(program: Command, io: CliIo): void {
     runsCommand,
     artifactsCommand,
     workspaceCommand,
+    tokenCommand,
+    grantCommand,
+    grantsCommand,
+    whoamiCommand,
     auditCommand,
     demoCommand,
   ];
   for (const make of commands) {
     program.addCommand(make(io));
   }
+  program.addHelpText(
+    'after',
+    `
+With auth on (any Skein not on loopback), the client commands send SKEIN_TOKEN as
+"Authorization: Bearer <token>": an API token from \`skein token create\`.`,
+  );
 }

@@ -14,7 +14,15 @@ interface GraphQLAnswer<T> {
 export class SkeinClient {
   readonly url: string;
 
-  constructor(url: string = DEFAULT_URL) {
+  /**
+   * @param token an API token (or SSO access token) sent as `Authorization: Bearer <token>` with
+   *   every GraphQL request (SKEIN_TOKEN); never with the signed body URLs, which carry their own
+   *   signature and may point at another host (S3).
+   */
+  constructor(
+    url: string = DEFAULT_URL,
+    private readonly token: string | null = null,
+  ) {
     let parsed: URL;
     try {
       parsed = new URL(url);
@@ -33,7 +41,11 @@ export class SkeinClient {
     try {
       res = await fetch(this.url, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json, application/json' },
+        headers: {
+          'content-type': 'application/json',
+          accept: 'application/graphql-response+json, application/json',
+          ...(this.token ? { authorization: `Bearer ${this.token}` } : {}),
+        },
         body: JSON.stringify({ query, variables }),
       });
     } catch (err) {

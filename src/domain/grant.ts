@@ -1,5 +1,6 @@
 /** A role in one workspace (the same names as src/auth/principal.ts's Role). */
-export type GrantRole = 'VIEWER' | 'EDITOR' | 'OWNER';
+export const GrantRole = { VIEWER: 'VIEWER', EDITOR: 'EDITOR', OWNER: 'OWNER' } as const;
+export type GrantRole = (typeof GrantRole)[keyof typeof GrantRole];
 
 /**
  * A role in a workspace given to a subject: an SSO user (`user:<subject>`) or an SSO group

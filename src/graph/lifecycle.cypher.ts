@@ -270,7 +270,11 @@ WHERE NOT EXISTS { (:Artifact)-[:VERSION_OF]->(key) }
 DETACH DELETE key
 RETURN count(*) AS removed`;
 
-/** Deleted workspaces left empty: no run, artifact, execution or key names them any more. */
+/**
+ * Deleted workspaces left empty: no run, artifact, execution or key names them any more. Their API
+ * tokens and grants go with them: they name the workspace by name, and a workspace created later
+ * under the same name must not inherit who could act in the old one.
+ */
 export const PURGE_EMPTY_WORKSPACES = `
 MATCH (w:Workspace) WHERE ${purgeableWorkspace}
   AND NOT EXISTS { (:Run {workspace: w.name}) }
@@ -278,6 +282,14 @@ MATCH (w:Workspace) WHERE ${purgeableWorkspace}
   AND NOT EXISTS { (:Execution {workspace: w.name}) }
   AND NOT EXISTS { (:ArtifactKey {workspace: w.name}) }
 WITH w LIMIT $limit
+CALL (w) {
+  MATCH (t:ApiToken {workspace: w.name})
+  DELETE t
+}
+CALL (w) {
+  MATCH (g:Grant {workspace: w.name})
+  DELETE g
+}
 DETACH DELETE w
 RETURN count(*) AS removed`;
 

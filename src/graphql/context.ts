@@ -27,6 +27,8 @@ export interface ContextDeps {
   idempotencyTtlSeconds?: number;
   /** SKEIN_PURGE_GRACE; the default when absent. */
   purgeGraceSeconds?: number;
+  /** SKEIN_TOKEN_MAX_TTL; the default when absent. */
+  tokenMaxTtlSeconds?: number;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
@@ -52,6 +54,7 @@ export function createContext(
     bodies: deps.bodies,
     idempotencyTtlSeconds: deps.idempotencyTtlSeconds,
     purgeGraceSeconds: deps.purgeGraceSeconds,
+    tokenMaxTtlSeconds: deps.tokenMaxTtlSeconds,
   });
   return {
     requestId,

@@ -17,6 +17,8 @@ export interface ServiceInit {
   idempotencyTtlSeconds?: number;
   /** How long deleted things wait before the purge (SKEIN_PURGE_GRACE); the default when absent. */
   purgeGraceSeconds?: number;
+  /** The longest lifetime a created API token may have (SKEIN_TOKEN_MAX_TTL); the default when absent. */
+  tokenMaxTtlSeconds?: number;
 }
 
 /** What a service needs: the init, plus the one authorization point (access.ts) built from it. */

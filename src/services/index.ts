@@ -10,6 +10,8 @@ import { RunService } from './run.service';
 import { SystemService } from './system.service';
 import { UpdateService } from './update.service';
 import { WorkspaceService } from './workspace.service';
+import { GrantService } from './grant.service';
+import { TokenService } from './token.service';
 import { Access } from './access';
 import { SilentAuditTrail } from './audit';
 import { type ServiceDeps, type ServiceInit } from './deps';
@@ -30,6 +32,9 @@ export function createServices(init: ServiceInit) {
     runs: new RunService(deps),
     system: new SystemService(deps),
     workspaces: new WorkspaceService(deps),
+    // Who may do what: API tokens and SSO grants (issue 15).
+    tokens: new TokenService(deps),
+    grants: new GrantService(deps),
     // Changes after the fact and their history (update.service.ts, history.ts).
     updates: new UpdateService(deps, artifacts),
     history: new HistoryService(deps),

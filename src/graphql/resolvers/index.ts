@@ -9,6 +9,9 @@ import { RunResolver } from './run.resolver';
 import { SystemResolver } from './system.resolver';
 import { ArtifactBodyResolver, BodyResolver, DirectoryArtifactResolver } from './body.resolver';
 import { WorkspaceResolver } from './workspace.resolver';
+import { GrantResolver } from './grant.resolver';
+import { TokenResolver } from './token.resolver';
+import { ViewerResolver } from './viewer.resolver';
 import {
   ArtifactHistoryResolver,
   ExecutionHistoryResolver,
@@ -39,4 +42,7 @@ export const resolvers: NonEmptyArray<Function> = [
   ExecutionHistoryResolver,
   ArtifactHistoryResolver,
   LifecycleResolver,
+  TokenResolver,
+  GrantResolver,
+  ViewerResolver,
 ];
