@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Driver } from 'neo4j-driver';
 import { createApollo } from './graphql/apollo';
 import type { Config } from './config';
@@ -18,8 +18,15 @@ import { startWatchedNeo4j, type WatchedNeo4j } from '../tools/watched-neo4j';
 import { createLogger, type Logger } from './logger';
 import { getSchema } from './graphql/schema';
 import { createHttpServer } from './server';
-import { SYSTEM } from './auth/principal';
-import { OPEN_AUTHENTICATOR } from './auth/authenticator';
+import { ANONYMOUS, makePrincipal, ROLES, SYSTEM, type Role } from './auth/principal';
+import { OPEN_AUTHENTICATOR, type Authenticator } from './auth/authenticator';
+import { createSsoVerifier } from './auth/oidc';
+import type { SsoVerifier } from './auth/sso';
+import { grantRepository } from './graph/grant.repository';
+import { ErrorCode, SkeinError, unauthenticated } from './errors';
+import { corsPolicy } from './http/cors';
+import { createRateLimiter, NO_RATE_LIMIT, type RateLimiter } from './http/rate-limit';
+import { sendError } from './http/respond';
 import { createServices } from './services';
 import { scheduleCleanups } from './services/cleanup';
 import { createBodies, LocalBodyStore, type Bodies } from './storage';
@@ -159,8 +166,12 @@ async function listen(
   readiness: Readiness,
   bodies: Bodies,
 ): Promise<{ server: Server; drain: Drain }> {
-  const apollo = createApollo(await getSchema(), { limits: config.limits });
-  const authenticator = OPEN_AUTHENTICATOR;
+  const apollo = createApollo(await getSchema(), { limits: config.limits, introspection: config.introspection });
+  // TEMPORARY (h2, until h1's identity service and SKEIN_AUTH are merged): SSO is the only
+  // credential, and auth is on exactly when an issuer is configured.
+  const sso = createSsoVerifier(config);
+  const authenticator = sso ? temporarySsoAuthenticator(sso, graph) : OPEN_AUTHENTICATOR;
+  const limiter = sso ? createRateLimiter(config.rateLimit) : NO_RATE_LIMIT;
   await apollo.start();
   const { server, drain } = createHttpServer({
     apollo,
@@ -172,6 +183,7 @@ async function listen(
     makeContext: async (req) => {
       const origin = { ip: req.socket.remoteAddress ?? null };
       const caller = await authenticator.authenticate(req.headers.authorization, origin);
+      await limiter.limitRate(caller, origin.ip);
       return createContext(
         {
           graph,
@@ -186,7 +198,11 @@ async function listen(
       );
     },
     // The local store's signed URLs are answered here; with S3 the clients talk to S3 instead.
-    bodies: bodies.store instanceof LocalBodyStore ? localBodyEndpoints(bodies.store, graph, logger) : undefined,
+    bodies:
+      bodies.store instanceof LocalBodyStore
+        ? limitedBodies(limiter, localBodyEndpoints(bodies.store, graph, logger))
+        : undefined,
+    cors: corsPolicy(config.corsOrigins),
     hosts: hostPolicy({
       bindHost: config.http.host,
       allowedHosts: config.http.allowedHosts,
@@ -205,6 +221,47 @@ async function listen(
 function localBodyEndpoints(store: LocalBodyStore, graph: GraphExecutor, logger: Logger) {
   const isWanted = (key: string) => graph.read((tx) => bodyRepository.isWanted(tx, store.id, key));
   return bodyEndpoints(store, logger, { isWanted });
+}
+
+/** The /bodies/ endpoints behind the per-address rate limit (429 with Retry-After when over). */
+function limitedBodies(
+  limiter: RateLimiter,
+  serve: (req: IncomingMessage, res: ServerResponse) => Promise<void>,
+): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
+  return async (req, res) => {
+    try {
+      await limiter.limitBodies(req.socket.remoteAddress ?? null);
+    } catch (err) {
+      if (!(err instanceof SkeinError) || err.code !== ErrorCode.RATE_LIMITED) throw err;
+      res.setHeader('retry-after', String(err.details.retryAfterSeconds));
+      return sendError(res, 429, err.code, err.message);
+    }
+    return serve(req, res);
+  };
+}
+
+/**
+ * TEMPORARY (h2): a stand-in for h1's identity service, so the SSO tests run a full server.
+ * Bearer JWT -> verified identity -> `user:<sub>` with the best role its own and its groups'
+ * grants give in each workspace; no credentials -> anonymous.
+ */
+function temporarySsoAuthenticator(sso: SsoVerifier, graph: GraphExecutor): Authenticator {
+  return {
+    async authenticate(authorization) {
+      if (!authorization) return ANONYMOUS;
+      const jwt = /^Bearer\s+(\S+)$/i.exec(authorization)?.[1];
+      if (!jwt) throw unauthenticated('Send credentials as "Authorization: Bearer <token>".');
+      const who = await sso.verify(jwt);
+      const subjects = [`user:${who.subject}`, ...who.groups.map((g) => `group:${g}`)];
+      const grants = await graph.read((tx) => grantRepository.grantsOf(tx, subjects));
+      const roles = new Map<string, Role>();
+      for (const g of grants) {
+        const had = roles.get(g.workspace);
+        if (!had || ROLES.indexOf(g.role) > ROLES.indexOf(had)) roles.set(g.workspace, g.role);
+      }
+      return makePrincipal({ kind: 'sso', id: `user:${who.subject}`, admin: who.admin, roles, groups: who.groups });
+    },
+  };
 }
 
 async function closeServer(drain: Drain, graceMs: number, logger: Logger): Promise<void> {
