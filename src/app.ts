@@ -245,7 +245,7 @@ function limitedBodies(
  * Bearer JWT -> verified identity -> `user:<sub>` with the best role its own and its groups'
  * grants give in each workspace; no credentials -> anonymous.
  */
-function temporarySsoAuthenticator(sso: SsoVerifier, graph: GraphExecutor): Authenticator {
+export function temporarySsoAuthenticator(sso: SsoVerifier, graph: GraphExecutor): Authenticator {
   return {
     async authenticate(authorization) {
       if (!authorization) return ANONYMOUS;
