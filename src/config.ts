@@ -6,7 +6,7 @@ import { DEFAULT_IDEMPOTENCY_TTL_SECONDS } from './graph/idempotency';
 import { DEFAULT_PURGE_GRACE_SECONDS } from './graph/lifecycle.repository';
 import type { OidcSettings } from './auth/oidc';
 import { RATE_LIMIT_DEFAULTS, type RateLimitSettings } from './http/rate-limit';
-import type { IntrospectionPolicy } from './graphql/introspection';
+import type { IntrospectionPolicy } from './domain/introspection';
 
 /**
  * The one configuration object. Every setting comes from an environment variable (flags on

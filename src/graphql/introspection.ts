@@ -2,20 +2,16 @@ import type { ApolloServerPlugin } from '@apollo/server';
 import { BREAK, GraphQLError, visit, type DocumentNode } from 'graphql';
 import { isSignedIn, type Principal } from '../auth/principal';
 import { ErrorCode } from '../errors';
+import type { IntrospectionPolicy } from '../domain/introspection';
 import type { Context } from './context';
 
+export type { IntrospectionPolicy } from '../domain/introspection';
+
 /**
- * Who may introspect the schema (SKEIN_INTROSPECTION):
- *
- * - `authenticated` (the default): signed-in callers, and the single user while auth is off;
- * - `on`: everyone, anonymous callers too;
- * - `off`: no one.
- *
+ * Whether `caller` may introspect under `policy` (SKEIN_INTROSPECTION, src/domain/introspection.ts).
  * "Did you mean …" suggestions in errors name fields too, so they are hidden from exactly the
  * callers who may not introspect: otherwise guessing field names would rebuild the schema.
  */
-export type IntrospectionPolicy = 'authenticated' | 'on' | 'off';
-
 export function mayIntrospect(policy: IntrospectionPolicy, caller: Principal): boolean {
   if (policy === 'on') return true;
   if (policy === 'off') return false;

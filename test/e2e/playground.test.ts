@@ -323,7 +323,7 @@ describe('the playground on a server with auth on', () => {
 
         // Kept for this tab (sessionStorage), never in localStorage, and still there after a reload.
         const stored = await page.evaluate(() => {
-          const w = globalThis as unknown as { sessionStorage: Storage; localStorage: Storage };
+          const w = globalThis as unknown as { sessionStorage: WebStorage; localStorage: WebStorage };
           const local: string[] = [];
           for (let i = 0; i < w.localStorage.length; i++)
             local.push(w.localStorage.getItem(w.localStorage.key(i)!) ?? '');
@@ -338,7 +338,7 @@ describe('the playground on a server with auth on', () => {
         await page.getByRole('button', { name: 'Clear' }).click();
         await page.getByRole('status').filter({ hasText: 'No token' }).waitFor();
         expect(
-          await page.evaluate(() => (globalThis as unknown as { sessionStorage: Storage }).sessionStorage.length),
+          await page.evaluate(() => (globalThis as unknown as { sessionStorage: WebStorage }).sessionStorage.length),
         ).toBe(0);
         expect(refused).toEqual([]);
       } catch (err) {
@@ -352,6 +352,13 @@ describe('the playground on a server with auth on', () => {
     BROWSER_TEST_MS,
   );
 });
+
+/** The page's Web Storage, as much of it as the tests read (the test compile has no DOM types). */
+interface WebStorage {
+  readonly length: number;
+  key(i: number): string | null;
+  getItem(key: string): string | null;
+}
 
 function isLocal(url: string): boolean {
   if (url.startsWith('data:') || url.startsWith('blob:')) return true;

@@ -10,6 +10,7 @@
 // to be the first: its tokens name the right issuer but are signed by a key the issuer never had.
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
+import process from 'node:process';
 import Provider, { errors } from 'oidc-provider';
 
 const argIssuer = (() => {
