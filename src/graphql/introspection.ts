@@ -1,6 +1,6 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import { BREAK, GraphQLError, visit, type DocumentNode } from 'graphql';
-import { isSignedIn, type Principal } from '../auth/principal';
+import { isSignedIn, OPEN, type Principal } from '../auth/principal';
 import { ErrorCode } from '../errors';
 import type { IntrospectionPolicy } from '../domain/introspection';
 import type { Context } from './context';
@@ -27,7 +27,9 @@ export function mayIntrospect(policy: IntrospectionPolicy, caller: Principal): b
 export function introspectionPolicyPlugin(policy: IntrospectionPolicy): ApolloServerPlugin<Context> {
   return {
     async requestDidStart({ contextValue }) {
-      if (mayIntrospect(policy, contextValue.caller)) return;
+      // Every HTTP request's context has its caller; a context made in-process without one is
+      // the open user's, as createContext's default caller is.
+      if (mayIntrospect(policy, (contextValue.caller as Principal | undefined) ?? OPEN)) return;
       return {
         async didResolveOperation({ document }) {
           if (introspects(document)) throw introspectionRefused(policy);
