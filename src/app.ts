@@ -182,8 +182,9 @@ async function listen(
     limits: config.limits,
     makeContext: async (req) => {
       const origin = { ip: req.socket.remoteAddress ?? null };
-      const caller = await authenticator.authenticate(req.headers.authorization, origin);
-      await limiter.limitRate(caller, origin.ip);
+      const caller = await limiter.authenticated(origin.ip, () =>
+        authenticator.authenticate(req.headers.authorization, origin),
+      );
       return createContext(
         {
           graph,

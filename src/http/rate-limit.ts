@@ -1,6 +1,6 @@
 import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 import { ErrorCode, SkeinError } from '../errors';
-import type { Principal } from '../auth/principal';
+import { ANONYMOUS, type Principal } from '../auth/principal';
 
 /**
  * Requests per caller, counted in this process (rate-limiter-flexible's memory store): a caller
@@ -18,6 +18,12 @@ export const RATE_LIMIT_DEFAULTS: RateLimitSettings = { perMinute: 1200, burstPe
 
 export interface RateLimiter {
   /**
+   * Authenticates with `authenticate`, then counts the request (limitRate). A refused sign-in
+   * (a wrong or expired token) counts against the client's address, so guessing tokens from one
+   * address is limited like anonymous requests are.
+   */
+  authenticated(ip: string | null, authenticate: () => Promise<Principal>): Promise<Principal>;
+  /**
    * Counts one GraphQL request of `caller` (after authentication): by API token, else by SSO
    * subject, else by client address. Throws RATE_LIMITED (HTTP 429, Retry-After) when over.
    */
@@ -27,7 +33,11 @@ export interface RateLimiter {
 }
 
 /** No limits: auth off (the single loopback user), or SKEIN_RATE_LIMIT=0. */
-export const NO_RATE_LIMIT: RateLimiter = { limitRate: async () => undefined, limitBodies: async () => undefined };
+export const NO_RATE_LIMIT: RateLimiter = {
+  authenticated: (_ip, authenticate) => authenticate(),
+  limitRate: async () => undefined,
+  limitBodies: async () => undefined,
+};
 
 export function createRateLimiter(settings: RateLimitSettings): RateLimiter {
   if (settings.perMinute === 0) return NO_RATE_LIMIT;
@@ -37,8 +47,20 @@ export function createRateLimiter(settings: RateLimitSettings): RateLimiter {
   // not use up the requests its client needs to complete the upload.
   const api = [window(settings.perMinute, 60, 'api-min'), window(settings.burstPerSecond, 1, 'api-sec')];
   const bodies = [window(settings.perMinute, 60, 'bodies-min'), window(settings.burstPerSecond, 1, 'bodies-sec')];
+  const limitRate = (caller: Principal, ip: string | null) => consume(api, rateKey(caller, ip));
   return {
-    limitRate: (caller, ip) => consume(api, rateKey(caller, ip)),
+    async authenticated(ip, authenticate) {
+      let caller: Principal;
+      try {
+        caller = await authenticate();
+      } catch (err) {
+        await limitRate(ANONYMOUS, ip); // throws RATE_LIMITED once the address is over
+        throw err;
+      }
+      await limitRate(caller, ip);
+      return caller;
+    },
+    limitRate,
     limitBodies: (ip) => consume(bodies, `ip:${ip ?? 'unknown'}`),
   };
 }

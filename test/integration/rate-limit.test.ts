@@ -72,6 +72,30 @@ test("the local store's /bodies/ endpoints are limited per address", async () =>
   expect((await ask()).status).toBe(200);
 });
 
+test('refused sign-ins count against the address: guessing tokens ends in 429s', async () => {
+  // A server of its own: this address's anonymous allowance is untouched there.
+  const fresh = await startTestSkein({
+    SKEIN_OIDC_ISSUER: provider.issuer,
+    SKEIN_OIDC_AUDIENCE: 'skein',
+    SKEIN_RATE_LIMIT: String(LIMIT),
+  });
+  try {
+    const guess = (token: string) =>
+      fetch(fresh.graphqlUrl, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        body: JSON.stringify({ query: '{ serverInfo { version } }' }),
+      });
+    const statuses: number[] = [];
+    for (let i = 0; i <= LIMIT; i++) statuses.push((await guess(`guess-${i}`)).status);
+    expect(statuses).toEqual([...Array(LIMIT).fill(401), 429]);
+    // A real user's token is their own allowance, not the address's.
+    expect((await guess(await provider.token('ml-user'))).status).toBe(200);
+  } finally {
+    await fresh.stop();
+  }
+});
+
 describe('the limiter', () => {
   const refusal = async (work: Promise<void>) => {
     const err = await work.then(
