@@ -261,7 +261,11 @@ describe('the playground on a server with auth on', () => {
   beforeAll(async () => {
     provider = await startOidcProvider();
     // Auth is on (an SSO issuer is set) and, by default, only signed-in callers may introspect.
-    secured = await startTestSkein({ SKEIN_OIDC_ISSUER: provider.issuer, SKEIN_OIDC_AUDIENCE: 'skein' });
+    secured = await startTestSkein({
+      SKEIN_AUTH: 'on',
+      SKEIN_OIDC_ISSUER: provider.issuer,
+      SKEIN_OIDC_AUDIENCE: 'skein',
+    });
   }, 60_000);
   afterAll(async () => {
     await secured?.stop();

@@ -30,7 +30,8 @@ async function start(env: Record<string, string>): Promise<SkeinHandle> {
   return skein;
 }
 
-const ssoEnv = () => ({ SKEIN_OIDC_ISSUER: provider.issuer, SKEIN_OIDC_AUDIENCE: 'skein' });
+/** Auth on, with SSO (SKEIN_AUTH is h1's setting; until it merges, an issuer turns auth on). */
+const ssoEnv = () => ({ SKEIN_AUTH: 'on', SKEIN_OIDC_ISSUER: provider.issuer, SKEIN_OIDC_AUDIENCE: 'skein' });
 
 async function post(
   url: string,

@@ -18,6 +18,7 @@ let skein: SkeinHandle;
 beforeAll(async () => {
   provider = await startOidcProvider();
   skein = await startTestSkein({
+    SKEIN_AUTH: 'on',
     SKEIN_OIDC_ISSUER: provider.issuer,
     SKEIN_OIDC_AUDIENCE: 'skein',
     SKEIN_RATE_LIMIT: String(LIMIT),
@@ -75,6 +76,7 @@ test("the local store's /bodies/ endpoints are limited per address", async () =>
 test('refused sign-ins count against the address: guessing tokens ends in 429s', async () => {
   // A server of its own: this address's anonymous allowance is untouched there.
   const fresh = await startTestSkein({
+    SKEIN_AUTH: 'on',
     SKEIN_OIDC_ISSUER: provider.issuer,
     SKEIN_OIDC_AUDIENCE: 'skein',
     SKEIN_RATE_LIMIT: String(LIMIT),

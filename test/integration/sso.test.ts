@@ -231,6 +231,7 @@ describe('a server with SSO', () => {
 
   beforeAll(async () => {
     skein = await startTestSkein({
+      SKEIN_AUTH: 'on',
       SKEIN_OIDC_ISSUER: provider.issuer,
       SKEIN_OIDC_AUDIENCE: 'skein',
       SKEIN_OIDC_ADMIN_GROUPS: 'skein-admins',
