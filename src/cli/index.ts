@@ -1,6 +1,7 @@
 import { Option, type Command } from 'commander';
 import { DEFAULT_URL } from '../client/graphql';
 import { artifactsCommand, runsCommand } from './tables';
+import { auditCommand } from './audit';
 import { demoCommand } from './demo';
 import { downloadCommand } from './download';
 import type { CliIo } from './io';
@@ -10,7 +11,7 @@ import { workspaceCommand } from './workspace';
 
 /**
  * The commands that talk to a running Skein over GraphQL: upload, download, lineage, runs,
- * artifacts, workspace (create, list), demo. Each takes the global --url (or SKEIN_URL).
+ * artifacts, workspace (create, list), audit (export), demo. Each takes the global --url (or SKEIN_URL).
  */
 export function registerClientCommands(program: Command, io: CliIo): void {
   program.addOption(
@@ -23,6 +24,7 @@ export function registerClientCommands(program: Command, io: CliIo): void {
     runsCommand,
     artifactsCommand,
     workspaceCommand,
+    auditCommand,
     demoCommand,
   ];
   for (const make of commands) {

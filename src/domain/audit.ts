@@ -24,7 +24,9 @@ export interface AuditRecord {
   requestId: string | null;
 }
 
-export type AuditOutcome = 'OK' | 'DENIED';
+/** `OK` for what was done, `DENIED` for what was refused. */
+export const AuditOutcome = { OK: 'OK', DENIED: 'DENIED' } as const;
+export type AuditOutcome = (typeof AuditOutcome)[keyof typeof AuditOutcome];
 
 /** What an authorization names: the workspace and the object a use case acts on. */
 export interface AuditTarget {

@@ -7,13 +7,19 @@ CREATE (a:AuditEvent)
 SET a = e
 `;
 
-/**
- * One workspace's events (or every event when $workspace is null), oldest first from the cursor:
- * the (workspace, id) index answers both the filter and the order.
- */
-export const LIST_AUDIT = /* cypher */ `
+/** One workspace's events, oldest first from the cursor: the (workspace, id) index answers filter and order. */
+export const LIST_WORKSPACE_AUDIT = /* cypher */ `
 MATCH (a:AuditEvent)
-WHERE ($workspace IS NULL OR a.workspace = $workspace) AND ($after IS NULL OR a.id > $after)
+WHERE a.workspace = $workspace AND a.id > coalesce($after, '')
+RETURN a {.*} AS a
+ORDER BY a.id
+LIMIT $limit
+`;
+
+/** Every event (admins), oldest first from the cursor: the id constraint's index gives the order. */
+export const LIST_ALL_AUDIT = /* cypher */ `
+MATCH (a:AuditEvent)
+WHERE a.id > coalesce($after, '')
 RETURN a {.*} AS a
 ORDER BY a.id
 LIMIT $limit

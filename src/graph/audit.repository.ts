@@ -25,7 +25,8 @@ export const auditRepository = {
   },
 
   async list(tx: Tx, q: AuditCriteria): Promise<AuditRecord[]> {
-    const rows = await tx.run<{ a: Record<string, unknown> }>(Q.LIST_AUDIT, {
+    const query = q.workspace === null ? Q.LIST_ALL_AUDIT : Q.LIST_WORKSPACE_AUDIT;
+    const rows = await tx.run<{ a: Record<string, unknown> }>(query, {
       workspace: q.workspace,
       ...windowParams(q),
     });

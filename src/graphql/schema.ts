@@ -13,13 +13,20 @@ import { SCHEMA_FILE } from '../paths';
 import { ARTIFACT_TYPES, resolveArtifactType } from './types/artifact.type';
 import { resolveByTypename } from './types/node';
 import { withAuditedMutations } from './audit-mutations';
+import { authChecker } from './auth-checker';
 
 let built: Promise<GraphQLSchema> | undefined;
 
 /** The executable schema, built once per process (type-graphql's metadata is global anyway). */
 export function getSchema(): Promise<GraphQLSchema> {
   // Artifact kinds are listed because no field names them directly (they come back as `Artifact`).
-  built ??= buildSchema({ resolvers, orphanedTypes: ARTIFACT_TYPES, validate: false, emitSchemaFile: false })
+  built ??= buildSchema({
+    resolvers,
+    orphanedTypes: ARTIFACT_TYPES,
+    validate: false,
+    emitSchemaFile: false,
+    authChecker,
+  })
     .then(withSyncTypeResolvers)
     .then(withAuditedMutations);
   return built;

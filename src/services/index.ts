@@ -1,4 +1,5 @@
 import { ArtifactService } from './artifact.service';
+import { AuditService } from './audit.service';
 import { BodyService } from './bodies';
 import { ExecutionService } from './execution.service';
 import { HistoryService } from './history';
@@ -20,6 +21,7 @@ export function createServices(init: ServiceInit) {
   const artifacts = new ArtifactService(deps);
   return {
     artifacts,
+    audit: new AuditService(deps),
     bodies: new BodyService(deps, artifacts),
     executions: new ExecutionService(deps, artifacts),
     lifecycle: new LifecycleService(deps, artifacts),

@@ -1,4 +1,5 @@
 import type { NonEmptyArray } from 'type-graphql';
+import { AuditResolver } from './audit.resolver';
 import { ArtifactResolver, ArtifactRunResolver, ModelArtifactResolver } from './artifact.resolver';
 import { ExecutionResolver, RunExecutionsResolver } from './execution.resolver';
 import { LifecycleResolver } from './lifecycle.resolver';
@@ -18,6 +19,7 @@ import {
 /** Every resolver class; the schema is built from exactly this list. */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
 export const resolvers: NonEmptyArray<Function> = [
+  AuditResolver,
   ArtifactResolver,
   ArtifactRunResolver,
   ModelArtifactResolver,
