@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Driver } from 'neo4j-driver';
 import { createApollo } from './graphql/apollo';
 import type { Config } from './config';
@@ -20,8 +20,12 @@ import { getSchema } from './graphql/schema';
 import { createHttpServer } from './server';
 import { SYSTEM } from './auth/principal';
 import { OPEN_AUTHENTICATOR, type Authenticator } from './auth/authenticator';
-import type { SsoVerifier } from './auth/sso';
+import { createSsoVerifier } from './auth/oidc';
 import { IdentityService, provisionAdminToken } from './services/identity.service';
+import { ErrorCode, SkeinError } from './errors';
+import { corsPolicy } from './http/cors';
+import { createRateLimiter, NO_RATE_LIMIT, type RateLimiter } from './http/rate-limit';
+import { sendError } from './http/respond';
 import { createServices } from './services';
 import { scheduleCleanups } from './services/cleanup';
 import { createBodies, LocalBodyStore, type Bodies } from './storage';
@@ -162,8 +166,10 @@ async function listen(
   readiness: Readiness,
   bodies: Bodies,
 ): Promise<{ server: Server; drain: Drain }> {
-  const apollo = createApollo(await getSchema(), { limits: config.limits });
+  const apollo = createApollo(await getSchema(), { limits: config.limits, introspection: config.introspection });
   const authenticator = createAuthenticator(config, graph);
+  // The single loopback user of an auth-off server is not limited.
+  const limiter = config.auth.mode === 'on' ? createRateLimiter(config.rateLimit) : NO_RATE_LIMIT;
   await apollo.start();
   const { server, drain } = createHttpServer({
     apollo,
@@ -174,7 +180,9 @@ async function listen(
     limits: config.limits,
     makeContext: async (req) => {
       const origin = { ip: req.socket.remoteAddress ?? null };
-      const caller = await authenticator.authenticate(req.headers.authorization, origin);
+      const caller = await limiter.authenticated(origin.ip, () =>
+        authenticator.authenticate(req.headers.authorization, origin),
+      );
       return createContext(
         {
           graph,
@@ -190,7 +198,11 @@ async function listen(
       );
     },
     // The local store's signed URLs are answered here; with S3 the clients talk to S3 instead.
-    bodies: bodies.store instanceof LocalBodyStore ? localBodyEndpoints(bodies.store, graph, logger) : undefined,
+    bodies:
+      bodies.store instanceof LocalBodyStore
+        ? limitedBodies(limiter, localBodyEndpoints(bodies.store, graph, logger))
+        : undefined,
+    cors: corsPolicy(config.corsOrigins),
     hosts: hostPolicy({
       bindHost: config.http.host,
       allowedHosts: config.http.allowedHosts,
@@ -210,11 +222,6 @@ async function listen(
 function createAuthenticator(config: Config, graph: GraphExecutor): Authenticator {
   if (config.auth.mode === 'off') return OPEN_AUTHENTICATOR;
   return new IdentityService(graph, createSsoVerifier(config));
-}
-
-/** The OpenID Connect verifier when an issuer is configured; null: SSO is not accepted. */
-function createSsoVerifier(_config: Config): SsoVerifier | null {
-  return null; // src/auth/oidc.ts (SKEIN_OIDC_ISSUER) plugs in here
 }
 
 /**
@@ -245,6 +252,23 @@ async function provisionFirstAdmin(
 function localBodyEndpoints(store: LocalBodyStore, graph: GraphExecutor, logger: Logger) {
   const isWanted = (key: string) => graph.read((tx) => bodyRepository.isWanted(tx, store.id, key));
   return bodyEndpoints(store, logger, { isWanted });
+}
+
+/** The /bodies/ endpoints behind the per-address rate limit (429 with Retry-After when over). */
+function limitedBodies(
+  limiter: RateLimiter,
+  serve: (req: IncomingMessage, res: ServerResponse) => Promise<void>,
+): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
+  return async (req, res) => {
+    try {
+      await limiter.limitBodies(req.socket.remoteAddress ?? null);
+    } catch (err) {
+      if (!(err instanceof SkeinError) || err.code !== ErrorCode.RATE_LIMITED) throw err;
+      res.setHeader('retry-after', String(err.details.retryAfterSeconds));
+      return sendError(res, 429, err.code, err.message);
+    }
+    return serve(req, res);
+  };
 }
 
 async function closeServer(drain: Drain, graceMs: number, logger: Logger): Promise<void> {

@@ -4,6 +4,9 @@ import { checkPathTemplate, DEFAULT_ARTIFACT_PATH } from './services/bodies/path
 import { LIMIT_DEFAULTS, type LimitsConfig } from './domain/limits';
 import { DEFAULT_IDEMPOTENCY_TTL_SECONDS } from './graph/idempotency';
 import { DEFAULT_PURGE_GRACE_SECONDS } from './graph/lifecycle.repository';
+import type { OidcSettings } from './auth/oidc';
+import { RATE_LIMIT_DEFAULTS, type RateLimitSettings } from './http/rate-limit';
+import type { IntrospectionPolicy } from './domain/introspection';
 import { MAX_TOKEN_TTL_SECONDS } from './domain/token';
 import { parseToken } from './auth/token-secret';
 
@@ -68,6 +71,21 @@ const envSchema = z
     // Lifecycle: deleted runs, artifacts and workspaces are purged this long after their deletion.
     SKEIN_PURGE_GRACE: positiveInt('a number of seconds').default(DEFAULT_PURGE_GRACE_SECONDS),
     SKEIN_ALLOWED_HOSTS: z.string().optional(),
+    // Access control (README "Security"): SSO, rate limits, introspection, CORS.
+    SKEIN_OIDC_ISSUER: url(['http', 'https']).optional(),
+    SKEIN_OIDC_AUDIENCE: z.string().min(1).optional(),
+    SKEIN_OIDC_GROUPS_CLAIM: z.string().min(1).default('groups'),
+    SKEIN_OIDC_ADMIN_GROUPS: z.string().optional(),
+    SKEIN_RATE_LIMIT: z.coerce
+      .number({ message: 'expected a number of requests a minute (0 turns the limit off)' })
+      .int('expected a whole number')
+      .min(0, 'expected a number of requests a minute (0 turns the limit off)')
+      .default(RATE_LIMIT_DEFAULTS.perMinute),
+    SKEIN_RATE_LIMIT_BURST: positiveInt('a number of requests a second').default(RATE_LIMIT_DEFAULTS.burstPerSecond),
+    SKEIN_INTROSPECTION: z
+      .enum(['authenticated', 'on', 'off'], { message: 'expected one of authenticated, on, off' })
+      .default('authenticated'),
+    SKEIN_CORS_ORIGINS: z.string().optional(),
     // Access control (README "Security"): on unless Skein listens on loopback only.
     SKEIN_AUTH: z.enum(['on', 'off', 'auto'], { message: 'expected on, off or auto' }).default('auto'),
     SKEIN_ADMIN_TOKEN: z
@@ -147,6 +165,21 @@ const envSchema = z
         message: `can be at most 10000 parts of SKEIN_MULTIPART_PART_SIZE (${env.SKEIN_MULTIPART_PART_SIZE * 10_000})`,
       });
     }
+    if (env.SKEIN_OIDC_ISSUER && !env.SKEIN_OIDC_AUDIENCE) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['SKEIN_OIDC_AUDIENCE'],
+        message: "is required with SKEIN_OIDC_ISSUER: the audience (`aud`) the issuer puts in Skein's access tokens",
+      });
+    }
+    for (const origin of listOf(env.SKEIN_CORS_ORIGINS)) {
+      if (!isOrigin(origin))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['SKEIN_CORS_ORIGINS'],
+          message: `"${origin}" is not an origin: expected scheme://host[:port] with no path, e.g. https://app.example.com`,
+        });
+    }
     if (env.SKEIN_UPLOAD_TTL < env.SKEIN_UPLOAD_URL_EXPIRES) {
       ctx.addIssue({
         code: 'custom',
@@ -200,6 +233,17 @@ export interface Config {
   bodies: BodiesConfig;
   /** What one request may ask for and hold (src/graphql/limits/). */
   limits: LimitsConfig;
+  /** SSO: the OpenID Connect issuer whose access tokens are accepted (absent: no SSO). */
+  oidc?: OidcSettings;
+  /** Requests per caller (src/http/rate-limit.ts); `perMinute` 0 turns limiting off. */
+  rateLimit: RateLimitSettings;
+  /**
+   * Who may introspect the schema (and get "Did you mean …" suggestions): `authenticated` (signed-in
+   * callers, and everyone while auth is off), `on` (everyone) or `off` (no one).
+   */
+  introspection: IntrospectionPolicy;
+  /** Browser origins allowed to call /graphql across sites (SKEIN_CORS_ORIGINS); empty: none. */
+  corsOrigins: string[];
   /** Access control (README "Security"). */
   auth: AuthConfig;
 }
@@ -324,6 +368,17 @@ function toConfig(e: z.infer<typeof envSchema>): Config {
       uploadTtlSeconds: e.SKEIN_UPLOAD_TTL,
       artifactPath: e.SKEIN_ARTIFACT_PATH,
     },
+    oidc: e.SKEIN_OIDC_ISSUER
+      ? {
+          issuer: e.SKEIN_OIDC_ISSUER,
+          audience: e.SKEIN_OIDC_AUDIENCE!,
+          groupsClaim: e.SKEIN_OIDC_GROUPS_CLAIM,
+          adminGroups: listOf(e.SKEIN_OIDC_ADMIN_GROUPS),
+        }
+      : undefined,
+    rateLimit: { perMinute: e.SKEIN_RATE_LIMIT, burstPerSecond: e.SKEIN_RATE_LIMIT_BURST },
+    introspection: e.SKEIN_INTROSPECTION,
+    corsOrigins: listOf(e.SKEIN_CORS_ORIGINS).map((o) => o.replace(/\/+$/, '').toLowerCase()),
     auth: {
       mode: e.SKEIN_AUTH === 'auto' ? (isLoopback(e.SKEIN_HOST) ? 'off' : 'on') : e.SKEIN_AUTH,
       adminToken: e.SKEIN_ADMIN_TOKEN,
@@ -341,6 +396,26 @@ function toConfig(e: z.infer<typeof envSchema>): Config {
       maxGraphRecords: e.SKEIN_MAX_GRAPH_RECORDS,
     },
   };
+}
+
+/** A comma-separated setting as its trimmed, non-empty entries. */
+function listOf(value: string | undefined): string[] {
+  return (value ?? '')
+    .split(',')
+    .map((v) => v.trim())
+    .filter(Boolean);
+}
+
+/** `https://app.example.com[:port]` (a trailing slash tolerated), as browsers send `Origin`. */
+function isOrigin(value: string): boolean {
+  try {
+    const u = new URL(value);
+    return (
+      (u.protocol === 'http:' || u.protocol === 'https:') && `${u.origin}` === value.replace(/\/+$/, '').toLowerCase()
+    );
+  } catch {
+    return false;
+  }
 }
 
 function pickDefined(env: EnvInput): Record<string, string> {

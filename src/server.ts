@@ -7,6 +7,7 @@ import { handleGraphQL } from './http/graphql-handler';
 import { Drain } from './http/drain';
 import { handleHealthz, handleReadyz, type Readiness } from './http/health';
 import type { HostPolicy } from './http/host-check';
+import type { CorsPolicy } from './http/cors';
 import {
   PLAYGROUND_ASSETS_PATH,
   PLAYGROUND_PATH,
@@ -32,6 +33,8 @@ export interface HttpDeps {
   hosts?: HostPolicy;
   /** Bounds on each request's raw variables (src/graphql/limits/variables.ts); the defaults when absent. */
   limits?: VariableLimits;
+  /** Which other sites' pages may call /graphql (src/http/cors.ts); none when absent. */
+  cors?: CorsPolicy;
 }
 
 /**
@@ -64,6 +67,7 @@ async function route(deps: HttpDeps, drain: Drain, req: IncomingMessage, res: Se
   if (deps.bodies && path?.startsWith('/bodies/')) return deps.bodies(req, res);
   switch (path) {
     case '/graphql':
+      if (deps.cors?.handle(req, res)) return;
       // A browser opening the API's URL gets the playground; operations (POST, GET ?query=) go to Apollo.
       if (wantsPlayground(req)) return servePlaygroundPage(req, res);
       // While the local Neo4j restarts, say so at once instead of retrying into a timeout.

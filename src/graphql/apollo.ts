@@ -10,6 +10,7 @@ import { boundMessage, clip, ErrorCode, isClientFacingCode, isStackExhaustion, S
 import { jitGateway } from './executor';
 import { apolloLimits, LIMIT_DEFAULTS, tokenLimitError, type LimitsConfig } from './limits';
 import { stringifyInTurns } from './limits/event-loop';
+import { introspectionPolicyPlugin, type IntrospectionPolicy } from './introspection';
 
 /**
  * Apollo Server with per-field work turned off: the cache-control plugin hooks every field
@@ -18,10 +19,12 @@ import { stringifyInTurns } from './limits/event-loop';
  */
 export function createApollo(
   schema: GraphQLSchema,
-  options: { jit?: boolean; limits?: LimitsConfig } = {},
+  options: { jit?: boolean; limits?: LimitsConfig; introspection?: IntrospectionPolicy } = {},
 ): ApolloServer<Context> {
   const limitsConfig = options.limits ?? LIMIT_DEFAULTS;
   // Parse, validation and cost limits (README "Limits"): all run before the executor compiles.
+  // Introspection (and field suggestions) depend on the caller, so they are decided per request
+  // by introspectionPolicyPlugin, not by armor's request-independent rules.
   const limits = apolloLimits(limitsConfig, { introspection: true });
   return new ApolloServer<Context>({
     // Operations run compiled by graphql-jit (src/graphql/executor.ts): measured on a 500-run page,
@@ -35,8 +38,8 @@ export function createApollo(
     // Encoded a field at a time, so an 11 MB answer never holds the event loop for 100 ms.
     stringifyResult: (result) => stringifyInTurns(result),
     includeStacktraceInErrorResponses: false,
-    // The schema is public (schema/schema.graphql is published); the playground's docs need it
-    // even when NODE_ENV=production, where Apollo would turn introspection off.
+    // On for Apollo whatever NODE_ENV says (the playground's docs need it); who may introspect is
+    // SKEIN_INTROSPECTION's to say, per caller (introspectionPolicyPlugin).
     introspection: true,
     // Skein owns shutdown (HTTP server, driver, local Neo4j in order); Apollo's own signal handler
     // would re-raise SIGINT and kill the process before the local Neo4j has stopped.
@@ -45,6 +48,7 @@ export function createApollo(
       ApolloServerPluginCacheControlDisabled(),
       ApolloServerPluginLandingPageDisabled(),
       logInternalErrors,
+      introspectionPolicyPlugin(options.introspection ?? 'authenticated'),
       ...(limits.plugins as ApolloServerPlugin<Context>[]),
     ],
   });

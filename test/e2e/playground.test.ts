@@ -11,6 +11,8 @@ import { servePlaygroundAsset, servePlaygroundPage } from '../../src/http/playgr
 import { EXAMPLE_TABS } from '../../src/playground/examples';
 import { getSchema } from '../../src/graphql/schema';
 import { gqlOk, startTestSkein, uniqueName } from '../helpers/skein';
+import { startOidcProvider, type TestOidcProvider } from '../helpers/oidc';
+import { waitFor } from '../helpers/wait';
 import { findChromium } from './chromium';
 
 /**
@@ -251,6 +253,116 @@ describe('the playground in Chromium', () => {
     BROWSER_TEST_MS,
   );
 });
+
+describe('the playground on a server with auth on', () => {
+  let provider: TestOidcProvider;
+  let secured: SkeinHandle;
+
+  beforeAll(async () => {
+    provider = await startOidcProvider();
+    // Auth is on (an SSO issuer is set) and, by default, only signed-in callers may introspect.
+    secured = await startTestSkein({
+      SKEIN_AUTH: 'on',
+      SKEIN_OIDC_ISSUER: provider.issuer,
+      SKEIN_OIDC_AUDIENCE: 'skein',
+    });
+  }, 60_000);
+  afterAll(async () => {
+    await secured?.stop();
+    await provider?.stop();
+  });
+
+  test(
+    'a token typed into the Token field goes with every operation, and lives in sessionStorage only',
+    async () => {
+      const token = await provider.token('ml-user');
+      const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+      const refused: string[] = [];
+      await context.route('**/*', (route) => {
+        if (isLocal(route.request().url())) return route.continue();
+        refused.push(route.request().url());
+        return route.abort('internetdisconnected');
+      });
+      const page = await context.newPage();
+      const sent: Array<{ authorization?: string }> = [];
+      page.on('request', (r) => {
+        if (r.url().endsWith('/graphql') && r.method() === 'POST') sent.push(r.headers());
+      });
+      try {
+        await page.goto(`${secured.url}/playground`, { waitUntil: 'load' });
+        await page.locator('.graphiql-query-editor .monaco-editor').waitFor();
+        await page.getByRole('status').filter({ hasText: 'No token' }).waitFor();
+        // Anonymous, GraphiQL's introspection was refused: no authorization header went.
+        await waitFor('the page to introspect the schema', 30_000, () => sent.length > 0);
+        expect(sent.every((h) => h.authorization === undefined)).toBe(true);
+
+        await page.getByLabel('Token').fill(`  Bearer ${token} `);
+        await page.getByRole('button', { name: 'Use', exact: true }).click();
+        await page.getByRole('status').filter({ hasText: 'Signed in with a token' }).waitFor();
+
+        // With the token, GraphiQL introspects again and the docs appear.
+        await page.getByRole('button', { name: /documentation explorer/i }).click();
+        await page.locator('.graphiql-doc-explorer').getByText('Root Types').waitFor();
+
+        // An operation only a signed-in caller may run here (introspection), typed and run.
+        await page.getByRole('button', { name: /new tab/i }).click();
+        const editor = page.locator('.graphiql-query-editor .monaco-editor').first();
+        await editor.click();
+        await page.keyboard.press('ControlOrMeta+A');
+        await page.keyboard.press('Delete');
+        await page.keyboard.insertText('query WhoMayLook { __schema { queryType { name } } }');
+        await page.keyboard.press('ControlOrMeta+Enter');
+        await page.waitForFunction(() => {
+          const doc = (
+            globalThis as unknown as { document: { querySelector(s: string): { innerText: string } | null } }
+          ).document;
+          const text = doc.querySelector('.graphiql-response .view-lines')?.innerText.replace(/\s+/g, '') ?? '';
+          return text.includes('"queryType":{"name":"Query"}');
+        });
+        expect(await page.locator('.graphiql-response .view-lines').innerText()).not.toContain('"errors"');
+
+        const afterToken = sent.slice(sent.findIndex((h) => h.authorization !== undefined));
+        expect(afterToken.length).toBeGreaterThanOrEqual(2); // the introspection and the operation
+        for (const h of afterToken) expect(h.authorization).toBe(`Bearer ${token}`);
+
+        // Kept for this tab (sessionStorage), never in localStorage, and still there after a reload.
+        const stored = await page.evaluate(() => {
+          const w = globalThis as unknown as { sessionStorage: WebStorage; localStorage: WebStorage };
+          const local: string[] = [];
+          for (let i = 0; i < w.localStorage.length; i++)
+            local.push(w.localStorage.getItem(w.localStorage.key(i)!) ?? '');
+          return { session: w.sessionStorage.getItem('skein:token'), local: local.join('\n') };
+        });
+        expect(stored.session).toBe(token);
+        expect(stored.local).not.toContain(token);
+        await page.reload({ waitUntil: 'load' });
+        await page.getByRole('status').filter({ hasText: 'Signed in with a token' }).waitFor();
+
+        // Clear: anonymous again.
+        await page.getByRole('button', { name: 'Clear' }).click();
+        await page.getByRole('status').filter({ hasText: 'No token' }).waitFor();
+        expect(
+          await page.evaluate(() => (globalThis as unknown as { sessionStorage: WebStorage }).sessionStorage.length),
+        ).toBe(0);
+        expect(refused).toEqual([]);
+      } catch (err) {
+        mkdirSync(path.dirname(SCREENSHOT), { recursive: true });
+        await page.screenshot({ path: SCREENSHOT.replace(/\.png$/, '-token-failure.png') }).catch(() => undefined);
+        throw err;
+      } finally {
+        await context.close();
+      }
+    },
+    BROWSER_TEST_MS,
+  );
+});
+
+/** The page's Web Storage, as much of it as the tests read (the test compile has no DOM types). */
+interface WebStorage {
+  readonly length: number;
+  key(i: number): string | null;
+  getItem(key: string): string | null;
+}
 
 function isLocal(url: string): boolean {
   if (url.startsWith('data:') || url.startsWith('blob:')) return true;

@@ -23,8 +23,9 @@ type RejectCallback = NonNullable<
  *   sizes given as variables, and would count a `runs(first: 1000)` page far above the lineage
  *   aliases that exhausted the server. Skein's own model (cost.ts) replaces it.
  *
- * Field suggestions ("Did you mean …") are blocked only when introspection is off: Skein's
- * schema is public (schema/schema.graphql), so while introspection is on they reveal nothing.
+ * Field suggestions ("Did you mean …") are blocked only when introspection is off. Skein decides
+ * both per caller (SKEIN_INTROSPECTION, src/graphql/introspection.ts), which armor's rules, shared
+ * by every request, cannot; Skein passes `introspection: true` here and hides them there.
  */
 export function armorProtections(
   limits: ArmorLimits,
