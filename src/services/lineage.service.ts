@@ -1,4 +1,6 @@
-import { readableWorkspaceList } from '../auth/principal';
+import { Access } from './access';
+import { SilentAuditTrail } from './audit';
+import { ownershipRepository } from '../graph/ownership.repository';
 import { badInput, ErrorCode, quoted, SkeinError } from '../errors';
 import { artifactRepository } from '../graph/artifact.repository';
 import { isStoreUri } from '../domain/artifact-uri';
@@ -29,8 +31,8 @@ import { lineageRepository as repo } from '../graph/lineage.repository';
 import type { ServiceDeps } from './deps';
 import { checkName } from './validate';
 
-/** All lineage needs of a request: its executor and its caller. */
-type LineageDeps = Pick<ServiceDeps, 'graph' | 'caller'>;
+/** All lineage needs of a request: its executor, its caller and their authorization (made when absent). */
+type LineageDeps = Pick<ServiceDeps, 'graph' | 'caller'> & Partial<Pick<ServiceDeps, 'access'>>;
 
 /**
  * Lineage use cases: what a run read and wrote, across runs and workspaces. Each answer is one
@@ -39,7 +41,12 @@ type LineageDeps = Pick<ServiceDeps, 'graph' | 'caller'>;
  * the chain continues through them; a start node the caller may not read does not exist for them.
  */
 export class LineageService {
-  constructor(private readonly deps: LineageDeps) {}
+  private readonly access: Access;
+
+  constructor(private readonly deps: LineageDeps) {
+    const silent = () => new SilentAuditTrail(deps.graph, deps.caller, { requestId: null, ip: null });
+    this.access = deps.access ?? new Access(deps.caller, silent());
+  }
 
   async lineage(of: string, options: LineageOptions = {}): Promise<LineageRecord> {
     const start = await this.resolve(of, 'of');
@@ -83,9 +90,19 @@ export class LineageService {
     const found = await this.deps.graph.read((tx) =>
       repo.path(tx, { from: a, to: b }, this.scope(asOf, options.fields)),
     );
-    if (!found || !isVisible(found.from, asOf)) throw missing(from, asOf);
+    if (!found) throw missing((await this.canSee(a)) ? to : from, asOf);
+    if (!isVisible(found.from, asOf)) throw missing(from, asOf);
     if (!isVisible(found.to, asOf)) throw missing(to, asOf);
     return assemblePath(found);
+  }
+
+  /**
+   * Whether the node exists and the caller may read it: which end of a path that found neither to
+   * call missing (only on that path, so a hidden `to` answers exactly as a missing one).
+   */
+  private async canSee(ref: NodeRef): Promise<boolean> {
+    const workspace = await this.deps.graph.read((tx) => ownershipRepository.workspaceOf(tx, ref.label, ref.uid));
+    return workspace !== null && this.access.canRead(workspace);
   }
 
   /** Everything downstream, grouped by kind, runs and workspaces: "what do I have to retrain?" */
@@ -125,8 +142,12 @@ export class LineageService {
    * resolver), or a bare uid (an artifact's when one has it, else taken as an execution's).
    */
   async resolve(ref: string, field: string): Promise<NodeRef> {
+    await this.access.requireSignedIn({ workspace: null, objectType: 'Lineage', objectId: ref });
     if (isStoreUri(ref)) {
-      const found = await this.deps.graph.read((tx) => resolveArtifactRef(tx, ref, field));
+      // A URI names its workspace: one the caller may not read is a missing artifact, before any lookup.
+      const authorize = (workspace: string) =>
+        this.access.require('read', { workspace, objectType: 'Artifact', objectId: ref });
+      const found = await this.deps.graph.read((tx) => resolveArtifactRef(tx, ref, field, authorize));
       return { label: 'Artifact', uid: found.uid };
     }
     if (isUid(ref)) {
@@ -141,8 +162,9 @@ export class LineageService {
     return { label: type, uid: key };
   }
 
+  /** The caller's readable workspaces (null: all): every traversal redacts the rest. */
   private get readable(): string[] | null {
-    return readableWorkspaceList(this.deps.caller);
+    return this.access.readScope();
   }
 
   private scope(asOf: string | null, fields: NodeFields = ALL_FIELDS) {
