@@ -51,7 +51,7 @@ export class LineageService {
   async lineage(of: string, options: LineageOptions = {}): Promise<LineageRecord> {
     const start = await this.resolve(of, 'of');
     const [found] = await this.lineageOf([start], options);
-    if (!found) throw missing(of, options.asOf);
+    if (!found) throw await this.missingOrHidden(start, of, options.asOf);
     return found;
   }
 
@@ -90,19 +90,30 @@ export class LineageService {
     const found = await this.deps.graph.read((tx) =>
       repo.path(tx, { from: a, to: b }, this.scope(asOf, options.fields)),
     );
-    if (!found) throw missing((await this.canSee(a)) ? to : from, asOf);
-    if (!isVisible(found.from, asOf)) throw missing(from, asOf);
-    if (!isVisible(found.to, asOf)) throw missing(to, asOf);
+    // No row: one end is missing, and a hidden `from` must answer as a missing one.
+    if (!found) throw await this.missingOrHidden(a, from, asOf, () => this.missingOrHidden(b, to, asOf));
+    if (!isVisible(found.from, asOf)) throw await this.missingOrHidden(a, from, asOf);
+    if (!isVisible(found.to, asOf)) throw await this.missingOrHidden(b, to, asOf);
     return assemblePath(found);
   }
 
   /**
-   * Whether the node exists and the caller may read it: which end of a path that found neither to
-   * call missing (only on that path, so a hidden `to` answers exactly as a missing one).
+   * The NOT_FOUND of a start node that did not come back readable (only on that path): one in a
+   * workspace the caller may not read is refused in the audit trail, then answered exactly as a
+   * missing one. `otherwise` explains a node that is there and readable (a path's other end).
    */
-  private async canSee(ref: NodeRef): Promise<boolean> {
+  private async missingOrHidden(
+    ref: NodeRef,
+    given: string,
+    asOf: string | null | undefined,
+    otherwise?: () => Promise<SkeinError>,
+  ): Promise<SkeinError> {
     const workspace = await this.deps.graph.read((tx) => ownershipRepository.workspaceOf(tx, ref.label, ref.uid));
-    return workspace !== null && this.access.canRead(workspace);
+    if (workspace !== null && !this.access.canRead(workspace)) {
+      await this.access.require('read', { workspace, objectType: ref.label, objectId: given }).catch(() => undefined);
+      return missing(given, asOf);
+    }
+    return workspace !== null && otherwise ? otherwise() : missing(given, asOf);
   }
 
   /** Everything downstream, grouped by kind, runs and workspaces: "what do I have to retrain?" */
@@ -117,7 +128,7 @@ export class LineageService {
     const found = await this.deps.graph.read((tx) =>
       repo.impact(tx, { ...start, cap, perKind }, this.scope(asOf, options.fields)),
     );
-    if (!found || !isVisible(found.root, asOf)) throw missing(of, asOf);
+    if (!found || !isVisible(found.root, asOf)) throw await this.missingOrHidden(start, of, asOf);
     return assembleImpact(found, cap);
   }
 
@@ -133,7 +144,7 @@ export class LineageService {
     const found = await this.deps.graph.read((tx) =>
       repo.provenance(tx, { ...start, depth, cap }, this.scope(asOf, options.fields)),
     );
-    if (!found || !isVisible(found.root, asOf)) throw missing(of, asOf);
+    if (!found || !isVisible(found.root, asOf)) throw await this.missingOrHidden(start, of, asOf);
     return assembleProvenance(found, cap);
   }
 
