@@ -253,3 +253,27 @@ describe('idempotency keys', () => {
     expect(JSON.stringify(stranger)).not.toContain(first.startRun.id);
   });
 });
+
+describe('cost', () => {
+  it('a reader’s nested page costs what an admin’s does: filters are in the queries, not per item', async () => {
+    for (let i = 0; i < 3; i++) {
+      const run = await startRun(t.url, p.workspace, `cost-${i}`);
+      await gqlOk(
+        t.url,
+        'mutation($id: ID!, $r: String!) { recordExecution(input: {run: $id, name: "s", inputs: [{artifact: $r}]}) { id } }',
+        {
+          id: run,
+          r: datasetUri,
+        },
+      );
+    }
+    const query = `query($w: String!) { runs(workspace: $w, first: 20) { edges { node { name parent { name }
+      executions { edges { node { name run { name } inputs { edges { node { artifact { key producer { name } } } } } } } }
+    } } } }`;
+    const open = await api.as(OPEN, query, { w: p.workspace });
+    const viewer = await api.as(tokenIn({ [p.workspace]: 'VIEWER' }), query, { w: p.workspace });
+    expect(viewer.errors).toEqual([]);
+    expect(viewer.data).toEqual(open.data);
+    expect(viewer.queries).toBe(open.queries);
+  });
+});
