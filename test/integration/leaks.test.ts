@@ -509,3 +509,19 @@ describe('writes that name another workspace’s things', () => {
     expect(child).toBeTruthy();
   });
 });
+
+describe('many refusals in one request', () => {
+  it('answers (no request waits on its own session slots to record its refusals)', async () => {
+    const aliases = Array.from({ length: 6 }, (_, i) => `n${i}: node(id: $id${i}) { id }`).join(' ');
+    // Each a URI of the private workspace: each refused inside its own read, all at once.
+    const vars = Object.fromEntries(
+      Array.from({ length: 6 }, (_, i) => [`id${i}`, `store://artifacts/${priv.workspace}/k${i}`]),
+    );
+    const decl = Object.keys(vars)
+      .map((k) => `$${k}: ID!`)
+      .join(', ');
+    const a = await api.as(viewer(), `query(${decl}) { ${aliases} }`, vars);
+    expect(a.errors).toEqual([]);
+    expect(Object.values(a.data!)).toEqual(Array(6).fill(null));
+  }, 20_000);
+});
