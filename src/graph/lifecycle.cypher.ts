@@ -271,6 +271,10 @@ DETACH DELETE key
 RETURN count(*) AS removed`;
 
 /** Deleted workspaces left empty: no run, artifact, execution or key names them any more. */
+/**
+ * A purged workspace takes its grants with it: a workspace made later under the same name starts
+ * with no one holding a role in it (grants name their workspace by name, not by a relationship).
+ */
 export const PURGE_EMPTY_WORKSPACES = `
 MATCH (w:Workspace) WHERE ${purgeableWorkspace}
   AND NOT EXISTS { (:Run {workspace: w.name}) }
@@ -278,6 +282,10 @@ MATCH (w:Workspace) WHERE ${purgeableWorkspace}
   AND NOT EXISTS { (:Execution {workspace: w.name}) }
   AND NOT EXISTS { (:ArtifactKey {workspace: w.name}) }
 WITH w LIMIT $limit
+CALL (w) {
+  MATCH (g:Grant {workspace: w.name})
+  DELETE g
+}
 DETACH DELETE w
 RETURN count(*) AS removed`;
 

@@ -210,6 +210,23 @@ describe('creating a workspace', () => {
     expect(await grantsOf(name)).toEqual([{ subject: user.id, role: 'OWNER' }]);
   });
 
+  it('a name purged and made again starts without the old grants', async () => {
+    const first = ssoUser();
+    const name = uniqueName('acl-again');
+    await api.ok(first, create, { n: name });
+    await api.ok(OPEN, 'mutation($n: String!) { deleteWorkspace(name: $n) { name } }', { n: name });
+    const purge = 'mutation($n: String!, $t: DateTime!) { purgeDeleted(workspace: $n, olderThan: $t) { workspaces } }';
+    const report = await api.ok<{ purgeDeleted: { workspaces: number } }>(OPEN, purge, {
+      n: name,
+      t: new Date().toISOString(),
+    });
+    expect(report.purgeDeleted.workspaces).toBe(1);
+    expect(await grantsOf(name)).toEqual([]);
+    const second = ssoUser();
+    await api.ok(second, create, { n: name });
+    expect(await grantsOf(name)).toEqual([{ subject: second.id, role: 'OWNER' }]);
+  });
+
   it('an API token may not (FORBIDDEN, saying who may), an admin may (and needs no grant)', async () => {
     const name = uniqueName('acl-tok');
     const refused = await api.as(tokenIn({ [p.workspace]: 'OWNER' }), create, { n: name });
