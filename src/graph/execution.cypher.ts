@@ -67,7 +67,8 @@ RETURN a.uid AS uid, a.producerUid AS producerUid`;
 
 /**
  * A page of each execution's events (inputs, outputs or both) in time order, with the artifact,
- * for many executions in one round trip. The cursor is (at, type, artifact uid).
+ * for many executions in one round trip. The cursor is (at, type, artifact uid). `$readable`
+ * (null: all) leaves out artifacts in workspaces the caller may not read.
  */
 export const EVENTS_OF_EXECUTIONS = `
 UNWIND $uids AS uid
@@ -81,7 +82,8 @@ CALL (uid) {
     RETURN 'OUTPUT' AS type, ev, a
   }
   WITH type, ev, a
-  WHERE $after IS NULL OR [ev.at, type, a.uid] > $after
+  WHERE ($after IS NULL OR [ev.at, type, a.uid] > $after)
+    AND ($readable IS NULL OR a.workspace IN $readable)
   RETURN {type: type, at: ev.at, path: ev.path, artifact: properties(a)} AS event
   ORDER BY ev.at, type, a.uid
   LIMIT $limit

@@ -122,8 +122,9 @@ export const executionRepository = {
     uids: readonly string[],
     types: EventType[],
     window: { after: unknown[] | null; limit: number },
+    readable: string[] | null = null,
   ): Promise<Map<string, EventRecord[]>> {
-    const rows = await tx.run(Q.EVENTS_OF_EXECUTIONS, { uids, types, ...windowParams(window) });
+    const rows = await tx.run(Q.EVENTS_OF_EXECUTIONS, { uids, types, readable, ...windowParams(window) });
     return byKey(rows, 'uid', 'events', (ev) => ({
       type: ev.type as EventType,
       at: ev.at as string,

@@ -90,6 +90,16 @@ export class GraphExecutor {
   }
 
   /**
+   * The same executor (same stats) outside the request's session slots and record budget: for the
+   * audit trail's own one-statement writes, which may run while the request holds every slot (a
+   * refusal recorded inside a transaction, or inside each of several parallel reads) and would
+   * otherwise wait for a slot only they could free.
+   */
+  unslotted(): GraphExecutor {
+    return new GraphExecutor(this.driver, this.options, this.stats);
+  }
+
+  /**
    * The same executor for one request: it counts queries into `stats`, holds at most
    * `perRequest.maxRequestSessions` sessions at once and reads at most `perRequest.maxGraphRecords`.
    */

@@ -26,6 +26,7 @@ export const LIST_WORKSPACES = `
 MATCH (w:Workspace)
 WHERE w.name STARTS WITH $prefix AND ($after IS NULL OR w.name > $after)
   AND ($includeDeleted OR w.deletedAt IS NULL)
+  AND ($readable IS NULL OR w.name IN $readable)
 RETURN properties(w) AS w
 ORDER BY w.name
 LIMIT $limit`;

@@ -49,11 +49,12 @@ export const workspaceRepository = {
 
   async list(
     tx: Tx,
-    q: { prefix: string; after: string | null; limit: number; includeDeleted?: boolean },
+    q: { prefix: string; after: string | null; limit: number; includeDeleted?: boolean; readable?: string[] | null },
   ): Promise<WorkspaceRecord[]> {
     const rows = await tx.run<{ w: Record<string, unknown> }>(Q.LIST_WORKSPACES, {
       prefix: q.prefix,
       includeDeleted: q.includeDeleted ?? false,
+      readable: q.readable ?? null,
       ...windowParams(q),
     });
     return rows.map((r) => parse(r.w));

@@ -46,7 +46,8 @@ export function createContext(
 ): Context {
   const stats = new QueryStats();
   const graph = deps.graph.withStats(stats);
-  const audit = new AuditTrail(graph, caller, { ...origin, requestId });
+  // Unslotted: a refusal is recorded while the request may hold all its sessions (executor.ts).
+  const audit = new AuditTrail(graph.unslotted(), caller, { ...origin, requestId });
   const services = createServices({
     graph: graph.withWriteHook(audit),
     caller,

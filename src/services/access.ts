@@ -15,6 +15,8 @@ export interface AccessTarget extends AuditTarget {
 export interface AccessOptions {
   /** The use case's name for the audit trail when the request is not a mutation (`downloadUrl`). */
   action?: string;
+  /** requireAdmin's FORBIDDEN message when more than admins may do it (createWorkspace: SSO users too). */
+  refusal?: string;
 }
 
 /**
@@ -60,7 +62,7 @@ export class Access {
   async requireAdmin(target: AuditTarget, options: AccessOptions = {}): Promise<void> {
     this.audit.target(target);
     if (this.caller.admin) return;
-    const refusal = this.signInFirst() ?? forbidden('Only a server admin may do this.');
+    const refusal = this.signInFirst() ?? forbidden(options.refusal ?? 'Only a server admin may do this.');
     await this.refuse(refusal, target, options);
   }
 

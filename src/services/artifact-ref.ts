@@ -17,13 +17,32 @@ import { fromGlobalId } from '../domain/global-id';
  * newest live version of iteration n; without any selector the URI names the key's latest (the
  * newest AVAILABLE version). Unfinished and aborted versions stay reachable by uid and global id.
  */
-export async function resolveArtifactRef(tx: Tx, ref: string, field = 'ref'): Promise<ArtifactRecord> {
-  if (isStoreUri(ref)) return resolveUri(tx, ref, parseStoreUri(ref, field));
+export async function resolveArtifactRef(
+  tx: Tx,
+  ref: string,
+  field = 'ref',
+  authorize: RefAuthorizer = allowAll,
+): Promise<ArtifactRecord> {
+  if (isStoreUri(ref)) {
+    const uri = parseStoreUri(ref, field);
+    await authorize(uri.workspace); // before any lookup: nothing is told of a workspace the caller may not read
+    return resolveUri(tx, ref, uri);
+  }
   const uid = isUid(ref) ? ref.toLowerCase() : artifactUidOf(ref, field);
   const [found] = await repo.getMany(tx, [uid]);
   if (!found) throw notFound('Artifact', ref);
+  await authorize(found.workspace);
   return found;
 }
+
+/**
+ * Authorizes the use case in the workspace a reference names (a URI's, before anything is looked
+ * up) or in the one the named version is in (an id's or a uid's, once it is read). It refuses a
+ * workspace the caller may not read with the NOT_FOUND of a missing artifact (`Access.require`).
+ */
+export type RefAuthorizer = (workspace: string) => Promise<void>;
+
+const allowAll: RefAuthorizer = () => Promise.resolve();
 
 /** The uid inside an artifact's global id; another node's id is BAD_USER_INPUT on `field`. */
 function artifactUidOf(id: string, field: string): string {

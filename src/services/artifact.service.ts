@@ -5,7 +5,9 @@ import { idempotent } from '../graph/idempotency';
 import { newUid } from '../domain/uid';
 import { buildSpec, checkKind, type SpecInputs } from './artifact-spec';
 import { checkTag, checkVersionName, formatStoreUri } from '../domain/artifact-uri';
-import { resolveArtifactRef } from './artifact-ref';
+import { resolveArtifactRef, type RefAuthorizer } from './artifact-ref';
+import type { Need } from '../auth/principal';
+import { readableOnly } from './ownership';
 import { pageWindow, toPage, type Page, type PageRequest } from './pagination';
 import { checkIdempotencyKey } from './idempotency-key';
 import { recordChanges, tagHolder, tagMoveChanges } from './history';
@@ -64,10 +66,12 @@ export class ArtifactService {
   constructor(private readonly deps: ServiceDeps) {}
 
   /** Records an artifact (metadata, and a body location for references) as a new version of its key. */
-  log(input: LogArtifact, state: ArtifactState = 'AVAILABLE'): Promise<ArtifactRecord> {
+  async log(input: LogArtifact, state: ArtifactState = 'AVAILABLE'): Promise<ArtifactRecord> {
     // The key and its scope, before the key is claimed (createInTx checks the rest).
     checkName('Workspace name', 'workspace', input.workspace);
     checkIdempotencyKey(input.idempotencyKey);
+    // Before the idempotency key is looked at: a replay hands out the version it made.
+    await this.deps.access.require('write', inWorkspace(input.workspace));
     return this.deps.graph.write(async (tx) => {
       const { idempotencyKey, ...rest } = input;
       const { uid } = await idempotent(
@@ -87,6 +91,8 @@ export class ArtifactService {
 
   /** The create itself, inside a caller's transaction (recordExecution and uploads share it). */
   async createInTx(tx: Tx, input: LogArtifact, state: ArtifactState = 'AVAILABLE'): Promise<ArtifactRecord> {
+    checkName('Workspace name', 'workspace', input.workspace);
+    await this.deps.access.require('write', inWorkspace(input.workspace)); // no query: the name is given
     const draft = await this.validate(tx, input);
     await refuseDeleted(tx, { workspace: draft.workspace, runUid: draft.runUid }); // lifecycle
     const made = await repo.create(tx, { ...draft, uid: newUid(), state }, nowIso());
@@ -163,6 +169,9 @@ export class ArtifactService {
     const uid = runUidOf(runId, 'run');
     const runWorkspace = await repo.runWorkspace(tx, uid);
     if (!runWorkspace) throw notFound('Run', runId);
+    // Another workspace's run is named only to a caller who may read it.
+    if (runWorkspace !== workspace)
+      await this.deps.access.require('read', { workspace: runWorkspace, objectType: 'Run', objectId: runId });
     if (runWorkspace !== workspace) {
       throw badInput(`Run ${quoted(runId)} belongs to workspace ${quoted(runWorkspace)}, not ${quoted(workspace)}.`, {
         field: 'run',
@@ -171,18 +180,31 @@ export class ArtifactService {
     return uid;
   }
 
-  /** Names one artifact version by global id, uid or store:// URI (see artifact-ref.ts). */
-  resolveRef(ref: string, field = 'ref'): Promise<ArtifactRecord> {
-    return this.deps.graph.read((tx) => resolveArtifactRef(tx, ref, field));
+  /**
+   * Names one artifact version by global id, uid or store:// URI (see artifact-ref.ts), for a use
+   * case that needs `need` of it: one the caller may not read is NOT_FOUND like a missing one.
+   */
+  resolveRef(ref: string, field = 'ref', need: Need = 'read'): Promise<ArtifactRecord> {
+    return this.deps.graph.read((tx) => this.resolveRefInTx(tx, ref, field, need));
   }
 
-  resolveRefInTx(tx: Tx, ref: string, field = 'ref'): Promise<ArtifactRecord> {
-    return resolveArtifactRef(tx, ref, field);
+  async resolveRefInTx(tx: Tx, ref: string, field = 'ref', need: Need = 'read'): Promise<ArtifactRecord> {
+    // Without credentials nothing is looked up: a missing and a hidden version answer alike.
+    await this.deps.access.requireSignedIn({ workspace: null, objectType: 'Artifact', objectId: ref });
+    return resolveArtifactRef(tx, ref, field, this.authorizer(need, ref));
   }
 
-  /** An execution's input: only an AVAILABLE version (never an unfinished or aborted upload). */
+  /** Authorizes `need` in the workspace of the version `ref` names (see RefAuthorizer). */
+  private authorizer(need: Need, ref: string): RefAuthorizer {
+    return (workspace) => this.deps.access.require(need, { workspace, objectType: 'Artifact', objectId: ref });
+  }
+
+  /**
+   * An execution's input: only an AVAILABLE version (never an unfinished or aborted upload), which
+   * the caller may read (reading another workspace's dataset is what cross-workspace lineage is).
+   */
   async resolveInputInTx(tx: Tx, ref: string, field = 'inputs'): Promise<ArtifactRecord> {
-    const found = await resolveArtifactRef(tx, ref, field);
+    const found = await this.resolveRefInTx(tx, ref, field, 'read');
     if (found.state !== 'AVAILABLE') {
       throw preconditionFailed(
         `${quoted(formatStoreUri(found))} is ${found.state}, so it cannot be an input: ` +
@@ -193,8 +215,9 @@ export class ArtifactService {
     return found;
   }
 
-  getMany(uids: readonly string[]): Promise<Array<ArtifactRecord | null>> {
-    return this.deps.graph.read((tx) => repo.getMany(tx, uids));
+  /** Versions by uid (a DataLoader batch); null where none exists or the caller may not read it. */
+  async getMany(uids: readonly string[]): Promise<Array<ArtifactRecord | null>> {
+    return readableOnly(this.deps, await this.deps.graph.read((tx) => repo.getMany(tx, uids)));
   }
 
   /** The artifact with this uid, inside a caller's transaction (NOT_FOUND when there is none). */
@@ -204,8 +227,10 @@ export class ArtifactService {
     return found;
   }
 
+  /** A workspace's versions; a workspace the caller may not read lists nothing, as a missing one does. */
   async list(workspace: string, filter: ArtifactListSpec, page: PageRequest): Promise<Page<ArtifactRecord>> {
     const window = pageWindow(page, (raw) => String(raw));
+    if (!(await this.mayList(workspace))) return toPage([], window, () => '');
     const rows = await this.deps.graph.read(async (tx) =>
       repo.list(
         tx,
@@ -225,6 +250,17 @@ export class ArtifactService {
       ),
     );
     return toPage(rows, window, (a) => a.uid);
+  }
+
+  /** Whether the caller may list the workspace; a refusal is recorded, and answered as an empty page. */
+  private async mayList(workspace: string): Promise<boolean> {
+    try {
+      await this.deps.access.require('read', inWorkspace(workspace));
+      return true;
+    } catch (err) {
+      if ((err as { code?: string }).code === 'NOT_FOUND') return false;
+      throw err;
+    }
   }
 
   /** The versions of the artifact's key, newest first: AVAILABLE ones, or those in `state`; deleted ones only with `includeDeleted`. */
@@ -248,7 +284,7 @@ export class ArtifactService {
   tag(ref: string, tag: string): Promise<ArtifactRecord> {
     if (checkTag(tag) === 'latest') throw badInput('"latest" always points at the newest version; it cannot be set.');
     return this.deps.graph.write(async (tx) => {
-      const target = await this.resolveRefInTx(tx, ref);
+      const target = await this.resolveRefInTx(tx, ref, 'ref', 'write');
       await refuseDeleted(tx, { artifactUid: target.uid }); // lifecycle
       if (target.state !== 'AVAILABLE') {
         throw preconditionFailed(
@@ -265,7 +301,7 @@ export class ArtifactService {
 
   untag(ref: string, tag: string): Promise<ArtifactRecord> {
     return this.deps.graph.write(async (tx) => {
-      const target = await this.resolveRefInTx(tx, ref);
+      const target = await this.resolveRefInTx(tx, ref, 'ref', 'write');
       await refuseDeleted(tx, { artifactUid: target.uid }); // lifecycle
       const holder = await tagHolder(tx, target.uid, checkTag(tag));
       const untagged = (await repo.untag(tx, target.uid, tag))!;
@@ -275,6 +311,11 @@ export class ArtifactService {
       return untagged;
     });
   }
+}
+
+/** A use case acting in a workspace it names: an unreadable one answers as a missing one. */
+function inWorkspace(workspace: string) {
+  return { workspace, objectType: 'Workspace', objectId: workspace };
 }
 
 /** Each descriptive text against its rule in ARTIFACT_TEXT_FIELDS. */

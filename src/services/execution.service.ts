@@ -15,6 +15,8 @@ import { checkEventTimes, checkExecutionWindow, checkFinishTime, defaultEventTim
 import type { KeyValue } from '../domain/key-value';
 import type { ExecutionRecord, EventRecord, NewEvent, EventType, ExecutionState } from '../domain/execution';
 import type { ServiceDeps } from './deps';
+import type { Need } from '../auth/principal';
+import { Ownership, readableOnly } from './ownership';
 
 const FINAL_STATES: readonly ExecutionState[] = ['COMPLETED', 'FAILED', 'ABORTED', 'CACHED'];
 const MAX_EVENTS = 1000;
@@ -57,13 +59,17 @@ export interface RecordExecution extends Omit<StartExecution, 'idempotencyKey'> 
 }
 
 export class ExecutionService {
+  private readonly ownership: Ownership;
+
   constructor(
     private readonly deps: ServiceDeps,
     private readonly artifacts: ArtifactService,
-  ) {}
+  ) {
+    this.ownership = new Ownership(deps);
+  }
 
-  start(input: StartExecution): Promise<ExecutionRecord> {
-    this.checkIdempotentCall(input);
+  async start(input: StartExecution): Promise<ExecutionRecord> {
+    await this.checkIdempotentCall(input);
     return this.deps.graph.write(async (tx) => {
       const { idempotencyKey, ...rest } = input;
       const { uid } = await idempotent(
@@ -89,7 +95,7 @@ export class ExecutionService {
     const resultMap = toMap('results', results);
     return this.deps.graph.write(async (tx) => {
       const finishedAt = nowIso();
-      await this.checkFinishInTx(tx, uid, finishedAt);
+      await this.checkFinishInTx(tx, uid, id, finishedAt);
       // Results given with the finish are changes too (history.ts): read them under the lock first.
       const withResults = Object.keys(resultMap).length > 0 && (await lockSubject(tx, 'Execution', uid));
       const before = withResults ? (await repo.getMany(tx, [uid]))[0] : null;
@@ -111,8 +117,11 @@ export class ExecutionService {
   }
 
   /** Event times stay inside the window a finish closes (checkFinishTime); only a RUNNING one is checked. */
-  private async checkFinishInTx(tx: Tx, uid: string, finishedAt: string): Promise<void> {
+  private async checkFinishInTx(tx: Tx, uid: string, id: string, finishedAt: string): Promise<void> {
+    await this.deps.access.requireSignedIn({ workspace: null, objectType: 'Execution', objectId: id });
     const [current] = await repo.getMany(tx, [uid]);
+    // Authorized on what the check reads anyway: no lookup of its own.
+    if (current) await this.requireOn('write', current, id);
     if (current?.state !== 'RUNNING') return; // NOT_FOUND or PRECONDITION_FAILED follow from repo.finish
     checkFinishTime(current, finishedAt, await repo.latestOutput(tx, uid));
   }
@@ -130,7 +139,10 @@ export class ExecutionService {
   private addEvents(id: string, inputs: EventSpec[], outputs: EventSpec[]): Promise<ExecutionRecord> {
     const uid = this.executionUidOf(id);
     return this.deps.graph.write(async (tx) => {
-      const execution = await this.mustGetInTx(tx, uid);
+      await this.deps.access.requireSignedIn({ workspace: null, objectType: 'Execution', objectId: id });
+      const [execution] = await repo.getMany(tx, [uid]);
+      if (!execution) throw notFound('Execution', id);
+      await this.requireOn('write', execution, id);
       refuseDeletedRecord('Execution', execution); // lifecycle
       checkEventTimes(execution, 'INPUT', inputs);
       checkEventTimes(execution, 'OUTPUT', outputs);
@@ -148,11 +160,11 @@ export class ExecutionService {
    * MLMD's PutExecution: the execution, its input events, its new output artifacts and their
    * events, in one transaction. Any bad part (unknown input, bad output) leaves nothing behind.
    */
-  record(input: RecordExecution): Promise<ExecutionRecord> {
+  async record(input: RecordExecution): Promise<ExecutionRecord> {
     if ((input.inputs?.length ?? 0) + (input.outputs?.length ?? 0) > MAX_EVENTS) {
       throw badInput(`An execution records at most ${MAX_EVENTS} inputs and outputs in one call.`);
     }
-    this.checkIdempotentCall(input);
+    await this.checkIdempotentCall(input);
     return this.deps.graph.write(async (tx) => {
       const { idempotencyKey, ...rest } = input;
       const { uid } = await idempotent(
@@ -233,6 +245,7 @@ export class ExecutionService {
       nowIso(),
     );
     if (!created) throw notFound('Run', input.run);
+    this.ownership.named('Execution', created);
     return created;
   }
 
@@ -244,9 +257,10 @@ export class ExecutionService {
     const events: NewEvent[] = [];
     for (const e of list) {
       checkText('path', e.path, 1024);
+      // An input is read (the caller may read it); an output's producer is written (they may write it).
       const artifact = asInputs
         ? await this.artifacts.resolveInputInTx(tx, e.artifact)
-        : await this.artifacts.resolveRefInTx(tx, e.artifact);
+        : await this.artifacts.resolveRefInTx(tx, e.artifact, 'ref', 'write');
       refuseDeletedRecord('Artifact', artifact); // lifecycle: a deleted version is no input or output
       events.push({ artifactUid: artifact.uid, path: e.path ?? null, at: e.at ?? defaultAt });
     }
@@ -272,14 +286,23 @@ export class ExecutionService {
     await repo.addEvents(tx, execution.uid, 'OUTPUT', outputs);
   }
 
+  /** One execution; NOT_FOUND when there is none or the caller may not read it (the same answer). */
   async get(id: string): Promise<ExecutionRecord> {
-    const [found] = await this.getMany([this.executionUidOf(id)]);
+    const uid = this.executionUidOf(id);
+    await this.deps.access.requireSignedIn({ workspace: null, objectType: 'Execution', objectId: id });
+    const [found] = await this.deps.graph.read((tx) => repo.getMany(tx, [uid]));
     if (!found) throw notFound('Execution', id);
+    await this.requireOn('read', found, id);
     return found;
   }
 
-  getMany(uids: readonly string[]): Promise<Array<ExecutionRecord | null>> {
-    return this.deps.graph.read((tx) => repo.getMany(tx, uids));
+  /** Executions by uid (a DataLoader batch); null where none exists or the caller may not read it. */
+  async getMany(uids: readonly string[]): Promise<Array<ExecutionRecord | null>> {
+    return readableOnly(this.deps, await this.deps.graph.read((tx) => repo.getMany(tx, uids)));
+  }
+
+  private requireOn(need: Need, execution: ExecutionRecord, id: string): Promise<void> {
+    return this.deps.access.require(need, { workspace: execution.workspace, objectType: 'Execution', objectId: id });
   }
 
   private async mustGetInTx(tx: Tx, uid: string): Promise<ExecutionRecord> {
@@ -295,21 +318,30 @@ export class ExecutionService {
     return mapPages(runUids, byRun, window, (e) => e.uid);
   }
 
-  /** A page of events for each execution, in time order, in one round trip. */
+  /**
+   * A page of events for each execution, in time order, in one round trip. An execution may read
+   * (or, rarely, write) another workspace's artifacts: those the caller may not read are left out
+   * in the query, so pages stay full and their cursors honest.
+   */
   async pageEvents(
     uids: readonly string[],
     types: EventType[],
     page: PageRequest,
   ): Promise<Map<string, Page<EventRecord>>> {
     const window = pageWindow(page, (raw) => raw as unknown[]);
-    const byExecution = await this.deps.graph.read((tx) => repo.pageEvents(tx, uids, types, window));
+    const readable = this.deps.access.readScope();
+    const byExecution = await this.deps.graph.read((tx) => repo.pageEvents(tx, uids, types, window, readable));
     return mapPages(uids, byExecution, window, (e) => [e.at, e.type, e.artifact.uid]);
   }
 
-  /** The idempotency key and its scope (the run), before the key is claimed. */
-  private checkIdempotentCall(input: { run: string; idempotencyKey?: string | null }): void {
-    runUidOf(input.run, 'run');
+  /**
+   * The idempotency key and its scope (the run), before the key is claimed; and the caller's right
+   * to write in the run, before a replay could hand out what the key made.
+   */
+  private async checkIdempotentCall(input: { run: string; idempotencyKey?: string | null }): Promise<void> {
+    const runUid = runUidOf(input.run, 'run');
     checkIdempotencyKey(input.idempotencyKey);
+    await this.ownership.require('write', 'Run', runUid, input.run);
   }
 
   private executionUidOf(id: string): string {

@@ -19,6 +19,7 @@ import { refuseDeleted } from './lifecycle-guard';
 import type { ServiceDeps } from './deps';
 import { runUidOf } from './run.service';
 import { nowIso } from './validate';
+import type { Need } from '../auth/principal';
 
 /**
  * Retire and clean up (MLflow's lifecycle): soft delete and restore of runs, artifact versions
@@ -63,16 +64,29 @@ export class LifecycleService {
     private readonly artifacts: ArtifactService,
   ) {}
 
+  private signedIn(objectType: string, objectId: string): Promise<void> {
+    return this.deps.access.requireSignedIn({ workspace: null, objectType, objectId });
+  }
+
+  private requireIn(need: Need, workspace: string, objectType: string, objectId: string): Promise<void> {
+    return this.deps.access.require(need, { workspace, objectType, objectId });
+  }
+
   private deletion() {
     return { now: nowIso(), by: this.deps.caller.id };
   }
 
-  /** Deletes a run, its child runs and their executions; with `artifacts`, the versions they logged or output. */
-  deleteRun(id: string, artifacts = false): Promise<RunRecord> {
+  /**
+   * Deletes a run, its child runs and their executions; with `artifacts`, the versions they logged
+   * or output. An editor's to do (as it is to log them): a deletion is restorable until purged.
+   */
+  async deleteRun(id: string, artifacts = false): Promise<RunRecord> {
     const uid = runUidOf(id);
+    await this.signedIn('Run', id);
     return this.deps.graph.write(async (tx) => {
       const state = await repo.lockRun(tx, uid);
       if (!state) throw notFound('Run', id);
+      await this.requireIn('write', state.workspace, 'Run', id); // on what the lock read
       if (!state.deletedAt)
         await refreshKeys(tx, await repo.markRun(tx, uid, state.workspace, this.deletion(), artifacts));
       return mustGetRun(tx, uid);
@@ -80,11 +94,13 @@ export class LifecycleService {
   }
 
   /** Restores a run and what was deleted with it (its child runs, executions and artifacts). */
-  restoreRun(id: string): Promise<RunRecord> {
+  async restoreRun(id: string): Promise<RunRecord> {
     const uid = runUidOf(id);
+    await this.signedIn('Run', id);
     return this.deps.graph.write(async (tx) => {
       const state = await repo.lockRun(tx, uid);
       if (!state) throw notFound('Run', id);
+      await this.requireIn('write', state.workspace, 'Run', id); // on what the lock read
       if (state.deletedAt) {
         await refuseDeleted(tx, { workspace: state.workspace });
         await refreshKeys(tx, await repo.unmarkRun(tx, uid, state.workspace, state.deletedWith ?? uid));
@@ -97,7 +113,7 @@ export class LifecycleService {
   deleteArtifact(ref: string, allVersions = false): Promise<ArtifactRecord> {
     if (!allVersions) refuseMovingRef(ref);
     return this.deps.graph.write(async (tx) => {
-      const target = await this.artifacts.resolveRefInTx(tx, ref);
+      const target = await this.artifacts.resolveRefInTx(tx, ref, 'ref', 'write');
       const state = (await repo.lockArtifact(tx, target.uid))!;
       if (!state.deletedAt || allVersions) {
         if ((await repo.markArtifacts(tx, target.uid, this.deletion(), allVersions)) > 0)
@@ -110,7 +126,7 @@ export class LifecycleService {
   /** Restores one artifact version (or, with `allVersions`, every version deleted with it). */
   restoreArtifact(ref: string, allVersions = false): Promise<ArtifactRecord> {
     return this.deps.graph.write(async (tx) => {
-      const target = await this.artifacts.resolveRefInTx(tx, ref);
+      const target = await this.artifacts.resolveRefInTx(tx, ref, 'ref', 'write');
       const state = (await repo.lockArtifact(tx, target.uid))!;
       if (state.deletedAt) {
         await refuseDeleted(tx, { workspace: target.workspace });
@@ -121,8 +137,9 @@ export class LifecycleService {
     });
   }
 
-  /** Hides a workspace and everything in it. */
-  deleteWorkspace(name: string): Promise<WorkspaceRecord> {
+  /** Hides a workspace and everything in it: its owners' to do. */
+  async deleteWorkspace(name: string): Promise<WorkspaceRecord> {
+    await this.requireIn('own', name, 'Workspace', name);
     return this.deps.graph.write(async (tx) => {
       const state = await repo.lockWorkspace(tx, name);
       if (!state) throw notFound('Workspace', name);
@@ -131,7 +148,8 @@ export class LifecycleService {
     });
   }
 
-  restoreWorkspace(name: string): Promise<WorkspaceRecord> {
+  async restoreWorkspace(name: string): Promise<WorkspaceRecord> {
+    await this.requireIn('own', name, 'Workspace', name);
     return this.deps.graph.write(async (tx) => {
       const state = await repo.lockWorkspace(tx, name);
       if (!state) throw notFound('Workspace', name);
@@ -146,6 +164,8 @@ export class LifecycleService {
    * loses nothing: the next purge (or sweep) starts over from what the graph still holds.
    */
   async purge(options: PurgeOptions = {}): Promise<PurgeReport> {
+    // Purging is for good, across workspaces, and collects bodies: a server admin's to do.
+    await this.deps.access.requireAdmin({ workspace: options.workspace ?? null, objectType: 'Purge', objectId: null });
     const cutoff = options.olderThan ?? defaultCutoff(this.deps.purgeGraceSeconds);
     if (cutoff > nowIso()) throw badInput(`"olderThan" must not be in the future; got ${cutoff}.`);
     const batch = options.batch ?? 500;

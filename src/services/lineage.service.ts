@@ -1,4 +1,6 @@
-import { readableWorkspaceList } from '../auth/principal';
+import { Access } from './access';
+import { SilentAuditTrail } from './audit';
+import { ownershipRepository } from '../graph/ownership.repository';
 import { badInput, ErrorCode, quoted, SkeinError } from '../errors';
 import { artifactRepository } from '../graph/artifact.repository';
 import { isStoreUri } from '../domain/artifact-uri';
@@ -29,8 +31,8 @@ import { lineageRepository as repo } from '../graph/lineage.repository';
 import type { ServiceDeps } from './deps';
 import { checkName } from './validate';
 
-/** All lineage needs of a request: its executor and its caller. */
-type LineageDeps = Pick<ServiceDeps, 'graph' | 'caller'>;
+/** All lineage needs of a request: its executor, its caller and their authorization (made when absent). */
+type LineageDeps = Pick<ServiceDeps, 'graph' | 'caller'> & Partial<Pick<ServiceDeps, 'access'>>;
 
 /**
  * Lineage use cases: what a run read and wrote, across runs and workspaces. Each answer is one
@@ -39,12 +41,17 @@ type LineageDeps = Pick<ServiceDeps, 'graph' | 'caller'>;
  * the chain continues through them; a start node the caller may not read does not exist for them.
  */
 export class LineageService {
-  constructor(private readonly deps: LineageDeps) {}
+  private readonly access: Access;
+
+  constructor(private readonly deps: LineageDeps) {
+    const silent = () => new SilentAuditTrail(deps.graph, deps.caller, { requestId: null, ip: null });
+    this.access = deps.access ?? new Access(deps.caller, silent());
+  }
 
   async lineage(of: string, options: LineageOptions = {}): Promise<LineageRecord> {
     const start = await this.resolve(of, 'of');
     const [found] = await this.lineageOf([start], options);
-    if (!found) throw missing(of, options.asOf);
+    if (!found) throw await this.missingOrHidden(start, of, options.asOf);
     return found;
   }
 
@@ -83,9 +90,30 @@ export class LineageService {
     const found = await this.deps.graph.read((tx) =>
       repo.path(tx, { from: a, to: b }, this.scope(asOf, options.fields)),
     );
-    if (!found || !isVisible(found.from, asOf)) throw missing(from, asOf);
-    if (!isVisible(found.to, asOf)) throw missing(to, asOf);
+    // No row: one end is missing, and a hidden `from` must answer as a missing one.
+    if (!found) throw await this.missingOrHidden(a, from, asOf, () => this.missingOrHidden(b, to, asOf));
+    if (!isVisible(found.from, asOf)) throw await this.missingOrHidden(a, from, asOf);
+    if (!isVisible(found.to, asOf)) throw await this.missingOrHidden(b, to, asOf);
     return assemblePath(found);
+  }
+
+  /**
+   * The NOT_FOUND of a start node that did not come back readable (only on that path): one in a
+   * workspace the caller may not read is refused in the audit trail, then answered exactly as a
+   * missing one. `otherwise` explains a node that is there and readable (a path's other end).
+   */
+  private async missingOrHidden(
+    ref: NodeRef,
+    given: string,
+    asOf: string | null | undefined,
+    otherwise?: () => Promise<SkeinError>,
+  ): Promise<SkeinError> {
+    const workspace = await this.deps.graph.read((tx) => ownershipRepository.workspaceOf(tx, ref.label, ref.uid));
+    if (workspace !== null && !this.access.canRead(workspace)) {
+      await this.access.require('read', { workspace, objectType: ref.label, objectId: given }).catch(() => undefined);
+      return missing(given, asOf);
+    }
+    return workspace !== null && otherwise ? otherwise() : missing(given, asOf);
   }
 
   /** Everything downstream, grouped by kind, runs and workspaces: "what do I have to retrain?" */
@@ -100,7 +128,7 @@ export class LineageService {
     const found = await this.deps.graph.read((tx) =>
       repo.impact(tx, { ...start, cap, perKind }, this.scope(asOf, options.fields)),
     );
-    if (!found || !isVisible(found.root, asOf)) throw missing(of, asOf);
+    if (!found || !isVisible(found.root, asOf)) throw await this.missingOrHidden(start, of, asOf);
     return assembleImpact(found, cap);
   }
 
@@ -116,7 +144,7 @@ export class LineageService {
     const found = await this.deps.graph.read((tx) =>
       repo.provenance(tx, { ...start, depth, cap }, this.scope(asOf, options.fields)),
     );
-    if (!found || !isVisible(found.root, asOf)) throw missing(of, asOf);
+    if (!found || !isVisible(found.root, asOf)) throw await this.missingOrHidden(start, of, asOf);
     return assembleProvenance(found, cap);
   }
 
@@ -125,8 +153,12 @@ export class LineageService {
    * resolver), or a bare uid (an artifact's when one has it, else taken as an execution's).
    */
   async resolve(ref: string, field: string): Promise<NodeRef> {
+    await this.access.requireSignedIn({ workspace: null, objectType: 'Lineage', objectId: ref });
     if (isStoreUri(ref)) {
-      const found = await this.deps.graph.read((tx) => resolveArtifactRef(tx, ref, field));
+      // A URI names its workspace: one the caller may not read is a missing artifact, before any lookup.
+      const authorize = (workspace: string) =>
+        this.access.require('read', { workspace, objectType: 'Artifact', objectId: ref });
+      const found = await this.deps.graph.read((tx) => resolveArtifactRef(tx, ref, field, authorize));
       return { label: 'Artifact', uid: found.uid };
     }
     if (isUid(ref)) {
@@ -141,8 +173,9 @@ export class LineageService {
     return { label: type, uid: key };
   }
 
+  /** The caller's readable workspaces (null: all): every traversal redacts the rest. */
   private get readable(): string[] | null {
-    return readableWorkspaceList(this.deps.caller);
+    return this.access.readScope();
   }
 
   private scope(asOf: string | null, fields: NodeFields = ALL_FIELDS) {

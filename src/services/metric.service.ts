@@ -12,6 +12,7 @@ import type {
 } from '../domain/metric';
 import { type RunRecord } from '../domain/run';
 import type { ServiceDeps } from './deps';
+import { Ownership } from './ownership';
 
 export const METRIC_LIMITS = { pointsPerCall: 1000, keyLength: 128 } as const;
 
@@ -19,7 +20,11 @@ export const METRIC_LIMITS = { pointsPerCall: 1000, keyLength: 128 } as const;
 const METRIC_KEY = /^[A-Za-z0-9_][A-Za-z0-9_.\-/]*$/;
 
 export class MetricService {
-  constructor(private readonly deps: ServiceDeps) {}
+  private readonly ownership: Ownership;
+
+  constructor(private readonly deps: ServiceDeps) {
+    this.ownership = new Ownership(deps);
+  }
 
   /**
    * Appends points to a run's metric histories: one series per key, one statement. A finished run
@@ -28,8 +33,17 @@ export class MetricService {
   async log(runId: string, points: readonly MetricPointSpec[]): Promise<RunRecord> {
     const uid = runUidOf(runId, 'run');
     const series = toSeries(points, nowIso());
+    // The run's workspace is remembered after the first call (none is looked up for an admin).
+    await this.ownership.require('write', 'Run', uid, runId);
     // One statement; it skips a deleted run (or workspace), which a read then explains.
-    const run = await this.deps.graph.write((tx) => repo.log(tx, uid, series), { oneStatement: true });
+    const run = await this.deps.graph.write(
+      async (tx) => {
+        const logged = await repo.log(tx, uid, series);
+        if (logged) this.ownership.named('Run', logged, runId);
+        return logged;
+      },
+      { oneStatement: true },
+    );
     if (run) return run;
     await this.deps.graph.read((tx) => refuseDeleted(tx, { runUid: uid }));
     throw notFound('Run', runId);

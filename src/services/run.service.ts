@@ -25,6 +25,7 @@ import { WorkspaceService } from './workspace.service';
 import { canonicalJson, isStructured, type EntryValue } from '../domain/scalar';
 import { hidesWorkspace, refuseDeleted } from './lifecycle-guard';
 import type { ServiceDeps } from './deps';
+import { Ownership, readableOnly } from './ownership';
 
 export interface StartRun {
   workspace: string;
@@ -77,13 +78,19 @@ export function runUidOf(id: string, field = 'id'): string {
 }
 
 export class RunService {
-  constructor(private readonly deps: ServiceDeps) {}
+  private readonly ownership: Ownership;
+
+  constructor(private readonly deps: ServiceDeps) {
+    this.ownership = new Ownership(deps);
+  }
 
   /** Creates a RUNNING run, once per idempotency key, in one transaction. */
   async start(input: StartRun): Promise<RunRecord> {
     const run = this.newRun(input);
     const { idempotencyKey, ...fingerprinted } = input;
     checkIdempotencyKey(idempotencyKey);
+    // Before the idempotency key is looked at: a replay hands out the run it made.
+    await this.deps.access.require('write', workspaceTarget(input.workspace));
     // Without a key the create is one statement (a failure is explained by reads afterwards).
     const oneStatement = !idempotencyKey;
     return this.deps.graph.write(
@@ -104,7 +111,9 @@ export class RunService {
           },
         );
         // A replay returns the first call's run as it is now.
-        return made.run ?? (await repo.getMany(tx, [uid]))[0]!;
+        const started = made.run ?? (await repo.getMany(tx, [uid]))[0]!;
+        this.ownership.named('Run', started);
+        return started;
       },
       { oneStatement },
     );
@@ -123,6 +132,7 @@ export class RunService {
       finishedAt: input.finishedAt ?? nowIso(),
       results: toMap('results', input.results),
     };
+    await this.ownership.require('write', 'Run', uid, id);
     const out = await this.finishRecordingResults(uid, change);
     if (!out) throw notFound('Run', id);
     if (out.before !== 'RUNNING') throw notRunning(uid, out.before, `finished as ${input.state}`);
@@ -159,6 +169,7 @@ export class RunService {
 
   private async finishInTx(tx: Tx, uid: string, change: Parameters<typeof repo.finish>[2], replaceable: boolean) {
     const out = await repo.finish(tx, uid, change, replaceable);
+    if (out) this.ownership.named('Run', out.run);
     if (out?.deleted) await refuseDeleted(tx, { runUid: uid });
     return out;
   }
@@ -167,12 +178,18 @@ export class RunService {
   async markBestChild(parentId: string, childId: string): Promise<RunRecord> {
     const parentUid = runUidOf(parentId, 'parent');
     const childUid = runUidOf(childId, 'child');
+    await this.ownership.require('write', 'Run', parentUid, parentId);
+    // A child the caller may not read answers as a missing one, not "is not a child".
+    await this.ownership.require('read', 'Run', childUid, childId);
     return this.deps.graph.write(async (tx) => {
       // A deleted parent takes no mark, and a deleted child is no candidate.
       await refuseDeleted(tx, { runUid: parentUid });
       await refuseDeleted(tx, { runUid: childUid });
       const parent = await repo.markBestChild(tx, parentUid, childUid);
-      if (parent) return parent;
+      if (parent) {
+        this.ownership.named('Run', parent, parentId);
+        return parent;
+      }
       const found = await repo.diagnoseBestChild(tx, parentUid, childUid);
       if (!found.parentExists) throw notFound('Run', parentId);
       if (!found.childExists) throw notFound('Run', childId);
@@ -195,6 +212,7 @@ export class RunService {
   async selectBestChild(parentId: string, selector: string): Promise<RunRecord> {
     const { direction, key } = parseSelector(selector);
     const parentUid = runUidOf(parentId, 'parent');
+    await this.ownership.require('write', 'Run', parentUid, parentId);
     return this.deps.graph.write(async (tx) => {
       await refuseDeleted(tx, { runUid: parentUid }); // deleted children are skipped by childResults
       const children = await repo.childResults(tx, parentUid, key);
@@ -213,18 +231,24 @@ export class RunService {
           { key, children: children.length },
         );
       }
-      return (await repo.markBestChild(tx, parentUid, best.uid))!;
+      const parent = (await repo.markBestChild(tx, parentUid, best.uid))!;
+      this.ownership.named('Run', parent, parentId);
+      return parent;
     });
   }
 
+  /** One run; NOT_FOUND when there is none or the caller may not read its workspace (the same answer). */
   async get(id: string): Promise<RunRecord> {
-    const [found] = await this.getMany([runUidOf(id)]);
+    await this.deps.access.requireSignedIn({ workspace: null, objectType: 'Run', objectId: id });
+    const [found] = await this.deps.graph.read((tx) => repo.getMany(tx, [runUidOf(id)]));
     if (!found) throw notFound('Run', id);
+    await this.deps.access.require('read', { workspace: found.workspace, objectType: 'Run', objectId: id });
     return found;
   }
 
-  getMany(uids: readonly string[]): Promise<Array<RunRecord | null>> {
-    return this.deps.graph.read((tx) => repo.getMany(tx, uids));
+  /** Runs by uid (a DataLoader batch); null where none exists or the caller may not read it. */
+  async getMany(uids: readonly string[]): Promise<Array<RunRecord | null>> {
+    return readableOnly(this.deps, await this.deps.graph.read((tx) => repo.getMany(tx, uids)));
   }
 
   /** A page of a workspace's runs matching `filter`, newest first unless ordered by a value. */
@@ -232,6 +256,8 @@ export class RunService {
     const order = searchOrder(q.orderBy);
     const window = pageWindow(q, (raw) => decodeSearchCursor(raw, order.signature));
     const criteria = checkRunFilter(q.filter, (id) => runUidOf(id, 'filter.parent'));
+    // An unreadable workspace answers as a missing one does: NOT_FOUND.
+    await this.deps.access.require('read', workspaceTarget(q.workspace));
     if (await hidesWorkspace(this.deps.graph, q.workspace, q.includeDeleted)) return toPage([], window, () => '');
     const rows = await this.deps.graph.read((tx) =>
       repo.search(tx, {
@@ -272,13 +298,17 @@ export class RunService {
     const uids = ids.map((id) => runUidOf(id, 'ids'));
     const twice = uids.find((uid, i) => uids.indexOf(uid) !== i);
     if (twice) throw badInput(`Run ${quoted(twice)} is listed twice; list each run once.`, { field: 'ids' });
-    const { runs, latest } = await this.deps.graph.read(async (tx) => ({
-      runs: await repo.getMany(tx, uids),
-      latest: await metricRepository.latestOfMany(tx, uids),
-    }));
-    const missing = runs.findIndex((r) => r === null);
-    if (missing >= 0) throw notFound('Run', ids[missing]!);
+    await this.deps.access.requireSignedIn({ workspace: null, objectType: 'Run', objectId: ids[0]! });
+    const runs = await this.deps.graph.read((tx) => repo.getMany(tx, uids));
+    // The first run that is missing or unreadable is NOT_FOUND, the same answer either way.
+    const first = runs.findIndex((r) => r === null || !this.deps.access.canRead(r.workspace));
+    if (first >= 0) {
+      const run = runs[first];
+      if (!run) throw notFound('Run', ids[first]!);
+      await this.deps.access.require('read', { workspace: run.workspace, objectType: 'Run', objectId: ids[first]! });
+    }
     const found = runs as RunRecord[];
+    const latest = await this.deps.graph.read((tx) => metricRepository.latestOfMany(tx, uids));
     return {
       runs: found,
       params: comparisonRows(found.map((r) => r.params)),
@@ -313,9 +343,17 @@ export class RunService {
 
   /** A create matched nothing: find out which of workspace and parent is missing, and say so. */
   private async explainFailedCreate(tx: Tx, run: { workspace: string; parentUid: string | null }): Promise<never> {
+    const found = await repo.diagnoseCreate(tx, run.workspace, run.parentUid);
+    // A parent in a workspace the caller may not read is a missing one (nothing of it is told).
+    if (found.parentExists && found.parentWorkspace && !this.deps.access.canRead(found.parentWorkspace)) {
+      await this.deps.access.require('read', {
+        workspace: found.parentWorkspace,
+        objectType: 'Run',
+        objectId: run.parentUid!,
+      });
+    }
     // The create skips a deleted workspace or parent (run.cypher.ts); say so first.
     await refuseDeleted(tx, { workspace: run.workspace, runUid: run.parentUid });
-    const found = await repo.diagnoseCreate(tx, run.workspace, run.parentUid);
     if (!found.workspaceExists) throw notFound('Workspace', run.workspace);
     if (!found.parentExists) throw notFound('Run', run.parentUid!);
     throw badInput(
@@ -323,6 +361,11 @@ export class RunService {
       { field: 'parent' },
     );
   }
+}
+
+/** A use case acting in a workspace it names: an unreadable one answers as a missing one. */
+function workspaceTarget(workspace: string) {
+  return { workspace, objectType: 'Workspace', objectId: workspace };
 }
 
 function notRunning(uid: string, state: RunState, what: string) {

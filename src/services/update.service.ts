@@ -104,7 +104,7 @@ export class UpdateService {
     const uid = executionUidOf(id);
     const plan = runPlan(changes);
     return this.deps.graph.write(async (tx) => {
-      const edited = await this.editInTx(tx, 'Execution', uid, readExecutions, plan);
+      const edited = await this.editInTx(tx, 'Execution', uid, id, readExecutions, plan);
       if (!edited) throw notFound('Execution', id);
       return edited;
     });
@@ -120,8 +120,8 @@ export class UpdateService {
       ],
     };
     return this.deps.graph.write(async (tx) => {
-      const { uid } = await this.artifacts.resolveRefInTx(tx, ref);
-      const edited = await this.editInTx(tx, 'Artifact', uid, readArtifacts, plan);
+      const { uid } = await this.artifacts.resolveRefInTx(tx, ref, 'ref', 'write');
+      const edited = await this.editInTx(tx, 'Artifact', uid, ref, readArtifacts, plan);
       if (!edited) throw notFound('Artifact', ref);
       return edited;
     });
@@ -130,26 +130,31 @@ export class UpdateService {
   private editRun(id: string, plan: EditPlan): Promise<RunRecord> {
     const uid = runUidOf(id);
     return this.deps.graph.write(async (tx) => {
-      const edited = await this.editInTx(tx, 'Run', uid, readRuns, plan);
+      const edited = await this.editInTx(tx, 'Run', uid, id, readRuns, plan);
       if (!edited) throw notFound('Run', id);
       return edited;
     });
   }
 
   /**
-   * The edit itself: lock the subject, read its values, check the params rule, write and record
+   * The edit itself: lock the subject, read its values, authorize the edit in the subject's
+   * workspace (on what was read: no lookup of its own), check the params rule, write and record
    * what really changes; the subject as it now is, or null when there is none.
    */
   private async editInTx<R extends Editable>(
     tx: Tx,
     label: SubjectLabel,
     uid: string,
+    id: string,
     read: Reader<R>,
     plan: EditPlan,
   ): Promise<R | null> {
+    const { access } = this.deps;
+    await access.requireSignedIn({ workspace: null, objectType: label, objectId: id });
     if (!(await lockSubject(tx, label, uid))) return null;
     const [before] = await read(tx, [uid]);
     if (!before) return null;
+    await access.require('write', { workspace: before.workspace, objectType: label, objectId: id });
     await refuseDeleted(tx, liveCheckOf(label, uid, before)); // lifecycle: deleted things are not edited
     if (changesParams(plan) && before.state !== 'RUNNING') throw paramsFinal(label, uid, before.state);
     const subject = { label, uid, workspace: before.workspace };

@@ -3,7 +3,7 @@ import type { Context } from '../context';
 import { toArtifact } from '../types/artifact.type';
 import { toExecution } from '../types/execution.type';
 import { toRun } from '../types/run.type';
-import { fromGlobalId } from '../../domain/global-id';
+import { fromGlobalId, toGlobalId } from '../../domain/global-id';
 import { isStoreUri } from '../../domain/artifact-uri';
 import { isUid } from '../../domain/uid';
 import { ErrorCode, SkeinError } from '../../errors';
@@ -24,44 +24,42 @@ export class NodeResolver {
     id: string,
     @Ctx() ctx: Context,
   ) {
-    if (isStoreUri(id)) return byStoreUri(id, ctx);
+    // Through each service's one-object read: what the caller may not read is null, as a missing
+    // node is, and the refusal is in the audit trail.
+    const { services } = ctx;
+    if (isStoreUri(id)) return orNull(services.artifacts.resolveRef(id, 'id'), toArtifact);
     if (isUid(id)) return byUid(id.toLowerCase(), ctx);
     const { type, key } = fromGlobalId(id);
     switch (type) {
       case 'Workspace':
-        return mapOrNull(await ctx.loaders.workspaceByName.load(key), toWorkspace);
+        return orNull(services.workspaces.get(key), toWorkspace);
       case 'Execution':
-        return mapOrNull(await ctx.loaders.executionByUid.load(key), toExecution);
+        return orNull(services.executions.get(id), toExecution);
       case 'Artifact':
-        return mapOrNull(await ctx.loaders.artifactByUid.load(key), toArtifact);
+        return orNull(services.artifacts.resolveRef(key, 'id'), toArtifact);
       case 'Run':
-        return mapOrNull(await ctx.loaders.runByUid.load(key), toRun);
+        return orNull(services.runs.get(key), toRun);
     }
   }
 }
 
-/** A uid is unique across runs, executions and artifacts (UUIDv7): one batched lookup of each. */
+/** A uid is unique across runs, executions and artifacts (UUIDv7): a lookup of each, at once. */
 async function byUid(uid: string, ctx: Context) {
+  const { services } = ctx;
   const [run, execution, artifact] = await Promise.all([
-    ctx.loaders.runByUid.load(uid),
-    ctx.loaders.executionByUid.load(uid),
-    ctx.loaders.artifactByUid.load(uid),
+    orNull(services.runs.get(uid), toRun),
+    orNull(services.executions.get(toGlobalId('Execution', uid)), toExecution),
+    orNull(services.artifacts.resolveRef(uid, 'id'), toArtifact),
   ]);
-  if (run) return toRun(run);
-  if (execution) return toExecution(execution);
-  return mapOrNull(artifact, toArtifact);
+  return run ?? execution ?? artifact;
 }
 
-/** The artifact a store:// URI names; null when it names none (a malformed URI is still an error). */
-async function byStoreUri(uri: string, ctx: Context) {
+/** The found object, mapped; null for NOT_FOUND (a malformed id is still an error). */
+async function orNull<T, R>(found: Promise<T>, map: (v: T) => R): Promise<R | null> {
   try {
-    return toArtifact(await ctx.services.artifacts.resolveRef(uri, 'id'));
+    return map(await found);
   } catch (error) {
     if (error instanceof SkeinError && error.code === ErrorCode.NOT_FOUND) return null;
     throw error;
   }
-}
-
-function mapOrNull<T, R>(value: T | null, map: (v: T) => R): R | null {
-  return value === null ? null : map(value);
 }
