@@ -1,4 +1,5 @@
 import { toGlobalId } from '../domain/global-id';
+import { restrictedId } from '../domain/restricted-id';
 import type {
   FoundEvent,
   FoundImpact,
@@ -18,24 +19,23 @@ import type {
 /**
  * Pure functions from what the lineage queries found to answers: dedupe, cap, depth in steps, ids,
  * redaction. Redaction happens twice on purpose: Cypher never sends a restricted node's properties,
- * and here its uid is swapped for a token that means nothing outside this one answer.
+ * and here its uid is swapped for an opaque digest (src/domain/restricted-id.ts).
  */
 
 /** Distance in events -> depth in steps (an execution sits half a step from its artifacts). */
 export const stepsOf = (hops: number) => Math.ceil(hops / 2);
 
 /**
- * Ids for one answer: global ids for readable nodes, `restricted:<n>` tokens for the others.
- * Each is made once per node (edges name their ends by the same ids).
+ * Ids for one answer: global ids for readable nodes, stable opaque digests for the others. Each is
+ * made once per node (edges name their ends by the same ids).
  */
 class NodeIds {
   private readonly ids = new Map<string, string>();
-  private restricted = 0;
 
   of(n: FoundNode): string {
     let id = this.ids.get(n.uid);
     if (id === undefined) {
-      id = n.type === 'Restricted' ? `restricted:${++this.restricted}` : toGlobalId(n.type, n.uid);
+      id = n.type === 'Restricted' ? restrictedId(n.uid) : toGlobalId(n.type, n.uid);
       this.ids.set(n.uid, id);
     }
     return id;
