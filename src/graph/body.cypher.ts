@@ -18,15 +18,21 @@ const readableHolder = (body: string) => `
   WHERE a.deletedAt IS NULL AND ($scope IS NULL OR a.workspace IN $scope)
     AND NOT EXISTS { MATCH (home:Workspace {name: a.workspace}) WHERE home.deletedAt IS NOT NULL }`;
 
-/** Reusable bodies (see readableHolder) for wanted keys, or with a wanted whole-body SHA-256 the store verified. */
+/**
+ * Reusable bodies (see readableHolder) for wanted keys (the content address, or an upload's own
+ * key for it: `<key>.<nonce>`), or with a wanted whole-body SHA-256 the store verified.
+ */
 export const FIND_STORED = `
 UNWIND $wanted AS w
 OPTIONAL MATCH (k:Body {store: $store, key: w.key})
 WHERE k.verified = true AND EXISTS { ${readableHolder('k')} }
 WITH w, k
+OPTIONAL MATCH (o:Body {store: $store})
+WHERE k IS NULL AND o.key STARTS WITH w.key + '.' AND o.verified = true AND EXISTS { ${readableHolder('o')} }
+WITH w, head(collect(coalesce(k, o))) AS ko
 OPTIONAL MATCH (s:Body {store: $store, sha256: w.sha256})
-WHERE k IS NULL AND s.verified = true AND EXISTS { ${readableHolder('s')} }
-WITH w, collect(coalesce(k, s)) AS found
+WHERE ko IS NULL AND s.verified = true AND EXISTS { ${readableHolder('s')} }
+WITH w, collect(coalesce(ko, s)) AS found
 WHERE size(found) > 0
 RETURN w.key AS wanted, properties(found[0]) AS body`;
 

@@ -11,13 +11,14 @@ import { type BodyStoreKind } from '../domain/body';
  *   bodies/sha256/<hex>             a body uploaded whole: <hex> is its SHA-256
  *   bodies/sha256-parts/<hex>-<n>   a body uploaded in n parts of a fixed size: <hex> is the
  *                                   SHA-256 of the parts' SHA-256 digests (S3's composite checksum)
- *   <either of those>.<16 hex>      the same, for one upload alone (`ownKey`): used when the content
- *                                   address is already another upload's (see create-upload.ts)
+ *   <either of those>.<16 hex>      the same, for one upload alone (`ownKey`): every upload of a
+ *                                   caller who may not read every workspace, and any upload whose
+ *                                   content address another upload's Body has (create-upload.ts)
  *
  * Knowing a digest must not be a way to the bytes: an upload is complete only when bytes sent
  * with ITS OWN URLs reached its key. A key is therefore only ever signed for the upload whose
- * Body node created it (or for readers of an artifact holding it), and an upload whose content
- * address is taken by someone else's gets a key of its own.
+ * Body node created it (or for readers of an artifact holding it), and the key in a URL never
+ * tells a caller whether someone else stored that content.
  */
 
 /** A request the client must make exactly as described. */
@@ -127,8 +128,7 @@ export const MULTIPART = {
 } as const;
 
 const HEX64 = /^[0-9a-f]{64}$/;
-export const BODY_KEY =
-  /^bodies\/(sha256\/[0-9a-f]{64}|sha256-parts\/[0-9a-f]{64}-[1-9][0-9]{0,4})(\.[0-9a-f]{16})?$/;
+export const BODY_KEY = /^bodies\/(sha256\/[0-9a-f]{64}|sha256-parts\/[0-9a-f]{64}-[1-9][0-9]{0,4})(\.[0-9a-f]{16})?$/;
 const WHOLE_KEY = /^bodies\/sha256\/([0-9a-f]{64})(?:\.[0-9a-f]{16})?$/;
 const PARTS_KEY = /^bodies\/sha256-parts\/([0-9a-f]{64}-[1-9][0-9]{0,4})(?:\.[0-9a-f]{16})?$/;
 

@@ -258,6 +258,31 @@ describe.each(STORES)('bodies under access control, %s', (_name, start) => {
     expect(err.message).not.toMatch(new RegExp(`\\b${body.length}\\b`));
   });
 
+  it('gives a caller who may not read everything a key of their own, stored content or not (the key tells nothing)', async () => {
+    const { body } = await ownedByA('key-oracle');
+    const known = await as(editorB(), 'createUpload').bodies.create(fileIn(wsB, 'known.bin', body));
+    const unknown = await as(editorB(), 'createUpload').bodies.create(
+      fileIn(wsB, 'unknown.bin', uniqueBody('nobody has it')),
+    );
+    const OWN_KEY = /\/bodies\/sha256\/[0-9a-f]{64}\.[0-9a-f]{16}$/;
+    expect(pathOf(known.bodies[0]!.request!.url)).toMatch(OWN_KEY);
+    expect(pathOf(unknown.bodies[0]!.request!.url)).toMatch(OWN_KEY);
+  });
+
+  it('gives two uploads of the same new body at once keys of their own, and completes both', async () => {
+    const body = uniqueBody('concurrent');
+    const admin = makePrincipal({ kind: 'token', id: 'token:admin', admin: true });
+    const tickets = await Promise.all(
+      [wsA, wsB].map((ws) => as(admin, 'createUpload').bodies.create(fileIn(ws, 'same.bin', body))),
+    );
+    const [first, second] = tickets.map((tk) => pathOf(tk.bodies[0]!.request!.url));
+    expect(first).not.toBe(second);
+    for (const tk of tickets) {
+      expect(await upload(tk, body)).toEqual([200]);
+      expect((await as(admin, 'completeUpload').bodies.complete(tk.artifact.uid)).state).toBe('AVAILABLE');
+    }
+  });
+
   it('refuses a signed URL with a changed path (403)', async () => {
     const { uid } = await ownedByA('changed-path');
     const { uid: otherUid } = await ownedByA('changed-path-other');

@@ -38,10 +38,12 @@ import { expiry } from './url-expiry';
  *
  * Deduplication is scoped to what the caller may read: a stored body is reused only when an
  * AVAILABLE, live artifact in a workspace they may read holds it, so a digest alone gives nothing.
- * Every other body is uploaded by this caller, to a key only this upload is signed for: its
- * content address when no Body has it yet, else a key of its own (`ownKey`). So completeUpload,
- * which checks this upload's keys, can only succeed with bytes this upload's URLs put there: a
- * digest declared before its owner uploads it and completed after gets nothing of the owner's.
+ * Every other body is uploaded by this caller, to a key only this upload is signed for: a key of
+ * its own (`ownKey`: the content address plus a random suffix), or — for a caller who may read
+ * every workspace, so the choice tells them nothing — the content address itself while no Body has
+ * it. So completeUpload, which checks this upload's keys, can only succeed with bytes this
+ * upload's URLs put there: a digest declared before its owner uploads it and completed after gets
+ * nothing of the owner's, and the URL's key does not say whether anyone stored that content.
  *
  * Store calls never run inside a graph transaction (a retried transaction would repeat them, and
  * they are slow): it reads, talks to the store, then commits in one write.
@@ -166,6 +168,7 @@ async function reuseStored(
     (b) => b.key,
   );
   const scope = deps.access.readScope();
+  const seesAll = scope === null;
   const { stored, inUse, templates } = await deps.graph.read(async (tx) => ({
     stored: await repo.findStored(
       tx,
@@ -173,11 +176,13 @@ async function reuseStored(
       wanted.map((b) => ({ key: b.key, sha256: b.sha256 })),
       scope,
     ),
-    inUse: await repo.keysInUse(
-      tx,
-      store.id,
-      wanted.map((b) => b.key),
-    ),
+    inUse: seesAll
+      ? await repo.keysInUse(
+          tx,
+          store.id,
+          wanted.map((b) => b.key),
+        )
+      : null,
     templates: await repo.templates(tx, workspace, runUid),
   }));
   if (!templates.workspaceExists) throw notFound('Workspace', workspace);
@@ -186,8 +191,11 @@ async function reuseStored(
   const storedKeys = new Set([...stored.values()].map((b) => b.key));
   const relink = new Set(vanished);
   for (const f of files) {
-    const taken = inUse.has(f.body.key) && !relink.has(f.body.key);
-    if (!storedKeys.has(f.body.key) && taken) f.body = { ...f.body, key: ownKey(f.body.key, nonce) };
+    if (storedKeys.has(f.body.key) || relink.has(f.body.key)) continue;
+    // Whether a content address is taken must tell no one whether someone stored that content: only
+    // a caller who may read everything (an admin, or auth off) gets it while it is free; everyone
+    // else always uploads to a key of their own.
+    if (!inUse || inUse.has(f.body.key)) f.body = { ...f.body, key: ownKey(f.body.key, nonce) };
   }
   const toUpload = distinctBy(
     files.map((f) => f.body).filter((b) => !storedKeys.has(b.key)),

@@ -41,14 +41,7 @@ export class BodyService {
   private readonly downloadUrls: IssuedUrlRecorder;
 
   constructor(deps: ServiceDeps, artifacts: ArtifactService) {
-    this.deps = new BodyDeps(
-      deps.graph,
-      artifacts,
-      deps.bodies,
-      deps.access,
-      deps.audit,
-      deps.idempotencyTtlSeconds,
-    );
+    this.deps = new BodyDeps(deps.graph, artifacts, deps.bodies, deps.access, deps.audit, deps.idempotencyTtlSeconds);
     this.downloadUrls = new IssuedUrlRecorder(deps.audit, 'downloadUrl');
   }
 
