@@ -158,6 +158,27 @@ describe.each(STORES)('bodies under access control, %s', (_name, start) => {
     expect(events.every((e) => e.action === 'downloadUrl' && e.outcome === 'OK' && e.objectId === uid)).toBe(true);
   });
 
+  it('records every download URL the API hands out in a list, one event per artifact', async () => {
+    const uids = [(await ownedByA('api-list-1')).uid, (await ownedByA('api-list-2')).uid];
+    const requestId = uniqueName('api-req');
+    const res = await fetch(skein.graphqlUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-request-id': requestId },
+      body: JSON.stringify({
+        query: 'query($w: String!) { artifacts(workspace: $w, first: 100) { edges { node { uid downloadUrl } } } }',
+        variables: { w: wsA },
+      }),
+    });
+    const { data } = (await res.json()) as {
+      data: { artifacts: { edges: Array<{ node: { uid: string; downloadUrl: string | null } }> } };
+    };
+    const listed = data.artifacts.edges.map((e) => e.node).filter((n) => n.downloadUrl !== null);
+    expect(listed.map((n) => n.uid)).toEqual(expect.arrayContaining(uids));
+    const events = await eventsOf(requestId);
+    expect(events.map((e) => e.objectId).sort()).toEqual(listed.map((n) => n.uid).sort());
+    expect(events.every((e) => e.action === 'downloadUrl' && e.outcome === 'OK' && e.workspace === wsA)).toBe(true);
+  });
+
   it("refuses a caller of workspace B A's download URLs, manifest, paths and path template, as for missing ones", async () => {
     const { uid, body } = await ownedByA('cross-read');
     const dirBody = uniqueBody('cross-dir');
