@@ -250,7 +250,8 @@ async function provisionFirstAdmin(
 }
 
 function localBodyEndpoints(store: LocalBodyStore, graph: GraphExecutor, logger: Logger) {
-  const isWanted = (key: string) => graph.read((tx) => bodyRepository.isWanted(tx, store.id, key));
+  const isWanted = (key: string, forUpload: string | null) =>
+    graph.read((tx) => bodyRepository.isWanted(tx, store.id, key, forUpload));
   return bodyEndpoints(store, logger, { isWanted });
 }
 

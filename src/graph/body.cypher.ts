@@ -4,18 +4,43 @@
  * `store` names the bucket or directory: a body verified in one store says nothing about another.
  * `path` is the file's place in a directory artifact (null for a single body); `sha256` is the
  * whole-body digest the uploader declared; `uploadId` is the open multipart upload, if any.
- * A Body is `verified` once the store has confirmed it; only verified bodies are deduplicated.
+ * A Body is `verified` once the store has confirmed it; only verified bodies are deduplicated, and
+ * only for a caller who may read an artifact holding them. `createdFor` is the artifact whose
+ * upload created the Body: the only upload that may put its bytes (create-upload.ts).
  */
 
-/** Verified bodies for wanted keys, or with a wanted whole-body SHA-256 the store verified. */
+/**
+ * A body a caller may reuse: verified, and held by an AVAILABLE, live artifact in a workspace the
+ * caller may read ($scope; null: every workspace). Knowing a digest is not enough.
+ */
+const readableHolder = (body: string) => `
+  MATCH (${body})<-[:HAS_BODY]-(a:Artifact {state: 'AVAILABLE'})
+  WHERE a.deletedAt IS NULL AND ($scope IS NULL OR a.workspace IN $scope)
+    AND NOT EXISTS { MATCH (home:Workspace {name: a.workspace}) WHERE home.deletedAt IS NOT NULL }`;
+
+/**
+ * Reusable bodies (see readableHolder) for wanted keys (the content address, or an upload's own
+ * key for it: `<key>.<nonce>`), or with a wanted whole-body SHA-256 the store verified.
+ */
 export const FIND_STORED = `
 UNWIND $wanted AS w
-OPTIONAL MATCH (k:Body {store: $store, key: w.key}) WHERE k.verified = true
+OPTIONAL MATCH (k:Body {store: $store, key: w.key})
+WHERE k.verified = true AND EXISTS { ${readableHolder('k')} }
 WITH w, k
-OPTIONAL MATCH (s:Body {store: $store, sha256: w.sha256}) WHERE k IS NULL AND s.verified = true
-WITH w, collect(coalesce(k, s)) AS found
+OPTIONAL MATCH (o:Body {store: $store})
+WHERE k IS NULL AND o.key STARTS WITH w.key + '.' AND o.verified = true AND EXISTS { ${readableHolder('o')} }
+WITH w, head(collect(coalesce(k, o))) AS ko
+OPTIONAL MATCH (s:Body {store: $store, sha256: w.sha256})
+WHERE ko IS NULL AND s.verified = true AND EXISTS { ${readableHolder('s')} }
+WITH w, collect(coalesce(ko, s)) AS found
 WHERE size(found) > 0
 RETURN w.key AS wanted, properties(found[0]) AS body`;
+
+/** The keys among $keys some Body of the store already has (verified or not, whoever holds it). */
+export const KEYS_IN_USE = `
+UNWIND $keys AS key
+MATCH (b:Body {store: $store, key: key})
+RETURN b.key AS key`;
 
 /** The path templates that apply to a workspace and (optionally) a run. */
 export const TEMPLATES = `
@@ -34,7 +59,13 @@ MATCH (r:Run {uid: $runUid, workspace: $workspace})
 SET r.artifactPath = $template
 RETURN r.uid AS uid`;
 
-/** Records the artifact's path and links it to its bodies, creating the Body nodes it is the first to name. */
+/**
+ * Records the artifact's path and links it to its bodies, creating the Body nodes it is the first
+ * to name (`createdFor` this artifact). A `fresh` link is one whose bytes this upload puts: its
+ * Body must be this upload's own. Answers the fresh keys whose Body another upload created first
+ * (a concurrent createUpload of the same content won the key): the caller rolls back and uses keys
+ * of its own. MERGE on the unique (store, key) waits for that other transaction, so this sees it.
+ */
 export const LINK_BODIES = `
 MATCH (a:Artifact {uid: $uid})
 SET a.path = $path
@@ -42,10 +73,11 @@ WITH a
 UNWIND $links AS l
 MERGE (b:Body {store: $store, key: l.key})
 ON CREATE SET b.kind = l.kind, b.size = l.size, b.partSize = l.partSize, b.parts = l.parts,
-              b.verified = false, b.createdAt = $now
+              b.verified = false, b.createdAt = $now, b.createdFor = $uid
 CREATE (a)-[r:HAS_BODY {sha256: l.sha256}]->(b)
 SET r.path = l.path, r.contentType = l.contentType, r.uploadId = l.uploadId
-RETURN count(r) AS linked`;
+WITH l, b
+RETURN [k IN collect(CASE WHEN l.fresh AND coalesce(b.createdFor, '') <> $uid THEN l.key END) WHERE k IS NOT NULL] AS taken`;
 
 /** An artifact with everything about its bodies. */
 export const LOAD_BODIES = `
@@ -106,20 +138,21 @@ RETURN a.uid AS uid
 ORDER BY coalesce(a.uploadRenewedAt, a.createdAt)
 LIMIT $limit`;
 
-/** For many artifacts: the path, and the single body (not a directory's files). */
+/** For many artifacts: the path, and the single body (not a directory's files); only those in $scope (null: all). */
 export const BODY_SUMMARIES = `
 UNWIND $uids AS uid
 MATCH (a:Artifact {uid: uid})
+WHERE $scope IS NULL OR a.workspace IN $scope
 OPTIONAL MATCH (a)-[r:HAS_BODY]->(b:Body) WHERE r.path IS NULL
 WITH uid, a, collect(CASE WHEN b IS NULL THEN null ELSE {store: b.store, key: b.key, size: b.size, verifiedSha256: b.sha256,
                      sha256: r.sha256, contentType: r.contentType} END) AS bodies
 RETURN uid, a.path AS path, bodies[0] AS body`;
 
-/** For many directory artifacts: their files, in path order. */
+/** For many directory artifacts: their files, in path order; only those in $scope (null: all). */
 export const MANIFESTS = `
 UNWIND $uids AS uid
 MATCH (a:Artifact {uid: uid})-[r:HAS_BODY]->(b:Body)
-WHERE r.path IS NOT NULL
+WHERE r.path IS NOT NULL AND ($scope IS NULL OR a.workspace IN $scope)
 RETURN uid, r.path AS path, b.size AS size, r.sha256 AS sha256, r.contentType AS contentType, b.key AS key,
        b.sha256 AS verifiedSha256
 ORDER BY uid, path`;
@@ -131,11 +164,15 @@ ORDER BY uid, path`;
  * orphan sweep deletes objects no Body names.
  */
 
-/** True when a PENDING or AVAILABLE artifact holds the body: an upload to it is still wanted. */
+/**
+ * True when a PENDING or AVAILABLE artifact holds the body — the one the URL was signed for when
+ * $forUpload names it: an upload to it is still wanted.
+ */
 export const BODY_WANTED = `
 OPTIONAL MATCH (b:Body {store: $store, key: $key})
 RETURN b IS NOT NULL AND EXISTS {
-  MATCH (b)<-[:HAS_BODY]-(a:Artifact) WHERE a.state IN ['PENDING', 'AVAILABLE']
+  MATCH (b)<-[:HAS_BODY]-(a:Artifact)
+  WHERE a.state IN ['PENDING', 'AVAILABLE'] AND ($forUpload IS NULL OR a.uid = $forUpload)
 } AS wanted`;
 
 /** The keys among `keys` that no Body node of the store names. */

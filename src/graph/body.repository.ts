@@ -14,6 +14,8 @@ export interface NewLink {
   sha256: string;
   contentType: string | null;
   uploadId: string | null;
+  /** This upload puts the bytes (not a body reused or a vanished one uploaded again): its Body must be new. */
+  fresh: boolean;
 }
 
 /** An artifact's path and its single body (a directory's files are in ManifestRow). */
@@ -56,14 +58,25 @@ function parseBody(p: Props): BodyRecord {
 }
 
 export const bodyRepository = {
-  /** Verified bodies answering each wanted key (or its whole-body SHA-256): wanted key -> body. */
+  /**
+   * Verified bodies answering each wanted key (or its whole-body SHA-256) that an AVAILABLE live
+   * artifact in `scope` (the workspaces the caller may read; null: all) holds: wanted key -> body.
+   */
   async findStored(
     tx: Tx,
     store: string,
     wanted: Array<{ key: string; sha256: string }>,
+    scope: readonly string[] | null,
   ): Promise<Map<string, BodyRecord>> {
-    const rows = await tx.run<{ wanted: string; body: Props }>(Q.FIND_STORED, { store, wanted });
+    const rows = await tx.run<{ wanted: string; body: Props }>(Q.FIND_STORED, { store, wanted, scope });
     return new Map(rows.map((r) => [r.wanted, parseBody(r.body)]));
+  },
+
+  /** The keys among `keys` some Body of the store has already. */
+  async keysInUse(tx: Tx, store: string, keys: string[]): Promise<Set<string>> {
+    if (keys.length === 0) return new Set();
+    const rows = await tx.run<{ key: string }>(Q.KEYS_IN_USE, { store, keys });
+    return new Set(rows.map((r) => r.key));
   },
 
   async templates(
@@ -99,8 +112,10 @@ export const bodyRepository = {
     return rows.length > 0;
   },
 
-  async link(tx: Tx, store: string, uid: string, path: string, links: NewLink[], now: string): Promise<void> {
-    await tx.run(Q.LINK_BODIES, { store, uid, path, links, now });
+  /** Links the bodies; answers the fresh keys another upload's Body already had (see LINK_BODIES). */
+  async link(tx: Tx, store: string, uid: string, path: string, links: NewLink[], now: string): Promise<string[]> {
+    const [row] = await tx.run<{ taken: string[] }>(Q.LINK_BODIES, { store, uid, path, links, now });
+    return row?.taken ?? [];
   },
 
   /** Null when there is no such artifact. */
@@ -168,16 +183,23 @@ export const bodyRepository = {
     return rows.map((r) => r.uid);
   },
 
-  async summaries(tx: Tx, uids: readonly string[]): Promise<Array<BodySummaryRow | null>> {
+  /** `scope`: the workspaces the caller may read (null: all); others read as missing. */
+  async summaries(
+    tx: Tx,
+    uids: readonly string[],
+    scope: readonly string[] | null,
+  ): Promise<Array<BodySummaryRow | null>> {
     const rows = await tx.run<{ uid: string; path: string | null; body: BodySummaryRow['body'] }>(Q.BODY_SUMMARIES, {
       uids,
+      scope,
     });
     const byUid = new Map(rows.map((r) => [r.uid, { path: r.path ?? null, body: r.body ?? null }]));
     return uids.map((u) => byUid.get(u) ?? null);
   },
 
-  async manifests(tx: Tx, uids: readonly string[]): Promise<ManifestRow[][]> {
-    const rows = await tx.run<ManifestRow & { uid: string }>(Q.MANIFESTS, { uids });
+  /** `scope`: the workspaces the caller may read (null: all); others have no files. */
+  async manifests(tx: Tx, uids: readonly string[], scope: readonly string[] | null): Promise<ManifestRow[][]> {
+    const rows = await tx.run<ManifestRow & { uid: string }>(Q.MANIFESTS, { uids, scope });
     const byUid = new Map<string, ManifestRow[]>();
     for (const { uid, ...row } of rows) {
       const list = byUid.get(uid) ?? [];
@@ -187,9 +209,12 @@ export const bodyRepository = {
     return uids.map((u) => byUid.get(u) ?? []);
   },
 
-  /** True when a PENDING or AVAILABLE artifact holds the body: an upload to it is still wanted. */
-  async isWanted(tx: Tx, store: string, key: string): Promise<boolean> {
-    const [row] = await tx.run<{ wanted: boolean }>(Q.BODY_WANTED, { store, key });
+  /**
+   * True when a PENDING or AVAILABLE artifact holds the body (`forUpload`: that artifact): an
+   * upload to it is still wanted.
+   */
+  async isWanted(tx: Tx, store: string, key: string, forUpload: string | null = null): Promise<boolean> {
+    const [row] = await tx.run<{ wanted: boolean }>(Q.BODY_WANTED, { store, key, forUpload });
     return row?.wanted === true;
   },
 

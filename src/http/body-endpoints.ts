@@ -3,7 +3,7 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { PassThrough } from 'node:stream';
 import type { Logger } from '../logger';
-import { contentDisposition } from '../storage/body-store';
+import { contentDisposition, wholeSha256OfKey } from '../storage/body-store';
 import { BodyRejected, LOCAL_PARAMS, type LocalBodyStore } from '../storage/local-store';
 import { sendError } from './respond';
 import { ErrorCode } from '../errors';
@@ -19,10 +19,13 @@ import { ErrorCode } from '../errors';
  */
 export interface BodyEndpointOptions {
   /**
-   * Whether an upload still wants the body at this key (a live artifact holds it). A URL outlives
-   * its upload: after abortUpload a PUT would store a body nothing refers to, so it is refused.
+   * Whether an upload still wants the body at this key: the upload the URL was signed for
+   * (`forUpload`, an artifact uid) still holds it, PENDING or AVAILABLE (URLs signed before uploads
+   * were named: any live artifact holds it). A URL outlives its upload: after abortUpload a PUT
+   * would store a body nothing refers to, or — once another upload took the key — bytes that
+   * upload's completion would take for its own; both are refused.
    */
-  isWanted: (key: string) => Promise<boolean>;
+  isWanted: (key: string, forUpload: string | null) => Promise<boolean>;
 }
 
 export function bodyEndpoints(store: LocalBodyStore, logger: Logger, options: BodyEndpointOptions) {
@@ -83,7 +86,8 @@ async function receive(
   }
   // Parts need no check: aborting an upload removes its multipart directory, which refuses them.
   const whole = params[LOCAL_PARAMS.upload] === undefined;
-  if (whole && !(await options.isWanted(key))) return refuse(res, req, UPLOAD_OVER());
+  const forUpload = params[LOCAL_PARAMS.forUpload] ?? null;
+  if (whole && !(await options.isWanted(key, forUpload))) return refuse(res, req, UPLOAD_OVER());
   // The store reads a pass-through, so a refusal there never destroys `req` (and its socket) before
   // the answer is sent; a client that goes away mid-body ends it with an error.
   const body = new PassThrough();
@@ -95,7 +99,7 @@ async function receive(
     const { sha256 } = await store.receive(key, params, body);
     // An abort that committed while the body streamed in saw no object to delete: this one is
     // removed here. (An abort committing after this check deletes the object itself.)
-    if (whole && !(await options.isWanted(key))) {
+    if (whole && !(await options.isWanted(key, forUpload))) {
       await store.delete(key);
       throw UPLOAD_OVER();
     }
@@ -143,7 +147,7 @@ async function serve(
     'accept-ranges': 'bytes',
     'cache-control': 'private, max-age=300',
   };
-  const etag = /^bodies\/sha256\/([0-9a-f]{64})$/.exec(key)?.[1];
+  const etag = wholeSha256OfKey(key);
   if (etag) headers.etag = `"${etag}"`;
 
   let start = 0;

@@ -59,6 +59,13 @@ export class AuditTrail implements WriteHook {
     await this.append(this.record(action, 'OK', target, null));
   }
 
+  /** `recordNow` for many targets in one transaction (the download URLs of a list, batched). */
+  async recordAllNow(action: string, targets: readonly AuditTarget[]): Promise<void> {
+    if (targets.length === 0) return;
+    const records = targets.map((t) => this.record(action, 'OK', t, null));
+    await this.graph.write((tx) => auditRepository.append(tx, records), { oneStatement: true });
+  }
+
   /** Records a refused request, in its own transaction (nothing of the refused work is written). */
   async deny(action: string, target: AuditTarget, reason: string): Promise<void> {
     if (this.entry) this.entry = null; // the mutation is refused: nothing else of it is recorded
@@ -97,6 +104,9 @@ export class SilentAuditTrail extends AuditTrail {
     return false;
   }
   override recordNow(): Promise<void> {
+    return Promise.resolve();
+  }
+  override recordAllNow(): Promise<void> {
     return Promise.resolve();
   }
   override deny(): Promise<void> {

@@ -11,6 +11,14 @@ import { type BodyStoreKind } from '../domain/body';
  *   bodies/sha256/<hex>             a body uploaded whole: <hex> is its SHA-256
  *   bodies/sha256-parts/<hex>-<n>   a body uploaded in n parts of a fixed size: <hex> is the
  *                                   SHA-256 of the parts' SHA-256 digests (S3's composite checksum)
+ *   <either of those>.<16 hex>      the same, for one upload alone (`ownKey`): every upload of a
+ *                                   caller who may not read every workspace, and any upload whose
+ *                                   content address another upload's Body has (create-upload.ts)
+ *
+ * Knowing a digest must not be a way to the bytes: an upload is complete only when bytes sent
+ * with ITS OWN URLs reached its key. A key is therefore only ever signed for the upload whose
+ * Body node created it (or for readers of an artifact holding it), and the key in a URL never
+ * tells a caller whether someone else stored that content.
  */
 
 /** A request the client must make exactly as described. */
@@ -63,8 +71,16 @@ export interface BodyStore {
   /** Where an object lives, as recorded on the artifact: s3://bucket/key or file:///path. */
   locationOf(key: string): string;
 
-  /** A PUT of the whole body, with its size and SHA-256 bound into the signature. */
-  signPut(key: string, body: { size: number; sha256: string }, expiresIn: number): Promise<SignedRequest>;
+  /**
+   * A PUT of the whole body, with its size and SHA-256 bound into the signature; `body.upload` (the
+   * artifact uid) binds it to that upload where the store answers PUTs itself (the local store
+   * refuses it once that upload no longer holds the key). S3 cannot refuse a presigned PUT.
+   */
+  signPut(
+    key: string,
+    body: { size: number; sha256: string; upload?: string },
+    expiresIn: number,
+  ): Promise<SignedRequest>;
 
   /** Starts a multipart upload; returns its id. */
   createMultipart(key: string): Promise<string>;
@@ -112,7 +128,23 @@ export const MULTIPART = {
 } as const;
 
 const HEX64 = /^[0-9a-f]{64}$/;
-export const BODY_KEY = /^bodies\/(sha256\/[0-9a-f]{64}|sha256-parts\/[0-9a-f]{64}-[1-9][0-9]{0,4})$/;
+export const BODY_KEY = /^bodies\/(sha256\/[0-9a-f]{64}|sha256-parts\/[0-9a-f]{64}-[1-9][0-9]{0,4})(\.[0-9a-f]{16})?$/;
+const WHOLE_KEY = /^bodies\/sha256\/([0-9a-f]{64})(?:\.[0-9a-f]{16})?$/;
+const PARTS_KEY = /^bodies\/sha256-parts\/([0-9a-f]{64}-[1-9][0-9]{0,4})(?:\.[0-9a-f]{16})?$/;
+
+/** The SHA-256 a whole-body key names (its own or an upload's own key), or null for any other key. */
+export const wholeSha256OfKey = (key: string): string | null => WHOLE_KEY.exec(key)?.[1] ?? null;
+
+/** The composite checksum ("<hex>-<n>") a multipart body's key names, or null for any other key. */
+export const compositeOfKey = (key: string): string | null => PARTS_KEY.exec(key)?.[1] ?? null;
+
+/** One upload's own key for a content address (`nonce`: 16 hex digits, one per upload). */
+export const ownKey = (contentKey: string, nonce: string): string => {
+  if (!/^[0-9a-f]{16}$/.test(nonce) || !BODY_KEY.test(contentKey) || /\.[0-9a-f]{16}$/.test(contentKey)) {
+    throw new Error(`not a content key and nonce: ${contentKey} ${nonce}`);
+  }
+  return `${contentKey}.${nonce}`;
+};
 
 export const wholeKey = (sha256: string): string => {
   if (!HEX64.test(sha256)) throw new Error(`not a SHA-256: ${sha256}`);

@@ -14,6 +14,7 @@ import {
   type SignedRequest,
   type StoredObject,
   type StoredPart,
+  wholeSha256OfKey,
 } from './body-store';
 import { escapePath } from './sigv4';
 import { UrlSigner, type Verdict } from './url-signer';
@@ -37,6 +38,8 @@ export const LOCAL_PARAMS = {
   sha256: 'X-Skein-Sha256',
   upload: 'X-Skein-Upload',
   part: 'X-Skein-Part',
+  /** The artifact whose upload a whole-body PUT URL was signed for. */
+  forUpload: 'X-Skein-For',
   fileName: 'X-Skein-Filename',
   contentType: 'X-Skein-Type',
 } as const;
@@ -89,17 +92,17 @@ export class LocalBodyStore implements BodyStore {
     return pathToFileURL(this.fileOf(key)).href;
   }
 
-  async signPut(key: string, body: { size: number; sha256: string }, expiresIn: number): Promise<SignedRequest> {
-    return {
-      method: 'PUT',
-      url: this.url(
-        'PUT',
-        key,
-        { [LOCAL_PARAMS.size]: String(body.size), [LOCAL_PARAMS.sha256]: body.sha256 },
-        expiresIn,
-      ),
-      headers: {},
+  async signPut(
+    key: string,
+    body: { size: number; sha256: string; upload?: string },
+    expiresIn: number,
+  ): Promise<SignedRequest> {
+    const params: Record<string, string> = {
+      [LOCAL_PARAMS.size]: String(body.size),
+      [LOCAL_PARAMS.sha256]: body.sha256,
     };
+    if (body.upload) params[LOCAL_PARAMS.forUpload] = body.upload;
+    return { method: 'PUT', url: this.url('PUT', key, params, expiresIn), headers: {} };
   }
 
   async createMultipart(key: string): Promise<string> {
@@ -162,8 +165,7 @@ export class LocalBodyStore implements BodyStore {
     try {
       const stat = await fsp.stat(this.fileOf(key));
       // A whole-body key is renamed into place only after its SHA-256 matched the name.
-      const whole = /^bodies\/sha256\/([0-9a-f]{64})$/.exec(key);
-      return { size: stat.size, sha256: whole ? whole[1]! : null };
+      return { size: stat.size, sha256: wholeSha256OfKey(key) };
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
       throw err;

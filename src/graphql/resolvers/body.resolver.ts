@@ -18,7 +18,8 @@ const REF =
 @Resolver()
 export class BodyResolver {
   @Query(() => BodyStoreInfo, {
-    description: 'Where bodies are stored and the rules uploads follow (part size, limits).',
+    description:
+      'Where bodies are stored and the rules uploads follow (part size, limits). Open to anyone: it names the kind of store and its limits, never a bucket or a body.',
   })
   bodyStore(@Ctx() ctx: Context): BodyStoreInfo {
     const { uploadTtlSeconds, ...rules } = ctx.services.bodies.info();
@@ -27,17 +28,24 @@ export class BodyResolver {
 
   @Mutation(() => Upload, {
     description:
-      'Records an artifact (PENDING) and returns signed URLs to upload its body, or every file of a directory, straight to the store. Bodies already stored are not uploaded again; when none is needed the artifact is AVAILABLE at once. Then call completeUpload.',
+      'Records an artifact (PENDING) and returns signed URLs to upload its body, or every file of a directory, straight to the store. Bodies already stored in an artifact you may read are not uploaded again; when none is needed the artifact is AVAILABLE at once. Then call completeUpload. Takes the editor role in the workspace.',
   })
   async createUpload(@Arg('input') input: CreateUploadInput, @Ctx() ctx: Context): Promise<Upload> {
     return toUpload(await ctx.services.bodies.create(input));
   }
 
-  @Mutation(() => Upload, { description: 'Fresh URLs for a PENDING upload whose URLs expired.' })
+  @Mutation(() => Upload, {
+    description: 'Fresh URLs for a PENDING upload whose URLs expired. Takes the editor role in its workspace.',
+  })
   async renewUpload(
     @Arg('ref', { description: REF }) ref: string,
     @Ctx() ctx: Context,
-    @Arg('expiresIn', () => Int, { nullable: true, description: 'Seconds the URLs stay valid.' }) expiresIn?: number,
+    @Arg('expiresIn', () => Int, {
+      nullable: true,
+      description:
+        'Seconds the URLs stay valid: 1 up to bodyStore.uploadUrlExpiresIn (the default); more is BAD_USER_INPUT.',
+    })
+    expiresIn?: number,
   ): Promise<Upload> {
     return toUpload(await ctx.services.bodies.renew(ref, expiresIn));
   }
@@ -60,7 +68,7 @@ export class BodyResolver {
 
   @Query(() => ArtifactDownload, {
     description:
-      'Signed download URLs for an artifact: its body, or every file of a directory with its relative path (a whole tree in one call), each with its SHA-256 to verify.',
+      'Signed download URLs for an artifact: its body, or every file of a directory with its relative path (a whole tree in one call), each with its SHA-256 to verify. For anyone who may read the artifact (a viewer of its workspace); each call is recorded in the audit trail.',
   })
   async artifactDownload(
     @Arg('ref', { description: REF }) ref: string,
@@ -70,7 +78,12 @@ export class BodyResolver {
       description: 'DIRECTORY only: one file or subdirectory, e.g. "images/train".',
     })
     path?: string,
-    @Arg('expiresIn', () => Int, { nullable: true, description: 'Seconds the URLs stay valid.' }) expiresIn?: number,
+    @Arg('expiresIn', () => Int, {
+      nullable: true,
+      description:
+        'Seconds the URLs stay valid: 1 up to bodyStore.downloadUrlExpiresIn (the default); more is BAD_USER_INPUT.',
+    })
+    expiresIn?: number,
   ): Promise<ArtifactDownload> {
     return toArtifactDownload(await ctx.services.bodies.download(ref, { path, expiresIn }));
   }
@@ -88,7 +101,7 @@ export class BodyResolver {
 
   @Mutation(() => ArtifactPathTemplate, {
     description:
-      "Sets the artifact path template of a workspace, or of one run (it wins over the workspace's); null clears it. Answers the template that now applies.",
+      "Sets the artifact path template of a workspace, or of one run (it wins over the workspace's); null clears it. Answers the template that now applies. Takes the editor role in the workspace.",
   })
   async setArtifactPathTemplate(
     @Arg('workspace', { description: 'The workspace.' }) workspace: string,
@@ -109,12 +122,17 @@ export class ArtifactBodyResolver {
   @FieldResolver(() => String, {
     nullable: true,
     description:
-      'A signed URL to download the body (an https reference: its own URL); null while not AVAILABLE, for directories (see artifactDownload) and for references Skein cannot sign.',
+      'A signed URL to download the body (an https reference: its own URL); null while not AVAILABLE, for directories (see artifactDownload) and for references Skein cannot sign. Each URL handed out is recorded in the audit trail.',
   })
   async downloadUrl(
     @Root() a: Artifact,
     @Ctx() ctx: Context,
-    @Arg('expiresIn', () => Int, { nullable: true, description: 'Seconds the URL stays valid.' }) expiresIn?: number,
+    @Arg('expiresIn', () => Int, {
+      nullable: true,
+      description:
+        'Seconds the URL stays valid: 1 up to bodyStore.downloadUrlExpiresIn (the default); more is BAD_USER_INPUT.',
+    })
+    expiresIn?: number,
   ): Promise<string | null> {
     if (a.state !== 'AVAILABLE') return null;
     return ctx.services.bodies.downloadUrl(a, await ctx.loaders.bodyOf.load(a.uid), expiresIn);

@@ -6,6 +6,7 @@ import { type BodyLink } from '../../domain/body';
 import { artifactRepository } from '../../graph/artifact.repository';
 import { bodyRepository as repo } from '../../graph/body.repository';
 import type { BodyStore } from '../../storage';
+import { authorizedArtifact } from './authorize';
 import { type BodyDeps, STORE_CONCURRENCY } from './body-deps';
 import { distinctBy } from './links';
 
@@ -26,9 +27,12 @@ export interface CleanupResult {
   failed: Array<{ uid: string; error: unknown }>;
 }
 
-/** Gives up an upload: ABORTED, open multipart uploads aborted, bodies no one else holds deleted. */
+/**
+ * Gives up an upload (for a caller who may write its workspace): ABORTED, open multipart uploads
+ * aborted, bodies no one else holds deleted. The TTL sweep below runs as the system.
+ */
 export async function abortUpload(deps: BodyDeps, ref: string): Promise<ArtifactRecord> {
-  const artifact = await deps.artifacts.resolveRef(ref);
+  const artifact = await authorizedArtifact(deps, ref, 'write');
   const uri = quoted(formatStoreUri(artifact));
   if (artifact.state === 'AVAILABLE') {
     throw preconditionFailed(

@@ -1,6 +1,8 @@
 import type { GraphExecutor } from '../../graph/executor';
 import type { Bodies } from '../../storage';
+import type { Access } from '../access';
 import type { ArtifactService } from '../artifact.service';
+import type { AuditTrail } from '../audit';
 
 /** Store calls one use case runs at once (heads, multipart aborts, deletes). */
 export const STORE_CONCURRENCY = 16;
@@ -11,6 +13,10 @@ export class BodyDeps {
     readonly graph: GraphExecutor,
     readonly artifacts: ArtifactService,
     private readonly configured: Bodies | undefined,
+    /** The request's authorization point: every body use case asks it once (authorize.ts). */
+    readonly access: Access,
+    /** The request's audit trail: download URLs handed out by a read are recorded in it. */
+    readonly audit: AuditTrail,
     /** SKEIN_IDEMPOTENCY_TTL, for createUpload's keys; the default when absent. */
     readonly idempotencyTtlSeconds?: number,
   ) {}

@@ -5,16 +5,22 @@ import { formatStoreUri } from '../../domain/artifact-uri';
 import { type BodyLink } from '../../domain/body';
 import { bodyRepository as repo } from '../../graph/body.repository';
 import type { BodyStore } from '../../storage';
-import { partSizes, type StoredObject, type StoredPart } from '../../storage/body-store';
+import { compositeOfKey, partSizes, type StoredObject, type StoredPart } from '../../storage/body-store';
 import { refuseDeleted, refuseDeletedRecord } from '../lifecycle-guard';
 import { nowIso } from '../validate';
+import { authorizedArtifact } from './authorize';
 import { type BodyDeps, STORE_CONCURRENCY } from './body-deps';
 import { groupLinks, loadLinks, mustBeInThisStore } from './links';
 
 /**
  * completeUpload: checks every body in the store (exists, size, checksum where the store reports
  * one), joins multipart uploads, and only then marks the artifact AVAILABLE (PRECONDITION_FAILED
- * until they are all there). The store is asked before the one write, never inside it.
+ * until they are all there). The store is asked before the one write, never inside it. Only for a
+ * caller who may write the workspace.
+ *
+ * Each key checked here was signed for this upload alone (create-upload.ts: a content address
+ * another upload's Body has goes to a key of this upload's own), so what is found there was put
+ * with this upload's URLs: completing an upload of someone else's digest finds nothing.
  */
 
 /** How a body check in the store came out. */
@@ -23,7 +29,7 @@ type Problem = { key: string; problem: string; label: string };
 
 export async function completeUpload(deps: BodyDeps, ref: string): Promise<ArtifactRecord> {
   const { store } = deps.bodies;
-  const artifact = await deps.artifacts.resolveRef(ref);
+  const artifact = await authorizedArtifact(deps, ref, 'write');
   const uri = formatStoreUri(artifact);
   // Before the links: an abort forgets the bodies only it held, so an aborted upload can have none
   // left and would otherwise read as an artifact that was logged without an upload.
@@ -101,15 +107,19 @@ function problemWith(link: BodyLink, problem: string): Problem {
   return { key: link.body.key, problem, label: link.path ?? `sha256 ${link.sha256}` };
 }
 
-/** A body the store already holds: its size, and its checksum where the store reports one. */
+/**
+ * A body the store already holds: its size, and its checksum where the store reports one. The
+ * problems never quote what the store holds (its size or checksum): say only that it is not what
+ * was declared.
+ */
 function checkStored(link: BodyLink, existing: StoredObject): Confirmation {
   const b = link.body;
-  if (existing.size !== b.size) return problemWith(link, `the store holds ${existing.size} bytes, not ${b.size}`);
+  if (existing.size !== b.size) return problemWith(link, `the stored object is not the declared ${b.size} bytes`);
   if (b.kind === 'WHOLE' && existing.sha256 && existing.sha256 !== link.sha256) {
-    return problemWith(link, `the store reports SHA-256 ${existing.sha256}`);
+    return problemWith(link, 'the stored object does not have the declared SHA-256');
   }
-  if (b.kind === 'PARTS' && existing.composite && existing.composite !== b.key.split('/').pop()) {
-    return problemWith(link, `the store reports the composite checksum ${existing.composite}`);
+  if (b.kind === 'PARTS' && existing.composite && existing.composite !== compositeOfKey(b.key)) {
+    return problemWith(link, "the stored object does not have the declared parts' checksum");
   }
   // A whole-body key can only hold bytes with that SHA-256: the store enforced the signed checksum.
   return { key: b.key, sha256: b.kind === 'WHOLE' ? link.sha256 : null };

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import pMap from 'p-map';
 import { badInput, notFound } from '../../errors';
 import { type ArtifactRecord } from '../../domain/artifact';
@@ -7,6 +8,7 @@ import type { Tx } from '../../graph/executor';
 import { bodyRepository as repo, type NewLink } from '../../graph/body.repository';
 import { idempotent } from '../../graph/idempotency';
 import type { BodyStore } from '../../storage';
+import { ownKey } from '../../storage/body-store';
 import type { LogArtifact } from '../artifact.service';
 import { checkKind } from '../artifact-spec';
 import { checkIdempotencyKey } from '../idempotency-key';
@@ -22,6 +24,7 @@ import {
   type PlannedBody,
   type PlannedFile,
 } from './plan';
+import { workspaceTarget } from './authorize';
 import { type BodyDeps, STORE_CONCURRENCY } from './body-deps';
 import { distinctBy } from './links';
 import { uploadTicket, type UploadTicket } from './ticket';
@@ -30,7 +33,17 @@ import { expiry } from './url-expiry';
 /**
  * createUpload: the artifact, PENDING, plus a signed PUT per body still to store (or signed part
  * PUTs above the multipart threshold); bodies already stored and verified are not uploaded again,
- * and when all are, the artifact is AVAILABLE at once.
+ * and when all are, the artifact is AVAILABLE at once. Only for a caller who may write the
+ * workspace (the mutation's audit entry records the URLs handed out).
+ *
+ * Deduplication is scoped to what the caller may read: a stored body is reused only when an
+ * AVAILABLE, live artifact in a workspace they may read holds it, so a digest alone gives nothing.
+ * Every other body is uploaded by this caller, to a key only this upload is signed for: a key of
+ * its own (`ownKey`: the content address plus a random suffix), or — for a caller who may read
+ * every workspace, so the choice tells them nothing — the content address itself while no Body has
+ * it. So completeUpload, which checks this upload's keys, can only succeed with bytes this
+ * upload's URLs put there: a digest declared before its owner uploads it and completed after gets
+ * nothing of the owner's, and the URL's key does not say whether anyone stored that content.
  *
  * Store calls never run inside a graph transaction (a retried transaction would repeat them, and
  * they are slow): it reads, talks to the store, then commits in one write.
@@ -61,7 +74,14 @@ interface PlannedUpload {
   vanished: string[];
   /** The distinct bodies still to upload. */
   toUpload: PlannedBody[];
+  /** Keys of vanished bodies the caller may read: uploading them again restores them for every holder. */
+  relink: Set<string>;
+  /** This upload's own key suffix (`ownKey`), for bodies whose content address is taken. */
+  nonce: string;
 }
+
+/** A concurrent upload created the Body of a content address this one chose: it takes keys of its own. */
+class KeysTaken extends Error {}
 
 export async function createUpload(deps: BodyDeps, input: CreateUpload): Promise<UploadTicket> {
   const { settings } = deps.bodies;
@@ -73,8 +93,11 @@ export async function createUpload(deps: BodyDeps, input: CreateUpload): Promise
   const expiresIn = expiry(input.expiresIn, settings.uploadUrlExpiresIn, 'expiresIn');
   checkName('Workspace name', 'workspace', a.workspace);
   checkIdempotencyKey(a.idempotencyKey);
+  // Before anything of the workspace is read: a caller who may not read it learns nothing of it.
+  await deps.access.require('write', workspaceTarget(a.workspace));
   const runUid = a.run ? runUidOf(a.run, 'artifact.run') : null;
-  const found = await reuseStored(deps, files, a.workspace, runUid);
+  const nonce = randomBytes(8).toString('hex');
+  const found = await reuseStored(deps, files, a.workspace, runUid, nonce);
   const template = uploadTemplate(
     {
       call: callTemplate,
@@ -84,7 +107,11 @@ export async function createUpload(deps: BodyDeps, input: CreateUpload): Promise
     },
     { workspace: a.workspace, hasRun: runUid !== null },
   );
-  const uid = await recordUpload(deps, { input, files, isDirectory, callTemplate, template, ...found });
+  const plan: PlannedUpload = { input, files, isDirectory, callTemplate, template, nonce, ...found };
+  const uid = await recordUpload(deps, plan).catch((err: unknown) => {
+    if (!(err instanceof KeysTaken)) throw err;
+    return recordUpload(deps, onOwnKeys(plan));
+  });
   return uploadTicket(deps, uid, expiresIn);
 }
 
@@ -124,37 +151,73 @@ function directoryFiles(input: CreateUpload, settings: BodiesConfig): PlannedFil
 }
 
 /**
- * Step 1: what is stored already (verified only), and which path templates apply. Files whose
- * body is stored are pointed at it; the other bodies are to upload.
+ * Step 1: what is stored already (verified, and held by an artifact the caller may read), and
+ * which path templates apply. Files whose body is stored are pointed at it; the other bodies are
+ * to upload, each at a key only this upload is signed for (see the top of this file).
  */
 async function reuseStored(
   deps: BodyDeps,
   files: PlannedFile[],
   workspace: string,
   runUid: string | null,
-): Promise<Pick<PlannedUpload, 'templates' | 'vanished' | 'toUpload'>> {
+  nonce: string,
+): Promise<Pick<PlannedUpload, 'templates' | 'vanished' | 'toUpload' | 'relink'>> {
   const { store } = deps.bodies;
   const wanted = distinctBy(
     files.map((f) => f.body),
     (b) => b.key,
   );
-  const { stored, templates } = await deps.graph.read(async (tx) => ({
+  const scope = deps.access.readScope();
+  const seesAll = scope === null;
+  const { stored, inUse, templates } = await deps.graph.read(async (tx) => ({
     stored: await repo.findStored(
       tx,
       store.id,
       wanted.map((b) => ({ key: b.key, sha256: b.sha256 })),
+      scope,
     ),
+    inUse: seesAll
+      ? await repo.keysInUse(
+          tx,
+          store.id,
+          wanted.map((b) => b.key),
+        )
+      : null,
     templates: await repo.templates(tx, workspace, runUid),
   }));
   if (!templates.workspaceExists) throw notFound('Workspace', workspace);
   const vanished = await dropVanished(store, stored);
   pointAtStored(files, stored);
   const storedKeys = new Set([...stored.values()].map((b) => b.key));
+  const relink = new Set(vanished);
+  for (const f of files) {
+    if (storedKeys.has(f.body.key) || relink.has(f.body.key)) continue;
+    // Whether a content address is taken must tell no one whether someone stored that content: only
+    // a caller who may read everything (an admin, or auth off) gets it while it is free; everyone
+    // else always uploads to a key of their own.
+    if (!inUse || inUse.has(f.body.key)) f.body = { ...f.body, key: ownKey(f.body.key, nonce) };
+  }
   const toUpload = distinctBy(
     files.map((f) => f.body).filter((b) => !storedKeys.has(b.key)),
     (b) => b.key,
   );
-  return { templates, vanished, toUpload };
+  return { templates, vanished, toUpload, relink };
+}
+
+/** The plan again with every body this upload puts at a key of its own (after KeysTaken). */
+function onOwnKeys(plan: PlannedUpload): PlannedUpload {
+  const fresh = freshKeys(plan);
+  const own = (b: PlannedBody) => (fresh.has(b.key) ? { ...b, key: ownKey(b.key, plan.nonce) } : b);
+  return {
+    ...plan,
+    files: plan.files.map((f) => ({ ...f, body: own(f.body) })),
+    toUpload: plan.toUpload.map(own),
+  };
+}
+
+/** The keys whose bytes this upload puts into a Body of its own (not reused, not a vanished one restored). */
+function freshKeys(plan: Pick<PlannedUpload, 'toUpload' | 'relink'>): Set<string> {
+  return new Set(plan.toUpload.map((b) => b.key).filter((key) => !plan.relink.has(key)));
 }
 
 /**
@@ -184,8 +247,9 @@ function pointAtStored(files: PlannedFile[], stored: Map<string, BodyRecord>): v
     const found = stored.get(f.body.key);
     if (!found) continue;
     if (found.size !== f.body.size) {
+      // Never the stored size: what is stored is not the caller's to learn from a digest.
       throw badInput(
-        `A stored body with SHA-256 ${f.body.sha256} has ${found.size} bytes, not ${f.body.size}; check the size.`,
+        `The declared size (${f.body.size} bytes) does not match the body with SHA-256 ${f.body.sha256}; check the size and the SHA-256.`,
         { field: f.path ? 'files' : 'body.size' },
       );
     }
@@ -262,9 +326,11 @@ function writeArtifactAndLinks(
     async () => {
       const created = await deps.artifacts.createInTx(tx, { ...rest, ...described.fields }, described.state);
       const path = artifactPath(created, plan);
-      const links = plan.files.map((f): NewLink => toNewLink(f, uploadIdOf));
+      const fresh = freshKeys(plan);
+      const links = plan.files.map((f): NewLink => toNewLink(f, uploadIdOf, fresh.has(f.body.key)));
       await repo.markUnverified(tx, store.id, plan.vanished);
-      await repo.link(tx, store.id, created.uid, path, links, nowIso());
+      const taken = await repo.link(tx, store.id, created.uid, path, links, nowIso());
+      if (taken.length > 0) throw new KeysTaken(); // rolls this transaction back
       return created.uid;
     },
   );
@@ -282,7 +348,7 @@ function artifactPath(created: ArtifactRecord, plan: PlannedUpload): string {
   });
 }
 
-function toNewLink(f: PlannedFile, uploadIdOf: Map<string, string>): NewLink {
+function toNewLink(f: PlannedFile, uploadIdOf: Map<string, string>, fresh: boolean): NewLink {
   return {
     key: f.body.key,
     kind: f.body.kind,
@@ -293,5 +359,6 @@ function toNewLink(f: PlannedFile, uploadIdOf: Map<string, string>): NewLink {
     sha256: f.sha256,
     contentType: f.contentType,
     uploadId: uploadIdOf.get(f.body.key) ?? null,
+    fresh,
   };
 }

@@ -3,6 +3,7 @@ import { type ArtifactRecord } from '../../domain/artifact';
 import { formatStoreUri } from '../../domain/artifact-uri';
 import { type BodyLink, type BodySummaryRecord, type DownloadFileRecord } from '../../domain/body';
 import type { BodyStore } from '../../storage';
+import { artifactTarget, authorizedArtifact, type IssuedUrlRecorder } from './authorize';
 import { type BodyDeps } from './body-deps';
 import { loadLinks, mustBeInThisStore } from './links';
 import { baseName, checkFilePath } from './plan';
@@ -17,7 +18,13 @@ export interface DownloadTicket {
 }
 
 /** What downloadUrl needs of an artifact (a GraphQL view has it). */
-export type DownloadableArtifact = Pick<ArtifactRecord, 'state' | 'kind' | 'key' | 'location' | 'contentType'>;
+export type DownloadableArtifact = Pick<
+  ArtifactRecord,
+  'uid' | 'workspace' | 'state' | 'kind' | 'key' | 'location' | 'contentType'
+>;
+
+/** The read refusals and the audit records of downloads name this use case. */
+const DOWNLOAD = { action: 'downloadUrl' } as const;
 
 export interface DownloadSpec {
   /** DIRECTORY only: one file or subdirectory. */
@@ -25,10 +32,14 @@ export interface DownloadSpec {
   expiresIn?: number | null;
 }
 
-/** Signed download URLs for the body, or for every file of a directory (or one subtree of it). */
+/**
+ * Signed download URLs for the body, or for every file of a directory (or one subtree of it):
+ * only for a caller who may read the artifact, and recorded in the audit trail before they are
+ * handed out (one event per call).
+ */
 export async function download(deps: BodyDeps, ref: string, options: DownloadSpec): Promise<DownloadTicket> {
   const { store, settings } = deps.bodies;
-  const artifact = await deps.artifacts.resolveRef(ref);
+  const artifact = await authorizedArtifact(deps, ref, 'read', DOWNLOAD);
   const uri = formatStoreUri(artifact);
   if (artifact.state !== 'AVAILABLE') {
     throw preconditionFailed(`${quoted(uri)} is ${artifact.state}: its body is not ready to download.`);
@@ -44,6 +55,7 @@ export async function download(deps: BodyDeps, ref: string, options: DownloadSpe
   const expiresAt = expiresAtAfter(expiresIn);
   const singleName = baseName(loaded.path ?? artifact.key);
   const files = await Promise.all(links.map((l) => signedFile(store, l, singleName, expiresIn)));
+  await deps.audit.recordNow(DOWNLOAD.action, downloadTarget(artifact));
   files.sort((x, y) => (x.path < y.path ? -1 : x.path > y.path ? 1 : 0));
   return { artifact, expiresAt, files };
 }
@@ -98,18 +110,29 @@ function referenceDownload(artifact: ArtifactRecord & { location: string }): Dow
   };
 }
 
-/** A download URL for one artifact (null for directories, references Skein cannot sign, and unready bodies). */
+const downloadTarget = (a: Pick<ArtifactRecord, 'uid' | 'workspace'>) => ({
+  workspace: a.workspace,
+  objectType: 'Artifact',
+  objectId: a.uid,
+});
+
+/**
+ * A download URL for one artifact (null for directories, references Skein cannot sign, and unready
+ * bodies): signed only for a caller who may read it, and recorded (batched) before it is handed out.
+ */
 export async function downloadUrl(
   deps: BodyDeps,
+  recorder: IssuedUrlRecorder,
   artifact: DownloadableArtifact,
   summary: BodySummaryRecord | null,
   expiresIn?: number | null,
 ): Promise<string | null> {
   if (artifact.state !== 'AVAILABLE') return null;
+  await deps.access.require('read', artifactTarget(artifact.workspace, artifact.uid), DOWNLOAD);
   const { store, settings } = deps.bodies;
   if (summary?.body) {
     if (summary.body.store !== store.id) return null; // uploaded to another store than this server's
-    return store.signGet(
+    const url = await store.signGet(
       summary.body.key,
       {
         fileName: baseName(summary.path ?? artifact.key),
@@ -117,6 +140,8 @@ export async function downloadUrl(
       },
       expiry(expiresIn, settings.downloadUrlExpiresIn, 'expiresIn'),
     );
+    await recorder.record(downloadTarget(artifact));
+    return url;
   }
   return artifact.kind !== 'DIRECTORY' && isHttpUrl(artifact.location) ? artifact.location : null;
 }

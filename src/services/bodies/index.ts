@@ -2,6 +2,7 @@ import { type BodyStoreRules, type BodySummaryRecord } from '../../domain/body';
 import type { ArtifactService } from '../artifact.service';
 import type { ServiceDeps } from '../deps';
 import { abortUpload, cleanupExpired, type ExpiredCleanup } from './abort-upload';
+import { IssuedUrlRecorder } from './authorize';
 import { BodyDeps } from './body-deps';
 import { completeUpload } from './complete-upload';
 import { createUpload, type CreateUpload } from './create-upload';
@@ -26,8 +27,8 @@ import { sweepOrphanBodies } from './sweep';
  *   plan              the pure checks of what a client declares, and the object keys
  *   sweep             deletes stored objects no Body names (services/cleanup.ts runs it on a timer)
  *
- * and what they share: body-deps (what they need), links (an artifact's body links), url-expiry
- * (URL lifetimes). This facade binds them to an executor and a store: one per request as
+ * and what they share: body-deps (what they need), authorize (who may: each use case asks once),
+ * links (an artifact's body links), url-expiry (URL lifetimes). This facade binds them to an executor and a store: one per request as
  * `services.bodies`, and one for the process's timed clean-ups (services/cleanup.ts).
  */
 
@@ -36,12 +37,18 @@ export type { DownloadTicket } from './download';
 
 export class BodyService {
   private readonly deps: BodyDeps;
+  /** Records the download URLs of Artifact.downloadUrl, batched per request (authorize.ts). */
+  private readonly downloadUrls: IssuedUrlRecorder;
 
   constructor(deps: ServiceDeps, artifacts: ArtifactService) {
-    this.deps = new BodyDeps(deps.graph, artifacts, deps.bodies, deps.idempotencyTtlSeconds);
+    this.deps = new BodyDeps(deps.graph, artifacts, deps.bodies, deps.access, deps.audit, deps.idempotencyTtlSeconds);
+    this.downloadUrls = new IssuedUrlRecorder(deps.audit, 'downloadUrl');
   }
 
-  /** The store and its rules, for clients to plan uploads (part size, limits); no secrets or paths. */
+  /**
+   * The store and its rules, for clients to plan uploads (part size, limits). Public (anyone may
+   * ask): it names the kind of store and its limits, never a bucket, a directory or a body.
+   */
   info(): BodyStoreRules {
     const { store, settings } = this.deps.bodies;
     return {
@@ -85,15 +92,17 @@ export class BodyService {
   }
 
   downloadUrl(artifact: DownloadableArtifact, summary: BodySummaryRecord | null, expiresIn?: number | null) {
-    return downloadUrl(this.deps, artifact, summary, expiresIn);
+    return downloadUrl(this.deps, this.downloadUrls, artifact, summary, expiresIn);
   }
 
+  /** The path and single body of each artifact; null for one the caller may not read (as for a missing one). */
   summaries(uids: readonly string[]): Promise<Array<BodySummaryRecord | null>> {
-    return bodySummaries(this.deps.graph, uids);
+    return bodySummaries(this.deps.graph, uids, this.deps.access.readScope());
   }
 
+  /** Each directory's files; none for one the caller may not read (as for a missing one). */
   manifests(uids: readonly string[]) {
-    return manifests(this.deps.graph, uids);
+    return manifests(this.deps.graph, uids, this.deps.access.readScope());
   }
 
   pathTemplate(workspace: string, run?: string | null) {

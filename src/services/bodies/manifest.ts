@@ -4,21 +4,27 @@ import type { GraphExecutor } from '../../graph/executor';
 
 /**
  * What artifacts' bodies are, read in batches for field resolvers (through loaders): the path and
- * single body of each, or each directory's files. Only the graph is read, never the store.
+ * single body of each, or each directory's files. Only the graph is read, never the store. The
+ * caller's read scope filters in the query itself: an artifact they may not read reads as missing.
  */
 
 /** The path and single body of many artifacts at once (null for an artifact that does not exist). */
 export async function bodySummaries(
   graph: GraphExecutor,
   uids: readonly string[],
+  readScope: readonly string[] | null,
 ): Promise<Array<BodySummaryRecord | null>> {
-  const rows = await graph.read((tx) => bodyRepository.summaries(tx, uids));
+  const rows = await graph.read((tx) => bodyRepository.summaries(tx, uids, readScope));
   return rows.map((row) => row && toBodySummary(row));
 }
 
 /** The files of many directory artifacts at once, in path order. */
-export async function manifests(graph: GraphExecutor, uids: readonly string[]): Promise<ManifestEntryRecord[][]> {
-  const rows = await graph.read((tx) => bodyRepository.manifests(tx, uids));
+export async function manifests(
+  graph: GraphExecutor,
+  uids: readonly string[],
+  readScope: readonly string[] | null,
+): Promise<ManifestEntryRecord[][]> {
+  const rows = await graph.read((tx) => bodyRepository.manifests(tx, uids, readScope));
   return rows.map((list) => list.map(toManifestEntry));
 }
 

@@ -4,13 +4,17 @@ import { formatStoreUri } from '../../domain/artifact-uri';
 import { bodyRepository } from '../../graph/body.repository';
 import { refuseDeleted } from '../lifecycle-guard';
 import { nowIso } from '../validate';
+import { authorizedArtifact } from './authorize';
 import { type BodyDeps } from './body-deps';
 import { expiry } from './url-expiry';
 import { uploadTicket, type UploadTicket } from './ticket';
 
-/** renewUpload: fresh URLs for a PENDING upload (the first ones expired, or a client restarted). */
+/**
+ * renewUpload: fresh URLs for a PENDING upload (the first ones expired, or a client restarted), for
+ * a caller who may write its workspace; the mutation's audit entry records them.
+ */
 export async function renewUpload(deps: BodyDeps, ref: string, expiresIn?: number | null): Promise<UploadTicket> {
-  const artifact = await deps.artifacts.resolveRef(ref);
+  const artifact = await authorizedArtifact(deps, ref, 'write');
   if (artifact.state !== 'PENDING') throw notRenewable(artifact.state, quoted(formatStoreUri(artifact)));
   const seconds = expiry(expiresIn, deps.bodies.settings.uploadUrlExpiresIn, 'expiresIn');
   await deps.graph.write(async (tx) => {

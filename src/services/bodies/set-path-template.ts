@@ -3,6 +3,7 @@ import { type PathTemplateSource } from '../../domain/body';
 import { bodyRepository } from '../../graph/body.repository';
 import { runUidOf } from '../run.service';
 import { pickTemplate, validPathTemplate } from './path-template';
+import { workspaceTarget } from './authorize';
 import { type BodyDeps } from './body-deps';
 import { refuseDeleted } from '../lifecycle-guard';
 
@@ -13,9 +14,10 @@ export interface EffectiveTemplate {
   source: PathTemplateSource;
 }
 
-/** The template that applies to new uploads in a workspace (or run), and where it comes from. */
+/** The template that applies to new uploads in a workspace (or run), and where it comes from (read access). */
 export async function pathTemplate(deps: BodyDeps, workspace: string, run?: string | null): Promise<EffectiveTemplate> {
   const runUid = run ? runUidOf(run, 'run') : null;
+  await deps.access.require('read', workspaceTarget(workspace), { action: 'artifactPathTemplate' });
   const t = await deps.graph.read((tx) => bodyRepository.templates(tx, workspace, runUid));
   if (!t.workspaceExists) throw notFound('Workspace', workspace);
   if (run && (!t.run || t.run.workspace !== workspace)) throw notFound(`Run in workspace ${quoted(workspace)}`, run);
@@ -26,7 +28,10 @@ export async function pathTemplate(deps: BodyDeps, workspace: string, run?: stri
   });
 }
 
-/** Sets (or, with null, clears) the template of a workspace or of one run; answers the one that now applies. */
+/**
+ * Sets (or, with null, clears) the template of a workspace or of one run (write access); answers
+ * the one that now applies.
+ */
 export async function setPathTemplate(
   deps: BodyDeps,
   workspace: string,
@@ -35,6 +40,7 @@ export async function setPathTemplate(
 ): Promise<EffectiveTemplate> {
   if (template != null) validPathTemplate(template, 'template');
   const runUid = run ? runUidOf(run, 'run') : null;
+  await deps.access.require('write', workspaceTarget(workspace));
   const found = await deps.graph.write(async (tx) => {
     await refuseDeleted(tx, { workspace, runUid }); // a deleted workspace (or run) refuses changes
     return bodyRepository.setTemplate(tx, workspace, runUid, template);

@@ -86,7 +86,8 @@ async function uploadTarget(
   };
   if (b.verified || expiresIn === null) return target;
   if (b.kind === 'WHOLE') {
-    target.request = await store.signPut(b.key, { size: b.size, sha256: first.sha256 }, expiresIn);
+    const body = { size: b.size, sha256: first.sha256, upload: artifactUid };
+    target.request = await store.signPut(b.key, body, expiresIn);
   } else {
     target.parts = await signParts(store, artifactUid, first, expiresIn);
   }
