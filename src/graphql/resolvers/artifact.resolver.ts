@@ -1,4 +1,4 @@
-import { Arg, Ctx, FieldResolver, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Authorized, Arg, Ctx, FieldResolver, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import type { Context } from '../context';
 import { ArtifactState } from '../../domain/artifact';
 import { ArtifactFilter, LogArtifactInput } from '../types/artifact.input';
@@ -14,11 +14,13 @@ const REF =
 
 @Resolver(() => Artifact)
 export class ArtifactResolver {
+  @Authorized()
   @Query(() => Artifact, { description: 'One artifact version, by id, uid or store:// URI.' })
   async artifact(@Arg('ref', { description: REF }) ref: string, @Ctx() ctx: Context): Promise<Artifact> {
     return toArtifact(await ctx.services.artifacts.resolveRef(ref));
   }
 
+  @Authorized()
   @Query(() => ArtifactConnection, {
     description:
       'Artifacts of a workspace, newest first, filtered. Only AVAILABLE versions unless the filter asks for a state.',
@@ -33,11 +35,13 @@ export class ArtifactResolver {
     return toConnection(await ctx.services.artifacts.list(workspace, filter ?? {}, { first, after }), toArtifact);
   }
 
+  @Authorized()
   @Mutation(() => Artifact, { description: 'Records an artifact as the next version of its key.' })
   async logArtifact(@Arg('input') input: LogArtifactInput, @Ctx() ctx: Context): Promise<Artifact> {
     return toArtifact(await ctx.services.artifacts.log(input));
   }
 
+  @Authorized()
   @Mutation(() => Artifact, {
     description:
       'Points a tag (e.g. "production") at this version, moving it off any other. Only AVAILABLE versions are tagged; a tag cannot repeat a version name of the key.',
@@ -53,6 +57,7 @@ export class ArtifactResolver {
     return toArtifact(await ctx.services.artifacts.tag(ref, tag));
   }
 
+  @Authorized()
   @Mutation(() => Artifact, { description: 'Removes a tag from this version.' })
   async untagArtifact(
     @Arg('ref', { description: REF }) ref: string,

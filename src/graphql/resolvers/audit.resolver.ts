@@ -1,10 +1,11 @@
-import { Arg, Ctx, Int, Query, Resolver } from 'type-graphql';
+import { Authorized, Arg, Ctx, Int, Query, Resolver } from 'type-graphql';
 import type { Context } from '../context';
 import { toConnection } from '../types/connection';
 import { AuditEvent, AuditEventConnection, toAuditEvent } from '../types/audit.type';
 
 @Resolver(() => AuditEvent)
 export class AuditResolver {
+  @Authorized()
   @Query(() => AuditEventConnection, {
     description:
       "The audit trail, oldest first: every change, signed URL handed out, token created or revoked, and refused request. A workspace's owners read its events; without `workspace`, every event (server admins only).",

@@ -1,4 +1,4 @@
-import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Authorized, Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import type { Context } from '../context';
 import { Artifact, DirectoryArtifact, toArtifact } from '../types/artifact.type';
 import { CreateUploadInput } from '../types/body.input';
@@ -26,6 +26,7 @@ export class BodyResolver {
     return { ...rules, uploadTtl: uploadTtlSeconds };
   }
 
+  @Authorized()
   @Mutation(() => Upload, {
     description:
       'Records an artifact (PENDING) and returns signed URLs to upload its body, or every file of a directory, straight to the store. Bodies already stored in an artifact you may read are not uploaded again; when none is needed the artifact is AVAILABLE at once. Then call completeUpload. Takes the editor role in the workspace.',
@@ -34,6 +35,7 @@ export class BodyResolver {
     return toUpload(await ctx.services.bodies.create(input));
   }
 
+  @Authorized()
   @Mutation(() => Upload, {
     description: 'Fresh URLs for a PENDING upload whose URLs expired. Takes the editor role in its workspace.',
   })
@@ -50,6 +52,7 @@ export class BodyResolver {
     return toUpload(await ctx.services.bodies.renew(ref, expiresIn));
   }
 
+  @Authorized()
   @Mutation(() => Artifact, {
     description:
       'Checks the uploaded body (every file of a directory) in the store — present, size, checksum — and marks the artifact AVAILABLE. PRECONDITION_FAILED, and still PENDING, while anything is missing.',
@@ -58,6 +61,7 @@ export class BodyResolver {
     return toArtifact(await ctx.services.bodies.complete(ref));
   }
 
+  @Authorized()
   @Mutation(() => Artifact, {
     description:
       'Gives up a PENDING upload: the artifact becomes ABORTED and what was uploaded for it alone is deleted.',
@@ -66,6 +70,7 @@ export class BodyResolver {
     return toArtifact(await ctx.services.bodies.abort(ref));
   }
 
+  @Authorized()
   @Query(() => ArtifactDownload, {
     description:
       'Signed download URLs for an artifact: its body, or every file of a directory with its relative path (a whole tree in one call), each with its SHA-256 to verify. For anyone who may read the artifact (a viewer of its workspace); each call is recorded in the audit trail.',
@@ -88,6 +93,7 @@ export class BodyResolver {
     return toArtifactDownload(await ctx.services.bodies.download(ref, { path, expiresIn }));
   }
 
+  @Authorized()
   @Query(() => ArtifactPathTemplate, {
     description: 'The artifact path template new uploads in this workspace (or run) get, and where it was set.',
   })
@@ -99,6 +105,7 @@ export class BodyResolver {
     return ctx.services.bodies.pathTemplate(workspace, run);
   }
 
+  @Authorized()
   @Mutation(() => ArtifactPathTemplate, {
     description:
       "Sets the artifact path template of a workspace, or of one run (it wins over the workspace's); null clears it. Answers the template that now applies. Takes the editor role in the workspace.",

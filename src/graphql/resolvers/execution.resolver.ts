@@ -1,4 +1,4 @@
-import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Authorized, Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import type { Context } from '../context';
 import { toConnection } from '../types/connection';
 import { EventConnection, toEvent } from '../types/event.type';
@@ -12,16 +12,19 @@ const PAGE = { first: 'Page size (default 50, at most 1000).', after: 'The endCu
 
 @Resolver(() => Execution)
 export class ExecutionResolver {
+  @Authorized()
   @Query(() => Execution, { description: 'One execution by global id.' })
   async execution(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<Execution> {
     return toExecution(await ctx.services.executions.get(id));
   }
 
+  @Authorized()
   @Mutation(() => Execution, { description: 'Starts an execution (RUNNING) in a run.' })
   async startExecution(@Arg('input') input: StartExecutionInput, @Ctx() ctx: Context): Promise<Execution> {
     return toExecution(await ctx.services.executions.start(input));
   }
 
+  @Authorized()
   @Mutation(() => Execution, {
     description: 'Finishes a RUNNING execution; PRECONDITION_FAILED if it already finished.',
   })
@@ -38,6 +41,7 @@ export class ExecutionResolver {
     return toExecution(await ctx.services.executions.finish(id, state, results));
   }
 
+  @Authorized()
   @Mutation(() => Execution, { description: 'Records existing artifacts an execution read (INPUT events).' })
   async addExecutionInputs(
     @Arg('id', () => ID, { description: 'The execution.' }) id: string,
@@ -47,6 +51,7 @@ export class ExecutionResolver {
     return toExecution(await ctx.services.executions.addInputs(id, inputs));
   }
 
+  @Authorized()
   @Mutation(() => Execution, { description: 'Records existing artifacts an execution wrote (OUTPUT events).' })
   async addExecutionOutputs(
     @Arg('id', () => ID, { description: 'The execution.' }) id: string,
@@ -56,6 +61,7 @@ export class ExecutionResolver {
     return toExecution(await ctx.services.executions.addOutputs(id, outputs));
   }
 
+  @Authorized()
   @Mutation(() => Execution, {
     description:
       'Records an execution with its inputs, its new outputs and all their events in one transaction: all or nothing.',

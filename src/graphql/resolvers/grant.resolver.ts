@@ -1,4 +1,4 @@
-import { Arg, Ctx, Int, Mutation, Query, Resolver } from 'type-graphql';
+import { Authorized, Arg, Ctx, Int, Mutation, Query, Resolver } from 'type-graphql';
 import type { Context } from '../context';
 import { toConnection } from '../types/connection';
 import { GrantRoleInput } from '../types/grant.input';
@@ -6,6 +6,7 @@ import { Grant, GrantConnection, toGrant } from '../types/grant.type';
 
 @Resolver(() => Grant)
 export class GrantResolver {
+  @Authorized()
   @Query(() => GrantConnection, {
     description: "A workspace's roles given to SSO users and groups, in subject order (its owners and admins).",
   })
@@ -18,6 +19,7 @@ export class GrantResolver {
     return toConnection(await ctx.services.grants.list(workspace, { first, after }), toGrant);
   }
 
+  @Authorized()
   @Mutation(() => Grant, {
     description:
       "Gives an SSO user or group a role in a workspace, replacing the one it had there (the workspace's owners and admins).",
@@ -26,6 +28,7 @@ export class GrantResolver {
     return toGrant(await ctx.services.grants.grant(input.workspace, input.subject, input.role));
   }
 
+  @Authorized()
   @Mutation(() => Grant, {
     description:
       "Takes an SSO user's or group's role in a workspace away; answers the grant it was (NOT_FOUND when there was none).",

@@ -1,4 +1,4 @@
-import { Arg, Ctx, ID, Mutation, Resolver } from 'type-graphql';
+import { Authorized, Arg, Ctx, ID, Mutation, Resolver } from 'type-graphql';
 import type { Context } from '../context';
 import { Artifact, toArtifact } from '../types/artifact.type';
 import { PurgeReport } from '../types/lifecycle.type';
@@ -17,6 +17,7 @@ const ALL_VERSIONS = 'True: every version of the key, not only the one named.';
  */
 @Resolver()
 export class LifecycleResolver {
+  @Authorized()
   @Mutation(() => Run, {
     description:
       'Deletes a run with its child runs and their executions (soft: hidden from lists, restorable until purged). With artifacts: true, also the artifact versions they logged or output.',
@@ -33,6 +34,7 @@ export class LifecycleResolver {
     return toRun(await ctx.services.lifecycle.deleteRun(id, artifacts));
   }
 
+  @Authorized()
   @Mutation(() => Run, {
     description:
       'Restores a deleted run and what was deleted with it (child runs, executions, artifacts); things deleted on their own before stay deleted.',
@@ -41,6 +43,7 @@ export class LifecycleResolver {
     return toRun(await ctx.services.lifecycle.restoreRun(id));
   }
 
+  @Authorized()
   @Mutation(() => Artifact, {
     description:
       'Deletes an artifact version (soft: never "latest" again, hidden from lists, restorable until purged).',
@@ -53,6 +56,7 @@ export class LifecycleResolver {
     return toArtifact(await ctx.services.lifecycle.deleteArtifact(ref, allVersions));
   }
 
+  @Authorized()
   @Mutation(() => Artifact, { description: 'Restores a deleted artifact version.' })
   async restoreArtifact(
     @Arg('ref', { description: ARTIFACT_REF }) ref: string,
@@ -66,6 +70,7 @@ export class LifecycleResolver {
     return toArtifact(await ctx.services.lifecycle.restoreArtifact(ref, allVersions));
   }
 
+  @Authorized()
   @Mutation(() => Workspace, {
     description:
       'Deletes a workspace: it and everything in it are hidden from lists and refuse changes until restoreWorkspace; purged after the grace period.',
@@ -77,6 +82,7 @@ export class LifecycleResolver {
     return toWorkspace(await ctx.services.lifecycle.deleteWorkspace(name));
   }
 
+  @Authorized()
   @Mutation(() => Workspace, { description: 'Restores a deleted workspace and shows what is in it again.' })
   async restoreWorkspace(
     @Arg('name', { description: 'The workspace.' }) name: string,
@@ -85,6 +91,7 @@ export class LifecycleResolver {
     return toWorkspace(await ctx.services.lifecycle.restoreWorkspace(name));
   }
 
+  @Authorized()
   @Mutation(() => PurgeReport, {
     description:
       'Removes for good what was deleted before olderThan, except what live lineage still needs, and deletes from the body store the bodies no artifact holds any more. The server also does this periodically.',

@@ -1,5 +1,5 @@
 import type { GraphQLResolveInfo } from 'graphql';
-import { Arg, Ctx, FieldResolver, Info, Int, Query, Resolver, Root } from 'type-graphql';
+import { Authorized, Arg, Ctx, FieldResolver, Info, Int, Query, Resolver, Root } from 'type-graphql';
 import type { Context } from '../context';
 import type { LineageKey } from '../loaders/lineage.loader';
 import { fieldsWanted } from '../selection';
@@ -20,6 +20,7 @@ const REPORT_MAX_NODES = 'The most nodes to walk; default and limit 10000.';
 
 @Resolver()
 export class LineageResolver {
+  @Authorized()
   @Query(() => Lineage, {
     description:
       'The lineage subgraph of an artifact or execution: the nodes reachable by input/output events, and the ' +
@@ -41,6 +42,7 @@ export class LineageResolver {
     return toLineage(await ctx.services.lineage.lineage(of, { direction, depth, maxNodes, filter, asOf, fields }));
   }
 
+  @Authorized()
   @Query(() => LineagePath, {
     nullable: true,
     description: 'The shortest chain of events linking two nodes, whichever way it runs; null when none does.',
@@ -56,6 +58,7 @@ export class LineageResolver {
     return path ? toLineagePath(path) : null;
   }
 
+  @Authorized()
   @Query(() => Impact, {
     description: 'Everything downstream of a node, grouped by kind, runs and workspaces: what to check or retrain.',
   })
@@ -75,6 +78,7 @@ export class LineageResolver {
     return toImpact(await ctx.services.lineage.impact(of, { asOf, maxNodes, artifactsPerKind, fields }));
   }
 
+  @Authorized()
   @Query(() => Provenance, {
     description:
       'Everything upstream of a node, flattened for a report: source datasets with versions and digests, ' +

@@ -1,4 +1,4 @@
-import { Arg, Ctx, ID, Query, Resolver } from 'type-graphql';
+import { Authorized, Arg, Ctx, ID, Query, Resolver } from 'type-graphql';
 import type { Context } from '../context';
 import { toArtifact } from '../types/artifact.type';
 import { toExecution } from '../types/execution.type';
@@ -12,6 +12,7 @@ import { toWorkspace } from '../types/workspace.type';
 
 @Resolver()
 export class NodeResolver {
+  @Authorized()
   @Query(() => Node, {
     nullable: true,
     description:

@@ -1,5 +1,5 @@
 import type { GraphQLResolveInfo } from 'graphql';
-import { Arg, Ctx, FieldResolver, ID, Info, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Authorized, Arg, Ctx, FieldResolver, ID, Info, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import type { Context } from '../context';
 import { selectsAny } from '../selection';
 import { toConnection } from '../types/connection';
@@ -15,11 +15,13 @@ const RUN_ID = 'The run: its global id (or its uid).';
 
 @Resolver(() => Run)
 export class RunResolver {
+  @Authorized()
   @Query(() => Run, { description: 'One run by id (or uid); NOT_FOUND when there is none.' })
   async run(@Arg('id', () => ID, { description: RUN_ID }) id: string, @Ctx() ctx: Context): Promise<Run> {
     return toRun(await ctx.services.runs.get(id));
   }
 
+  @Authorized()
   @Query(() => RunConnection, {
     description:
       "Searches a workspace's runs by state, labels, params, results and start time (combined with and/or/not), " +
@@ -57,6 +59,7 @@ export class RunResolver {
     return toConnection(page, toRun);
   }
 
+  @Authorized()
   @Query(() => RunComparison, {
     description: 'Up to 100 runs side by side: every param, result and latest metric value, one row per key.',
   })
@@ -67,11 +70,13 @@ export class RunResolver {
     return toRunComparison(await ctx.services.runs.compare(ids));
   }
 
+  @Authorized()
   @Mutation(() => Run, { description: 'Starts a run (RUNNING) in a workspace, optionally as a child iteration.' })
   async startRun(@Arg('input') input: StartRunInput, @Ctx() ctx: Context): Promise<Run> {
     return toRun(await ctx.services.runs.start(input));
   }
 
+  @Authorized()
   @Mutation(() => Run, {
     description: 'Finishes a RUNNING run; PRECONDITION_FAILED, naming the current state, for any other run.',
   })
@@ -92,6 +97,7 @@ export class RunResolver {
     return toRun(await ctx.services.runs.finish(id, { state, error, results, finishedAt }));
   }
 
+  @Authorized()
   @Mutation(() => Run, {
     description:
       'Records results on a run in any state (MLflow allows results after a run finished), overwriting results ' +
@@ -105,6 +111,7 @@ export class RunResolver {
     return toRun(await ctx.services.updates.logResults(id, results));
   }
 
+  @Authorized()
   @Mutation(() => Run, {
     description: "Sets and removes a run's labels, in any state; each change is recorded in `history`.",
   })
@@ -118,6 +125,7 @@ export class RunResolver {
     return toRun(await ctx.services.updates.setRunLabels(id, labels, remove));
   }
 
+  @Authorized()
   @Mutation(() => Run, {
     description: "Sets and removes a run's annotations, in any state; each change is recorded in `history`.",
   })
@@ -134,6 +142,7 @@ export class RunResolver {
     return toRun(await ctx.services.updates.setRunAnnotations(id, annotations, remove));
   }
 
+  @Authorized()
   @Mutation(() => Run, {
     description:
       "Marks one child iteration as its parent's best, moving the mark from any other child; returns the parent.",
@@ -146,6 +155,7 @@ export class RunResolver {
     return toRun(await ctx.services.runs.markBestChild(parent, child));
   }
 
+  @Authorized()
   @Mutation(() => Run, {
     description:
       'Marks the best child iteration by an MLRun selector: "max.<key>" or "min.<key>" picks the child whose ' +
@@ -162,6 +172,7 @@ export class RunResolver {
     return toRun(await ctx.services.runs.selectBestChild(parent, selector));
   }
 
+  @Authorized()
   @Mutation(() => Run, {
     description:
       'Appends up to 1,000 metric points (any mix of keys) to a run, e.g. the loss at each step; returns the run. ' +

@@ -1,4 +1,4 @@
-import { Arg, Ctx, Int, Mutation, Query, Resolver } from 'type-graphql';
+import { Authorized, Arg, Ctx, Int, Mutation, Query, Resolver } from 'type-graphql';
 import type { Context } from '../context';
 import { toConnection } from '../types/connection';
 import { CreateTokenInput } from '../types/token.input';
@@ -6,6 +6,7 @@ import { ApiToken, ApiTokenConnection, CreatedApiToken, toApiToken, toCreatedApi
 
 @Resolver(() => ApiToken)
 export class TokenResolver {
+  @Authorized()
   @Query(() => ApiTokenConnection, {
     description:
       "API tokens, newest first, without their secrets: a workspace's (its owners and admins), or every token (admins, with no workspace).",
@@ -28,6 +29,7 @@ export class TokenResolver {
     return toConnection(await ctx.services.tokens.list({ workspace, includeRevoked, first, after }), toApiToken);
   }
 
+  @Authorized()
   @Mutation(() => CreatedApiToken, {
     description:
       "Creates an API token (a workspace's owners and admins; admin tokens only admins). Its secret text is answered this once.",
@@ -36,6 +38,7 @@ export class TokenResolver {
     return toCreatedApiToken(await ctx.services.tokens.create(input));
   }
 
+  @Authorized()
   @Mutation(() => ApiToken, {
     description:
       "Revokes an API token: the next request carrying it is refused, on every Skein instance. Its workspace's owners and admins.",

@@ -1,4 +1,4 @@
-import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Resolver, Root } from 'type-graphql';
+import { Authorized, Arg, Ctx, FieldResolver, ID, Int, Mutation, Resolver, Root } from 'type-graphql';
 import type { Context } from '../context';
 import { Artifact, toArtifact } from '../types/artifact.type';
 import { toConnection } from '../types/connection';
@@ -16,6 +16,7 @@ const REF = 'The artifact version: its global id, its uid or a store:// URI (no 
 
 @Resolver()
 export class UpdateResolver {
+  @Authorized()
   @Mutation(() => Run, {
     description:
       "Changes a run's description, params (only while RUNNING), results, labels and annotations in one " +
@@ -30,6 +31,7 @@ export class UpdateResolver {
     return toRun(await ctx.services.updates.updateRun(id, changes));
   }
 
+  @Authorized()
   @Mutation(() => Run, {
     description:
       "Adds params to a RUNNING run or changes their values (MLflow's log_param), recording each change in its " +
@@ -43,6 +45,7 @@ export class UpdateResolver {
     return toRun(await ctx.services.updates.logParams(run, params));
   }
 
+  @Authorized()
   @Mutation(() => Execution, {
     description:
       "Changes an execution's description, params (only while RUNNING), results, labels and annotations in one " +
@@ -59,6 +62,7 @@ export class UpdateResolver {
     return toExecution(await ctx.services.updates.updateExecution(id, changes));
   }
 
+  @Authorized()
   @Mutation(() => Artifact, {
     description:
       "Changes one artifact version's description, labels and properties in one transaction, in any state, " +

@@ -1,4 +1,4 @@
-import { Arg, Ctx, Int, Mutation, Query, Resolver } from 'type-graphql';
+import { Authorized, Arg, Ctx, Int, Mutation, Query, Resolver } from 'type-graphql';
 import type { Context } from '../context';
 import { toConnection } from '../types/connection';
 import { CreateWorkspaceInput, UpdateWorkspaceInput } from '../types/workspace.input';
@@ -6,11 +6,13 @@ import { Workspace, WorkspaceConnection, toWorkspace } from '../types/workspace.
 
 @Resolver(() => Workspace)
 export class WorkspaceResolver {
+  @Authorized()
   @Query(() => Workspace, { description: 'One workspace by name; NOT_FOUND when there is none.' })
   async workspace(@Arg('name') name: string, @Ctx() ctx: Context): Promise<Workspace> {
     return toWorkspace(await ctx.services.workspaces.get(name));
   }
 
+  @Authorized()
   @Query(() => WorkspaceConnection, { description: 'Workspaces in name order, a page at a time.' })
   async workspaces(
     @Ctx() ctx: Context,
@@ -27,11 +29,13 @@ export class WorkspaceResolver {
     return toConnection(await ctx.services.workspaces.list({ first, after, namePrefix, includeDeleted }), toWorkspace);
   }
 
+  @Authorized()
   @Mutation(() => Workspace, { description: 'Creates a workspace; CONFLICT when the name is taken.' })
   async createWorkspace(@Arg('input') input: CreateWorkspaceInput, @Ctx() ctx: Context): Promise<Workspace> {
     return toWorkspace(await ctx.services.workspaces.create(input));
   }
 
+  @Authorized()
   @Mutation(() => Workspace, { description: "Changes a workspace's description or labels." })
   async updateWorkspace(
     @Arg('name', { description: 'The workspace to change.' }) name: string,
