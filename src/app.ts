@@ -4,7 +4,7 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Driver } from 'neo4j-driver';
 import { createApollo } from './graphql/apollo';
 import type { Config } from './config';
-import { createContext, requestIdFrom } from './graphql/context';
+import { createContext } from './graphql/context';
 import { createDriver } from './graph/driver';
 import { bodyRepository } from './graph/body.repository';
 import { GraphExecutor } from './graph/executor';
@@ -178,8 +178,8 @@ async function listen(
     readiness,
     maxBodyBytes: config.http.maxBodyBytes,
     limits: config.limits,
-    makeContext: async (req) => {
-      const origin = { ip: req.socket.remoteAddress ?? null };
+    makeContext: async (req, requestId) => {
+      const origin = { ip: req.socket.remoteAddress ?? null, requestId };
       const caller = await limiter.authenticated(origin.ip, () =>
         authenticator.authenticate(req.headers.authorization, origin),
       );
@@ -192,9 +192,9 @@ async function listen(
           purgeGraceSeconds: config.purgeGraceSeconds,
           tokenMaxTtlSeconds: config.auth.tokenMaxTtlSeconds,
         },
-        requestIdFrom(req.headers['x-request-id'] as string | undefined),
+        requestId,
         caller,
-        origin,
+        { ip: origin.ip },
       );
     },
     // The local store's signed URLs are answered here; with S3 the clients talk to S3 instead.

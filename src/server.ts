@@ -26,7 +26,7 @@ export interface HttpDeps {
   logger: Logger;
   readiness: Readiness;
   maxBodyBytes: number;
-  makeContext: (req: IncomingMessage) => Promise<Context>;
+  makeContext: (req: IncomingMessage, requestId: string) => Promise<Context>;
   /** The local body store's signed URLs under /bodies/ (absent with S3). */
   bodies?: (req: IncomingMessage, res: ServerResponse) => Promise<void>;
   /** Which Host headers are served (DNS rebinding); every host when absent. */

@@ -5,7 +5,8 @@ import { createLoaders, type Loaders } from './loaders';
 import type { Logger } from '../logger';
 import type { Bodies } from '../storage';
 import { createServices, type Services } from '../services';
-import { AuditTrail, type RequestOrigin } from '../services/audit';
+import { AuditTrail } from '../services/audit';
+import type { RequestOrigin } from '../auth/authenticator';
 
 /** Everything a resolver may use for one request. Nothing here outlives the request. */
 export interface Context {

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { HeaderMap, type ApolloServer } from '@apollo/server';
-import type { Context } from '../graphql/context';
+import { requestIdFrom, type Context } from '../graphql/context';
 import { SkeinError } from '../errors';
 import { checkVariables, LIMIT_DEFAULTS } from '../graphql/limits';
 import type { VariableLimits } from '../graphql/limits/variables';
@@ -11,7 +11,7 @@ export interface GraphQLHandlerDeps {
   apollo: ApolloServer<Context>;
   maxBodyBytes: number;
   /** Authenticates the caller and builds the request's context; a SkeinError refuses the request. */
-  makeContext: (req: IncomingMessage) => Promise<Context>;
+  makeContext: (req: IncomingMessage, requestId: string) => Promise<Context>;
   /** Bounds on each variable's raw JSON (README "Limits"); the defaults when absent. */
   limits?: VariableLimits;
 }
@@ -33,14 +33,16 @@ export async function handleGraphQL(
     sendError(res, err.code === 'PAYLOAD_TOO_LARGE' ? 413 : 400, err.code, err.message);
     return;
   }
+  // Set before authentication, so a refused request's answer names the id its audit event has.
+  const requestId = requestIdFrom(req.headers['x-request-id'] as string | undefined);
+  res.setHeader('x-request-id', requestId);
   let context: Context;
   try {
-    context = await deps.makeContext(req);
+    context = await deps.makeContext(req, requestId);
   } catch (err) {
     if (!(err instanceof SkeinError)) throw err;
     return sendRefusal(res, err);
   }
-  res.setHeader('x-request-id', context.requestId);
   // Apollo's batching is off (its default); refused here with advice instead of its terse 400.
   if (Array.isArray(body)) return sendError(res, 400, 'BAD_REQUEST', BATCH_REFUSED);
   const tooLarge = checkVariables(variablesOf(req, body), deps.limits ?? LIMIT_DEFAULTS);

@@ -1,15 +1,11 @@
 import { auditRepository } from '../graph/audit.repository';
 import type { GraphExecutor, Tx, WriteHook } from '../graph/executor';
 import type { Principal } from '../auth/principal';
+import type { RequestOrigin } from '../auth/authenticator';
 import type { AuditRecord, AuditTarget } from '../domain/audit';
 import { newUid } from '../domain/uid';
 import { nowIso } from './validate';
 
-/** Where a request came from, as the audit trail records it. */
-export interface RequestOrigin {
-  requestId: string | null;
-  ip: string | null;
-}
 
 /**
  * One request's audit trail. A mutation opens its entry before any service runs (`begin`, from

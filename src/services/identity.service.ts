@@ -1,3 +1,4 @@
+import type { RequestOrigin } from '../auth/authenticator';
 import { unauthenticated, SkeinError } from '../errors';
 import type { Authenticator } from '../auth/authenticator';
 import { ANONYMOUS, makePrincipal, ROLES, type Principal, type Role } from '../auth/principal';
@@ -53,7 +54,7 @@ export class IdentityService implements Authenticator {
     private readonly sso: SsoVerifier | null,
   ) {}
 
-  async authenticate(authorization: string | undefined, origin: { ip: string | null }): Promise<Principal> {
+  async authenticate(authorization: string | undefined, origin: RequestOrigin): Promise<Principal> {
     if (authorization === undefined || authorization.trim() === '') return ANONYMOUS;
     const credential = /^Bearer\s+(\S+)\s*$/i.exec(authorization)?.[1];
     try {
@@ -147,7 +148,7 @@ export class IdentityService implements Authenticator {
     });
   }
 
-  private async recordDenial(credential: string, origin: { ip: string | null }, refusal: SkeinError): Promise<void> {
+  private async recordDenial(credential: string, origin: RequestOrigin, refusal: SkeinError): Promise<void> {
     const tokenId = tokenIdOf(credential);
     await this.graph.write(
       (tx) =>
@@ -163,7 +164,7 @@ export class IdentityService implements Authenticator {
             objectId: tokenId,
             reason: refusal.code,
             ip: origin.ip,
-            requestId: null,
+            requestId: origin.requestId,
           },
         ]),
       { oneStatement: true },

@@ -50,12 +50,13 @@ describe('audit trail', () => {
     await gqlOk(t.url, 'mutation($id: ID!) { finishRun(id: $id, state: COMPLETED) { id } }', { id: a.id });
     const page = await events(t.ws);
     const actions = page.edges.map((e) => e.node.action);
-    expect(actions).toEqual(['startRun', 'finishRun']);
+    expect(actions).toEqual(['createWorkspace', 'startRun', 'finishRun']);
     for (const { node } of page.edges) {
       expect(node).toMatchObject({ actor: 'anonymous', outcome: 'OK', workspace: t.ws });
       expect(node.requestId).toEqual(expect.any(String));
     }
-    expect(page.edges[1]!.node).toMatchObject({ objectType: 'Run' });
+    expect(page.edges[0]!.node).toMatchObject({ objectType: 'Workspace', objectId: t.ws });
+    expect(page.edges[2]!.node).toMatchObject({ objectType: 'Run', objectId: a.id }); // as the caller named it
   });
 
   it('writes nothing for a mutation that failed (the event shares its transaction)', async () => {

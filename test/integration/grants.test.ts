@@ -102,7 +102,7 @@ describe('SSO principals', () => {
       t.skein.graph,
       new FixedVerifier({ [jwt]: { subject: sub, groups: [group, 'unrelated'], admin: false } }),
     );
-    const p = await identity.authenticate(`Bearer ${jwt}`, { ip: null });
+    const p = await identity.authenticate(`Bearer ${jwt}`, { ip: null, requestId: null });
     expect(p).toMatchObject({ kind: 'sso', id: `user:${sub}`, admin: false, groups: [group, 'unrelated'] });
     expect([...p.roles].sort()).toEqual(
       [
@@ -111,7 +111,7 @@ describe('SSO principals', () => {
       ].sort(),
     );
     // A JWT the verifier does not accept is UNAUTHENTICATED, whatever the verifier threw.
-    await expect(identity.authenticate('Bearer xxx.yyy.zzz', { ip: null })).rejects.toMatchObject({
+    await expect(identity.authenticate('Bearer xxx.yyy.zzz', { ip: null, requestId: null })).rejects.toMatchObject({
       code: 'UNAUTHENTICATED',
     });
   });

@@ -295,18 +295,18 @@ describe('a server with SSO', () => {
     const identities = new IdentityService(skein.graph, verifier);
     const authenticate = identities.authenticate.bind(identities);
 
-    const user = await authenticate(`Bearer ${await provider.token('ml-user')}`, { ip: '127.0.0.1' });
+    const user = await authenticate(`Bearer ${await provider.token('ml-user')}`, { ip: '127.0.0.1', requestId: null });
     expect(user).toMatchObject({ kind: 'sso', id: 'user:ml-user', admin: false, groups: ['ml-team'] });
     // Of the user's EDITOR and the group's VIEWER, the better one; the group's OWNER elsewhere.
     expect(user.roles.get(shared)).toBe('EDITOR');
     expect(user.roles.get(own)).toBe('OWNER');
 
-    const plain = await authenticate(`Bearer ${await provider.token('plain-user')}`, { ip: null });
+    const plain = await authenticate(`Bearer ${await provider.token('plain-user')}`, { ip: null, requestId: null });
     expect(plain).toMatchObject({ kind: 'sso', id: 'user:plain-user', admin: false });
     expect(plain.roles.get(shared)).toBeUndefined();
     expect(plain.roles.get(own)).toBeUndefined();
 
-    const admin = await authenticate(`Bearer ${await provider.token('admin-user')}`, { ip: null });
+    const admin = await authenticate(`Bearer ${await provider.token('admin-user')}`, { ip: null, requestId: null });
     expect(admin).toMatchObject({ kind: 'sso', id: 'user:admin-user', admin: true, readableWorkspaces: 'ALL' });
   });
 });

@@ -16,6 +16,8 @@ import {
 } from 'graphql';
 import { getSchema } from '../../src/graphql/schema';
 import { toGlobalId } from '../../src/domain/global-id';
+import { restrictedId } from '../../src/domain/restricted-id';
+import { OPEN } from '../../src/auth/principal';
 
 const node = (uid: string, hops: number, opts: { restricted?: boolean } = {}): FoundNode => {
   const artifact = uid.startsWith('a');
@@ -152,7 +154,7 @@ describe('assembling lineage answers', () => {
     ]);
   });
 
-  it('turns restricted nodes into per-answer tokens and hides the paths that touch them', () => {
+  it('turns restricted nodes into opaque stable ids and hides the paths that touch them', () => {
     const raw: FoundSubgraph = {
       nodes: [node('a0', 0), node('e1', 1, { restricted: true }), node('a1', 2, { restricted: true })],
       edges: [
@@ -162,12 +164,12 @@ describe('assembling lineage answers', () => {
     };
     const l = assembleLineage(raw, frame)!;
     expect(l.nodes.slice(1)).toEqual([
-      { type: 'Restricted', id: 'restricted:1', depth: 1, nodeType: 'EXECUTION', kind: 'STEP' },
-      { type: 'Restricted', id: 'restricted:2', depth: 1, nodeType: 'ARTIFACT', kind: 'DATASET' },
+      { type: 'Restricted', id: restrictedId('e1'), depth: 1, nodeType: 'EXECUTION', kind: 'STEP' },
+      { type: 'Restricted', id: restrictedId('a1'), depth: 1, nodeType: 'ARTIFACT', kind: 'DATASET' },
     ]);
     expect(l.edges.map((e) => [e.from, e.to, e.path])).toEqual([
-      ['restricted:1', toGlobalId('Artifact', 'a0'), null],
-      ['restricted:2', 'restricted:1', null],
+      [restrictedId('e1'), toGlobalId('Artifact', 'a0'), null],
+      [restrictedId('a1'), restrictedId('e1'), null],
     ]);
     expect(JSON.stringify(l)).not.toContain('"e1"');
   });
@@ -342,7 +344,8 @@ describe('lineage through the schema', () => {
       edges: [['OUTPUT', 'e1', 'a0', 't1', 'x']],
     };
     const lineage = assembleLineage(raw, { ...frame, maxNodes: 10 });
-    const contextValue = { services: { lineage: { lineage: async () => lineage } } };
+    // The outer guard reads the caller: the open (auth off) one here.
+    const contextValue = { caller: OPEN, services: { lineage: { lineage: async () => lineage } } };
     const result = await execute({
       schema,
       document: parseQuery(`{ lineage(of: "x") { levels { depth nodes { __typename
@@ -358,7 +361,7 @@ describe('lineage through the schema', () => {
             depth: 1,
             nodes: [
               { __typename: 'Execution', name: 'e1' },
-              { __typename: 'RestrictedNode', id: 'restricted:1', nodeType: 'ARTIFACT' },
+              { __typename: 'RestrictedNode', id: restrictedId('a1'), nodeType: 'ARTIFACT' },
             ],
           },
         ],

@@ -22,7 +22,10 @@ import { DateTimeScalar } from './scalars';
     'through it.',
 })
 export class RestrictedNode {
-  @Field(() => ID, { description: 'A token naming this node within this one answer (edges refer to it).' })
+  @Field(() => ID, {
+    description:
+      'An opaque id for this node, the same in every answer (edges refer to it), so two answers show the same hidden node as one. It reveals nothing of the node.',
+  })
   id!: string;
 
   @Field(() => LineageNodeType, { description: 'An artifact or an execution.' })
