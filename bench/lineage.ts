@@ -39,6 +39,7 @@ import {
   teamWorkspace,
   type BenchSize,
 } from './generator';
+import { withAuthorization } from './tracking';
 import { allowedMs, median, round, summarize, table, timed, type Latency } from './stats';
 import { MAX_DEPTH } from '../src/domain/lineage';
 
@@ -50,6 +51,10 @@ export interface LineageBenchOptions {
   neo4jDatabase?: string;
   /** A running Skein's /graphql; absent: one is started in this process against neo4jUri. */
   graphqlUrl?: string;
+  /** The Authorization header each GraphQL request carries (bench/auth.ts, `--auth`); none when absent. */
+  authorization?: () => string | undefined;
+  /** Runs once the graph is there, with its workspaces' name prefix (`--auth` grants them to its reader). */
+  afterGenerate?: (workspacePrefix: string) => Promise<void>;
   /** Timed repetitions per workload and side (default 40), after `warmup` untimed ones (default 5). */
   repeats?: number;
   warmup?: number;
@@ -413,7 +418,7 @@ function workloads(t: Targets): Workload[] {
 /** One keep-alive connection, as a client app would hold (fetch costs ~1 ms a request more here). */
 const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
 
-function postGraphql(url: string, body: Sample['graphql']): Promise<Record<string, unknown>> {
+function postGraphql(url: string, body: Sample['graphql'], authorization?: string): Promise<Record<string, unknown>> {
   const payload = JSON.stringify(body);
   return new Promise((resolve, reject) => {
     const req = http.request(
@@ -421,7 +426,10 @@ function postGraphql(url: string, body: Sample['graphql']): Promise<Record<strin
       {
         method: 'POST',
         agent,
-        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) },
+        headers: withAuthorization(
+          { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) },
+          authorization,
+        ),
       },
       (res) => {
         const chunks: Buffer[] = [];
@@ -453,7 +461,14 @@ async function runFloor(driver: Driver, database: string | undefined, f: Sample[
 
 async function measure(
   w: Workload,
-  ctx: { url: string; driver: Driver; database?: string; repeats: number; warmup: number },
+  ctx: {
+    url: string;
+    driver: Driver;
+    database?: string;
+    repeats: number;
+    warmup: number;
+    authorization?: () => string | undefined;
+  },
 ): Promise<WorkloadResult> {
   const api: number[] = [];
   const raw: number[] = [];
@@ -461,7 +476,7 @@ async function measure(
   let mismatches = 0;
   for (let i = 0; i < ctx.warmup + ctx.repeats; i++) {
     const sample = w.samples[i % w.samples.length]!;
-    const viaApi = () => timed(() => postGraphql(ctx.url, sample.graphql));
+    const viaApi = () => timed(() => postGraphql(ctx.url, sample.graphql, ctx.authorization?.()));
     const viaDriver = () => timed(() => runFloor(ctx.driver, ctx.database, sample.floor));
     // Alternate which side goes first, so neither always runs on a cache the other warmed.
     let gql: Awaited<ReturnType<typeof viaApi>>;
@@ -624,13 +639,13 @@ async function warmStore(driver: Driver, database: string | undefined, log: (lin
  */
 async function warmJvm(
   list: Workload[],
-  ctx: { url: string; driver: Driver; database?: string },
+  ctx: { url: string; driver: Driver; database?: string; authorization?: () => string | undefined },
   log: (line: string) => void,
 ): Promise<void> {
   const started = performance.now();
   for (const w of list) {
     for (const sample of w.samples) {
-      await postGraphql(ctx.url, sample.graphql);
+      await postGraphql(ctx.url, sample.graphql, ctx.authorization?.());
       await runFloor(ctx.driver, ctx.database, sample.floor);
     }
   }
@@ -652,6 +667,7 @@ export async function runLineageBench(opts: LineageBenchOptions): Promise<Lineag
   let server: SkeinHandle | undefined;
   try {
     if (opts.generate !== false) await generate({ driver, size: opts.size, database, progress: log });
+    await opts.afterGenerate?.(benchPrefix(opts.size));
     await warmStore(driver, database, log);
     server = opts.graphqlUrl ? undefined : await startServer(opts);
     const url = opts.graphqlUrl ?? server!.graphqlUrl;
@@ -659,10 +675,11 @@ export async function runLineageBench(opts: LineageBenchOptions): Promise<Lineag
     const targets = await findTargets(driver, database, opts.size, Math.max(repeats, 20));
     const results: WorkloadResult[] = [];
     const chosen = workloads(targets).filter((w) => !opts.workloads || w.name.includes(opts.workloads));
-    await warmJvm(chosen, { url, driver, database }, log);
+    const authorization = opts.authorization;
+    await warmJvm(chosen, { url, driver, database, authorization }, log);
     for (const w of chosen) {
       if (w.samples.length === 0) continue;
-      results.push(await measure(w, { url, driver, database, repeats, warmup: opts.warmup ?? 5 }));
+      results.push(await measure(w, { url, driver, database, repeats, warmup: opts.warmup ?? 5, authorization }));
       log(`  ${w.name}: gql p50 ${results.at(-1)!.graphql.p50} ms, floor p50 ${results.at(-1)!.floor.p50} ms`);
     }
     const report: LineageBenchReport = {

@@ -4,6 +4,7 @@
  *   npm run bench                          # lineage at S, tracking with 30,000 runs, signing
  *   npm run bench -- --size L --runs 3000  # pick the lineage graph size and the tracking run count
  *   npm run bench -- --only lineage,signing
+ *   npm run bench -- --only lineage,tracking --auth   # as a signed-in SSO reader (bench/auth.ts)
  *   npm run bench -- --only load --connections 8 --duration 5   # a quick check of the load harness
  *
  * With NEO4J_URI unset it starts its own Neo4j (data kept under .skein/bench-neo4j, so a loaded
@@ -19,6 +20,7 @@ import { runLineageBench } from './lineage';
 import { formatLoadReport, runLoadBench } from './load';
 import { startSkeinProcess } from './skein-process';
 import { runSigningBench } from './signing';
+import { startAuthOn } from './auth';
 import { formatTrackingReport, runTrackingBench } from './tracking';
 
 const say = (line: string) => process.stderr.write(`${line}\n`);
@@ -29,6 +31,8 @@ interface Args {
   size: BenchSize;
   runs: number;
   only: Bench[];
+  /** Access control on (bench/auth.ts): lineage and tracking as a signed-in SSO reader. */
+  auth: boolean;
   /** The load bench's connections and seconds per phase. */
   connections: number;
   duration: number;
@@ -46,6 +50,7 @@ function parseArgs(argv: string[]): Args {
     size: parseSize(value('--size') ?? 'S'),
     runs: Number(value('--runs') ?? 30_000),
     only,
+    auth: argv.includes('--auth'),
     connections: positive('--connections', value('--connections') ?? '50'),
     duration: positive('--duration', value('--duration') ?? '60'),
   };
@@ -114,9 +119,11 @@ async function main(): Promise<void> {
   say(`Results: ${path.relative(PROJECT_ROOT, RESULTS_DIR)}/ (latest.json, lineage-${args.size}.json, load.json)`);
 }
 
-/** Lineage and tracking share one Skein process. */
+/** Lineage and tracking share one Skein process (with `--auth`, one with access control on). */
 async function runAgainstOneSkein(args: Args, neo4j: BenchNeo4j, results: Record<string, unknown>): Promise<void> {
-  const skein = await startSkeinProcess(neo4jEnv(neo4j));
+  const auth = args.auth ? await startAuthOn() : undefined;
+  const skein = await startSkeinProcess({ ...neo4jEnv(neo4j), ...auth?.env });
+  if (auth) results.auth = 'on: an SSO reader (VIEWER of the lineage workspaces, owner of the tracking ones)';
   try {
     if (args.only.includes('lineage')) {
       say(`== lineage (size ${args.size})`);
@@ -126,6 +133,8 @@ async function runAgainstOneSkein(args: Args, neo4j: BenchNeo4j, results: Record
         neo4jUsername: neo4j.username,
         neo4jPassword: neo4j.password,
         graphqlUrl: skein.url,
+        authorization: auth?.authorization,
+        afterGenerate: auth && ((prefix) => auth.grantReaders(skein.url, prefix)),
         log: say,
       });
     }
@@ -136,6 +145,7 @@ async function runAgainstOneSkein(args: Args, neo4j: BenchNeo4j, results: Record
         neo4jUsername: neo4j.username,
         neo4jPassword: neo4j.password,
         graphqlUrl: skein.url,
+        authorization: auth?.authorization,
         runs: args.runs,
         log: say,
       });
@@ -144,6 +154,7 @@ async function runAgainstOneSkein(args: Args, neo4j: BenchNeo4j, results: Record
     }
   } finally {
     skein.child.kill('SIGTERM');
+    await auth?.stop();
   }
 }
 

@@ -33,6 +33,8 @@ export interface TrackingBenchOptions {
   neo4jPassword?: string;
   neo4jDatabase?: string;
   graphqlUrl: string;
+  /** The Authorization header each GraphQL request carries (bench/auth.ts, `--auth`); none when absent. */
+  authorization?: () => string | undefined;
   /** Runs written each way (default 30,000). */
   runs?: number;
   /** Concurrent writers (default 8). */
@@ -173,6 +175,14 @@ const prefixed = (kind: string, map: Record<string, unknown>) =>
 // ---------------------------------------------------------------------------------------------
 // Clients
 
+/** `headers` plus an Authorization header when there is one. */
+export function withAuthorization(
+  headers: Record<string, string | number>,
+  authorization: string | undefined,
+): Record<string, string | number> {
+  return authorization ? { ...headers, authorization } : headers;
+}
+
 /**
  * A lean GraphQL client: node:http with keep-alive sockets. (fetch's web streams cost several
  * times more CPU per request, and in this one-process bench that CPU is taken from the server.)
@@ -181,7 +191,11 @@ class GraphQLClient {
   private readonly agent: http.Agent;
   private readonly target: URL;
 
-  constructor(url: string, sockets: number) {
+  constructor(
+    url: string,
+    sockets: number,
+    private readonly authorization: () => string | undefined = () => undefined,
+  ) {
     this.target = new URL(url);
     this.agent = new http.Agent({ keepAlive: true, maxSockets: sockets });
   }
@@ -204,7 +218,10 @@ class GraphQLClient {
         {
           method: 'POST',
           agent: this.agent,
-          headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) },
+          headers: withAuthorization(
+            { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) },
+            this.authorization(),
+          ),
         },
         (res) => {
           const chunks: Buffer[] = [];
@@ -627,7 +644,7 @@ export async function runTrackingBench(opts: TrackingBenchOptions): Promise<Trac
     },
   );
   const raw = new RawClient(driver, opts.neo4jDatabase);
-  const gql = new GraphQLClient(opts.graphqlUrl, clients);
+  const gql = new GraphQLClient(opts.graphqlUrl, clients, opts.authorization);
   const stamp = `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 6)}`;
   const workspaces = opts.reuse ?? { graphql: `track-gql-${stamp}`, raw: `track-raw-${stamp}` };
   try {

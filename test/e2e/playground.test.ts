@@ -11,7 +11,7 @@ import { servePlaygroundAsset, servePlaygroundPage } from '../../src/http/playgr
 import { EXAMPLE_TABS } from '../../src/playground/examples';
 import { getSchema } from '../../src/graphql/schema';
 import { gqlOk, startTestSkein, uniqueName } from '../helpers/skein';
-import { startOidcProvider, type TestOidcProvider } from '../helpers/oidc';
+import { startOidcProvider, type TestOidcProvider } from '../../tools/oidc-provider';
 import { waitFor } from '../helpers/wait';
 import { findChromium } from './chromium';
 

@@ -3,7 +3,7 @@ import { buildSchema, type GraphQLObjectType } from 'graphql';
 import { readFileSync } from 'node:fs';
 import { SCHEMA_FILE } from '../../src/paths';
 import { mintToken } from '../../src/auth/token-secret';
-import { startOidcProvider, type TestOidcProvider } from '../helpers/oidc';
+import { startOidcProvider, type TestOidcProvider } from '../../tools/oidc-provider';
 import { startTestSkein, uniqueName, useTestSkein } from '../helpers/skein';
 
 /**

@@ -1,7 +1,7 @@
 import type { SkeinHandle } from '../../src/app';
 import { withoutSuggestions } from '../../src/graphql/introspection';
 import { loadConfig } from '../../src/config';
-import { startOidcProvider, type TestOidcProvider } from '../helpers/oidc';
+import { startOidcProvider, type TestOidcProvider } from '../../tools/oidc-provider';
 import { startTestSkein, type GraphQLResponse } from '../helpers/skein';
 
 /**

@@ -2,7 +2,7 @@ import type { SkeinHandle } from '../../src/app';
 import { makePrincipal, OPEN } from '../../src/auth/principal';
 import { ErrorCode, SkeinError } from '../../src/errors';
 import { createRateLimiter, rateKey } from '../../src/http/rate-limit';
-import { startOidcProvider, type TestOidcProvider } from '../helpers/oidc';
+import { startOidcProvider, type TestOidcProvider } from '../../tools/oidc-provider';
 import { startTestSkein, type GraphQLResponse } from '../helpers/skein';
 
 /**

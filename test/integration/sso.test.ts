@@ -7,7 +7,7 @@ import { loadConfig } from '../../src/config';
 import { ErrorCode, SkeinError } from '../../src/errors';
 import { grantRepository } from '../../src/graph/grant.repository';
 import { IdentityService } from '../../src/services/identity.service';
-import { startOidcProvider, type TestOidcProvider } from '../helpers/oidc';
+import { startOidcProvider, type TestOidcProvider } from '../../tools/oidc-provider';
 import { startTestSkein, uniqueName, type GraphQLResponse } from '../helpers/skein';
 import type { SkeinHandle } from '../../src/app';
 

@@ -1,7 +1,7 @@
 // A real OpenID provider (the certified `oidc-provider` package) on loopback, for the SSO tests.
-// oidc-provider is ESM-only, so it runs as its own process: `node test/helpers/oidc-provider.mjs
+// oidc-provider is ESM-only, so it runs as its own process: `node tools/oidc-provider.mjs
 // [--issuer <url>]`. It listens on 127.0.0.1 on a free port and prints one JSON line on stdout,
-// `{"issuer": …, "url": …}`, once it answers; test/helpers/oidc.ts starts and stops it.
+// `{"issuer": …, "url": …}`, once it answers; tools/oidc-provider.ts starts and stops it.
 //
 // Its clients get JWT access tokens by the client_credentials grant (a token's `sub` is the client
 // id) for the resource `urn:skein` (audience `skein`) or `urn:other` (audience `other`), with a

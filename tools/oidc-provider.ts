@@ -1,9 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
+import { PROJECT_ROOT } from '../src/paths';
 import { createInterface } from 'node:readline';
 
 /**
- * A real OpenID provider (oidc-provider, test/helpers/oidc-provider.mjs) in a child process on
+ * A real OpenID provider (oidc-provider, tools/oidc-provider.mjs) in a child process on
  * loopback. Its clients are the tests' users: each gets JWT access tokens by client_credentials,
  * with `sub` its client id and a `groups` claim (see CLIENT_GROUPS in the .mjs).
  */
@@ -21,7 +22,8 @@ export type TestClient = 'ml-user' | 'admin-user' | 'plain-user' | 'expired-user
 
 /** Mirrors the .mjs (one secret for every test client). */
 const CLIENT_SECRET = 'a-test-secret-that-is-long-enough-0123456789';
-const SCRIPT = path.join(__dirname, 'oidc-provider.mjs');
+// The script beside this file's source (dist/ holds only the compiled launcher).
+const SCRIPT = path.join(PROJECT_ROOT, 'tools', 'oidc-provider.mjs');
 
 /**
  * Starts a provider. `claimIssuer` makes one that names another provider's issuer in its tokens
