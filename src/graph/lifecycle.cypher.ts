@@ -67,14 +67,19 @@ WHERE e.deletedAt IS NOT NULL AND e.deletedWith = $tag
 REMOVE e.deletedAt, e.deletedBy, e.deletedWith`;
 
 /**
- * The artifact versions these runs logged (runUid) or their executions output. A run logs only in
- * its own workspace, so the (workspace, kind) index narrows the search to it.
+ * The artifact versions these runs logged (runUid) or their executions output, in the run's own
+ * workspace only. A run logs only there, so the (workspace, kind) index narrows the search to it;
+ * but an execution may output into another workspace it may write (addExecutionOutputs), and those
+ * versions belong to that workspace: deleting or restoring the run (a write in ITS workspace) leaves
+ * them alone, as deleting a workspace leaves alone what other workspaces made from it. Otherwise an
+ * editor of one workspace could delete another's artifacts, and a run whose outputs reach a
+ * workspace its deleter may not write could not be deleted with its artifacts at all.
  */
 const ARTIFACTS_OF_RUNS = `
 CALL (runUid) {
   MATCH (a:Artifact {workspace: $workspace, runUid: runUid}) RETURN a
   UNION
-  MATCH (:Execution {runUid: runUid})-[:OUTPUT]->(a:Artifact) RETURN a
+  MATCH (:Execution {runUid: runUid})-[:OUTPUT]->(a:Artifact {workspace: $workspace}) RETURN a
 }`;
 
 /** Marks the live artifact versions of the runs; answers the keys whose live versions changed. */

@@ -374,12 +374,13 @@ CALL (kept) {
   RETURN
     collect(CASE WHEN readable AND n:Artifact THEN ${nodeRow('n', 'hops', `NOT EXISTS { (n)<-[o:OUTPUT]-()${producedAsOf} }`)} END) AS artifacts,
     collect(CASE WHEN readable AND n:Execution THEN ${nodeRow('n', 'hops')} END) AS executions,
+    // A readable artifact's run may be in another workspace (its producer's): READABLE('r') below.
     collect(DISTINCT CASE WHEN readable THEN n.runUid END) AS runUids,
     sum(CASE WHEN readable THEN 0 ELSE 1 END) AS restricted
 }
 CALL (runUids) {
   UNWIND runUids AS runUid
-  MATCH (r:Run {uid: runUid})
+  MATCH (r:Run {uid: runUid}) WHERE ${READABLE('r')}
   RETURN collect(${RUN_MAP}) AS runs
 }
 WITH s, [{root: ${nodeRow('s', '0')}, truncated: truncated, cutAt: cutAt, restricted: restricted}] AS meta,

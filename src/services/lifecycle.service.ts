@@ -78,7 +78,9 @@ export class LifecycleService {
 
   /**
    * Deletes a run, its child runs and their executions; with `artifacts`, the versions they logged
-   * or output. An editor's to do (as it is to log them): a deletion is restorable until purged.
+   * or output in the run's own workspace (outputs written into another workspace belong to it and
+   * stay: see ARTIFACTS_OF_RUNS). An editor's to do (as it is to log them): a deletion is
+   * restorable until purged.
    */
   async deleteRun(id: string, artifacts = false): Promise<RunRecord> {
     const uid = runUidOf(id);

@@ -1,6 +1,6 @@
 import { toGlobalId } from '../../src/domain/global-id';
 import { aPipeline, logArtifact, startRun, type ArtifactView, type Pipeline } from '../helpers/pipeline';
-import { auditOf, inProcessApi, tokenIn, type Answer, type InProcessApi } from '../helpers/callers';
+import { auditOf, inProcessApi, OPEN, tokenIn, type Answer, type InProcessApi } from '../helpers/callers';
 import { gqlOk, uniqueName, useTestSkein } from '../helpers/skein';
 
 /**
@@ -316,6 +316,122 @@ describe('nested fields', () => {
       { a: producedInPrivate.uri },
     );
     expect(data.a.producer).toEqual({ id: privExecId });
+  });
+});
+
+describe('ids pointing into a private workspace', () => {
+  const IDS = 'id producerId runId ... on ModelArtifact { trainingDatasetId }';
+  type Ids = { id: string; producerId: string | null; runId: string | null; trainingDatasetId?: string | null };
+
+  const privRunUid = () => uidOf(priv.runId);
+  const idsOf = (caller: ReturnType<typeof viewer>) =>
+    api.ok<{ a: Ids; m: Ids; list: { edges: Array<{ node: Ids }> }; execution: { inputs: { edges: unknown[] } } }>(
+      caller,
+      `query($a: String!, $m: String!, $w: String!) {
+        a: artifact(ref: $a) { ${IDS} }
+        m: artifact(ref: $m) { ${IDS} }
+        list: artifacts(workspace: $w, first: 1000) { edges { node { ${IDS} } } }
+      }`,
+      { a: producedInPrivate.uri, m: trainedOnSecret.uri, w: pub.workspace },
+    );
+
+  it('are null for a caller who may not read it, on every path (one artifact, a list), naming nothing', async () => {
+    const data = await idsOf(viewer());
+    // Output into pub by a private execution: its producer and (taken from it) its run are private.
+    expect(data.a).toEqual({ id: producedInPrivate.id, producerId: null, runId: null });
+    expect(data.m).toEqual({ id: trainedOnSecret.id, producerId: null, runId: null, trainingDatasetId: null });
+    const listed = data.list.edges.map((e) => e.node);
+    expect(listed.find((n) => n.id === producedInPrivate.id)).toEqual(data.a);
+    expect(listed.find((n) => n.id === trainedOnSecret.id)).toEqual(data.m);
+    // The public model's producer (a public execution) and run stay.
+    expect(listed.find((n) => n.id === model.id)).toEqual({
+      id: model.id,
+      producerId: pubExecId,
+      runId: pub.runId,
+      trainingDatasetId: null,
+    });
+    const text = JSON.stringify(data);
+    for (const hidden of [privExecId, priv.runId, secret.id, uidOf(privExecId), privRunUid(), secret.uid]) {
+      expect(text).not.toContain(hidden);
+    }
+  });
+
+  it('are null inside lineage and an execution’s events too', async () => {
+    const { lineage, execution } = await api.ok<{
+      lineage: { nodes: Array<{ __typename: string; id?: string; producerId?: string | null; runId?: string | null }> };
+      execution: { outputs: { edges: Array<{ node: { artifact: Ids } }> } };
+    }>(
+      viewer(),
+      `query($of: String!, $e: ID!) {
+        lineage(of: $of, depth: 1) { nodes { __typename ... on Artifact { id producerId runId } } }
+        execution(id: $e) { outputs { edges { node { artifact { ${IDS} } } } } }
+      }`,
+      { of: producedInPrivate.id, e: pubExecId },
+    );
+    expect(lineage.nodes.find((n) => n.id === producedInPrivate.id)).toMatchObject({ producerId: null, runId: null });
+    expect(execution.outputs.edges[0]!.node.artifact).toMatchObject({ producerId: pubExecId, runId: pub.runId });
+  });
+
+  it('provenance lists no run of it, though a readable artifact’s run is there', async () => {
+    const { provenance } = await api.ok<{ provenance: { runs: Array<{ id: string }> } }>(
+      viewer(),
+      'query($of: String!) { provenance(of: $of) { runs { id name workspace } } }',
+      { of: producedInPrivate.id },
+    );
+    expect(provenance.runs).toEqual([]);
+    expectNoPrivateNames(provenance);
+  });
+
+  it('are set for a caller who may read both workspaces, and for an admin (with no extra query)', async () => {
+    const expected = {
+      a: { id: producedInPrivate.id, producerId: privExecId, runId: priv.runId },
+      m: { id: trainedOnSecret.id, producerId: null, runId: null, trainingDatasetId: secret.id },
+    };
+    const both = await idsOf(tokenIn({ [pub.workspace]: 'VIEWER', [priv.workspace]: 'VIEWER' }));
+    expect({ a: both.a, m: both.m }).toEqual(expected);
+    const admin = await api.as<{ a: Ids; m: Ids }>(
+      OPEN,
+      `query($a: String!, $m: String!) { a: artifact(ref: $a) { ${IDS} } m: artifact(ref: $m) { ${IDS} } }`,
+      { a: producedInPrivate.uri, m: trainedOnSecret.uri },
+    );
+    expect(admin.data).toEqual(expected);
+    const bare = await api.as(
+      OPEN,
+      'query($a: String!, $m: String!) { a: artifact(ref: $a) { id } m: artifact(ref: $m) { id } }',
+      { a: producedInPrivate.uri, m: trainedOnSecret.uri },
+    );
+    expect(admin.queries).toBe(bare.queries);
+  });
+});
+
+describe('deleting a run whose executions output into another workspace', () => {
+  it('deletes (and restores) only the run’s own workspace’s artifacts, leaving the other’s live', async () => {
+    const home = await aPipeline(t.url, 'leak-home');
+    const other = await aPipeline(t.url, 'leak-other');
+    const theirs = await logArtifact(t.url, { workspace: other.workspace, key: 'theirs', kind: 'DATASET' });
+    const step = await record(home.runId, [], [{ key: 'ours', kind: 'DATASET' }]);
+    await gqlOk(
+      t.url,
+      'mutation($id: ID!, $a: String!) { addExecutionOutputs(id: $id, outputs: [{artifact: $a}]) { id } }',
+      {
+        id: step.id,
+        a: theirs.uri,
+      },
+    );
+    const ours = step.outputs[0]!;
+    const deletedAt = async () => {
+      const data = await gqlOk<{ o: { deletedAt: string | null }; t: { deletedAt: string | null } }>(
+        t.url,
+        'query($o: String!, $t: String!) { o: artifact(ref: $o) { deletedAt } t: artifact(ref: $t) { deletedAt } }',
+        { o: ours.id, t: theirs.id },
+      );
+      return { ours: data.o.deletedAt !== null, theirs: data.t.deletedAt !== null };
+    };
+    const homeEditor = tokenIn({ [home.workspace]: 'EDITOR', [other.workspace]: 'VIEWER' });
+    await api.ok(homeEditor, 'mutation($id: ID!) { deleteRun(id: $id, artifacts: true) { id } }', { id: home.runId });
+    expect(await deletedAt()).toEqual({ ours: true, theirs: false });
+    await api.ok(homeEditor, 'mutation($id: ID!) { restoreRun(id: $id) { id } }', { id: home.runId });
+    expect(await deletedAt()).toEqual({ ours: false, theirs: false });
   });
 });
 

@@ -1,4 +1,5 @@
-import { Authorized, Arg, Ctx, FieldResolver, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Authorized, Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { toGlobalId } from '../../domain/global-id';
 import type { Context } from '../context';
 import { ArtifactState } from '../../domain/artifact';
 import { ArtifactFilter, LogArtifactInput } from '../types/artifact.input';
@@ -90,6 +91,15 @@ export class ArtifactResolver {
     return toConnection(versions, toArtifact);
   }
 
+  @FieldResolver(() => ID, {
+    nullable: true,
+    description:
+      'The global id of the execution that output it; null for a source, or when that execution is in a workspace you may not read.',
+  })
+  producerId(@Root() a: Artifact, @Ctx() ctx: Context): string | null | Promise<string | null> {
+    return visibleId(ctx, 'Execution', a.producerUid, ctx.loaders.executionByUid);
+  }
+
   @FieldResolver(() => Execution, { nullable: true, description: 'The execution that output it; null for a source.' })
   async producer(@Root() a: Artifact, @Ctx() ctx: Context): Promise<Execution | null> {
     const found = a.producerUid ? await ctx.loaders.executionByUid.load(a.producerUid) : null;
@@ -99,6 +109,15 @@ export class ArtifactResolver {
 
 @Resolver(() => Artifact)
 export class ArtifactRunResolver {
+  @FieldResolver(() => ID, {
+    nullable: true,
+    description:
+      'The global id of the run that logged or produced it; null when none did, or when that run is in a workspace you may not read.',
+  })
+  runId(@Root() a: Artifact, @Ctx() ctx: Context): string | null | Promise<string | null> {
+    return visibleId(ctx, 'Run', a.runUid, ctx.loaders.runByUid);
+  }
+
   @FieldResolver(() => Run, { nullable: true, description: 'The run that logged or produced it.' })
   async run(@Root() a: Artifact, @Ctx() ctx: Context): Promise<Run | null> {
     const found = a.runUid ? await ctx.loaders.runByUid.load(a.runUid) : null;
@@ -108,9 +127,38 @@ export class ArtifactRunResolver {
 
 @Resolver(() => ModelArtifact)
 export class ModelArtifactResolver {
+  @FieldResolver(() => ID, {
+    nullable: true,
+    description:
+      'The global id of the dataset it was trained on, when given; null when that dataset is in a workspace you may not read.',
+  })
+  trainingDatasetId(@Root() m: ModelArtifact, @Ctx() ctx: Context): string | null | Promise<string | null> {
+    return visibleId(ctx, 'Artifact', m.trainingDatasetUid, ctx.loaders.artifactByUid);
+  }
+
   @FieldResolver(() => Artifact, { nullable: true, description: 'The dataset it was trained on, when given.' })
   async trainingDataset(@Root() m: ModelArtifact, @Ctx() ctx: Context): Promise<Artifact | null> {
     const found = m.trainingDatasetUid ? await ctx.loaders.artifactByUid.load(m.trainingDatasetUid) : null;
     return found ? toArtifact(found) : null;
   }
+}
+
+/**
+ * The global id of a node an artifact points at (its producer, its run, its training dataset), or
+ * null when the caller may not read the node: a uid names something in another workspace and tells
+ * when it was made (UUIDv7), so a hidden one is answered as an absent one. A caller who may read
+ * every workspace (admins, auth off) gets the id at once, with no query; anyone else's ids are
+ * checked through the request's loader for that node, the one the `producer`, `run` and
+ * `trainingDataset` fields use: one batched query per answer (shared with those fields), never one
+ * per artifact. The loaders answer null for a node the caller may not read (readableOnly).
+ */
+function visibleId(
+  ctx: Context,
+  type: 'Execution' | 'Run' | 'Artifact',
+  uid: string | null,
+  loader: { load(uid: string): Promise<unknown> },
+): string | null | Promise<string | null> {
+  if (!uid) return null;
+  if (ctx.caller.readableWorkspaces === 'ALL') return toGlobalId(type, uid);
+  return loader.load(uid).then((found) => (found ? toGlobalId(type, uid) : null));
 }

@@ -20,13 +20,14 @@ export class LifecycleResolver {
   @Authorized()
   @Mutation(() => Run, {
     description:
-      'Deletes a run with its child runs and their executions (soft: hidden from lists, restorable until purged). With artifacts: true, also the artifact versions they logged or output.',
+      "Deletes a run with its child runs and their executions (soft: hidden from lists, restorable until purged). With artifacts: true, also the artifact versions they logged or output in the run's workspace (outputs written into another workspace are that workspace's, and stay).",
   })
   async deleteRun(
     @Arg('id', () => ID, { description: RUN_ID }) id: string,
     @Arg('artifacts', () => Boolean, {
       defaultValue: false,
-      description: 'Also delete the artifact versions the run, its child runs or their executions logged or output.',
+      description:
+        "Also delete the artifact versions the run, its child runs or their executions logged or output in the run's workspace; versions they output into another workspace stay.",
     })
     artifacts: boolean,
     @Ctx() ctx: Context,

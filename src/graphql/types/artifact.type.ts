@@ -1,4 +1,4 @@
-import { Field, Float, ID, InputType, Int, InterfaceType, ObjectType, registerEnumType } from 'type-graphql';
+import { Field, Float, InputType, Int, InterfaceType, ObjectType, registerEnumType } from 'type-graphql';
 import { formatStoreUri } from '../../domain/artifact-uri';
 import { Connection } from './connection';
 import { Entry, Label, toEntries } from './entry.type';
@@ -94,11 +94,8 @@ export abstract class Artifact extends Node implements ArtifactTexts {
   @Field(() => [Entry], { description: 'Other properties, sorted by key.' })
   properties!: Entry[];
 
-  @Field(() => ID, { nullable: true, description: 'The global id of the run that logged or produced it.' })
-  runId!: string | null;
-
-  @Field(() => ID, { nullable: true, description: 'The global id of the execution that output it; null for a source.' })
-  producerId!: string | null;
+  // runId and producerId are field resolvers (ArtifactResolver): they are null for a run or an
+  // execution in a workspace the caller may not read.
 
   @Field(() => DateTimeScalar, { description: 'When this version was recorded.' })
   createdAt!: string;
@@ -203,8 +200,7 @@ export class ModelArtifact extends Artifact {
   @Field(() => [Column], { description: 'What it outputs.' })
   outputFeatures!: Column[];
 
-  @Field(() => ID, { nullable: true, description: 'The global id of the dataset it was trained on, when given.' })
-  trainingDatasetId!: string | null;
+  // trainingDatasetId is a field resolver (ModelArtifactResolver): null for a dataset the caller may not read.
 
   trainingDatasetUid!: string | null;
 }
@@ -335,14 +331,6 @@ class ArtifactView implements ArtifactTexts {
     return (this.madeProperties ??= toEntries(this.record.properties));
   }
 
-  get runId(): string | null {
-    return this.runUid ? toGlobalId('Run', this.runUid) : null;
-  }
-
-  get producerId(): string | null {
-    return this.producerUid ? toGlobalId('Execution', this.producerUid) : null;
-  }
-
   // The descriptive texts (ARTIFACT_TEXT_FIELDS): one getter each, which `implements` asks for.
   get description(): string | null {
     return this.record.description;
@@ -390,10 +378,6 @@ class ArtifactView implements ArtifactTexts {
   }
   get outputFeatures() {
     return this.specField('outputFeatures', []);
-  }
-  get trainingDatasetId() {
-    const uid = this.trainingDatasetUid;
-    return uid ? toGlobalId('Artifact', uid) : null;
   }
 
   // METRICS
