@@ -4,7 +4,7 @@ import { PROJECT_ROOT } from '../src/paths';
 import { createInterface } from 'node:readline';
 
 /**
- * A real OpenID provider (oidc-provider, tools/oidc-provider.mjs) in a child process on
+ * A real OpenID provider (oidc-provider, tools/oidc-provider-process.mjs) in a child process on
  * loopback. Its clients are the tests' users: each gets JWT access tokens by client_credentials,
  * with `sub` its client id and a `groups` claim (see CLIENT_GROUPS in the .mjs).
  */
@@ -23,7 +23,7 @@ export type TestClient = 'ml-user' | 'admin-user' | 'plain-user' | 'expired-user
 /** Mirrors the .mjs (one secret for every test client). */
 const CLIENT_SECRET = 'a-test-secret-that-is-long-enough-0123456789';
 // The script beside this file's source (dist/ holds only the compiled launcher).
-const SCRIPT = path.join(PROJECT_ROOT, 'tools', 'oidc-provider.mjs');
+const SCRIPT = path.join(PROJECT_ROOT, 'tools', 'oidc-provider-process.mjs');
 
 /**
  * Starts a provider. `claimIssuer` makes one that names another provider's issuer in its tokens

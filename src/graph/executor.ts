@@ -4,6 +4,7 @@ import neo4j, {
   type ManagedTransaction,
   type Record as Neo4jRecord,
   type Result,
+  type Transaction,
 } from 'neo4j-driver';
 import { conflict, ErrorCode, SkeinError } from '../errors';
 import { GraphRecordBudget, SessionSlots, type RequestGraphLimits } from './request-limits';
@@ -129,16 +130,68 @@ export class GraphExecutor {
 
   write<T>(work: (tx: Tx) => Promise<T>, options: WriteOptions = {}): Promise<T> {
     const hook = this.hook;
-    // With something to record, the write is no longer one statement: the record joins it.
     if (!hook?.pending()) return options.oneStatement ? this.autoCommit('WRITE', work) : this.managed(work);
+    // With something to record, the write is no longer one statement: the record joins it.
+    const recorded = options.oneStatement ? this.recordedFirst(work, hook) : this.recordedLast(work, hook);
+    return recorded.then((result) => {
+      hook.committed();
+      return result;
+    });
+  }
+
+  /**
+   * A multi-statement write and its record: the record is written last, because the work may
+   * still name what it is about (an authorization inside the transaction).
+   */
+  private recordedLast<T>(work: (tx: Tx) => Promise<T>, hook: WriteHook): Promise<T> {
     return this.managed(async (tx) => {
       const result = await work(tx);
       if (hook.pending()) await hook.write(tx);
       return result;
-    }).then((result) => {
-      hook.committed();
-      return result;
     });
+  }
+
+  /**
+   * A one-statement write and its record, in one explicit transaction whose messages are
+   * pipelined: BEGIN, the record's CREATE and the statement go out together, then COMMIT; two
+   * round trips instead of the managed transaction's four (BEGIN, statement, record, COMMIT).
+   * The record can go first because a one-statement write was authorized before it ran. Should
+   * the statement fail, the transaction rolls back with its record. Retried as a whole on
+   * transient errors, as managed transactions are.
+   */
+  private recordedFirst<T>(work: (tx: Tx) => Promise<T>, hook: WriteHook): Promise<T> {
+    const attempt = () =>
+      withRetries(() =>
+        this.explicit(async (tx) => {
+          const record = hook.write(tx); // sent now (not awaited), ahead of the statement
+          const settled = record.then(
+            () => null,
+            (err: unknown) => err,
+          );
+          const result = await work(tx);
+          const failed = await settled;
+          if (failed) throw failed;
+          return result;
+        }),
+      ).catch((err: unknown) => {
+        throw translateError(err);
+      });
+    return this.inSlot(attempt);
+  }
+
+  private async explicit<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
+    const session = this.driver.session({ database: this.options.database, defaultAccessMode: 'WRITE' });
+    const tx = session.beginTransaction({ timeout: this.options.timeoutMs });
+    try {
+      const result = await work(this.wrap(tx));
+      await tx.commit();
+      return result;
+    } catch (err) {
+      if (tx.isOpen()) await tx.rollback().catch(() => undefined);
+      throw err; // translated by the caller, after the retries have seen the driver's error
+    } finally {
+      await session.close();
+    }
   }
 
   /** Schema commands (CREATE CONSTRAINT …) cannot share a transaction with data writes. */
@@ -184,7 +237,7 @@ export class GraphExecutor {
     }
   }
 
-  private wrap(mtx: ManagedTransaction): Tx {
+  private wrap(mtx: ManagedTransaction | Transaction): Tx {
     return {
       run: <T>(query: string, params: Params = {}) => this.rows<T>(() => mtx.run(query, omittedAsNull(params))),
     };

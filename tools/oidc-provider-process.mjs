@@ -1,5 +1,5 @@
 // A real OpenID provider (the certified `oidc-provider` package) on loopback, for the SSO tests.
-// oidc-provider is ESM-only, so it runs as its own process: `node tools/oidc-provider.mjs
+// oidc-provider is ESM-only, so it runs as its own process: `node tools/oidc-provider-process.mjs
 // [--issuer <url>]`. It listens on 127.0.0.1 on a free port and prints one JSON line on stdout,
 // `{"issuer": …, "url": …}`, once it answers; tools/oidc-provider.ts starts and stops it.
 //
