@@ -6,7 +6,6 @@ import type { AuditRecord, AuditTarget } from '../domain/audit';
 import { newUid } from '../domain/uid';
 import { nowIso } from './validate';
 
-
 /**
  * One request's audit trail. A mutation opens its entry before any service runs (`begin`, from
  * the GraphQL layer); the use case's authorization names the workspace and object (`target`); the
