@@ -1,20 +1,10 @@
+import type { AuditRecord } from '../domain/audit';
 import type { SkeinClient } from './graphql';
 
 /** The audit trail over the API, streamed page by page (oldest first) so an export never holds it all. */
 
-export interface AuditEventView {
-  id: string;
-  at: string;
-  actor: string;
-  action: string;
-  outcome: 'OK' | 'DENIED';
-  workspace: string | null;
-  objectType: string | null;
-  objectId: string | null;
-  reason: string | null;
-  ip: string | null;
-  requestId: string | null;
-}
+/** An audit event as the API answers it: the domain's record, field for field. */
+export type AuditEventView = AuditRecord;
 
 const FIELDS = 'id at actor action outcome workspace objectType objectId reason ip requestId';
 

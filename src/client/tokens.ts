@@ -1,8 +1,10 @@
+import type { GrantRecord, GrantRole } from '../domain/grant';
 import type { SkeinClient } from './graphql';
 
 /** API tokens, grants and "who am I" over the API. */
 
-export type RoleName = 'VIEWER' | 'EDITOR' | 'OWNER';
+/** A role as the API names it (the domain's). */
+export type RoleName = GrantRole;
 
 export interface TokenView {
   tokenId: string;
@@ -17,13 +19,8 @@ export interface TokenView {
   revokedAt: string | null;
 }
 
-export interface GrantView {
-  workspace: string;
-  subject: string;
-  role: RoleName;
-  grantedBy: string;
-  grantedAt: string;
-}
+/** A grant as the API answers it: the domain's record, field for field. */
+export type GrantView = GrantRecord;
 
 export interface WhoAmI {
   id: string;
