@@ -1,4 +1,5 @@
 import { badInput, notFound, quoted } from '../errors';
+import { accessChanged } from './identity-cache';
 import { ROLES, type Role } from '../auth/principal';
 import { grantRepository as repo } from '../graph/grant.repository';
 import { workspaceRepository } from '../graph/workspace.repository';
@@ -20,12 +21,14 @@ export class GrantService {
     await this.requireOwner(workspace, subject);
     checkSubject(subject);
     checkRole(role);
-    return this.deps.graph.write(async (tx) => {
+    const granted = await this.deps.graph.write(async (tx) => {
       const [found] = await workspaceRepository.getMany(tx, [workspace]);
       if (!found) throw notFound('Workspace', workspace);
       await refuseDeleted(tx, { workspace });
       return repo.put(tx, { workspace, subject, role, grantedBy: this.deps.caller.id }, nowIso());
     });
+    accessChanged();
+    return granted;
   }
 
   /** Takes `subject`'s role in `workspace` away; answers the grant it was (NOT_FOUND when none). */
@@ -33,6 +36,7 @@ export class GrantService {
     await this.requireOwner(workspace, subject);
     checkSubject(subject);
     const removed = await this.deps.graph.write((tx) => repo.remove(tx, workspace, subject), { oneStatement: true });
+    accessChanged();
     if (!removed) throw notFound('Grant', `${workspace} ${subject}`);
     return removed;
   }

@@ -19,6 +19,7 @@ import { grantRepository } from '../graph/grant.repository';
 import { tokenRepository } from '../graph/token.repository';
 import type { StoredToken } from '../domain/token';
 import { newUid } from '../domain/uid';
+import { rememberedIdentity, rememberIdentity } from './identity-cache';
 
 /** lastUsedAt is written at most this often per token (a write per request would cost more than the read). */
 const TOUCH_EVERY_MS = 60_000;
@@ -63,8 +64,11 @@ export class IdentityService implements Authenticator {
           'The Authorization header must be "Bearer <token>" (an API token, skn_…, or an SSO access token).',
         );
       }
-      if (looksLikeToken(credential)) return await this.byToken(credential);
-      if (JWT.test(credential)) return await this.bySso(credential);
+      const key = fingerprint(credential);
+      const remembered = rememberedIdentity(key);
+      if (remembered) return remembered;
+      if (looksLikeToken(credential)) return await this.byToken(credential, key);
+      if (JWT.test(credential)) return await this.bySso(credential, key);
       throw unauthenticated(
         `That bearer credential is neither a Skein API token (skn_…) nor an SSO access token; ${SIGN_IN}.`,
       );
@@ -76,7 +80,7 @@ export class IdentityService implements Authenticator {
     }
   }
 
-  private async byToken(text: string): Promise<Principal> {
+  private async byToken(text: string, key: string): Promise<Principal> {
     const parsed = parseToken(text);
     if (!parsed) {
       throw unauthenticated(
@@ -101,13 +105,15 @@ export class IdentityService implements Authenticator {
       });
     }
     await this.touch(stored, now);
-    return makePrincipal({
+    const principal = makePrincipal({
       kind: 'token',
       id: `token:${stored.id}`,
       admin: stored.admin,
       roles: stored.workspace ? [[stored.workspace, stored.role]] : [],
       tokenId: stored.id,
     });
+    rememberIdentity(key, principal, stored.expiresAt === null ? null : Date.parse(stored.expiresAt));
+    return principal;
   }
 
   private async secretMatches(parsed: TokenText, stored: StoredToken): Promise<boolean> {
@@ -130,7 +136,7 @@ export class IdentityService implements Authenticator {
     await this.graph.write((tx) => tokenRepository.touch(tx, stored.id, now, staleBefore), { oneStatement: true });
   }
 
-  private async bySso(jwt: string): Promise<Principal> {
+  private async bySso(jwt: string, key: string): Promise<Principal> {
     if (!this.sso) {
       throw unauthenticated(
         'SSO is not configured on this Skein (no OpenID Connect issuer is set), so access tokens of an issuer are not accepted; use an API token (skn_…) instead.',
@@ -139,13 +145,15 @@ export class IdentityService implements Authenticator {
     const identity = await this.sso.verify(jwt);
     const subjects = [`user:${identity.subject}`, ...identity.groups.map((g) => `group:${g}`)];
     const grants = await this.graph.read((tx) => grantRepository.grantsOf(tx, subjects));
-    return makePrincipal({
+    const principal = makePrincipal({
       kind: 'sso',
       id: `user:${identity.subject}`,
       admin: identity.admin,
       roles: highestRoles(grants),
       groups: identity.groups,
     });
+    rememberIdentity(key, principal, jwtExpiry(jwt));
+    return principal;
   }
 
   private async recordDenial(credential: string, origin: RequestOrigin, refusal: SkeinError): Promise<void> {
@@ -242,4 +250,14 @@ function adminToken(id: string, hash: string, name: string, now: string) {
     createdAt: now,
     expiresAt: null,
   };
+}
+
+/** When a JWT expires (ms), from its `exp` claim, read after the verifier accepted it; null if absent. */
+function jwtExpiry(jwt: string): number | null {
+  try {
+    const payload = JSON.parse(Buffer.from(jwt.split('.')[1]!, 'base64url').toString('utf8')) as { exp?: unknown };
+    return typeof payload.exp === 'number' ? payload.exp * 1000 : null;
+  } catch {
+    return null;
+  }
 }

@@ -1,4 +1,5 @@
 import { badInput, notFound, quoted } from '../errors';
+import { accessChanged } from './identity-cache';
 import { isStoreUri, parseStoreUri } from '../domain/artifact-uri';
 import type { ArtifactRecord } from '../domain/artifact';
 import type { RunRecord } from '../domain/run';
@@ -199,6 +200,7 @@ export class LifecycleService {
     }
     for (;;) {
       const removed = await graph.write((tx) => repo.purgeEmptyWorkspaces(tx, scope, batch));
+      if (removed > 0) accessChanged(); // their tokens and grants went with them
       report.workspaces += removed;
       if (removed < batch) break;
     }

@@ -1,4 +1,5 @@
 import { badInput, notFound, quoted } from '../errors';
+import { accessChanged } from './identity-cache';
 import { hashSecret, mintToken } from '../auth/token-secret';
 import { ROLES, type Role } from '../auth/principal';
 import { tokenRepository as repo } from '../graph/token.repository';
@@ -92,6 +93,7 @@ export class TokenService {
       throw notFound('Token', id);
     }
     const revoked = await this.deps.graph.write((tx) => repo.revoke(tx, id, nowIso()), { oneStatement: true });
+    accessChanged();
     if (!revoked) throw notFound('Token', id);
     return revoked;
   }

@@ -1,4 +1,5 @@
 import { conflict, notFound, quoted } from '../errors';
+import { accessChanged } from './identity-cache';
 import { workspaceRepository as repo } from '../graph/workspace.repository';
 import { pageWindow, toPage, stringKey, type Page, type PageRequest } from './pagination';
 import { checkName, checkText, nowIso, toMap } from './validate';
@@ -39,11 +40,13 @@ export class WorkspaceService {
     if (caller.kind === 'sso' && !caller.admin) await access.requireSignedIn(target);
     else await access.requireAdmin(target, { refusal: CREATE_REFUSAL });
     try {
-      return await this.deps.graph.write(async (tx) => {
-        const made = await repo.create(tx, { name, description: input.description ?? null, labels }, nowIso());
+      const made = await this.deps.graph.write(async (tx) => {
+        const created = await repo.create(tx, { name, description: input.description ?? null, labels }, nowIso());
         await this.ownedByCreator(tx, name);
-        return made;
+        return created;
       });
+      accessChanged(); // the creator's next request must see their new role (identity-cache.ts)
+      return made;
     } catch (err) {
       if ((err as { code?: string }).code === 'CONFLICT')
         throw conflict(`Workspace ${quoted(name)} already exists.`, { name });
