@@ -101,7 +101,8 @@ describe('the local Neo4j Skein starts', () => {
       );
       expect(back.name).toBe(ws);
       expect(skein.localNeo4j!.pid).not.toBe(first);
-      expect((await fetch(`${skein.url}/readyz`)).status).toBe(200);
+      // Ready again too (its own probe of the graph may answer a moment after the first query does).
+      await waitFor('/readyz to turn 200', 10_000, async () => (await fetch(`${skein.url}/readyz`)).status === 200);
       expect(fatal).toEqual([]);
     },
     NEO4J_START_MS + 30_000,
