@@ -49,7 +49,10 @@ export class Change {
   @Field(() => DateTimeScalar, { description: 'When the change was made.' })
   at!: string;
 
-  @Field({ description: 'Who made it: the caller\'s principal id ("anonymous" until access tokens exist).' })
+  @Field({
+    description:
+      'Who made it: the caller\'s principal id (`token:<id>`, `user:<subject>`, or "anonymous" while auth is off).',
+  })
   by!: string;
 }
 
