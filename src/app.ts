@@ -25,7 +25,7 @@ import { IdentityService, provisionAdminToken } from './services/identity.servic
 import { ErrorCode, SkeinError } from './errors';
 import { corsPolicy } from './http/cors';
 import { createRateLimiter, NO_RATE_LIMIT, type RateLimiter } from './http/rate-limit';
-import { sendError } from './http/respond';
+import { sendRefusal } from './http/respond';
 import { createServices } from './services';
 import { scheduleCleanups } from './services/cleanup';
 import { createBodies, LocalBodyStore, type Bodies } from './storage';
@@ -265,8 +265,7 @@ function limitedBodies(
       await limiter.limitBodies(req.socket.remoteAddress ?? null);
     } catch (err) {
       if (!(err instanceof SkeinError) || err.code !== ErrorCode.RATE_LIMITED) throw err;
-      res.setHeader('retry-after', String(err.details.retryAfterSeconds));
-      return sendError(res, 429, err.code, err.message);
+      return sendRefusal(res, err);
     }
     return serve(req, res);
   };

@@ -5,7 +5,7 @@ import { SkeinError } from '../errors';
 import { checkVariables, LIMIT_DEFAULTS } from '../graphql/limits';
 import type { VariableLimits } from '../graphql/limits/variables';
 import { readJsonBody } from './request-body';
-import { sendError } from './respond';
+import { sendError, sendRefusal } from './respond';
 
 export interface GraphQLHandlerDeps {
   apollo: ApolloServer<Context>;
@@ -63,22 +63,6 @@ export async function handleGraphQL(
   for await (const chunk of response.body.asyncIterator) res.write(chunk);
   res.end();
 }
-
-/** A request refused before GraphQL runs: bad credentials (401) or too many requests (429). */
-function sendRefusal(res: ServerResponse, err: SkeinError): void {
-  const status = HTTP_STATUS[err.code] ?? 400;
-  if (status === 401) res.setHeader('www-authenticate', 'Bearer realm="skein"');
-  const retryAfter = err.details.retryAfterSeconds;
-  if (typeof retryAfter === 'number') res.setHeader('retry-after', String(Math.max(1, Math.ceil(retryAfter))));
-  sendError(res, status, err.code, err.message);
-}
-
-const HTTP_STATUS: Partial<Record<string, number>> = {
-  UNAUTHENTICATED: 401,
-  FORBIDDEN: 403,
-  RATE_LIMITED: 429,
-  SERVICE_UNAVAILABLE: 503,
-};
 
 function toHeaderMap(req: IncomingMessage): HeaderMap {
   const headers = new HeaderMap();

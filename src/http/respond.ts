@@ -1,5 +1,5 @@
 import type { ServerResponse } from 'node:http';
-import type { ErrorCode } from '../errors';
+import type { ErrorCode, SkeinError } from '../errors';
 
 export function sendJson(res: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
@@ -17,3 +17,22 @@ export function sendJson(res: ServerResponse, status: number, body: unknown): vo
 export function sendError(res: ServerResponse, status: number, code: ErrorCode | 'BAD_REQUEST', message: string): void {
   sendJson(res, status, { errors: [{ message, extensions: { code } }] });
 }
+
+/**
+ * A request refused before GraphQL (or the local store) runs: bad credentials (401), too many
+ * requests (429, with Retry-After from the error's `retryAfterSeconds`), the graph away (503).
+ */
+export function sendRefusal(res: ServerResponse, err: SkeinError): void {
+  const status = HTTP_STATUS[err.code] ?? 400;
+  if (status === 401) res.setHeader('www-authenticate', 'Bearer realm="skein"');
+  const retryAfter = err.details.retryAfterSeconds;
+  if (typeof retryAfter === 'number') res.setHeader('retry-after', String(Math.max(1, Math.ceil(retryAfter))));
+  sendError(res, status, err.code, err.message);
+}
+
+const HTTP_STATUS: Partial<Record<string, number>> = {
+  UNAUTHENTICATED: 401,
+  FORBIDDEN: 403,
+  RATE_LIMITED: 429,
+  SERVICE_UNAVAILABLE: 503,
+};

@@ -50,21 +50,19 @@ export class AuditTrail implements WriteHook {
   }
 
   /** Records something a read handed out (a signed download URL), in its own transaction. */
-  async recordNow(action: string, target: AuditTarget): Promise<void> {
-    await this.append(this.record(action, 'OK', target, null));
+  recordNow(action: string, target: AuditTarget): Promise<void> {
+    return this.recordAllNow(action, [target]);
   }
 
   /** `recordNow` for many targets in one transaction (the download URLs of a list, batched). */
   async recordAllNow(action: string, targets: readonly AuditTarget[]): Promise<void> {
-    if (targets.length === 0) return;
-    const records = targets.map((t) => this.record(action, 'OK', t, null));
-    await this.graph.write((tx) => auditRepository.append(tx, records), { oneStatement: true });
+    if (targets.length > 0) await this.append(targets.map((t) => this.record(action, 'OK', t, null)));
   }
 
   /** Records a refused request, in its own transaction (nothing of the refused work is written). */
   async deny(action: string, target: AuditTarget, reason: string): Promise<void> {
     if (this.entry) this.entry = null; // the mutation is refused: nothing else of it is recorded
-    await this.append(this.record(action, 'DENIED', target, reason));
+    await this.append([this.record(action, 'DENIED', target, reason)]);
   }
 
   /** The open mutation's name, or `fallback` for a read. */
@@ -72,8 +70,8 @@ export class AuditTrail implements WriteHook {
     return this.entry?.action ?? fallback;
   }
 
-  private append(record: AuditRecord): Promise<void> {
-    return this.graph.write((tx) => auditRepository.append(tx, [record]), { oneStatement: true });
+  private append(records: AuditRecord[]): Promise<void> {
+    return this.graph.write((tx) => auditRepository.append(tx, records), { oneStatement: true });
   }
 
   private record(action: string, outcome: AuditRecord['outcome'], t: AuditTarget | null, reason: string | null) {
@@ -97,9 +95,6 @@ export class AuditTrail implements WriteHook {
 export class SilentAuditTrail extends AuditTrail {
   override pending(): boolean {
     return false;
-  }
-  override recordNow(): Promise<void> {
-    return Promise.resolve();
   }
   override recordAllNow(): Promise<void> {
     return Promise.resolve();

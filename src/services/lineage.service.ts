@@ -1,5 +1,3 @@
-import { Access } from './access';
-import { SilentAuditTrail } from './audit';
 import { ownershipRepository } from '../graph/ownership.repository';
 import { badInput, ErrorCode, quoted, SkeinError } from '../errors';
 import { artifactRepository } from '../graph/artifact.repository';
@@ -31,8 +29,8 @@ import { lineageRepository as repo } from '../graph/lineage.repository';
 import type { ServiceDeps } from './deps';
 import { checkName } from './validate';
 
-/** All lineage needs of a request: its executor, its caller and their authorization (made when absent). */
-type LineageDeps = Pick<ServiceDeps, 'graph' | 'caller'> & Partial<Pick<ServiceDeps, 'access'>>;
+/** All lineage needs of a request: its executor and its caller's authorization. */
+type LineageDeps = Pick<ServiceDeps, 'graph' | 'access'>;
 
 /**
  * Lineage use cases: what a run read and wrote, across runs and workspaces. Each answer is one
@@ -41,12 +39,7 @@ type LineageDeps = Pick<ServiceDeps, 'graph' | 'caller'> & Partial<Pick<ServiceD
  * the chain continues through them; a start node the caller may not read does not exist for them.
  */
 export class LineageService {
-  private readonly access: Access;
-
-  constructor(private readonly deps: LineageDeps) {
-    const silent = () => new SilentAuditTrail(deps.graph, deps.caller, { requestId: null, ip: null });
-    this.access = deps.access ?? new Access(deps.caller, silent());
-  }
+  constructor(private readonly deps: LineageDeps) {}
 
   async lineage(of: string, options: LineageOptions = {}): Promise<LineageRecord> {
     const start = await this.resolve(of, 'of');
@@ -109,8 +102,10 @@ export class LineageService {
     otherwise?: () => Promise<SkeinError>,
   ): Promise<SkeinError> {
     const workspace = await this.deps.graph.read((tx) => ownershipRepository.workspaceOf(tx, ref.label, ref.uid));
-    if (workspace !== null && !this.access.canRead(workspace)) {
-      await this.access.require('read', { workspace, objectType: ref.label, objectId: given }).catch(() => undefined);
+    if (workspace !== null && !this.deps.access.canRead(workspace)) {
+      await this.deps.access
+        .require('read', { workspace, objectType: ref.label, objectId: given })
+        .catch(() => undefined);
       return missing(given, asOf);
     }
     return workspace !== null && otherwise ? otherwise() : missing(given, asOf);
@@ -153,11 +148,11 @@ export class LineageService {
    * resolver), or a bare uid (an artifact's when one has it, else taken as an execution's).
    */
   async resolve(ref: string, field: string): Promise<NodeRef> {
-    await this.access.requireSignedIn({ workspace: null, objectType: 'Lineage', objectId: ref });
+    await this.deps.access.requireSignedIn({ workspace: null, objectType: 'Lineage', objectId: ref });
     if (isStoreUri(ref)) {
       // A URI names its workspace: one the caller may not read is a missing artifact, before any lookup.
       const authorize = (workspace: string) =>
-        this.access.require('read', { workspace, objectType: 'Artifact', objectId: ref });
+        this.deps.access.require('read', { workspace, objectType: 'Artifact', objectId: ref });
       const found = await this.deps.graph.read((tx) => resolveArtifactRef(tx, ref, field, authorize));
       return { label: 'Artifact', uid: found.uid };
     }
@@ -175,7 +170,7 @@ export class LineageService {
 
   /** The caller's readable workspaces (null: all): every traversal redacts the rest. */
   private get readable(): string[] | null {
-    return this.access.readScope();
+    return this.deps.access.readScope();
   }
 
   private scope(asOf: string | null, fields: NodeFields = ALL_FIELDS) {

@@ -1,4 +1,5 @@
 import { makePrincipal, OPEN, type Principal } from '../../src/auth/principal';
+import { createServices } from '../../src/services';
 import { restrictedId } from '../../src/domain/restricted-id';
 import { QueryStats, type GraphExecutor } from '../../src/graph/executor';
 import type { LineageRecord, LineageEdgeRecord, LineageNode, LineagePathRecord } from '../../src/domain/lineage';
@@ -178,7 +179,7 @@ describe('lineage traversals on hand-built graphs', () => {
   let stats: QueryStats;
   const service = (caller: Principal = OPEN): LineageService => {
     stats = new QueryStats();
-    return new LineageService({ graph: t.skein.graph.withStats(stats), caller });
+    return createServices({ graph: t.skein.graph.withStats(stats), caller }).lineage;
   };
 
   const graph = () => new TestGraph(uniqueName('lin'));
