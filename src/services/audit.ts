@@ -1,3 +1,4 @@
+import { clip } from '../errors';
 import { auditRepository } from '../graph/audit.repository';
 import type { GraphExecutor, Tx, WriteHook } from '../graph/executor';
 import type { Principal } from '../auth/principal';
@@ -81,9 +82,9 @@ export class AuditTrail implements WriteHook {
       actor: this.caller.id,
       action,
       outcome,
-      workspace: t?.workspace ?? null,
+      workspace: clipped(t?.workspace),
       objectType: t?.objectType ?? null,
-      objectId: t?.objectId ?? null,
+      objectId: clipped(t?.objectId),
       reason,
       ip: this.origin.ip,
       requestId: this.origin.requestId,
@@ -103,3 +104,10 @@ export class SilentAuditTrail extends AuditTrail {
     return Promise.resolve();
   }
 }
+
+/**
+ * What a client named, as the trail keeps it: a refused request may name a 70,000-character
+ * "workspace", and an indexed property that long cannot be stored (the (workspace, id) index).
+ */
+const clipped = (value: string | null | undefined): string | null => (value == null ? null : clip(value, AUDIT_ECHO));
+const AUDIT_ECHO = 256;

@@ -68,6 +68,17 @@ describe('audit trail', () => {
     expect((await events(t.ws, 1000)).edges.length).toBe(before);
   });
 
+  it('keeps a refused or failed request that names a huge workspace (clipped), never an internal error', async () => {
+    const res = await gql(
+      t.url,
+      'mutation($n: String!) { updateWorkspace(name: $n, input: { description: "d" }) { name } }',
+      {
+        n: 'x'.repeat(70_000),
+      },
+    );
+    expect(res.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+  });
+
   it('pages with cursors, and the export prints every event as a JSON line', async () => {
     for (const name of ['p1', 'p2', 'p3']) await startRun(name);
     const all = (await events(t.ws, 1000)).edges.map((e) => e.node.id);
