@@ -191,7 +191,11 @@ export function searchRunsQuery(q: SearchQueryShape): string {
     return perWorkspace(`r.uid ${cmp} $afterUid${missing}`, q.where, `r.uid ${dir}`) + `, null AS sortKey${PAGE}`;
   }
   const value = q.sortValue!;
-  const seek = `${value} ${cmpOrEqual} $afterKey AND CASE WHEN ${value} = $afterKey THEN r.uid ${cmp} $afterUid ELSE true END`;
+  // `r.uid IS NOT NULL` (always true) lets a key without an index of its own still seek the
+  // workspace's (workspace, uid) index rather than scan every run of every workspace.
+  const seek =
+    `${value} ${cmpOrEqual} $afterKey AND r.uid IS NOT NULL` +
+    ` AND CASE WHEN ${value} = $afterKey THEN r.uid ${cmp} $afterUid ELSE true END`;
   return perWorkspace(seek, q.where, `${value} ${dir}, r.uid ${dir}`) + `, toFloat(${value}) AS sortKey${PAGE}`;
 }
 

@@ -5,7 +5,7 @@ import { decodeValue, fromProps, mapSlot, propName, propNames, toNewProps, toPro
 import * as Q from './run.cypher';
 import { entryAccess, runCriteriaCypher } from './run-filter.cypher';
 
-export { searchKeysOf } from './run-filter.cypher';
+export { searchKeysOf, type SearchKey } from './run-filter.cypher';
 import type { EntryValue } from '../domain/scalar';
 import { type RunRecord, type NewRun, type FinishedRunState, type RunState, type RunCriteria } from '../domain/run';
 

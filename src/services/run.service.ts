@@ -2,7 +2,7 @@ import { badInput, notFound, preconditionFailed, quoted } from '../errors';
 import type { Tx } from '../graph/executor';
 import { idempotent } from '../graph/idempotency';
 import { metricRepository } from '../graph/metric.repository';
-import type { KeyValue } from '../domain/key-value';
+import type { KeyValue, MapKind } from '../domain/key-value';
 import {
   SortDirection,
   type ComparisonRow,
@@ -13,7 +13,7 @@ import {
   type RunSearchOrder,
   type RunState,
 } from '../domain/run';
-import { runRepository as repo, searchKeysOf } from '../graph/run.repository';
+import { runRepository as repo, searchKeysOf, type SearchKey } from '../graph/run.repository';
 import { DEFAULT_SEARCH_INDEX_LIMIT, ensureSearchIndexes } from '../graph/search-index';
 import { workspaceRepository } from '../graph/workspace.repository';
 import { isUid, newUid } from '../domain/uid';
@@ -264,9 +264,6 @@ export class RunService {
     const criteria = checkRunFilter(q.filter, (id) => runUidOf(id, 'filter.parent'));
     const scope = await this.searchScope(q);
     if (scope.length === 0) return toPage([], window, () => '');
-    await ensureSearchIndexes(this.deps.graph, searchKeysOf(criteria, order.sortBy), {
-      limit: this.deps.searchIndexLimit ?? DEFAULT_SEARCH_INDEX_LIMIT,
-    });
     const rows = await this.deps.graph.read((tx) =>
       repo.search(tx, {
         workspace: q.workspace ?? scope,
@@ -281,6 +278,10 @@ export class RunService {
     );
     // An empty first page may mean a misspelt workspace: say so instead of "no runs".
     if (rows.length === 0 && !q.after && q.workspace) await new WorkspaceService(this.deps).mustExist(q.workspace);
+    const keys = keysSeenIn(rows, searchKeysOf(criteria), order.sortBy);
+    await ensureSearchIndexes(this.deps.graph, keys, {
+      limit: this.deps.searchIndexLimit ?? DEFAULT_SEARCH_INDEX_LIMIT,
+    });
     const page = toPage(rows, window, (row) => ({ o: order.signature, k: row.sortKey, u: row.run.uid }));
     return { ...page, items: page.items.map((row) => row.run) };
   }
@@ -415,6 +416,33 @@ function searchOrder(orderBy: RunOrdering | null | undefined): {
   const order = descending ? 'VALUE_DESC' : 'VALUE_ASC';
   return { order, sortBy, signature: `${order}:${sortBy.map}.${key}` };
 }
+
+/**
+ * The keys of `keys` some run of the page is known to hold: only those get a search index, since a
+ * key no run has (a typo, a key from another team's runs) would cost an index that serves nothing.
+ * A run holds a key its filter requires of every match, the sort key when it has a sort value, and
+ * any key its maps show (a slim page reads no maps; such keys wait for another search).
+ */
+function keysSeenIn(
+  rows: ReadonlyArray<{ run: RunRecord; sortKey: number | null }>,
+  keys: SearchKey[],
+  sortBy: { map: MapKind; key: string } | null,
+): SearchKey[] {
+  if (rows.length === 0) return [];
+  const sorted = sortBy && rows.some((row) => row.sortKey !== null) ? [{ kind: sortBy.map, key: sortBy.key }] : [];
+  const filtered = keys.filter(({ kind, key, inEveryMatch }) => {
+    const map = SEARCHED_MAPS[kind];
+    return inEveryMatch === true || (map !== undefined && rows.some(({ run }) => run[map][key] !== undefined));
+  });
+  return [...sorted, ...filtered];
+}
+
+/** Where a run record keeps the entries of each map a search names. */
+const SEARCHED_MAPS: Partial<Record<MapKind, 'params' | 'results' | 'labels'>> = {
+  param: 'params',
+  result: 'results',
+  label: 'labels',
+};
 
 function decodeSearchCursor(raw: unknown, signature: string): { key: number | null; uid: string } {
   const c = raw as { o?: unknown; k?: unknown; u?: unknown } | null;
