@@ -26,6 +26,8 @@ export interface RunFilterSpec {
   startedBefore?: string | null;
   /** Children of this run (its id or uid). */
   parent?: string | null;
+  /** Runs whose name holds this text, in any case. */
+  nameContains?: string | null;
 }
 
 export interface ValueFilterSpec {
