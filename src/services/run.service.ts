@@ -18,6 +18,7 @@ import { isUid, newUid } from '../domain/uid';
 import { fromGlobalId } from '../domain/global-id';
 import { pageWindow, toPage, type Page, type PageRequest } from './pagination';
 import { checkRunFilter, type RunFilterSpec } from './run-filter';
+import { withRunQuery } from './run-query';
 import { checkIdempotencyKey } from './idempotency-key';
 import { recordSets, replacedEntries } from './history';
 import { checkName, checkText, nowIso, toMap } from './validate';
@@ -51,6 +52,8 @@ export interface FinishRun {
 
 export interface RunSearch extends PageRequest {
   workspace: string;
+  /** A query in MLflow's syntax (run-query.ts); it and `filter` must both hold. */
+  query?: string | null;
   filter?: RunFilterSpec | null;
   orderBy?: RunOrdering | null;
   /**
@@ -253,9 +256,10 @@ export class RunService {
 
   /** A page of a workspace's runs matching `filter`, newest first unless ordered by a value. */
   async search(q: RunSearch): Promise<Page<RunRecord>> {
-    const order = searchOrder(q.orderBy);
+    const { filter, orderBy } = withRunQuery(q);
+    const order = searchOrder(orderBy);
     const window = pageWindow(q, (raw) => decodeSearchCursor(raw, order.signature));
-    const criteria = checkRunFilter(q.filter, (id) => runUidOf(id, 'filter.parent'));
+    const criteria = checkRunFilter(filter, (id) => runUidOf(id, 'filter.parent'));
     // An unreadable workspace answers as a missing one does: NOT_FOUND.
     await this.deps.access.require('read', workspaceTarget(q.workspace));
     if (await hidesWorkspace(this.deps.graph, q.workspace, q.includeDeleted)) return toPage([], window, () => '');
