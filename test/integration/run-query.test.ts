@@ -127,6 +127,15 @@ describe('run search by query', () => {
     expect(await nameSet(`parent = '${ids.get('c')}'`)).toEqual(['c1']);
   });
 
+  // nameContains (RunFilterSpec) is the lead's part of issue 16: enable this once it is searched.
+  it.skip("finds names with LIKE '%text%' in any case, and NOT LIKE", async () => {
+    await record({ name: 'Big-BERT-base', params: {}, results: {}, labels: {}, state: 'COMPLETED', day: 10 });
+    await record({ name: 'tiny-bert', params: {}, results: {}, labels: {}, state: 'COMPLETED', day: 11 });
+    expect(await nameSet("name LIKE '%bert%'")).toEqual(['Big-BERT-base', 'tiny-bert']);
+    expect(await nameSet("attributes.run_name ILIKE '%BIG-bert%'")).toEqual(['Big-BERT-base']);
+    expect(await nameSet("name not like '%bert%' and started > '2026-03-08'")).toEqual(['c1']);
+  });
+
   it('orders by a result, ascending unless desc is written', async () => {
     expect(await names('metrics.accuracy > 0.9 order by metrics.accuracy')).toEqual(['h', 'b', 'a', 'c', 'f']);
     expect(await names('metrics.accuracy > 0.9 order by metrics.accuracy DESC')).toEqual(['f', 'c', 'a', 'b', 'h']);

@@ -3,6 +3,7 @@ import { ErrorCode, SkeinError } from '../../src/errors';
 import { FILTER_LIMITS } from '../../src/domain/run';
 import { checkRunFilter } from '../../src/services/run-filter';
 import { parseRunQuery, QUERY_LIMITS, withRunQuery } from '../../src/services/run-query';
+import { namedKeys } from '../../src/cli/tables';
 import { refusalOf } from '../helpers/refusal';
 
 /**
@@ -407,5 +408,25 @@ describe('a query with a filter and an order', () => {
     const err = refusalOf(() => withRunQuery({ query: 'order by metrics.a', orderBy: { param: 'lr' } }));
     expect(err.code).toBe(ErrorCode.BAD_USER_INPUT);
     expect(err.details).toEqual({ field: 'orderBy' });
+  });
+});
+
+describe("the CLI's columns for a query", () => {
+  it('are the params, metrics and tags the query names, once each, in order', () => {
+    expect(
+      namedKeys(
+        "params.lr = '0.01' and METRICS.acc > 0.9 or results.acc < 0 and tags.team in ('params.x') order by metric.loss",
+      ),
+    ).toEqual([
+      { scope: 'params', key: 'lr' },
+      { scope: 'metrics', key: 'acc' },
+      { scope: 'tags', key: 'team' },
+      { scope: 'metrics', key: 'loss' },
+    ]);
+    expect(namedKeys('params.`my key` = 1 and labels."a""b" is null and status = 1 and params.')).toEqual([
+      { scope: 'params', key: 'my key' },
+      { scope: 'tags', key: 'a"b' },
+    ]);
+    expect(namedKeys("name like '%params.x%' and attributes.status = 'x'")).toEqual([]);
   });
 });
