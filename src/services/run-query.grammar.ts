@@ -25,7 +25,7 @@
  * Values: 'single' or "double" quoted text (inside any quotes, a doubled quote or a backslash
  * escapes the next character: 'it''s', 'it\'s'), numbers (`3`, `-1.5e-3`), `true` and `false`.
  * Combined with `not`, `and`, `or` (binding in that order: NOT before AND before OR) and parentheses.
- * At the end, `order by <field> [asc|desc]`: ascending unless `desc` is written, as in MLflow.
+ * At the end, `order by <params.k | metrics.k> [asc|desc]`: ascending unless `desc` is written, as in MLflow.
  *
  * Nodes (all with `at`, the 0-based offset of their first character):
  *   { kind: 'or' | 'and', of: Node[] }, { kind: 'not', of: Node },

@@ -340,10 +340,10 @@ class SpecBuilder {
     const direction = order.direction ?? SortDirection.ASC;
     if (target.kind === 'param') return { param: target.key, direction };
     if (target.kind === 'result') return { result: target.key, direction };
-    if (target.kind === 'started') return { direction };
+    // Without a key, search walks in creation order, which is not the start time of a backdated run.
     throw this.refuse(
       order.field.at,
-      'runs are ordered by params.<key>, metrics.<key> or started (start_time), one of them.',
+      'runs are ordered by one params.<key> or metrics.<key>; without order by, newest first.',
     );
   }
 

@@ -169,11 +169,10 @@ describe('run query -> filter tree', () => {
     expect(values).toEqual([3, -3, 0.5, 0.5, 5, -0.0015, 20000].map((eq) => ({ result: { key: 'x', eq } })));
   });
 
-  it('orders by a param, a result or the start time, ascending unless desc is written', () => {
+  it('orders by a param or a result, ascending unless desc is written', () => {
     expect(parseRunQuery('order by metrics.acc').orderBy).toEqual({ result: 'acc', direction: 'ASC' });
     expect(parseRunQuery('ORDER BY params.lr DESC').orderBy).toEqual({ param: 'lr', direction: 'DESC' });
     expect(parseRunQuery('order by params.lr asc').orderBy).toEqual({ param: 'lr', direction: 'ASC' });
-    expect(parseRunQuery('order by start_time desc').orderBy).toEqual({ direction: 'DESC' });
     expect(parseRunQuery('metrics.acc > 0 order by metrics.acc')).toEqual({
       filter: { result: { key: 'acc', gt: 0 } },
       orderBy: { result: 'acc', direction: 'ASC' },
@@ -244,6 +243,7 @@ describe('run query refusals', () => {
     expect(columnOf(`params.${'k'.repeat(FILTER_LIMITS.keyLength + 1)} = 1`)).toBe(1);
     expect(columnOf('order by tags.team')).toBe(10);
     expect(columnOf('order by status')).toBe(10);
+    expect(columnOf('params.a = 1 order by start_time desc')).toBe(23);
   });
 
   it("refuses SCHEDULED with Skein's states", () => {
