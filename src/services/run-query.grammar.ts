@@ -27,6 +27,20 @@
  * Combined with `not`, `and`, `or` (binding in that order: NOT before AND before OR) and parentheses.
  * At the end, `order by <params.k | metrics.k> [asc|desc]`: ascending unless `desc` is written, as in MLflow.
  *
+ * What it means (run-query.ts turns the tree into the filter tree of RunFilterSpec):
+ *   - MLflow keeps params as text, Skein keeps their type: a quoted number compared with =, != or
+ *     IN on a param matches both forms (`params.lr = '0.01'` finds lr 0.01 and lr "0.01"); an
+ *     unquoted number only the number; ranges compare as written.
+ *   - `!=` and `NOT IN` on a param, metric or tag hold for runs that have the key with another
+ *     value, as in SQL; `not (params.lr = 1)` also takes the runs without lr.
+ *   - Tags are text: =, !=, IN, NOT IN, IS [NOT] NULL; a number or boolean is taken as written.
+ *   - `status` takes MLflow's FINISHED (COMPLETED) and KILLED (ABORTED); SCHEDULED is refused.
+ *   - `name LIKE '%text%'` (or ILIKE) finds the text anywhere in the name, in any case; it is the
+ *     only pattern (an `_` is a plain character).
+ *   - Start times are kept to the millisecond: `started > T` is `started >= T + 1 ms`. A time is
+ *     ISO text ('2026-03-01', '2026-03-01T12:00:00Z') or milliseconds since 1970 as MLflow's start_time.
+ *   - `parent = '<run id or uid>'`: the child runs of that run.
+ *
  * Nodes (all with `at`, the 0-based offset of their first character):
  *   { kind: 'or' | 'and', of: Node[] }, { kind: 'not', of: Node },
  *   { kind: 'compare', field, op, value, opAt }, { kind: 'in', field, negated, values, opAt },
