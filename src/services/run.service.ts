@@ -20,6 +20,7 @@ import { isUid, newUid } from '../domain/uid';
 import { fromGlobalId } from '../domain/global-id';
 import { pageWindow, toPage, type Page, type PageRequest } from './pagination';
 import { checkRunFilter, type RunFilterSpec } from './run-filter';
+import { withRunQuery } from './run-query';
 import { checkIdempotencyKey } from './idempotency-key';
 import { recordSets, replacedEntries } from './history';
 import { checkName, checkText, nowIso, toMap } from './validate';
@@ -54,6 +55,8 @@ export interface FinishRun {
 export interface RunSearch extends PageRequest {
   /** The workspace to search; every workspace the caller may read when absent. */
   workspace?: string | null;
+  /** A query in MLflow's syntax (run-query.ts); it and `filter` must both hold. */
+  query?: string | null;
   filter?: RunFilterSpec | null;
   orderBy?: RunOrdering | null;
   /**
@@ -259,9 +262,10 @@ export class RunService {
    * a workspace, of every workspace the caller may read, in one query.
    */
   async search(q: RunSearch): Promise<Page<RunRecord>> {
-    const order = searchOrder(q.orderBy);
+    const { filter, orderBy } = withRunQuery(q);
+    const order = searchOrder(orderBy);
     const window = pageWindow(q, (raw) => decodeSearchCursor(raw, order.signature));
-    const criteria = checkRunFilter(q.filter, (id) => runUidOf(id, 'filter.parent'));
+    const criteria = checkRunFilter(filter, (id) => runUidOf(id, 'filter.parent'));
     const scope = await this.searchScope(q);
     if (scope.length === 0) return toPage([], window, () => '');
     const rows = await this.deps.graph.read((tx) =>
