@@ -1,6 +1,14 @@
 import { Command, Option } from 'commander';
 import { ApiError, CliError, usageError } from '../client/errors';
-import { formatBytes, formatEntries, formatTable, formatTime, formatValue, truncate } from '../client/format';
+import {
+  formatBytes,
+  formatEntries,
+  formatTable,
+  formatTime,
+  formatValue,
+  truncate,
+  type TableColumn,
+} from '../client/format';
 import { clientFor, intIn, list, say } from './common';
 import type { CliIo } from './io';
 
@@ -14,6 +22,7 @@ interface Entry {
 interface RunRow {
   id: string;
   uid: string;
+  workspace: string;
   name: string;
   state: string;
   iteration: number;
@@ -61,7 +70,8 @@ function more(io: CliIo, page: Page<unknown>, what: string, n: number): void {
 }
 
 interface RunsFlags {
-  workspace: string;
+  /** Absent: every workspace the caller may read (the tables then show each run's workspace). */
+  workspace?: string;
   filterState?: string[];
   first: number;
   json?: boolean;
@@ -70,11 +80,11 @@ interface RunsFlags {
 export function runsCommand(io: CliIo): Command {
   return new Command('runs')
     .description(
-      "List a workspace's runs, newest first, as a table (or --json); with a query, the runs it finds, " +
-        'with a column for each param, metric and tag it names.',
+      "List a workspace's runs (or, without -w, those of every workspace you may read), newest first, as a " +
+        'table (or --json); with a query, the runs it finds, with a column for each param, metric and tag it names.',
     )
     .argument('[query]', "a search in MLflow's syntax, e.g. \"params.lr = '0.01' and metrics.accuracy > 0.9\"")
-    .requiredOption('-w, --workspace <name>', 'the workspace')
+    .option('-w, --workspace <name>', 'the workspace (every workspace you may read when left out)')
     .option(
       '-s, --filter-state <states>',
       `only runs in these states: ${RUN_STATES.join(', ')} (comma-separated or repeated)`,
@@ -96,7 +106,8 @@ Examples:
   skein runs -w churn --filter-state RUNNING,FAILED
   skein runs -w churn --json | jq -r '.[].uid'
   skein runs -w churn "params.lr = '0.01' and metrics.accuracy > 0.9 order by metrics.accuracy desc"
-  skein runs -w churn "tags.team in ('nlp', 'cv') and not status = 'FAILED'"`,
+  skein runs -w churn "tags.team in ('nlp', 'cv') and not status = 'FAILED'"
+  skein runs "metrics.accuracy > 0.95 order by metrics.accuracy desc"     (every workspace)`,
     )
     .action(async (query: string | undefined, flags: RunsFlags, cmd) => {
       const states = (flags.filterState ?? []).map((s) => s.toUpperCase());
@@ -108,10 +119,13 @@ Examples:
         io.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
       } else if (rows.length === 0) {
         const inState = states.length ? ` in state ${states.join(' or ')}` : '';
-        say(io, `No runs in workspace "${flags.workspace}"${inState}${query ? ' match the query' : ''}.`);
+        const where = flags.workspace ? ` in workspace "${flags.workspace}"` : '';
+        say(io, `No runs${where}${inState}${query ? ' match the query' : ''}.`);
         return;
       } else {
-        io.stdout.write(query ? searchTable(rows, query) : runsTable(rows));
+        // From several workspaces, each run says which it is in.
+        const lead = flags.workspace ? NO_COLUMNS : WORKSPACE_COLUMN;
+        io.stdout.write(query ? searchTable(rows, query, lead) : runsTable(rows, lead));
       }
       more(io, runs, 'runs', flags.first);
     });
@@ -126,16 +140,16 @@ async function fetchRuns(
 ): Promise<Page<RunRow>> {
   try {
     const { runs } = await clientFor(cmd, io).request<{ runs: Page<RunRow> }>(
-      `query($w: String!, $q: String, $f: RunFilter, $n: Int) {
+      `query($w: String, $q: String, $f: RunFilter, $n: Int) {
         runs(workspace: $w, query: $q, filter: $f, first: $n) {
           edges { node {
-            id uid name state iteration isBest startedAt finishedAt
+            id uid workspace name state iteration isBest startedAt finishedAt
             parent { uid name } params { key value } results { key value } labels { key value }
           } }
           pageInfo { hasNextPage endCursor }
         }
       }`,
-      { w: flags.workspace, q: query, f: states.length ? { state: states } : null, n: flags.first },
+      { w: flags.workspace ?? null, q: query, f: states.length ? { state: states } : null, n: flags.first },
     );
     return runs;
   } catch (err) {
@@ -149,9 +163,19 @@ function queryRefusal(err: ApiError): CliError {
   return new CliError(err.exitCode, [`${first!.replace(/\.$/, '')} (${err.code})`, ...rest].join('\n'));
 }
 
-function runsTable(rows: RunRow[]): string {
+/** Columns that lead a run table, and each run's cells for them. */
+interface LeadColumns {
+  columns: TableColumn[];
+  cells: (r: RunRow) => string[];
+}
+
+const NO_COLUMNS: LeadColumns = { columns: [], cells: () => [] };
+const WORKSPACE_COLUMN: LeadColumns = { columns: [{ header: 'WORKSPACE' }], cells: (r) => [r.workspace] };
+
+function runsTable(rows: RunRow[], lead: LeadColumns): string {
   return formatTable(
     [
+      ...lead.columns,
       { header: 'UID' },
       { header: 'NAME' },
       { header: 'STATE' },
@@ -164,6 +188,7 @@ function runsTable(rows: RunRow[]): string {
       { header: 'RESULTS' },
     ],
     rows.map((r) => [
+      ...lead.cells(r),
       r.uid,
       r.name,
       r.state,
@@ -179,12 +204,13 @@ function runsTable(rows: RunRow[]): string {
 }
 
 /** The runs a query found: a column for each param, metric and tag the query names. */
-function searchTable(rows: RunRow[], query: string): string {
+function searchTable(rows: RunRow[], query: string, lead: LeadColumns): string {
   const named = namedKeys(query);
   const lists = { params: 'params', metrics: 'results', tags: 'labels' } as const;
   const valueOf = (r: RunRow, c: NamedKey) => r[lists[c.scope]].find((e) => e.key === c.key)?.value;
   return formatTable(
     [
+      ...lead.columns,
       { header: 'UID' },
       { header: 'NAME' },
       { header: 'STATE' },
@@ -192,6 +218,7 @@ function searchTable(rows: RunRow[], query: string): string {
       { header: 'STARTED' },
     ],
     rows.map((r) => [
+      ...lead.cells(r),
       r.uid,
       r.name,
       r.state,
@@ -276,7 +303,7 @@ function quotedText(query: string, open: number): { text: string; end: number } 
 export function artifactsCommand(io: CliIo): Command {
   return new Command('artifacts')
     .description("List a workspace's artifacts (every version), newest first, as a table (or --json).")
-    .requiredOption('-w, --workspace <name>', 'the workspace')
+    .option('-w, --workspace <name>', 'the workspace (every workspace you may read when left out)')
     .option('-k, --kind <kind>', 'only this kind: DATASET, MODEL, METRICS, FILE, PLOT, DIRECTORY…')
     .option('--key-prefix <prefix>', 'only keys starting with this, e.g. "models/"')
     .option('-t, --tag <tag>', 'only versions with this tag, e.g. production')

@@ -192,6 +192,13 @@ describe('run search by query', () => {
       ['h', 'COMPLETED', '0.01', '0.91', '2026-03-08 00:00:00'],
     ]);
 
+    // Without -w: every workspace the caller may read, each run with its workspace first.
+    const everywhere = await skein('runs', `parent = '${ids.get('c')}'`);
+    expect(everywhere).toMatchObject({ code: 0, stderr: '' });
+    const rows = everywhere.stdout.trimEnd().split('\n');
+    expect(rows[0]).toMatch(/^WORKSPACE +UID +NAME +STATE +STARTED$/);
+    expect(rows.slice(1).map((l) => [l.split(/ {2,}/)[0], l.split(/ {2,}/)[2]])).toEqual([[t.ws, 'c1']]);
+
     const none = await skein('runs', '-w', t.ws, '--filter-state', 'RUNNING', "tags.team = 'cv'");
     expect(none).toMatchObject({ code: 0, stdout: '' });
     expect(none.stderr).toMatch(/No runs in workspace .* in state RUNNING match the query/);
