@@ -1,25 +1,15 @@
 import { run } from '../../src/cli';
 import { memoryIo } from '../../src/cli/io';
-import { gql, gqlOk, useTestSkein } from '../helpers/skein';
+import { day, recordRuns, type RunRow } from '../helpers/runs';
+import { gql, useTestSkein } from '../helpers/skein';
 
 /**
  * Run search by query string (MLflow's syntax) through GraphQL and the CLI: every expectation is
  * the exact set (or order) of runs a query must find.
  */
 
-type Values = Record<string, string | number>;
-interface Row {
-  name: string;
-  params: Values;
-  results: Values;
-  labels: Record<string, string>;
-  state: 'RUNNING' | 'COMPLETED' | 'FAILED' | 'ABORTED';
-  day: number;
-  parent?: string;
-}
-
 // "h" has lr as the text '0.01' (as MLflow would have logged it); the others as numbers.
-const TABLE: Row[] = [
+const TABLE: RunRow[] = [
   { name: 'a', params: { lr: 0.01 }, results: { accuracy: 0.95 }, labels: { team: 'nlp' }, state: 'COMPLETED', day: 1 },
   { name: 'b', params: { lr: 0.001 }, results: { accuracy: 0.92 }, labels: { team: 'cv' }, state: 'COMPLETED', day: 2 },
   {
@@ -38,50 +28,16 @@ const TABLE: Row[] = [
   { name: 'c1', params: { lr: 0.05 }, results: { accuracy: 0.5 }, labels: {}, state: 'COMPLETED', day: 9, parent: 'c' },
 ];
 
-const entries = (map: Values) => Object.entries(map).map(([key, value]) => ({ key, value }));
-const day = (d: number) => `2026-03-${String(d).padStart(2, '0')}T00:00:00.000Z`;
-
 const SEARCH = `query($w: String!, $q: String, $f: RunFilter, $o: RunOrder) {
   runs(workspace: $w, query: $q, filter: $f, orderBy: $o, first: 1000) { edges { node { name } } } }`;
 
 describe('run search by query', () => {
   const t = useTestSkein({ workspace: 'query' });
-  const ids = new Map<string, string>();
+  let ids = new Map<string, string>();
 
   beforeAll(async () => {
-    for (const row of TABLE) await record(row);
+    ids = await recordRuns(t.url, t.ws, TABLE);
   });
-
-  async function record(row: Row): Promise<void> {
-    const started = await gqlOk<{ startRun: { id: string } }>(
-      t.url,
-      'mutation($i: StartRunInput!) { startRun(input: $i) { id } }',
-      {
-        i: {
-          workspace: t.ws,
-          name: row.name,
-          params: entries(row.params),
-          labels: entries(row.labels),
-          startedAt: day(row.day),
-          parent: row.parent ? ids.get(row.parent) : null,
-        },
-      },
-    );
-    const id = started.startRun.id;
-    ids.set(row.name, id);
-    if (Object.keys(row.results).length) {
-      await gqlOk(t.url, 'mutation($id: ID!, $r: [EntryInput!]!) { logResults(id: $id, results: $r) { id } }', {
-        id,
-        r: entries(row.results),
-      });
-    }
-    if (row.state !== 'RUNNING') {
-      await gqlOk(t.url, 'mutation($id: ID!, $s: FinishedRunState!) { finishRun(id: $id, state: $s) { id } }', {
-        id,
-        s: row.state,
-      });
-    }
-  }
 
   const search = (vars: { q?: string; f?: unknown; o?: unknown }) =>
     gql<{ runs: { edges: Array<{ node: { name: string } }> } }>(t.url, SEARCH, { w: t.ws, ...vars });
@@ -128,8 +84,10 @@ describe('run search by query', () => {
   });
 
   it("finds names with LIKE '%text%' in any case, and NOT LIKE", async () => {
-    await record({ name: 'Big-BERT-base', params: {}, results: {}, labels: {}, state: 'COMPLETED', day: 10 });
-    await record({ name: 'tiny-bert', params: {}, results: {}, labels: {}, state: 'COMPLETED', day: 11 });
+    await recordRuns(t.url, t.ws, [
+      { name: 'Big-BERT-base', params: {}, results: {}, labels: {}, state: 'COMPLETED', day: 10 },
+      { name: 'tiny-bert', params: {}, results: {}, labels: {}, state: 'COMPLETED', day: 11 },
+    ]);
     expect(await nameSet("name LIKE '%bert%'")).toEqual(['Big-BERT-base', 'tiny-bert']);
     expect(await nameSet("attributes.run_name ILIKE '%BIG-bert%'")).toEqual(['Big-BERT-base']);
     expect(await nameSet("name not like '%bert%' and started > '2026-03-08'")).toEqual(['c1']);

@@ -9,6 +9,7 @@ import { forgetSearchIndexes, searchIndexName } from '../../src/graph/search-ind
 import type { RunSearchOrder } from '../../src/domain/run';
 import { MIGRATIONS_DIR } from '../../src/paths';
 import { inProcessApi, tokenIn, type InProcessApi } from '../helpers/callers';
+import { recordRuns, type Values } from '../helpers/runs';
 import { createWorkspace, gqlOk, uniqueName, useTestSkein } from '../helpers/skein';
 
 /**
@@ -25,8 +26,6 @@ const ACC = `acc_${suffix}`;
 const TEAM = `team_${suffix}`;
 const PROPS = [`param.${LR}`, `result.${ACC}`, `label.${TEAM}`];
 
-const START = `mutation($i: StartRunInput!) { startRun(input: $i) { id } }`;
-const FINISH = `mutation($id: ID!, $r: [EntryInput!]) { finishRun(id: $id, state: COMPLETED, results: $r) { id } }`;
 const SEARCH = `query($w: String, $f: RunFilter, $o: RunOrder, $first: Int, $after: String) {
   runs(workspace: $w, filter: $f, orderBy: $o, first: $first, after: $after) {
     edges { node { name workspace } } pageInfo { hasNextPage endCursor } } }`;
@@ -38,18 +37,15 @@ interface SearchAnswer {
   };
 }
 
+/** A finished run with these params, results and labels (its day is of no interest here). */
 async function logRun(
   workspace: string,
   name: string,
-  params: Record<string, unknown>,
-  results: Record<string, unknown> = {},
-  labels: Record<string, unknown> = {},
+  params: Values,
+  results: Values = {},
+  labels: Record<string, string> = {},
 ): Promise<void> {
-  const entries = (m: Record<string, unknown>) => Object.entries(m).map(([key, value]) => ({ key, value }));
-  const started = await gqlOk<{ startRun: { id: string } }>(t.url, START, {
-    i: { workspace, name, params: entries(params), labels: entries(labels) },
-  });
-  await gqlOk(t.url, FINISH, { id: started.startRun.id, r: entries(results) });
+  await recordRuns(t.url, workspace, [{ name, params, results, labels, state: 'COMPLETED', day: 1 }]);
 }
 
 async function search(vars: Record<string, unknown>): Promise<SearchAnswer['runs']> {
@@ -72,13 +68,15 @@ async function allPages(vars: Record<string, unknown>, first: number): Promise<s
   return seen;
 }
 
+const LRS = [0.1, 0.01, 0.001, 0.0001];
+
 beforeAll(async () => {
   // 40 runs: lr cycles through 4 values, accuracy rises with i, the team alternates.
   for (let i = 0; i < 40; i += 1) {
     await logRun(
       t.ws,
       `trial-${i}`,
-      { [LR]: [0.1, 0.01, 0.001, 0.0001][i % 4] },
+      { [LR]: LRS[i % 4]! },
       { [ACC]: 0.5 + i / 100 },
       {
         [TEAM]: i % 2 === 0 ? 'nlp' : 'cv',
