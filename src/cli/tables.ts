@@ -236,7 +236,7 @@ interface NamedKey {
   key: string;
 }
 
-/** The scope words of a query's keyed fields, as the server reads them (src/services/run-query.grammar.ts). */
+/** The scope words of a query's keyed fields, as the server reads them (src/services/run-query/grammar.ts). */
 const SCOPES: Record<string, NamedKey['scope']> = {
   params: 'params',
   param: 'params',

@@ -55,7 +55,7 @@ export interface FinishRun {
 export interface RunSearch extends PageRequest {
   /** The workspace to search; every workspace the caller may read when absent. */
   workspace?: string | null;
-  /** A query in MLflow's syntax (run-query.ts); it and `filter` must both hold. */
+  /** A query in MLflow's syntax (run-query/); it and `filter` must both hold. */
   query?: string | null;
   filter?: RunFilterSpec | null;
   orderBy?: RunOrdering | null;

@@ -6,7 +6,7 @@
  * It only gives a query its shape: a tree of `and` / `or` / `not` over predicates (a field, an
  * operator, a value or a list of values), and an optional `order by`, each node carrying the offset
  * where it starts so that every later refusal can point at its column. What a field means and which
- * operators it takes is decided afterwards, in TypeScript (run-query.ts), where the messages can
+ * operators it takes is decided afterwards, in TypeScript (build.ts), where the messages can
  * say what to write instead; the grammar refuses only what cannot be read at all.
  *
  * Fields (the scope words and keywords are case-insensitive; keys are not):
@@ -27,7 +27,7 @@
  * Combined with `not`, `and`, `or` (binding in that order: NOT before AND before OR) and parentheses.
  * At the end, `order by <params.k | metrics.k> [asc|desc]`: ascending unless `desc` is written, as in MLflow.
  *
- * What it means (run-query.ts turns the tree into the filter tree of RunFilterSpec):
+ * What it means (build.ts turns the tree into the filter tree of RunFilterSpec):
  *   - MLflow keeps params as text, Skein keeps their type: a quoted number compared with =, != or
  *     IN on a param matches both forms (`params.lr = '0.01'` finds lr 0.01 and lr "0.01"); an
  *     unquoted number only the number; ranges compare as written.
@@ -50,7 +50,7 @@
  *   Value: { type: 'string' | 'number' | 'boolean', value, raw, at } (`raw` is the text as written).
  *
  * Rules with a quoted name ("a value") are what a syntax error says was expected there; the
- * parser's own recursion is bounded before it runs (run-query.ts checks the nesting of parentheses).
+ * parser's own recursion is bounded before it runs (parse.ts checks the nesting of parentheses).
  */
 export const RUN_QUERY_GRAMMAR = String.raw`
 {{
