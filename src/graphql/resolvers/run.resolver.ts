@@ -31,7 +31,7 @@ export class RunResolver {
   @Authorized()
   @Query(() => RunConnection, {
     description:
-      "Searches runs by state, labels, params, results, name and start time (combined with and/or/not), in one " +
+      'Searches runs by state, labels, params, results, name and start time (combined with and/or/not), in one ' +
       'workspace or in every workspace you may read, newest first or ordered by a result or param, a page at a time.',
   })
   async runs(
