@@ -15,7 +15,6 @@ import {
 } from '../domain/run';
 import { runRepository as repo, searchKeysOf, type SearchKey } from '../graph/run.repository';
 import { DEFAULT_SEARCH_INDEX_LIMIT, ensureSearchIndexes } from '../graph/search-index';
-import { workspaceRepository } from '../graph/workspace.repository';
 import { isUid, newUid } from '../domain/uid';
 import { fromGlobalId } from '../domain/global-id';
 import { pageWindow, toPage, type Page, type PageRequest } from './pagination';
@@ -26,7 +25,7 @@ import { recordSets, replacedEntries } from './history';
 import { checkName, checkText, nowIso, toMap } from './validate';
 import { WorkspaceService } from './workspace.service';
 import { canonicalJson, isStructured, type EntryValue } from '../domain/scalar';
-import { hidesWorkspace, refuseDeleted } from './lifecycle-guard';
+import { refuseDeleted } from './lifecycle-guard';
 import type { ServiceDeps } from './deps';
 import { Ownership, readableOnly } from './ownership';
 
@@ -267,10 +266,10 @@ export class RunService {
     const window = pageWindow(q, (raw) => decodeSearchCursor(raw, order.signature));
     const criteria = checkRunFilter(filter, (id) => runUidOf(id, 'filter.parent'));
     const scope = await this.searchScope(q);
-    if (scope.length === 0) return toPage([], window, () => '');
+    if (scope !== null && scope.length === 0) return toPage([], window, () => '');
     const rows = await this.deps.graph.read((tx) =>
       repo.search(tx, {
-        workspace: q.workspace ?? scope,
+        workspace: scope,
         criteria,
         ...order,
         after: window.after,
@@ -291,17 +290,14 @@ export class RunService {
   }
 
   /**
-   * The workspaces a search reads: the one asked for (NOT_FOUND when the caller may not read it, as
-   * when it does not exist), or every one the caller may read; none when they are deleted and
-   * deleted runs were not asked for.
+   * The workspaces a search may read: the one asked for (NOT_FOUND when the caller may not read it,
+   * as when it does not exist), or every one the caller may read (null: all of them). The search
+   * query itself leaves out those that do not exist or are deleted.
    */
-  private async searchScope(q: RunSearch): Promise<string[]> {
-    if (q.workspace != null) {
-      await this.deps.access.require('read', workspaceTarget(q.workspace));
-      return (await hidesWorkspace(this.deps.graph, q.workspace, q.includeDeleted)) ? [] : [q.workspace];
-    }
-    const readable = this.deps.access.readScope();
-    return this.deps.graph.read((tx) => workspaceRepository.searchable(tx, readable, q.includeDeleted ?? false));
+  private async searchScope(q: RunSearch): Promise<string[] | null> {
+    if (q.workspace == null) return this.deps.access.readScope();
+    await this.deps.access.require('read', workspaceTarget(q.workspace));
+    return [q.workspace];
   }
 
   /** A page of child runs (iteration order) for each parent, in one round trip (a DataLoader batch). */
