@@ -196,11 +196,20 @@ export class GraphExecutor {
 
   /** Schema commands (CREATE CONSTRAINT …) cannot share a transaction with data writes. */
   /**
-   * A schema command or a migration's batched data change, as its own auto-commit transaction:
-   * `CALL { … } IN TRANSACTIONS` commits batch by batch and is refused inside an explicit one.
+   * A schema command or a migration's batched data change, as its own auto-commit transaction
+   * (`CALL { … } IN TRANSACTIONS` commits batch by batch and is refused inside an explicit one),
+   * without the per-query timeout: a backfill of every run took minutes on 330,000 runs here, and
+   * a migration cut short would stop every start until it is let finish.
    */
   async runSchema(query: string): Promise<void> {
-    await this.write((tx) => tx.run(query), { oneStatement: true });
+    const session = this.driver.session({ database: this.options.database, defaultAccessMode: 'WRITE' });
+    try {
+      await session.run(query);
+    } catch (err) {
+      throw translateError(err);
+    } finally {
+      await session.close();
+    }
   }
 
   private managed<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
