@@ -67,7 +67,20 @@ export interface ExecutorOptions {
 export interface WriteHook {
   pending(): boolean;
   write(tx: Tx): Promise<void>;
+  /**
+   * What `write` writes, as a clause to put in front of a one-statement write's statement, so the
+   * two go to the database as one statement (see GraphExecutor.recordedInStatement); null when
+   * there is nothing to write. The clause must not change the statement's rows: a unit subquery.
+   */
+  prelude(): Prelude | null;
   committed(): void;
+}
+
+/** A Cypher clause (a unit subquery) and its parameters, run ahead of a statement in the same query. */
+export interface Prelude {
+  cypher: string;
+  /** Named so that they cannot meet a statement's own parameters. */
+  params: Params;
 }
 
 /** One request's share of the database (src/graph/request-limits.ts). */
@@ -132,7 +145,7 @@ export class GraphExecutor {
     const hook = this.hook;
     if (!hook?.pending()) return options.oneStatement ? this.autoCommit('WRITE', work) : this.managed(work);
     // With something to record, the write is no longer one statement: the record joins it.
-    const recorded = options.oneStatement ? this.recordedFirst(work, hook) : this.recordedLast(work, hook);
+    const recorded = options.oneStatement ? this.recordedInStatement(work, hook) : this.recordedLast(work, hook);
     return recorded.then((result) => {
       hook.committed();
       return result;
@@ -152,25 +165,29 @@ export class GraphExecutor {
   }
 
   /**
-   * A one-statement write and its record, in one explicit transaction whose messages are
-   * pipelined: BEGIN, the record's CREATE and the statement go out together, then COMMIT; two
-   * round trips instead of the managed transaction's four (BEGIN, statement, record, COMMIT).
-   * The record can go first because a one-statement write was authorized before it ran. Should
-   * the statement fail, the transaction rolls back with its record. Retried as a whole on
-   * transient errors, as managed transactions are.
+   * A one-statement write and its record, in one explicit transaction holding one statement: the
+   * record's CREATE goes in front of the write's statement (`WriteHook.prelude`, a unit subquery),
+   * so the transaction is three messages (BEGIN, the statement, COMMIT; BEGIN and the statement go
+   * out together) against four with the record as a statement of its own. The record can go first because a one-statement write was authorized before it
+   * ran. The transaction still commits only once the work returned: should the statement fail,
+   * or the reads after it explain a statement that matched nothing by throwing, it rolls back
+   * with its record. Retried as a whole on transient errors, as managed transactions are.
    */
-  private recordedFirst<T>(work: (tx: Tx) => Promise<T>, hook: WriteHook): Promise<T> {
+  private recordedInStatement<T>(work: (tx: Tx) => Promise<T>, hook: WriteHook): Promise<T> {
     const attempt = () =>
       withRetries(() =>
         this.explicit(async (tx) => {
-          const record = hook.write(tx); // sent now (not awaited), ahead of the statement
-          const settled = record.then(
-            () => null,
-            (err: unknown) => err,
-          );
-          const result = await work(tx);
-          const failed = await settled;
-          if (failed) throw failed;
+          let joined = false;
+          const joining: Tx = {
+            run: <R>(query: string, params: Params = {}) => {
+              const prelude = joined ? null : hook.prelude();
+              joined = true;
+              if (!prelude) return tx.run<R>(query, params);
+              return tx.run<R>(`${prelude.cypher}\n${query}`, { ...params, ...prelude.params });
+            },
+          };
+          const result = await work(joining);
+          if (!joined) await hook.write(tx); // the work ran no statement: the record goes alone
           return result;
         }),
       ).catch((err: unknown) => {
