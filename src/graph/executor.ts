@@ -50,6 +50,14 @@ export interface WriteOptions {
    * tracking bench: 0.65x -> 0.75x the raw driver's write rate.
    */
   oneStatement?: boolean;
+  /**
+   * With `oneStatement`, for a statement that answers at most one row: a Cypher condition on that
+   * row's columns that holds exactly when the write stands (`work` then returns without throwing),
+   * where no row means the statement wrote nothing. A request's record (WriteHook) then joins the
+   * statement, conditioned on it, in one auto-commit transaction: one message a mutation instead of
+   * BEGIN, statement, COMMIT (recordedWithRow). `'true'` when any row means the write stood.
+   */
+  recordIf?: string;
 }
 
 export interface ExecutorOptions {
@@ -145,7 +153,10 @@ export class GraphExecutor {
     const hook = this.hook;
     if (!hook?.pending()) return options.oneStatement ? this.autoCommit('WRITE', work) : this.managed(work);
     // With something to record, the write is no longer one statement: the record joins it.
-    const recorded = options.oneStatement ? this.recordedInStatement(work, hook) : this.recordedLast(work, hook);
+    let recorded: Promise<T>;
+    if (!options.oneStatement) recorded = this.recordedLast(work, hook);
+    else if (options.recordIf) recorded = this.recordedWithRow(work, hook, options.recordIf);
+    else recorded = this.recordedInStatement(work, hook);
     return recorded.then((result) => {
       hook.committed();
       return result;
@@ -194,6 +205,38 @@ export class GraphExecutor {
         throw translateError(err);
       });
     return this.inSlot(attempt);
+  }
+
+  /**
+   * A one-statement write whose row says whether it stood (WriteOptions.recordIf), and its record,
+   * as one auto-commit statement: the write's statement runs as a subquery and the record's CREATE
+   * after it, once for its row when `recordIf` holds. So the record commits exactly with a write
+   * that stands, and a write that stood nowhere (no row, or the condition false: `work` explains
+   * and throws) leaves none, as a rolled-back transaction would. With no row and `work` returning
+   * all the same (nothing was written: a finish of a run that is not there), the record is written
+   * on its own, as the transaction holding the statement would have committed it.
+   */
+  private async recordedWithRow<T>(work: (tx: Tx) => Promise<T>, hook: WriteHook, recordIf: string): Promise<T> {
+    let rows: number | null = null; // of the statement, once it ran
+    const result = await this.autoCommit('WRITE', (tx) => {
+      const joining: Tx = {
+        run: async <R>(query: string, params: Params = {}) => {
+          const record = rows === null ? hook.prelude() : null;
+          if (!record) return tx.run<R>(query, params);
+          const answer = await tx.run<R>(recordedWhen(query, recordIf, record.cypher), {
+            ...params,
+            ...record.params,
+          });
+          rows = answer.length;
+          return answer;
+        },
+      };
+      return work(joining);
+    });
+    if (rows === 0 || (rows === null && hook.pending())) {
+      await this.autoCommit('WRITE', (tx) => hook.write(tx));
+    }
+    return result;
   }
 
   private async explicit<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
@@ -267,6 +310,11 @@ export class GraphExecutor {
     this.share?.budget.spend(rows as Row[]);
     return rows;
   }
+}
+
+/** `query` (answering at most one row) then `record` (a unit subquery) for its row when `condition` holds. */
+function recordedWhen(query: string, condition: string, record: string): string {
+  return `CALL () {\n${query}\n}\nCALL (*) { WITH * WHERE ${condition} ${record} }\nRETURN *`;
 }
 
 /**
