@@ -51,7 +51,7 @@ export interface WriteOptions {
    */
   oneStatement?: boolean;
   /**
-   * With `oneStatement`, for a statement that answers at most one row: a Cypher condition on that
+   * With `oneStatement`, for a statement that RETURNs at most one row: a Cypher condition on that
    * row's columns that holds exactly when the write stands (`work` then returns without throwing),
    * where no row means the statement wrote nothing. A request's record (WriteHook) then joins the
    * statement, conditioned on it, in one auto-commit transaction: one message a mutation instead of
@@ -179,10 +179,12 @@ export class GraphExecutor {
    * A one-statement write and its record, in one explicit transaction holding one statement: the
    * record's CREATE goes in front of the write's statement (`WriteHook.prelude`, a unit subquery),
    * so the transaction is three messages (BEGIN, the statement, COMMIT; BEGIN and the statement go
-   * out together) against four with the record as a statement of its own. The record can go first because a one-statement write was authorized before it
-   * ran. The transaction still commits only once the work returned: should the statement fail,
-   * or the reads after it explain a statement that matched nothing by throwing, it rolls back
-   * with its record. Retried as a whole on transient errors, as managed transactions are.
+   * out together) against four with the record as a statement of its own. The record can go first
+   * because a one-statement write was authorized before it ran. The transaction still commits only
+   * once the work returned: should the statement fail, or the reads after it explain a statement
+   * that matched nothing by throwing, it rolls back with its record. Retried as a whole on
+   * transient errors, as managed transactions are. (Writes whose row says whether they stood
+   * skip BEGIN and COMMIT too: recordedWithRow.)
    */
   private recordedInStatement<T>(work: (tx: Tx) => Promise<T>, hook: WriteHook): Promise<T> {
     const attempt = () =>
