@@ -288,7 +288,7 @@ export class GraphExecutor {
     const config = { timeout: this.options.timeoutMs };
     const tx: Tx = {
       run: <R>(query: string, params: Params = {}) =>
-        withRetries(() => this.rows<R>(() => session.run(query, omittedAsNull(params), config))),
+        withRetries(() => this.rows<R>(() => session.run(query, asSent(query, params), config))),
     };
     try {
       return await work(tx);
@@ -301,7 +301,7 @@ export class GraphExecutor {
 
   private wrap(mtx: ManagedTransaction | Transaction): Tx {
     return {
-      run: <T>(query: string, params: Params = {}) => this.rows<T>(() => mtx.run(query, omittedAsNull(params))),
+      run: <T>(query: string, params: Params = {}) => this.rows<T>(() => mtx.run(query, asSent(query, params))),
     };
   }
 
@@ -316,7 +316,10 @@ export class GraphExecutor {
 
 /** `query` (answering at most one row) then `record` (a unit subquery) for its row when `condition` holds. */
 function recordedWhen(query: string, condition: string, record: string): string {
-  return `CALL () {\n${query}\n}\nCALL (*) { WITH * WHERE ${condition} ${record} }\nRETURN *`;
+  // Kept short: the text goes with every call (see namedOnly). 'true' needs no filter: a unit
+  // subquery runs once for each row it is given.
+  const after = condition === 'true' ? record : `CALL(*){WITH * WHERE ${condition} ${record}}`;
+  return `CALL(){\n${query}\n}${after}RETURN *`;
 }
 
 /**
@@ -333,6 +336,22 @@ function withoutStackCapture<T>(start: () => T): T {
   } finally {
     Error.stackTraceLimit = limit;
   }
+}
+
+/** The parameters as they go to Neo4j: only those the query names (`namedOnly`), none undefined. */
+const asSent = (query: string, params: Params): Params => omittedAsNull(namedOnly(query, params));
+
+/**
+ * The parameters `query` names. Repositories may hand a record over whole (`{ ...run, maps }`), and
+ * every parameter is packed and sent whether the query reads it or not: startRun's message carried
+ * its params and labels twice (as the record's maps and as `$maps`), 1,547 bytes where neo4j-driver
+ * writes to the socket every 1,400 (two writes a message). A parameter is kept whenever its name
+ * appears anywhere in the text, so one the check might misread (in backticks, in a comment) is sent.
+ */
+export function namedOnly(query: string, params: Params): Params {
+  const keys = Object.keys(params);
+  if (keys.every((key) => query.includes(key))) return params;
+  return Object.fromEntries(keys.filter((key) => query.includes(key)).map((key) => [key, params[key]]));
 }
 
 /**
