@@ -120,7 +120,9 @@ export class RunService {
         this.ownership.named('Run', started);
         return started;
       },
-      { oneStatement },
+      // Without a key the statement answers a row exactly when it made the run (else the work
+      // explains and throws), so the audit record can ride on that row (executor.ts recordIf).
+      { oneStatement, recordIf: oneStatement ? 'true' : undefined },
     );
   }
 
@@ -157,8 +159,11 @@ export class RunService {
    * deleted run (or workspace) is refused inside the statement and explained by a read.
    */
   private async finishRecordingResults(uid: string, change: Parameters<typeof repo.finish>[2]) {
+    // A row that is not `deleted` is a finish that stands (the work throws only for a deleted run),
+    // so the audit record rides on it (executor.ts recordIf).
     const first = await this.deps.graph.write((tx) => this.finishInTx(tx, uid, change, false), {
       oneStatement: true,
+      recordIf: 'NOT deleted',
     });
     if (!first?.replaces || first.applied || first.before !== 'RUNNING') return first;
     return this.deps.graph.write(async (tx) => {
