@@ -10,22 +10,30 @@ import type { RunSearchOrder } from '../domain/run';
  */
 
 /** What every run read returns: the stored properties plus the BEST_CHILD facts. */
+/** A run's own properties without its maps: for answers that need no params, results or labels. */
+const RUN_CORE = `r {.uid, .workspace, .name, .state, .error, .startedAt, .finishedAt, .iteration, .parentUid,
+  .createdAt, .description, .deletedAt}`;
+
 export const RUN_COLUMNS = `properties(r) AS run,
   [(r)-[:BEST_CHILD]->(b:Run) | b.uid][0] AS bestChildUid,
   EXISTS { (r)<-[:BEST_CHILD]-(:Run) } AS isBest`;
 
-/** A new top-level run has no children and no parent, so its BEST_CHILD facts are known. */
+/**
+ * A new top-level run has no children and no parent, so its BEST_CHILD facts are known; its maps
+ * are what the create sent, so only the rest comes back (the repository adds them).
+ */
 export const CREATE_RUN = `
 MATCH (w:Workspace {name: $workspace})
 WHERE w.deletedAt IS NULL
 CREATE (r:Run {uid: $uid, workspace: $workspace, name: $name, searchName: toLower($name), state: 'RUNNING',
   startedAt: $startedAt, iteration: coalesce($iteration, 0), createdAt: $now, description: $description})-[:IN_WORKSPACE]->(w)
 SET r += $maps
-RETURN properties(r) AS run, null AS bestChildUid, false AS isBest`;
+RETURN ${RUN_CORE} AS run, null AS bestChildUid, false AS isBest`;
 
 /**
  * A child run (a hyperparameter iteration). The parent's lock serialises concurrent children,
- * so an iteration left out is numbered after the highest one without two children sharing it.
+ * so an iteration left out is numbered after the highest one without two children sharing it. A
+ * new child is no one's best and has no children, so its BEST_CHILD facts are known too.
  */
 export const CREATE_CHILD_RUN = `
 MATCH (w:Workspace {name: $workspace})
@@ -43,7 +51,7 @@ CREATE (r:Run {uid: $uid, workspace: $workspace, name: $name, searchName: toLowe
   description: $description})-[:IN_WORKSPACE]->(w)
 CREATE (r)-[:CHILD_OF]->(p)
 SET r += $maps
-RETURN ${RUN_COLUMNS}`;
+RETURN ${RUN_CORE} AS run, null AS bestChildUid, false AS isBest`;
 
 /** Why a create matched nothing: which of workspace and parent is missing or elsewhere. */
 export const DIAGNOSE_CREATE = `
@@ -55,7 +63,9 @@ RETURN w IS NOT NULL AS workspaceExists, p IS NOT NULL AS parentExists, p.worksp
  * RUNNING -> COMPLETED | FAILED | ABORTED; anything else writes nothing and reports the state.
  * `replaces`: the run already holds a result the finish sets ($resultProps are both stored forms
  * of each one). Unless $replaceable, such a finish writes nothing either: the caller finishes it
- * again in a transaction that records what it replaces, from `beforeProps` (history.ts).
+ * again in a transaction that records what it replaces, from `beforeProps` (history.ts). The run
+ * comes back without its maps unless `$withMaps`, and without its BEST_CHILD facts unless
+ * `$withBest`: a client that finishes a run and asks for its id reads none of that.
  */
 export const FINISH_RUN = `
 MATCH (r:Run {uid: $uid})
@@ -69,7 +79,10 @@ CALL (r, allowed) {
   SET r.state = $state, r.finishedAt = $finishedAt, r.error = $error
   SET r += $results
 }
-RETURN before, allowed, deleted, replaces, beforeProps, r.startedAt AS startedAt, ${RUN_COLUMNS}`;
+RETURN before, allowed, deleted, replaces, beforeProps, r.startedAt AS startedAt,
+  CASE WHEN $withMaps THEN properties(r) ELSE ${RUN_CORE} END AS run,
+  CASE WHEN $withBest THEN [(r)-[:BEST_CHILD]->(b:Run) | b.uid][0] END AS bestChildUid,
+  CASE WHEN $withBest THEN EXISTS { (r)<-[:BEST_CHILD]-(:Run) } ELSE false END AS isBest`;
 
 /**
  * Moves the parent's one BEST_CHILD edge to `child`. The parent's lock makes concurrent moves
@@ -121,8 +134,7 @@ RETURN ${RUN_COLUMNS}`;
  */
 const PAGE = `
 WITH collect([
-  CASE WHEN $withMaps THEN properties(r) ELSE r {.uid, .workspace, .name, .state, .error, .startedAt, .finishedAt,
-    .iteration, .parentUid, .createdAt, .description, .deletedAt} END,
+  CASE WHEN $withMaps THEN properties(r) ELSE ${RUN_CORE} END,
   CASE WHEN $withBest THEN [(r)-[:BEST_CHILD]->(b:Run) | b.uid][0] END,
   CASE WHEN $withBest THEN EXISTS { (r)<-[:BEST_CHILD]-(:Run) } ELSE false END,
   sortKey]) AS rows

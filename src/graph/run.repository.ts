@@ -106,6 +106,14 @@ export interface GuardedWrite {
   run: RunRecord;
 }
 
+/** What of a run an answer reads back: its maps, its BEST_CHILD facts (the rest always comes). */
+export interface RunParts {
+  maps: boolean;
+  best: boolean;
+}
+
+export const ALL_RUN_PARTS: RunParts = { maps: true, best: true };
+
 export interface SearchQuery {
   /**
    * One workspace, several, or (null) every one: searched in one query, which leaves out those that
@@ -149,7 +157,8 @@ export const runRepository = {
     };
     const query = run.parentUid ? Q.CREATE_CHILD_RUN : Q.CREATE_RUN;
     const rows = await tx.run<RunRow>(query, { ...run, maps, now });
-    return rows[0] ? parseRun(rows[0]) : null;
+    // The maps are what was sent (the query answers only the rest): decoded as a read would decode them.
+    return rows[0] ? buildRun(rows[0].run, splitMaps(maps), rows[0]) : null;
   },
 
   async diagnoseCreate(tx: Tx, workspace: string, parentUid: string | null): Promise<CreateDiagnosis> {
@@ -168,6 +177,7 @@ export const runRepository = {
     uid: string,
     change: { state: FinishedRunState; error: string | null; finishedAt: string; results: Record<string, EntryValue> },
     replaceable: boolean,
+    read: RunParts = ALL_RUN_PARTS,
   ): Promise<(GuardedWrite & FinishFacts) | null> {
     const rows = await tx.run<
       RunRow & {
@@ -184,6 +194,8 @@ export const runRepository = {
       results: toProps('result', change.results),
       resultProps: Object.keys(change.results).flatMap((key) => propNames('result', key)),
       replaceable,
+      withMaps: read.maps,
+      withBest: read.best,
     });
     const row = rows[0];
     if (!row) return null;

@@ -13,7 +13,13 @@ import {
   type RunSearchOrder,
   type RunState,
 } from '../domain/run';
-import { runRepository as repo, searchKeysOf, type SearchKey } from '../graph/run.repository';
+import {
+  ALL_RUN_PARTS,
+  runRepository as repo,
+  searchKeysOf,
+  type RunParts,
+  type SearchKey,
+} from '../graph/run.repository';
 import { DEFAULT_SEARCH_INDEX_LIMIT, ensureSearchIndexes } from '../graph/search-index';
 import { isUid, newUid } from '../domain/uid';
 import { fromGlobalId } from '../domain/global-id';
@@ -126,8 +132,11 @@ export class RunService {
     );
   }
 
-  /** RUNNING -> COMPLETED | FAILED | ABORTED, recording results given with it. */
-  async finish(id: string, input: FinishRun): Promise<RunRecord> {
+  /**
+   * RUNNING -> COMPLETED | FAILED | ABORTED, recording results given with it. `read`: what of the
+   * finished run the caller will look at (the rest comes back empty).
+   */
+  async finish(id: string, input: FinishRun, read: RunParts = ALL_RUN_PARTS): Promise<RunRecord> {
     const uid = runUidOf(id);
     checkText('error', input.error);
     if (input.state === 'COMPLETED' && input.error) {
@@ -140,7 +149,7 @@ export class RunService {
       results: toMap('results', input.results),
     };
     await this.ownership.require('write', 'Run', uid, id);
-    const out = await this.finishRecordingResults(uid, change);
+    const out = await this.finishRecordingResults(uid, change, read);
     if (!out) throw notFound('Run', id);
     if (out.before !== 'RUNNING') throw notRunning(uid, out.before, `finished as ${input.state}`);
     if (!out.applied) {
@@ -158,16 +167,16 @@ export class RunService {
    * runs again in one transaction that records what it replaced, read under the run's lock. A
    * deleted run (or workspace) is refused inside the statement and explained by a read.
    */
-  private async finishRecordingResults(uid: string, change: Parameters<typeof repo.finish>[2]) {
+  private async finishRecordingResults(uid: string, change: Parameters<typeof repo.finish>[2], read: RunParts) {
     // A row that is not `deleted` is a finish that stands (the work throws only for a deleted run),
     // so the audit record rides on it (executor.ts recordIf).
-    const first = await this.deps.graph.write((tx) => this.finishInTx(tx, uid, change, false), {
+    const first = await this.deps.graph.write((tx) => this.finishInTx(tx, uid, change, false, read), {
       oneStatement: true,
       recordIf: 'NOT deleted',
     });
     if (!first?.replaces || first.applied || first.before !== 'RUNNING') return first;
     return this.deps.graph.write(async (tx) => {
-      const out = await this.finishInTx(tx, uid, change, true);
+      const out = await this.finishInTx(tx, uid, change, true, read);
       if (out?.applied) {
         const subject = { label: 'Run' as const, uid, workspace: out.run.workspace };
         const replaced = replacedEntries(out.resultsBefore, change.results);
@@ -177,8 +186,14 @@ export class RunService {
     });
   }
 
-  private async finishInTx(tx: Tx, uid: string, change: Parameters<typeof repo.finish>[2], replaceable: boolean) {
-    const out = await repo.finish(tx, uid, change, replaceable);
+  private async finishInTx(
+    tx: Tx,
+    uid: string,
+    change: Parameters<typeof repo.finish>[2],
+    replaceable: boolean,
+    read: RunParts,
+  ) {
+    const out = await repo.finish(tx, uid, change, replaceable, read);
     if (out) this.ownership.named('Run', out.run);
     if (out?.deleted) await refuseDeleted(tx, { runUid: uid });
     return out;

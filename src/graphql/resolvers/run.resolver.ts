@@ -108,8 +108,11 @@ export class RunResolver {
     results?: EntryInput[],
     @Arg('finishedAt', () => DateTimeScalar, { nullable: true, description: 'When it ended; now when left out.' })
     finishedAt?: string,
+    @Info() info?: GraphQLResolveInfo,
   ): Promise<Run> {
-    return toRun(await ctx.services.runs.finish(id, { state, error, results, finishedAt }));
+    // A client that finishes a run and asks for its id (or state) reads none of its maps back.
+    const read = { maps: !info || selectsAny(info, [], RUN_MAPS), best: !info || selectsAny(info, [], RUN_BEST) };
+    return toRun(await ctx.services.runs.finish(id, { state, error, results, finishedAt }, read));
   }
 
   @Authorized()
