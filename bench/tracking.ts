@@ -283,11 +283,14 @@ class RawClient {
 const START_RUN = `mutation($i: StartRunInput!) { startRun(input: $i) { id } }`;
 const FINISH_RUN = `mutation($id: ID!, $r: [EntryInput!]) { finishRun(id: $id, state: COMPLETED, results: $r) { id } }`;
 
-/** The floor for startRun: the workspace check and the create in one statement. */
+/**
+ * The floor for startRun: the workspace check and the create in one statement, writing what the
+ * product stores (the lower-cased name under its text index included: the same index writes).
+ */
 const RAW_START = `
 MATCH (w:Workspace {name: $workspace})
-CREATE (r:Run {uid: $uid, workspace: $workspace, name: $name, state: 'RUNNING', startedAt: $now, iteration: 0,
-  createdAt: $now})-[:IN_WORKSPACE]->(w)
+CREATE (r:Run {uid: $uid, workspace: $workspace, name: $name, searchName: toLower($name), state: 'RUNNING',
+  startedAt: $now, iteration: 0, createdAt: $now})-[:IN_WORKSPACE]->(w)
 SET r += $props
 RETURN r.uid AS uid`;
 
