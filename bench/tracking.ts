@@ -118,7 +118,7 @@ const WALK_PAGE = 500;
 // ---------------------------------------------------------------------------------------------
 // The data: the same seeded runs for both workspaces
 
-interface RunData {
+export interface RunData {
   name: string;
   params: Record<string, number | string>;
   results: Record<string, number>;
@@ -169,7 +169,7 @@ export function runData(i: number): RunData {
 }
 
 const entries = (map: Record<string, unknown>) => Object.entries(map).map(([key, value]) => ({ key, value }));
-const prefixed = (kind: string, map: Record<string, unknown>) =>
+export const prefixed = (kind: string, map: Record<string, unknown>) =>
   Object.fromEntries(Object.entries(map).map(([k, v]) => [`${kind}.${k}`, v]));
 
 // ---------------------------------------------------------------------------------------------
@@ -187,7 +187,7 @@ export function withAuthorization(
  * A lean GraphQL client: node:http with keep-alive sockets. (fetch's web streams cost several
  * times more CPU per request, and in this one-process bench that CPU is taken from the server.)
  */
-class GraphQLClient {
+export class GraphQLClient {
   private readonly agent: http.Agent;
   private readonly target: URL;
 
@@ -237,7 +237,7 @@ class GraphQLClient {
 }
 
 /** Raw driver access: the floor. */
-class RawClient {
+export class RawClient {
   constructor(
     private readonly driver: Driver,
     private readonly database?: string,
@@ -295,13 +295,13 @@ SET r.state = 'COMPLETED', r.finishedAt = $now
 SET r += $results
 RETURN r.uid AS uid`;
 
-interface Spent {
+export interface Spent {
   seconds: number;
   cpuMs: number;
 }
 
 /** Runs jobs `from`..`to`-1 with `clients` concurrent workers; returns the time and CPU spent. */
-async function concurrently(
+export async function concurrently(
   from: number,
   to: number,
   clients: number,
@@ -330,7 +330,7 @@ function graphqlWriter(gql: GraphQLClient, workspace: string) {
   };
 }
 
-function rawWriter(raw: RawClient, workspace: string) {
+export function rawWriter(raw: RawClient, workspace: string) {
   return async (i: number) => {
     const d = runData(i);
     const uid = v7();
@@ -366,12 +366,12 @@ async function writeBothWays(
 // ---------------------------------------------------------------------------------------------
 // Reads
 
-const RUN_VIEW = 'id uid name state params { key value } results { key value } labels { key value }';
-const SEARCH = `query($w: String!, $f: RunFilter, $o: RunOrder, $first: Int, $after: String) {
+export const RUN_VIEW = 'id uid name state params { key value } results { key value } labels { key value }';
+export const SEARCH = `query($w: String!, $f: RunFilter, $o: RunOrder, $first: Int, $after: String) {
   runs(workspace: $w, filter: $f, orderBy: $o, first: $first, after: $after) {
     edges { node { ${RUN_VIEW} } } pageInfo { hasNextPage endCursor } } }`;
 
-interface SearchAnswer {
+export interface SearchAnswer {
   runs: { edges: Array<{ node: { uid: string } }>; pageInfo: { hasNextPage: boolean; endCursor: string | null } };
 }
 
@@ -406,19 +406,19 @@ const FILTERS = {
   or: { or: [{ label: { key: 'team', value: 'cv' } }, { result: { key: 'accuracy', gt: 0.98 } }] },
 };
 
-async function time<T>(work: () => Promise<T>): Promise<{ ms: number; value: T }> {
+export async function time<T>(work: () => Promise<T>): Promise<{ ms: number; value: T }> {
   const started = performance.now();
   const value = await work();
   return { ms: performance.now() - started, value };
 }
 
-function latency(samples: number[]): Latency {
+export function latency(samples: number[]): Latency {
   const sorted = [...samples].sort((a, b) => a - b);
   const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
   return { p50: round2(at(0.5)), p95: round2(at(0.95)), n: sorted.length };
 }
 
-const round2 = (x: number) => Math.round(x * 100) / 100;
+export const round2 = (x: number) => Math.round(x * 100) / 100;
 
 /** Warms both sides up, then times them alternately so drift (GC, checkpoints) hits both alike. */
 async function compareRead(
@@ -439,8 +439,13 @@ async function compareRead(
     g.push((await time(viaGraphQL)).ms);
     r.push((await time(viaRaw)).ms);
   }
-  const graphql = latency(g);
-  const raw = latency(r);
+  return judgeRead(name, rows, g, r);
+}
+
+/** A read's verdict from its samples: GraphQL p50 within max(1.5 x the floor's, the floor's + 5 ms). */
+export function judgeRead(name: string, rows: number, graphqlMs: number[], rawMs: number[]): ReadResult {
+  const graphql = latency(graphqlMs);
+  const raw = latency(rawMs);
   const allowedMs = round2(Math.max(raw.p50 * READ_FACTOR, raw.p50 + READ_SLACK_MS));
   return { name, rows, graphql, raw, ratio: round2(graphql.p50 / raw.p50), allowedMs, ok: graphql.p50 <= allowedMs };
 }
@@ -697,7 +702,7 @@ function reusedWrites(): WriteResult {
   return { graphql: none, raw: none, ratio: 0, ok: true };
 }
 
-function writeSide(runs: number, spent: Spent): WriteSide {
+export function writeSide(runs: number, spent: Spent): WriteSide {
   return {
     runsPerSecond: Math.round(runs / spent.seconds),
     seconds: round2(spent.seconds),
