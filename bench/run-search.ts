@@ -24,6 +24,9 @@
  *
  *   npm run bench -- --only runsearch [--runs 30000,300000] [--repeats 20]
  *   npm run build && NEO4J_URI=bolt://… node dist/bench/run-search.js [30000,300000]   # in-process Skein
+ *
+ * Standalone knobs: BENCH_REPEATS, BENCH_INGEST_RUNS (0 skips it), BENCH_SEED_ONLY=true (seed, index,
+ * stop), BENCH_URL=<url> (time an already running Skein's /graphql).
  */
 import neo4j, { type Driver } from 'neo4j-driver';
 import { v7 } from 'uuid';
@@ -664,7 +667,10 @@ async function main(): Promise<void> {
   const { startSkein } = await import('../src/app');
   const config = loadConfig({ ...process.env, SKEIN_PORT: '0', SKEIN_LOG_LEVEL: 'warn' });
   if (!config.neo4j.uri) throw new Error('Set NEO4J_URI to the Neo4j to measure against.');
-  const skein = await startSkein(config, { logger: createLogger('warn'), progress: (m) => console.error(m) });
+  // BENCH_URL: measure an already running Skein (another build, say) instead of this one.
+  const skein = process.env.BENCH_URL
+    ? { graphqlUrl: process.env.BENCH_URL, stop: async () => undefined }
+    : await startSkein(config, { logger: createLogger('warn'), progress: (m) => console.error(m) });
   try {
     const result = await runRunSearchBench({
       neo4jUri: config.neo4j.uri,
