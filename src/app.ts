@@ -16,6 +16,7 @@ import type { Readiness } from './http/health';
 import { hostPolicy } from './http/host-check';
 import { startWatchedNeo4j, type WatchedNeo4j } from '../tools/watched-neo4j';
 import { createLogger, type Logger } from './logger';
+import { setSearchIndexLog } from './graph/search-index';
 import { getSchema } from './graphql/schema';
 import { createHttpServer } from './server';
 import { SYSTEM } from './auth/principal';
@@ -65,6 +66,7 @@ export interface StartOptions {
  */
 export async function startSkein(config: Config, options: StartOptions = {}): Promise<SkeinHandle> {
   const logger = options.logger ?? createLogger(config.logLevel);
+  setSearchIndexLog(logger);
   const progress = options.progress ?? ((m: string) => logger.info(m));
   const onFatal = options.onFatal ?? ((err: Error) => logger.fatal(err.message));
   const cleanups: Array<() => Promise<void>> = [];
@@ -189,6 +191,7 @@ async function listen(
           logger,
           bodies,
           idempotencyTtlSeconds: config.idempotencyTtlSeconds,
+          searchIndexLimit: config.searchIndexLimit,
           purgeGraceSeconds: config.purgeGraceSeconds,
           tokenMaxTtlSeconds: config.auth.tokenMaxTtlSeconds,
         },

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { checkPathTemplate, DEFAULT_ARTIFACT_PATH } from './services/bodies/path-template';
 import { LIMIT_DEFAULTS, type LimitsConfig } from './domain/limits';
 import { DEFAULT_IDEMPOTENCY_TTL_SECONDS } from './graph/idempotency';
+import { DEFAULT_SEARCH_INDEX_LIMIT } from './graph/search-index';
 import { DEFAULT_PURGE_GRACE_SECONDS } from './graph/lifecycle.repository';
 import type { OidcSettings } from './auth/oidc';
 import { RATE_LIMIT_DEFAULTS, type RateLimitSettings } from './http/rate-limit';
@@ -68,6 +69,7 @@ const envSchema = z
     SKEIN_SHUTDOWN_GRACE_MS: positiveInt('a number of milliseconds').default(20_000),
     SKEIN_NEO4J_RESTARTS: z.coerce.number({ message: 'expected a count' }).int('expected a count').min(0).default(3),
     SKEIN_IDEMPOTENCY_TTL: positiveInt('a number of seconds').default(DEFAULT_IDEMPOTENCY_TTL_SECONDS),
+    SKEIN_SEARCH_INDEXES: positiveInt('a number of indexes').default(DEFAULT_SEARCH_INDEX_LIMIT),
     // Lifecycle: deleted runs, artifacts and workspaces are purged this long after their deletion.
     SKEIN_PURGE_GRACE: positiveInt('a number of seconds').default(DEFAULT_PURGE_GRACE_SECONDS),
     SKEIN_ALLOWED_HOSTS: z.string().optional(),
@@ -203,6 +205,8 @@ export interface Config {
   };
   /** How long an idempotency key is remembered, in seconds. */
   idempotencyTtlSeconds: number;
+  /** The most run-search indexes Skein makes, one per searched key (SKEIN_SEARCH_INDEXES). */
+  searchIndexLimit: number;
   /** How long deleted things wait before the purge removes them for good, in seconds (SKEIN_PURGE_GRACE). */
   purgeGraceSeconds: number;
   dataDir: string;
@@ -326,6 +330,7 @@ function toConfig(e: z.infer<typeof envSchema>): Config {
         .filter(Boolean),
     },
     idempotencyTtlSeconds: e.SKEIN_IDEMPOTENCY_TTL,
+    searchIndexLimit: e.SKEIN_SEARCH_INDEXES,
     purgeGraceSeconds: e.SKEIN_PURGE_GRACE,
     dataDir: path.resolve(e.SKEIN_DATA_DIR),
     logLevel: e.SKEIN_LOG_LEVEL,

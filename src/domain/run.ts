@@ -80,13 +80,15 @@ export const FILTER_LIMITS = {
   /** Values of one `in` or `state` list. */
   inValues: 100,
   keyLength: 128,
+  /** Characters of a `nameContains` text. */
+  textLength: 256,
 } as const;
 
 /**
  * A run filter as the run service accepted it: a tree of tests within FILTER_LIMITS, every id
  * resolved to a uid. It keeps the shape the client gave: each filter object is an `all` of the
  * tests of its fields, in field order (state, label, param, result, startedAfter, startedBefore,
- * parent, and, or, not), its `and` list an `all` and its `or` list an `any`. An empty `all` holds
+ * parent, nameContains, and, or, not), its `and` list an `all` and its `or` list an `any`. An empty `all` holds
  * and an empty `any` does not, as in logic.
  */
 export type RunCriteria =
@@ -102,7 +104,9 @@ export type RunCriteria =
   /** Started before this time (ISO string). */
   | { test: 'startedBefore'; at: string }
   /** A child of this run. */
-  | { test: 'parent'; uid: string };
+  | { test: 'parent'; uid: string }
+  /** The run's name contains this text, ignoring case. */
+  | { test: 'nameContains'; text: string };
 
 /** The comparisons of a value test, in the order they are applied. */
 export const VALUE_COMPARISONS = ['eq', 'ne', 'gt', 'gte', 'lt', 'lte'] as const;

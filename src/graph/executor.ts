@@ -195,8 +195,12 @@ export class GraphExecutor {
   }
 
   /** Schema commands (CREATE CONSTRAINT …) cannot share a transaction with data writes. */
+  /**
+   * A schema command or a migration's batched data change, as its own auto-commit transaction:
+   * `CALL { … } IN TRANSACTIONS` commits batch by batch and is refused inside an explicit one.
+   */
   async runSchema(query: string): Promise<void> {
-    await this.write((tx) => tx.run(query));
+    await this.write((tx) => tx.run(query), { oneStatement: true });
   }
 
   private managed<T>(work: (tx: Tx) => Promise<T>): Promise<T> {

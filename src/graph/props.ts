@@ -134,3 +134,15 @@ export function mapPropCondition(k: string, kind?: MapKind): string {
   if (!kind) return `${k} CONTAINS '${SEPARATOR}'`;
   return `(${k} STARTS WITH '${PREFIX[kind]}' OR ${k} STARTS WITH '${STRUCTURED_PREFIX[kind]}')`;
 }
+
+/**
+ * An entry's scalar property name written into query text, backtick-quoted (`` `param.lr` ``), so
+ * the planner can match it to an index; `r[$p]` reads the same value but no index serves it. Null
+ * when the key cannot be written there safely: Cypher rejects NUL in names, and it decodes `\uXXXX`
+ * anywhere in a query before parsing, so a backslash could turn into a closing backtick. Such keys
+ * are still searched, through a parameter, without an index.
+ */
+export function quotedPropName(kind: MapKind, key: string): string | null {
+  if (/[\\\u0000]/.test(key)) return null;
+  return '`' + propName(kind, key).replaceAll('`', '``') + '`';
+}

@@ -18,8 +18,8 @@ export const RUN_COLUMNS = `properties(r) AS run,
 export const CREATE_RUN = `
 MATCH (w:Workspace {name: $workspace})
 WHERE w.deletedAt IS NULL
-CREATE (r:Run {uid: $uid, workspace: $workspace, name: $name, state: 'RUNNING', startedAt: $startedAt,
-  iteration: coalesce($iteration, 0), createdAt: $now, description: $description})-[:IN_WORKSPACE]->(w)
+CREATE (r:Run {uid: $uid, workspace: $workspace, name: $name, searchName: toLower($name), state: 'RUNNING',
+  startedAt: $startedAt, iteration: coalesce($iteration, 0), createdAt: $now, description: $description})-[:IN_WORKSPACE]->(w)
 SET r += $maps
 RETURN properties(r) AS run, null AS bestChildUid, false AS isBest`;
 
@@ -38,8 +38,9 @@ CALL (p) {
   OPTIONAL MATCH (c:Run)-[:CHILD_OF]->(p)
   RETURN coalesce(max(c.iteration), 0) + 1 AS nextIteration
 }
-CREATE (r:Run {uid: $uid, workspace: $workspace, name: $name, state: 'RUNNING', startedAt: $startedAt,
-  iteration: coalesce($iteration, nextIteration), parentUid: p.uid, createdAt: $now, description: $description})-[:IN_WORKSPACE]->(w)
+CREATE (r:Run {uid: $uid, workspace: $workspace, name: $name, searchName: toLower($name), state: 'RUNNING',
+  startedAt: $startedAt, iteration: coalesce($iteration, nextIteration), parentUid: p.uid, createdAt: $now,
+  description: $description})-[:IN_WORKSPACE]->(w)
 CREATE (r)-[:CHILD_OF]->(p)
 SET r += $maps
 RETURN ${RUN_COLUMNS}`;
@@ -152,46 +153,60 @@ CALL (parentUid) {
 RETURN parentUid, children`;
 
 /**
- * Run search, one query text per sort order; `$where` is a condition built by run-filter.cypher.ts
- * from fixed fragments. Creation order walks the (workspace, uid) index in order and stops after
- * `$limit` matches, so a page deep in a walk costs what the first one costs. Two details keep
- * that plan (PROFILE shows a full seek plus Top otherwise): ORDER BY names both index properties
- * (`r.uid` alone is not seen as index order), and `$afterUid` is a sentinel beyond every uid on
- * the first page, so the predicate stays a plain range seek.
+ * Run search. `$where` is a condition from run-filter.cypher.ts; the query around it is written so
+ * the planner walks an index in the page's order and stops after `$limit` matches, which makes a
+ * page cost what it returns, not what the workspace holds:
+ *
+ * - Each workspace of `$workspaces` is read on its own (the CALL), as far as one page goes, and
+ *   the pages are merged: within a workspace an index gives the order, across workspaces none does
+ *   (a single ORDER BY over several would sort every match of every workspace).
+ * - Creation order walks the (workspace, uid) index. ORDER BY names both index properties (`r.uid`
+ *   alone is not seen as index order), and `$afterUid` is a sentinel beyond every uid on the first
+ *   page, so the predicate stays a plain range seek and a deep page costs what the first one does.
+ * - A value order walks the (workspace, `<key>`) search index (search-index.ts) the same way:
+ *   `<value> <= $afterKey` (descending; `>=` ascending) is the seek, with `$afterKey` ±Infinity on
+ *   the first page. The tie-break on uid is a CASE, not an OR: the planner turns an OR into a union
+ *   of two seeks and sorts all they find. Only numbers are in that range; runs whose value is
+ *   missing or not a number come after every number, in uid order, from the `missing` phase, which
+ *   the repository runs once the numbers are used up.
+ *
+ * The page is returned compactly (PAGE above).
  */
+export interface SearchQueryShape {
+  where: string;
+  order: RunSearchOrder;
+  /** How the query reads the sort value (run-filter.cypher.ts entryAccess), for value orders. */
+  sortValue: string | null;
+  /** `missing`: the runs a value order puts last (no value, or one that is not a number). */
+  phase: 'values' | 'missing';
+}
 
-const BY_UID: Record<'NEWEST' | 'OLDEST', { cmp: string; dir: string }> = {
-  NEWEST: { cmp: '<', dir: 'DESC' },
-  OLDEST: { cmp: '>', dir: 'ASC' },
-};
+const DESCENDING: Record<RunSearchOrder, boolean> = { NEWEST: true, OLDEST: false, VALUE_DESC: true, VALUE_ASC: false };
 
-/**
- * Value orders sort on the number under `$sortProp`; a missing or non-numeric value becomes
- * `$missing` (-Infinity descending, +Infinity ascending), so those runs come last. The cursor is
- * (sortKey, uid), the same pair the ORDER BY uses, so pages never skip or repeat a run.
- */
-const BY_VALUE: Record<'VALUE_DESC' | 'VALUE_ASC', { cmp: string; dir: string }> = {
-  VALUE_DESC: { cmp: '<', dir: 'DESC' },
-  VALUE_ASC: { cmp: '>', dir: 'ASC' },
-};
-
-export function searchRunsQuery(where: string, order: RunSearchOrder): string {
-  if (order === 'NEWEST' || order === 'OLDEST') {
-    const { cmp, dir } = BY_UID[order];
-    return `
-MATCH (r:Run)
-WHERE r.workspace = $workspace AND r.uid ${cmp} $afterUid AND (${where}) AND ($includeDeleted OR r.deletedAt IS NULL)
-WITH r, null AS sortKey
-ORDER BY r.workspace ${dir}, r.uid ${dir}
-LIMIT $limit${PAGE}`;
+export function searchRunsQuery(q: SearchQueryShape): string {
+  const [cmp, cmpOrEqual, dir] = DESCENDING[q.order] ? ['<', '<=', 'DESC'] : ['>', '>=', 'ASC'];
+  const byValue = (q.order === 'VALUE_DESC' || q.order === 'VALUE_ASC') && q.sortValue !== null;
+  if (!byValue || q.phase === 'missing') {
+    const missing = byValue ? ` AND NOT coalesce(${q.sortValue} >= $lowest, false)` : '';
+    return perWorkspace(`r.uid ${cmp} $afterUid${missing}`, q.where, `r.uid ${dir}`) + `, null AS sortKey${PAGE}`;
   }
-  const { cmp, dir } = BY_VALUE[order];
+  const value = q.sortValue!;
+  const seek = `${value} ${cmpOrEqual} $afterKey AND CASE WHEN ${value} = $afterKey THEN r.uid ${cmp} $afterUid ELSE true END`;
+  return perWorkspace(seek, q.where, `${value} ${dir}, r.uid ${dir}`) + `, toFloat(${value}) AS sortKey${PAGE}`;
+}
+
+/** Up to a page from each workspace, in `order` (its index's order after r.workspace), then merged. */
+function perWorkspace(seek: string, where: string, order: string): string {
   return `
-MATCH (r:Run)
-WHERE r.workspace = $workspace AND (${where}) AND ($includeDeleted OR r.deletedAt IS NULL)
-WITH r, coalesce(toFloatOrNull(r[$sortProp]), $missing) AS sortKey
-WHERE $afterUid IS NULL OR sortKey ${cmp} $afterKey OR (sortKey = $afterKey AND r.uid ${cmp} $afterUid)
-WITH r, sortKey
-ORDER BY sortKey ${dir}, r.uid ${dir}
-LIMIT $limit${PAGE}`;
+UNWIND $workspaces AS ws
+CALL (ws) {
+  MATCH (r:Run)
+  WHERE r.workspace = ws AND ${seek} AND (${where}) AND ($includeDeleted OR r.deletedAt IS NULL)
+  WITH r ORDER BY r.workspace ${order.includes('DESC') ? 'DESC' : 'ASC'}, ${order}
+  LIMIT $limit
+  RETURN r
+}
+WITH r ORDER BY ${order}
+LIMIT $limit
+WITH r`;
 }

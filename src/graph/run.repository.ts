@@ -3,7 +3,9 @@ import { int, type Tx } from './executor';
 import type { MapKind } from '../domain/key-value';
 import { decodeValue, fromProps, mapSlot, propName, propNames, toNewProps, toProps } from './props';
 import * as Q from './run.cypher';
-import { runCriteriaCypher } from './run-filter.cypher';
+import { entryAccess, runCriteriaCypher } from './run-filter.cypher';
+
+export { searchKeysOf } from './run-filter.cypher';
 import type { EntryValue } from '../domain/scalar';
 import { type RunRecord, type NewRun, type FinishedRunState, type RunState, type RunCriteria } from '../domain/run';
 
@@ -105,7 +107,8 @@ export interface GuardedWrite {
 }
 
 export interface SearchQuery {
-  workspace: string;
+  /** One workspace, or several searched in one query (`runs` without a workspace). */
+  workspace: string | readonly string[];
   /** Null: every run of the workspace. */
   criteria: RunCriteria | null;
   order: RunSearchOrder;
@@ -243,30 +246,53 @@ export const runRepository = {
     return new Map(rows.map((row) => [row.parentUid, row.children.map(parseRun)]));
   },
 
-  /** One page of a search, each run with the sort key its cursor must resume after. */
-  async search(tx: Tx, q: SearchQuery): Promise<Array<{ run: RunRecord; sortKey: number | null }>> {
+  /**
+   * One page of a search, each run with the sort key its cursor must resume after. A value order
+   * reads the runs with a number first and, when those run out before the page is full, the runs
+   * without one (run.cypher.ts searchRunsQuery): two queries only on the page where they meet.
+   */
+  async search(tx: Tx, q: SearchQuery): Promise<SearchRow[]> {
     const condition = runCriteriaCypher(q.criteria);
-    const rows = await tx.run<PageRow>(Q.searchRunsQuery(condition.where, q.order), {
+    const sortValue = q.sortBy ? entryAccess(q.sortBy.map, q.sortBy.key, () => '$sortProp') : null;
+    const shape = { where: condition.where, order: q.order, sortValue };
+    const params = {
       ...condition.params,
-      workspace: q.workspace,
+      workspaces: typeof q.workspace === 'string' ? [q.workspace] : q.workspace,
       sortProp: q.sortBy ? propName(q.sortBy.map, q.sortBy.key) : null,
+      lowest: -Infinity,
       withMaps: q.withMaps,
       withBest: q.withBest,
       includeDeleted: q.includeDeleted ?? false,
-      limit: int(q.limit),
-      ...afterParams(q),
+    };
+    const descending = q.order === 'NEWEST' || q.order === 'VALUE_DESC';
+    const uidSentinel = descending ? UID_ABOVE_ALL : UID_BELOW_ALL;
+    const byValue = sortValue !== null && (q.order === 'VALUE_DESC' || q.order === 'VALUE_ASC');
+    // A cursor without a key was taken among the runs without a value: the numbers are behind it.
+    const inMissing = byValue && q.after !== null && q.after.key === null;
+    const first: SearchRow[] = [];
+    if (!inMissing) {
+      const rows = await tx.run<PageRow>(Q.searchRunsQuery({ ...shape, phase: 'values' }), {
+        ...params,
+        limit: int(q.limit),
+        afterUid: q.after?.uid ?? uidSentinel,
+        afterKey: q.after?.key ?? (descending ? Infinity : -Infinity),
+      });
+      first.push(...decodePage(rows));
+      if (!byValue || first.length >= q.limit) return first;
+    }
+    const rest = await tx.run<PageRow>(Q.searchRunsQuery({ ...shape, phase: 'missing' }), {
+      ...params,
+      limit: int(q.limit - first.length),
+      afterUid: inMissing ? q.after!.uid : uidSentinel,
+      afterKey: null,
     });
-    return decodePage(rows);
+    return [...first, ...decodePage(rest)];
   },
 };
 
-function afterParams(q: SearchQuery): Record<string, unknown> {
-  const descending = q.order === 'NEWEST' || q.order === 'VALUE_DESC';
-  if (q.order === 'NEWEST' || q.order === 'OLDEST') {
-    return { afterUid: q.after?.uid ?? (descending ? UID_ABOVE_ALL : UID_BELOW_ALL) };
-  }
-  const missing = descending ? -Infinity : Infinity;
-  return { missing, afterUid: q.after?.uid ?? null, afterKey: q.after ? (q.after.key ?? missing) : null };
+interface SearchRow {
+  run: RunRecord;
+  sortKey: number | null;
 }
 
 /** The missing-value sentinels (±Infinity) leave as null: JSON cursors cannot hold them. */

@@ -26,6 +26,8 @@ export interface ContextDeps {
   bodies?: Bodies;
   /** SKEIN_IDEMPOTENCY_TTL; the default when absent. */
   idempotencyTtlSeconds?: number;
+  /** SKEIN_SEARCH_INDEXES; the default when absent. */
+  searchIndexLimit?: number;
   /** SKEIN_PURGE_GRACE; the default when absent. */
   purgeGraceSeconds?: number;
   /** SKEIN_TOKEN_MAX_TTL; the default when absent. */
@@ -55,6 +57,7 @@ export function createContext(
     audit,
     bodies: deps.bodies,
     idempotencyTtlSeconds: deps.idempotencyTtlSeconds,
+    searchIndexLimit: deps.searchIndexLimit,
     purgeGraceSeconds: deps.purgeGraceSeconds,
     tokenMaxTtlSeconds: deps.tokenMaxTtlSeconds,
   });

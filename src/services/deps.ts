@@ -17,6 +17,8 @@ export interface ServiceInit {
   idempotencyTtlSeconds?: number;
   /** How long deleted things wait before the purge (SKEIN_PURGE_GRACE); the default when absent. */
   purgeGraceSeconds?: number;
+  /** The most search indexes Skein makes (SKEIN_SEARCH_INDEXES); the default when absent. */
+  searchIndexLimit?: number;
   /** The longest lifetime a created API token may have (SKEIN_TOKEN_MAX_TTL); the default when absent. */
   tokenMaxTtlSeconds?: number;
 }

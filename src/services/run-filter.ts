@@ -26,6 +26,8 @@ export interface RunFilterSpec {
   startedBefore?: string | null;
   /** Children of this run (its id or uid). */
   parent?: string | null;
+  /** Runs whose name contains this text, ignoring case. */
+  nameContains?: string | null;
 }
 
 export interface ValueFilterSpec {
@@ -85,6 +87,7 @@ class FilterCheck {
     if (f.startedAfter) tests.push(this.leaf(path, { test: 'startedAfter', at: f.startedAfter }));
     if (f.startedBefore) tests.push(this.leaf(path, { test: 'startedBefore', at: f.startedBefore }));
     if (f.parent) tests.push(this.leaf(path, { test: 'parent', uid: this.runUid(f.parent) }));
+    if (f.nameContains != null) tests.push(this.leaf(path, nameContains(f.nameContains, `${path}.nameContains`)));
     if (f.and) tests.push({ test: 'all', of: this.children(f.and, `${path}.and`, depth) });
     if (f.or) tests.push({ test: 'any', of: this.children(f.or, `${path}.or`, depth) });
     if (f.not) tests.push({ test: 'not', of: this.object(f.not, `${path}.not`, depth + 1) });
@@ -154,6 +157,13 @@ function checkKey(key: string, path: string): string {
     throw badInput(`${path}.key must be 1 to ${FILTER_LIMITS.keyLength} characters long.`, { field: `${path}.key` });
   }
   return key;
+}
+
+function nameContains(text: string, field: string): RunCriteria {
+  if (text.length === 0 || text.length > FILTER_LIMITS.textLength) {
+    throw badInput(`${field} must be 1 to ${FILTER_LIMITS.textLength} characters long.`, { field });
+  }
+  return { test: 'nameContains', text };
 }
 
 function checkList<T>(values: T[], field: string): T[] {

@@ -13,7 +13,9 @@ import {
   type RunSearchOrder,
   type RunState,
 } from '../domain/run';
-import { runRepository as repo } from '../graph/run.repository';
+import { runRepository as repo, searchKeysOf } from '../graph/run.repository';
+import { DEFAULT_SEARCH_INDEX_LIMIT, ensureSearchIndexes } from '../graph/search-index';
+import { workspaceRepository } from '../graph/workspace.repository';
 import { isUid, newUid } from '../domain/uid';
 import { fromGlobalId } from '../domain/global-id';
 import { pageWindow, toPage, type Page, type PageRequest } from './pagination';
@@ -50,7 +52,8 @@ export interface FinishRun {
 }
 
 export interface RunSearch extends PageRequest {
-  workspace: string;
+  /** The workspace to search; every workspace the caller may read when absent. */
+  workspace?: string | null;
   filter?: RunFilterSpec | null;
   orderBy?: RunOrdering | null;
   /**
@@ -251,17 +254,22 @@ export class RunService {
     return readableOnly(this.deps, await this.deps.graph.read((tx) => repo.getMany(tx, uids)));
   }
 
-  /** A page of a workspace's runs matching `filter`, newest first unless ordered by a value. */
+  /**
+   * A page of a workspace's runs matching `filter`, newest first unless ordered by a value; without
+   * a workspace, of every workspace the caller may read, in one query.
+   */
   async search(q: RunSearch): Promise<Page<RunRecord>> {
     const order = searchOrder(q.orderBy);
     const window = pageWindow(q, (raw) => decodeSearchCursor(raw, order.signature));
     const criteria = checkRunFilter(q.filter, (id) => runUidOf(id, 'filter.parent'));
-    // An unreadable workspace answers as a missing one does: NOT_FOUND.
-    await this.deps.access.require('read', workspaceTarget(q.workspace));
-    if (await hidesWorkspace(this.deps.graph, q.workspace, q.includeDeleted)) return toPage([], window, () => '');
+    const scope = await this.searchScope(q);
+    if (scope.length === 0) return toPage([], window, () => '');
+    await ensureSearchIndexes(this.deps.graph, searchKeysOf(criteria, order.sortBy), {
+      limit: this.deps.searchIndexLimit ?? DEFAULT_SEARCH_INDEX_LIMIT,
+    });
     const rows = await this.deps.graph.read((tx) =>
       repo.search(tx, {
-        workspace: q.workspace,
+        workspace: q.workspace ?? scope,
         criteria,
         ...order,
         after: window.after,
@@ -272,9 +280,23 @@ export class RunService {
       }),
     );
     // An empty first page may mean a misspelt workspace: say so instead of "no runs".
-    if (rows.length === 0 && !q.after) await new WorkspaceService(this.deps).mustExist(q.workspace);
+    if (rows.length === 0 && !q.after && q.workspace) await new WorkspaceService(this.deps).mustExist(q.workspace);
     const page = toPage(rows, window, (row) => ({ o: order.signature, k: row.sortKey, u: row.run.uid }));
     return { ...page, items: page.items.map((row) => row.run) };
+  }
+
+  /**
+   * The workspaces a search reads: the one asked for (NOT_FOUND when the caller may not read it, as
+   * when it does not exist), or every one the caller may read; none when they are deleted and
+   * deleted runs were not asked for.
+   */
+  private async searchScope(q: RunSearch): Promise<string[]> {
+    if (q.workspace != null) {
+      await this.deps.access.require('read', workspaceTarget(q.workspace));
+      return (await hidesWorkspace(this.deps.graph, q.workspace, q.includeDeleted)) ? [] : [q.workspace];
+    }
+    const readable = this.deps.access.readScope();
+    return this.deps.graph.read((tx) => workspaceRepository.searchable(tx, readable, q.includeDeleted ?? false));
   }
 
   /** A page of child runs (iteration order) for each parent, in one round trip (a DataLoader batch). */

@@ -13,64 +13,93 @@ const refusal = (filter: RunFilterSpec) => refusalOf(() => build(filter), 'the f
 
 describe('run filter -> Cypher condition', () => {
   it('is true without a filter, and for an empty one', () => {
-    expect(build(null)).toEqual({ where: 'true', params: {} });
-    expect(build({})).toEqual({ where: 'true', params: {} });
+    expect(build(null)).toEqual({ where: 'true', params: {}, seekable: [] });
+    expect(build({})).toEqual({ where: 'true', params: {}, seekable: [] });
     expect(build({ and: [] }).where).toBe('true');
     expect(build({ or: [] }).where).toBe('false');
   });
 
-  it('builds accuracy > 0.9 and (lr = 0.01 or lr = 0.001) from fixed fragments and numbered parameters', () => {
-    const { where, params } = build({
+  it('builds accuracy > 0.9 and (lr = 0.01 or lr = 0.001) with quoted keys an index can serve', () => {
+    const { where, params, seekable } = build({
       result: { key: 'accuracy', gt: 0.9 },
       or: [{ param: { key: 'lr', eq: 0.01 } }, { param: { key: 'lr', eq: 0.001 } }],
     });
-    expect(where).toBe(
-      '(coalesce(r[$p0] > $p1, false) AND (coalesce(r[$p2] = $p3, false) OR coalesce(r[$p4] = $p5, false)))',
-    );
-    expect(params).toEqual({ p0: 'result.accuracy', p1: 0.9, p2: 'param.lr', p3: 0.01, p4: 'param.lr', p5: 0.001 });
+    expect(where).toBe('(r.`result.accuracy` > $p0 AND (r.`param.lr` = $p1 OR r.`param.lr` = $p2))');
+    expect(params).toEqual({ p0: 0.9, p1: 0.01, p2: 0.001 });
+    expect(seekable).toEqual([
+      { kind: 'result', key: 'accuracy' },
+      { kind: 'param', key: 'lr' },
+    ]);
   });
 
-  it('negates, compares, tests presence, states, times and parents', () => {
-    const { where, params } = build({
+  it('negates two-valued, compares, tests presence, states, times, parents and names', () => {
+    const { where, params, seekable } = build({
       not: { label: { key: 'team', value: 'nlp' } },
       state: ['COMPLETED', 'FAILED'],
       param: { key: 'depth', gte: 3, lt: 8, exists: true },
       startedAfter: '2026-01-01T00:00:00.000Z',
       startedBefore: '2026-02-01T00:00:00.000Z',
       parent: 'abc',
+      nameContains: 'BERT',
     });
     expect(where).toBe(
       '(r.state IN $p0' +
-        ' AND (coalesce(r[$p1] >= $p2, false) AND coalesce(r[$p1] < $p3, false) AND r[$p1] IS NOT NULL)' +
-        ' AND r.startedAt >= $p4 AND r.startedAt < $p5 AND r.parentUid = $p6' +
-        ' AND NOT coalesce(r[$p7] = $p8, false))',
+        ' AND (r.`param.depth` >= $p1 AND r.`param.depth` < $p2 AND r.`param.depth` IS NOT NULL)' +
+        ' AND r.startedAt >= $p3 AND r.startedAt < $p4 AND r.parentUid = $p5' +
+        ' AND r.searchName CONTAINS toLower($p6)' +
+        ' AND NOT coalesce(r.`label.team` = $p7, false))',
     );
-    expect(params).toMatchObject({
-      p0: ['COMPLETED', 'FAILED'],
-      p1: 'param.depth',
-      p6: 'uid-of-abc',
-      p7: 'label.team',
-    });
+    expect(params).toMatchObject({ p0: ['COMPLETED', 'FAILED'], p5: 'uid-of-abc', p6: 'BERT', p7: 'nlp' });
+    // Under the NOT, the label needs no index: the search cannot seek "every team but one".
+    expect(seekable).toEqual([{ kind: 'param', key: 'depth' }]);
+  });
+
+  it('keeps NOT two-valued for parents and names too, and seeks nothing under it', () => {
+    const { where, seekable } = build({ not: { parent: 'abc', nameContains: 'x', param: { key: 'lr', ne: 1 } } });
+    expect(where).toBe(
+      'NOT (coalesce(r.`param.lr` <> $p0, false) AND coalesce(r.parentUid = $p1, false)' +
+        ' AND coalesce(r.searchName CONTAINS toLower($p2), false))',
+    );
+    expect(seekable).toEqual([]);
   });
 
   it('tests a label for presence when no value is given, and for membership with `in`', () => {
-    expect(build({ label: { key: 'stage' } })).toEqual({ where: 'r[$p0] IS NOT NULL', params: { p0: 'label.stage' } });
-    expect(build({ label: { key: 'team', in: ['a', 'b'] } })).toEqual({
-      where: 'coalesce(r[$p0] IN $p1, false)',
-      params: { p0: 'label.team', p1: ['a', 'b'] },
+    expect(build({ label: { key: 'stage' } })).toEqual({
+      where: 'r.`label.stage` IS NOT NULL',
+      params: {},
+      seekable: [{ kind: 'label', key: 'stage' }],
+    });
+    expect(build({ label: { key: 'team', in: ['a', 'b'] } })).toMatchObject({
+      where: 'r.`label.team` IN $p0',
+      params: { p0: ['a', 'b'] },
     });
   });
 
-  it('never puts user text into the query', () => {
+  it('writes a key only as one quoted name: values never enter the text, and hostile keys stay names', () => {
     const hostile = "x`] OR true WITH r MATCH (n) DETACH DELETE n //'";
     const { where, params } = build({
       or: [{ param: { key: hostile, eq: hostile } }, { label: { key: hostile, value: hostile } }],
       result: { key: hostile, in: [hostile] },
     });
-    expect(where).not.toContain('DELETE');
-    expect(where).not.toContain('`');
-    expect(where).toMatch(/^[\w\s$().,[\]=<>]+$/);
-    expect(Object.values(params)).toContain(`param.${hostile}`);
+    // Each key is one backtick-quoted name with its backticks doubled; outside the names, only fixed fragments.
+    const names = where.match(/`(?:[^`]|``)*`/g) ?? [];
+    expect(names).toEqual([
+      '`result.x``] OR true WITH r MATCH (n) DETACH DELETE n //\'`',
+      '`param.x``] OR true WITH r MATCH (n) DETACH DELETE n //\'`',
+      '`label.x``] OR true WITH r MATCH (n) DETACH DELETE n //\'`',
+    ]);
+    expect(where.replace(/`(?:[^`]|``)*`/g, 'NAME')).toMatch(/^[\w\s$().,[\]=<>]+$/);
+    expect(Object.values(params)).toEqual([[hostile], hostile, hostile]);
+  });
+
+  it('passes keys Cypher cannot quote safely (a backslash, NUL) as parameters, without an index', () => {
+    // Cypher decodes \u0060 to a backtick before it parses: such a key must never enter the text.
+    for (const key of ['a\\u0060b', 'nul\u0000key']) {
+      const { where, params, seekable } = build({ param: { key, eq: 1 } });
+      expect(where).toBe('r[$p0] = $p1');
+      expect(params).toEqual({ p0: `param.${key}`, p1: 1 });
+      expect(seekable).toEqual([]);
+    }
   });
 
   it('refuses trees deeper than the limit', () => {
@@ -147,10 +176,12 @@ describe('run filter -> Cypher condition', () => {
 
   it('keeps the query text under MAX_CONDITION_CHARS for the largest filter it accepts', () => {
     // As many comparisons and filter objects as the limits allow (1 + 49 x 2 + 1), each comparison
-    // as long as they get (an `in`, two- and three-digit parameter names) and wrapped in a NOT.
-    const leaf = (): RunFilterSpec => ({ not: { result: { key: 'k', in: [1] } } });
+    // as long as they get (an `in` on the longest key, two-digit parameter names) and wrapped in a NOT.
+    // The longest key, all backticks (each doubled when quoted).
+    const key = '`'.repeat(FILTER_LIMITS.keyLength);
+    const leaf = (): RunFilterSpec => ({ not: { result: { key, in: [1] } } });
     const leaves = Array.from({ length: FILTER_LIMITS.conditions - 1 }, leaf);
-    const fillers = [{ result: { key: 'k', in: [1] } }];
+    const fillers = [{ result: { key, in: [1] } }];
     const { where } = build({ and: [...leaves, ...fillers] });
     expect(where.length).toBeLessThanOrEqual(MAX_CONDITION_CHARS);
   });

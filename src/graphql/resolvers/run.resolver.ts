@@ -24,11 +24,16 @@ export class RunResolver {
   @Authorized()
   @Query(() => RunConnection, {
     description:
-      "Searches a workspace's runs by state, labels, params, results and start time (combined with and/or/not), " +
-      'newest first or ordered by a result or param, a page at a time.',
+      "Searches runs by state, labels, params, results, name and start time (combined with and/or/not), in one " +
+      'workspace or in every workspace you may read, newest first or ordered by a result or param, a page at a time.',
   })
   async runs(
-    @Arg('workspace', { description: 'The workspace to search; NOT_FOUND when it does not exist.' }) workspace: string,
+    @Arg('workspace', () => String, {
+      nullable: true,
+      description:
+        'The workspace to search; NOT_FOUND when it does not exist. Leave it out to search every workspace you may read.',
+    })
+    workspace: string | null | undefined,
     @Ctx() ctx: Context,
     @Arg('filter', () => RunFilter, { nullable: true, description: 'Which runs; all of them when left out.' })
     filter?: RunFilter,

@@ -150,6 +150,12 @@ export class RunFilter {
 
   @Field(() => ID, { nullable: true, description: 'The run is a child iteration of this run (its id or uid).' })
   parent?: string | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description: 'The run\'s name contains this text (1 to 256 characters), ignoring case: "bert" finds "BERT-base".',
+  })
+  nameContains?: string | null;
 }
 
 registerEnumType(SortDirection, {
@@ -164,7 +170,8 @@ registerEnumType(SortDirection, {
 @InputType({
   description:
     'How to order runs: by creation time (give neither `result` nor `param`), or by the numeric value of one ' +
-    'result or param. Runs without that value (or with a non-numeric one) come last in either direction.',
+    'result or param. Runs without that value, or whose value is not a number (text such as "0.5" included), ' +
+    'come last, in creation order (newest first when descending, oldest first when ascending).',
 })
 export class RunOrder {
   @Field(() => String, { nullable: true, description: 'Order by this result, e.g. "accuracy".' })

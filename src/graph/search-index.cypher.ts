@@ -1,0 +1,16 @@
+/**
+ * The search indexes: one composite range index per searched param, result or label key, on
+ * (workspace, `<key>`), so a search within a workspace seeks the key's values in order instead of
+ * reading every run (run-filter.cypher.ts). Their names share a prefix so Skein finds its own.
+ */
+export const SEARCH_INDEX_PREFIX = 'run_search_';
+
+/** `quotedProp` comes from props.ts quotedPropName, which writes only keys it can quote safely. */
+export function createSearchIndex(name: string, quotedProp: string): string {
+  return `CREATE RANGE INDEX ${name} IF NOT EXISTS FOR (r:Run) ON (r.workspace, r.${quotedProp})`;
+}
+
+export const SEARCH_INDEXES = `
+SHOW RANGE INDEXES YIELD name, properties, state
+WHERE name STARTS WITH '${SEARCH_INDEX_PREFIX}'
+RETURN properties[1] AS prop, state`;
