@@ -140,8 +140,8 @@ ON CREATE SET w.createdAt = $now, w.updatedAt = $now`;
 const SEED_RUNS = `
 MATCH (w:Workspace {name: $workspace})
 UNWIND $rows AS row
-CREATE (r:Run {uid: row.uid, workspace: $workspace, name: row.name, state: 'COMPLETED', startedAt: row.startedAt,
-  finishedAt: row.finishedAt, iteration: 0, createdAt: row.startedAt})-[:IN_WORKSPACE]->(w)
+CREATE (r:Run {uid: row.uid, workspace: $workspace, name: row.name, searchName: toLower(row.name), state: 'COMPLETED',
+  startedAt: row.startedAt, finishedAt: row.finishedAt, iteration: 0, createdAt: row.startedAt})-[:IN_WORKSPACE]->(w)
 SET r += row.props
 WITH r, row
 UNWIND row.values AS v
