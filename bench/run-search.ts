@@ -527,7 +527,7 @@ export async function runRunSearchBench(opts: RunSearchBenchOptions): Promise<Ru
   const raw = new RawClient(driver, opts.neo4jDatabase);
   const gql = new GraphQLClient(opts.graphqlUrl, 1);
   try {
-    const sizes: SizeResult[] = [];
+    const prepared: Array<{ c: SearchContext; seededSeconds: number }> = [];
     for (const runs of opts.sizes ?? [30_000, 300_000]) {
       // The deep page starts ~90% in, past at least one full page.
       if (runs < MIN_RUNS) throw new Error(`run search needs at least ${MIN_RUNS} runs a workspace, not ${runs}`);
@@ -535,15 +535,10 @@ export async function runRunSearchBench(opts: RunSearchBenchOptions): Promise<Ru
       const seededSeconds = await seedWorkspace(raw, workspace, runs, log);
       const c: SearchContext = { gql, raw, workspace, runs, repeats: opts.repeats ?? 20 };
       if (!opts.seedOnly) await searchOnceThroughGraphQL(c);
-      await ensureIndexes(raw, log);
-      if (opts.seedOnly) continue;
-      const results: SearchResult[] = [];
-      for (const search of await searches(c)) {
-        log(`${runs} runs: ${search.name}…`);
-        results.push(await measure(search, c.repeats));
-      }
-      sizes.push({ runs, workspace, seededSeconds, searches: results });
+      prepared.push({ c, seededSeconds });
     }
+    await ensureIndexes(raw, log);
+    const sizes = opts.seedOnly ? [] : await measureSizes(prepared, log);
     const ingestRuns = opts.seedOnly ? 0 : (opts.ingestRuns ?? 2000);
     const ingest = ingestRuns > 0 ? await measureIngest(raw, ingestRuns, log) : null;
     const verdicts = judge(sizes, ingest);
@@ -552,6 +547,31 @@ export async function runRunSearchBench(opts: RunSearchBenchOptions): Promise<Ru
     gql.close();
     await driver.close();
   }
+}
+
+/**
+ * Each search at every size before the next search, so the sizes meet the same moment of a
+ * shared machine's load and of the server's warm-up: the 30k -> 300k growth compares like with like.
+ */
+async function measureSizes(
+  prepared: Array<{ c: SearchContext; seededSeconds: number }>,
+  log: (line: string) => void,
+): Promise<SizeResult[]> {
+  const perSize = await Promise.all(prepared.map(({ c }) => searches(c)));
+  const results: SearchResult[][] = prepared.map(() => []);
+  for (let j = 0; j < perSize[0]!.length; j += 1) {
+    for (const [i, { c }] of prepared.entries()) {
+      const search = perSize[i]![j]!;
+      log(`${c.runs} runs: ${search.name}…`);
+      results[i]!.push(await measure(search, c.repeats));
+    }
+  }
+  return prepared.map(({ c, seededSeconds }, i) => ({
+    runs: c.runs,
+    workspace: c.workspace,
+    seededSeconds,
+    searches: results[i]!,
+  }));
 }
 
 const LR_AND_ACCURACY = 'lr = 0.01 and accuracy > 0.9, by accuracy desc, first 100';
