@@ -393,11 +393,14 @@ RETURN properties(r) AS run ORDER BY r.workspace DESC, r.uid DESC LIMIT ${WALK_P
   slimPage: `
 MATCH (r:Run) WHERE r.workspace = $w AND r.uid < $after
 RETURN r.uid AS uid, r.name AS name, r.state AS state ORDER BY r.workspace DESC, r.uid DESC LIMIT ${WALK_PAGE}`,
+  // Walks the (workspace, result.accuracy) search index backwards from the cursor's value ($top:
+  // +Infinity on the first page) and stops after the page; uid breaks ties. (Without the seek, on a
+  // graph holding other workspaces' runs, the planner read every Run and sorted them.)
   pageByAccuracy: `
-MATCH (r:Run) WHERE r.workspace = $w
-WITH r, r.\`result.accuracy\` AS k
-WHERE $u IS NULL OR k < $k OR (k = $k AND r.uid < $u)
-RETURN properties(r) AS run, k ORDER BY k DESC, r.uid DESC LIMIT ${WALK_PAGE}`,
+MATCH (r:Run) WHERE r.workspace = $w AND r.\`result.accuracy\` <= $top
+  AND ($u IS NULL OR r.\`result.accuracy\` < $k OR r.uid < $u)
+RETURN properties(r) AS run, r.\`result.accuracy\` AS k
+ORDER BY r.workspace DESC, r.\`result.accuracy\` DESC, r.uid DESC LIMIT ${WALK_PAGE}`,
 };
 
 const FILTERS = {
@@ -585,7 +588,7 @@ async function pageDepthReads(c: ReadContext, gqlCursors: string[], rawCursors: 
         label,
         c.repeats,
         async () => (await searchGraphQL(c, { o: byAccuracy, first: WALK_PAGE, after: gqlAfter })).edges.length,
-        async () => (await c.raw.read(RAW.pageByAccuracy, { w: c.rawWs, ...rawAfter })).length,
+        async () => (await c.raw.read(RAW.pageByAccuracy, accuracyPageParams(c.rawWs, rawAfter))).length,
       ),
     );
   }
@@ -609,6 +612,11 @@ async function slimPageRead(c: ReadContext): Promise<ReadResult> {
   return { ...result, diagnostic: true };
 }
 
+/** RAW.pageByAccuracy's parameters for the page after (k, u); the first page when k is null. */
+function accuracyPageParams(w: string, after: { k: number | null; u: string | null }) {
+  return { w, ...after, top: after.k ?? Infinity };
+}
+
 /** Walks both workspaces by accuracy to find the cursors ~90% in (untimed). */
 async function accuracyCursors(c: ReadContext) {
   const byAccuracy = { result: 'accuracy', direction: 'DESC' };
@@ -623,7 +631,7 @@ async function accuracyCursors(c: ReadContext) {
   const raw: Array<{ k: number | null; u: string | null }> = [];
   let cursor: { k: number | null; u: string | null } = { k: null, u: null };
   for (;;) {
-    const rows = await c.raw.read(RAW.pageByAccuracy, { w: c.rawWs, ...cursor });
+    const rows = await c.raw.read(RAW.pageByAccuracy, accuracyPageParams(c.rawWs, cursor));
     if (rows.length < WALK_PAGE) break;
     const last = rows.at(-1)!;
     cursor = { k: last.k as number, u: (last.run as { uid: string }).uid };
