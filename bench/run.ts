@@ -5,6 +5,7 @@
  *   npm run bench -- --size L --runs 3000  # pick the lineage graph size and the tracking run count
  *   npm run bench -- --only lineage,signing
  *   npm run bench -- --only lineage,tracking --auth   # as a signed-in SSO reader (bench/auth.ts)
+ *   npm run bench -- --only tracking --runs 3000 --writes-only   # ingest alone, for iterating
  *   npm run bench -- --only load --connections 8 --duration 5   # a quick check of the load harness
  *   npm run bench -- --only runsearch --runs 30000,300000   # run search at each size (seeded once, kept)
  *
@@ -40,6 +41,8 @@ interface Args {
   only: Bench[];
   /** Access control on (bench/auth.ts): lineage and tracking as a signed-in SSO reader. */
   auth: boolean;
+  /** Tracking: only the writes, no reads (`--writes-only`, for iterating on ingest speed). */
+  writesOnly: boolean;
   /** The load bench's connections and seconds per phase. */
   connections: number;
   duration: number;
@@ -61,6 +64,7 @@ function parseArgs(argv: string[]): Args {
     repeats: value('--repeats') ? positive('--repeats', value('--repeats')!) : undefined,
     only,
     auth: argv.includes('--auth'),
+    writesOnly: argv.includes('--writes-only'),
     connections: positive('--connections', value('--connections') ?? '50'),
     duration: positive('--duration', value('--duration') ?? '60'),
   };
@@ -153,6 +157,7 @@ async function runAgainstOneSkein(args: Args, neo4j: BenchNeo4j, results: Record
     }
     if (args.only.includes('tracking')) {
       say(`== tracking (${args.runs} runs)`);
+      const serverCpu = cpuMsOf(skein.child.pid);
       const tracking = await runTrackingBench({
         neo4jUri: neo4j.uri,
         neo4jUsername: neo4j.username,
@@ -160,10 +165,14 @@ async function runAgainstOneSkein(args: Args, neo4j: BenchNeo4j, results: Record
         graphqlUrl: skein.url,
         authorization: auth?.authorization,
         runs: args.runs,
+        writesOnly: args.writesOnly,
         log: say,
       });
       results.tracking = tracking;
       console.log(formatTrackingReport(tracking));
+      // With --writes-only the Skein process did nothing else: its CPU per run is the server's cost of ingest.
+      if (args.writesOnly)
+        say(`Skein process CPU/run ${round2((cpuMsOf(skein.child.pid) - serverCpu) / args.runs)} ms`);
     }
   } finally {
     skein.child.kill('SIGTERM');
@@ -195,6 +204,18 @@ async function runSearchBench(args: Args, neo4j: BenchNeo4j, results: Record<str
     skein.child.kill('SIGTERM');
   }
 }
+
+/** A process's CPU so far (user + system, ms), from /proc (Linux); 0 elsewhere. */
+function cpuMsOf(pid: number | undefined): number {
+  try {
+    const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime, stime in clock ticks (100/s)
+  } catch {
+    return 0;
+  }
+}
+
+const round2 = (x: number) => Math.round(x * 100) / 100;
 
 /** How a Skein process reaches the bench's Neo4j. */
 const neo4jEnv = (neo4j: BenchNeo4j) => ({

@@ -18,7 +18,8 @@
  *
  * Standalone knobs, for iterating: BENCH_KEEP=true keeps the two workspaces (their names are in
  * the JSON); BENCH_REUSE=<graphql ws>,<raw ws> reads those instead of writing; BENCH_URL=<url>
- * measures an already running Skein instead of an in-process one.
+ * measures an already running Skein instead of an in-process one; BENCH_WRITES_ONLY=true stops
+ * after the writes (`npm run bench -- --only tracking --writes-only` does the same).
  */
 import http from 'node:http';
 import neo4j, { type Driver } from 'neo4j-driver';
@@ -48,6 +49,8 @@ export interface TrackingBenchOptions {
    * iterating on read speed. The write figures then come back as zero and are not judged.
    */
   reuse?: { graphql: string; raw: string };
+  /** Only the writes (no reads, nothing judged but the write ratio): for iterating on ingest speed. */
+  writesOnly?: boolean;
   log?: (line: string) => void;
 }
 
@@ -662,6 +665,7 @@ export async function runTrackingBench(opts: TrackingBenchOptions): Promise<Trac
   const workspaces = opts.reuse ?? { graphql: `track-gql-${stamp}`, raw: `track-raw-${stamp}` };
   try {
     const writes = opts.reuse ? reusedWrites() : await writeRuns({ gql, raw }, workspaces, runs, clients, log);
+    if (opts.writesOnly) return { runs, clients, workspaces, writes, reads: [], walk: notWalked(), ok: writes.ok };
     const ctx: ReadContext = {
       gql,
       raw,
@@ -708,6 +712,12 @@ async function writeRuns(
 function reusedWrites(): WriteResult {
   const none: WriteSide = { runsPerSecond: 0, seconds: 0, nodeCpuMsPerRun: 0 };
   return { graphql: none, raw: none, ratio: 0, ok: true };
+}
+
+/** The walk of a writes-only run (`writesOnly`): nothing was read, nothing is judged. */
+function notWalked(): WalkResult {
+  const none = { totalMs: 0, p50: 0, p95: 0, n: 0 };
+  return { pages: 0, rows: 0, graphql: none, raw: none, ratio: 0, allowedMs: 0, ok: true };
 }
 
 export function writeSide(runs: number, spent: Spent): WriteSide {
@@ -779,6 +789,7 @@ async function main(): Promise<void> {
       runs: runsArg ? Number(runsArg) : undefined,
       clients: clientsArg ? Number(clientsArg) : undefined,
       keep: process.env.BENCH_KEEP === 'true',
+      writesOnly: process.env.BENCH_WRITES_ONLY === 'true',
       reuse: reusedGql && reusedRaw ? { graphql: reusedGql, raw: reusedRaw } : undefined,
       log: (line) => console.error(line),
     });

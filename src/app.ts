@@ -155,7 +155,10 @@ async function waitForNeo4j(driver: Driver, uri: string): Promise<void> {
 
 async function prepareGraph(config: Config, graph: GraphExecutor, progress: (m: string) => void): Promise<void> {
   if (config.migrateOnStart) {
-    const applied = await migrate(graph, { onApplied: (m) => progress(`Applied migration ${m.version} (${m.name})`) });
+    const applied = await migrate(graph, {
+      onApplying: (m) => progress(`Applying migration ${m.version} (${m.name})…`),
+      onApplied: (m) => progress(`Applied migration ${m.version} (${m.name})`),
+    });
     if (applied.length === 0) progress('Migrations are current.');
   }
   if (config.warmUp) await warmUp(graph);

@@ -91,7 +91,10 @@ async function runMigrate(opts: { check?: boolean }): Promise<number> {
       pending.forEach((m) => say(`pending: ${m.version} ${m.name}`));
       return pending.length === 0 ? EXIT.OK : EXIT.CHECK_FAILED;
     }
-    const applied = await migrate(graph, { onApplied: (m) => say(`applied ${m.version} ${m.name}`) });
+    const applied = await migrate(graph, {
+      onApplying: (m) => say(`applying ${m.version} ${m.name}…`),
+      onApplied: (m) => say(`applied ${m.version} ${m.name}`),
+    });
     say(applied.length === 0 ? 'Migrations are current.' : `Applied ${applied.length} migration(s).`);
     return EXIT.OK;
   } finally {

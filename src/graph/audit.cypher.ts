@@ -7,6 +7,13 @@ CREATE (a:AuditEvent)
 SET a = e
 `;
 
+/**
+ * The same append as a unit subquery to put in front of a one-statement write's statement (one
+ * statement, one round trip: src/graph/executor.ts recordedInStatement). Its parameter is named so
+ * that no statement's own parameters meet it; it leaves the statement's rows as they are.
+ */
+export const AUDIT_PRELUDE = /* cypher */ `CALL(){UNWIND $skeinAuditEvents AS e CREATE(a:AuditEvent)SET a=e}`;
+
 /** One workspace's events, oldest first from the cursor: the (workspace, id) index answers filter and order. */
 export const LIST_WORKSPACE_AUDIT = /* cypher */ `
 MATCH (a:AuditEvent)

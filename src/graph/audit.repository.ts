@@ -1,4 +1,4 @@
-import { windowParams, type Tx } from './executor';
+import { windowParams, type Prelude, type Tx } from './executor';
 import * as Q from './audit.cypher';
 import type { AuditCriteria, AuditOutcome, AuditRecord } from '../domain/audit';
 
@@ -22,6 +22,11 @@ function parse(a: Record<string, unknown>): AuditRecord {
 export const auditRepository = {
   async append(tx: Tx, events: readonly AuditRecord[]): Promise<void> {
     if (events.length > 0) await tx.run(Q.APPEND_AUDIT, { events });
+  },
+
+  /** `append` as a prelude to a one-statement write (one statement instead of two). */
+  prelude(events: readonly AuditRecord[]): Prelude {
+    return { cypher: Q.AUDIT_PRELUDE, params: { skeinAuditEvents: events } };
   },
 
   async list(tx: Tx, q: AuditCriteria): Promise<AuditRecord[]> {

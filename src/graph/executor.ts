@@ -50,6 +50,14 @@ export interface WriteOptions {
    * tracking bench: 0.65x -> 0.75x the raw driver's write rate.
    */
   oneStatement?: boolean;
+  /**
+   * With `oneStatement`, for a statement that RETURNs at most one row: a Cypher condition on that
+   * row's columns that holds exactly when the write stands (`work` then returns without throwing),
+   * where no row means the statement wrote nothing. A request's record (WriteHook) then joins the
+   * statement, conditioned on it, in one auto-commit transaction: one message a mutation instead of
+   * BEGIN, statement, COMMIT (recordedWithRow). `'true'` when any row means the write stood.
+   */
+  recordIf?: string;
 }
 
 export interface ExecutorOptions {
@@ -67,7 +75,20 @@ export interface ExecutorOptions {
 export interface WriteHook {
   pending(): boolean;
   write(tx: Tx): Promise<void>;
+  /**
+   * What `write` writes, as a clause to put in front of a one-statement write's statement, so the
+   * two go to the database as one statement (see GraphExecutor.recordedInStatement); null when
+   * there is nothing to write. The clause must not change the statement's rows: a unit subquery.
+   */
+  prelude(): Prelude | null;
   committed(): void;
+}
+
+/** A Cypher clause (a unit subquery) and its parameters, run ahead of a statement in the same query. */
+export interface Prelude {
+  cypher: string;
+  /** Named so that they cannot meet a statement's own parameters. */
+  params: Params;
 }
 
 /** One request's share of the database (src/graph/request-limits.ts). */
@@ -132,7 +153,10 @@ export class GraphExecutor {
     const hook = this.hook;
     if (!hook?.pending()) return options.oneStatement ? this.autoCommit('WRITE', work) : this.managed(work);
     // With something to record, the write is no longer one statement: the record joins it.
-    const recorded = options.oneStatement ? this.recordedFirst(work, hook) : this.recordedLast(work, hook);
+    let recorded: Promise<T>;
+    if (!options.oneStatement) recorded = this.recordedLast(work, hook);
+    else if (options.recordIf) recorded = this.recordedWithRow(work, hook, options.recordIf);
+    else recorded = this.recordedInStatement(work, hook);
     return recorded.then((result) => {
       hook.committed();
       return result;
@@ -152,31 +176,69 @@ export class GraphExecutor {
   }
 
   /**
-   * A one-statement write and its record, in one explicit transaction whose messages are
-   * pipelined: BEGIN, the record's CREATE and the statement go out together, then COMMIT; two
-   * round trips instead of the managed transaction's four (BEGIN, statement, record, COMMIT).
-   * The record can go first because a one-statement write was authorized before it ran. Should
-   * the statement fail, the transaction rolls back with its record. Retried as a whole on
-   * transient errors, as managed transactions are.
+   * A one-statement write and its record, in one explicit transaction holding one statement: the
+   * record's CREATE goes in front of the write's statement (`WriteHook.prelude`, a unit subquery),
+   * so the transaction is three messages (BEGIN, the statement, COMMIT; BEGIN and the statement go
+   * out together) against four with the record as a statement of its own. The record can go first
+   * because a one-statement write was authorized before it ran. The transaction still commits only
+   * once the work returned: should the statement fail, or the reads after it explain a statement
+   * that matched nothing by throwing, it rolls back with its record. Retried as a whole on
+   * transient errors, as managed transactions are. (Writes whose row says whether they stood
+   * skip BEGIN and COMMIT too: recordedWithRow.)
    */
-  private recordedFirst<T>(work: (tx: Tx) => Promise<T>, hook: WriteHook): Promise<T> {
+  private recordedInStatement<T>(work: (tx: Tx) => Promise<T>, hook: WriteHook): Promise<T> {
     const attempt = () =>
       withRetries(() =>
         this.explicit(async (tx) => {
-          const record = hook.write(tx); // sent now (not awaited), ahead of the statement
-          const settled = record.then(
-            () => null,
-            (err: unknown) => err,
-          );
-          const result = await work(tx);
-          const failed = await settled;
-          if (failed) throw failed;
+          let joined = false;
+          const joining: Tx = {
+            run: <R>(query: string, params: Params = {}) => {
+              const prelude = joined ? null : hook.prelude();
+              joined = true;
+              if (!prelude) return tx.run<R>(query, params);
+              return tx.run<R>(`${prelude.cypher}\n${query}`, { ...params, ...prelude.params });
+            },
+          };
+          const result = await work(joining);
+          if (!joined) await hook.write(tx); // the work ran no statement: the record goes alone
           return result;
         }),
       ).catch((err: unknown) => {
         throw translateError(err);
       });
     return this.inSlot(attempt);
+  }
+
+  /**
+   * A one-statement write whose row says whether it stood (WriteOptions.recordIf), and its record,
+   * as one auto-commit statement: the write's statement runs as a subquery and the record's CREATE
+   * after it, once for its row when `recordIf` holds. So the record commits exactly with a write
+   * that stands, and a write that stood nowhere (no row, or the condition false: `work` explains
+   * and throws) leaves none, as a rolled-back transaction would. With no row and `work` returning
+   * all the same (nothing was written: a finish of a run that is not there), the record is written
+   * on its own, as the transaction holding the statement would have committed it.
+   */
+  private async recordedWithRow<T>(work: (tx: Tx) => Promise<T>, hook: WriteHook, recordIf: string): Promise<T> {
+    let rows: number | null = null; // of the statement, once it ran
+    const result = await this.autoCommit('WRITE', (tx) => {
+      const joining: Tx = {
+        run: async <R>(query: string, params: Params = {}) => {
+          const record = rows === null ? hook.prelude() : null;
+          if (!record) return tx.run<R>(query, params);
+          const answer = await tx.run<R>(recordedWhen(query, recordIf, record.cypher), {
+            ...params,
+            ...record.params,
+          });
+          rows = answer.length;
+          return answer;
+        },
+      };
+      return work(joining);
+    });
+    if (rows === 0 || (rows === null && hook.pending())) {
+      await this.autoCommit('WRITE', (tx) => hook.write(tx));
+    }
+    return result;
   }
 
   private async explicit<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
@@ -196,11 +258,20 @@ export class GraphExecutor {
 
   /** Schema commands (CREATE CONSTRAINT …) cannot share a transaction with data writes. */
   /**
-   * A schema command or a migration's batched data change, as its own auto-commit transaction:
-   * `CALL { … } IN TRANSACTIONS` commits batch by batch and is refused inside an explicit one.
+   * A schema command or a migration's batched data change, as its own auto-commit transaction
+   * (`CALL { … } IN TRANSACTIONS` commits batch by batch and is refused inside an explicit one),
+   * without the per-query timeout: a backfill of every run took minutes on 330,000 runs here, and
+   * a migration cut short would stop every start until it is let finish.
    */
   async runSchema(query: string): Promise<void> {
-    await this.write((tx) => tx.run(query), { oneStatement: true });
+    const session = this.driver.session({ database: this.options.database, defaultAccessMode: 'WRITE' });
+    try {
+      await session.run(query);
+    } catch (err) {
+      throw translateError(err);
+    } finally {
+      await session.close();
+    }
   }
 
   private managed<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
@@ -230,7 +301,7 @@ export class GraphExecutor {
     const config = { timeout: this.options.timeoutMs };
     const tx: Tx = {
       run: <R>(query: string, params: Params = {}) =>
-        withRetries(() => this.rows<R>(() => session.run(query, omittedAsNull(params), config))),
+        withRetries(() => this.rows<R>(() => session.run(query, asSent(query, params), config))),
     };
     try {
       return await work(tx);
@@ -243,7 +314,7 @@ export class GraphExecutor {
 
   private wrap(mtx: ManagedTransaction | Transaction): Tx {
     return {
-      run: <T>(query: string, params: Params = {}) => this.rows<T>(() => mtx.run(query, omittedAsNull(params))),
+      run: <T>(query: string, params: Params = {}) => this.rows<T>(() => mtx.run(query, asSent(query, params))),
     };
   }
 
@@ -254,6 +325,14 @@ export class GraphExecutor {
     this.share?.budget.spend(rows as Row[]);
     return rows;
   }
+}
+
+/** `query` (answering at most one row) then `record` (a unit subquery) for its row when `condition` holds. */
+function recordedWhen(query: string, condition: string, record: string): string {
+  // Kept short: the text goes with every call (see namedOnly). 'true' needs no filter: a unit
+  // subquery runs once for each row it is given.
+  const after = condition === 'true' ? record : `CALL(*){WITH * WHERE ${condition} ${record}}`;
+  return `CALL(){\n${query}\n}${after}RETURN *`;
 }
 
 /**
@@ -270,6 +349,22 @@ function withoutStackCapture<T>(start: () => T): T {
   } finally {
     Error.stackTraceLimit = limit;
   }
+}
+
+/** The parameters as they go to Neo4j: only those the query names (`namedOnly`), none undefined. */
+const asSent = (query: string, params: Params): Params => omittedAsNull(namedOnly(query, params));
+
+/**
+ * The parameters `query` names. Repositories may hand a record over whole (`{ ...run, maps }`), and
+ * every parameter is packed and sent whether the query reads it or not: startRun's message carried
+ * its params and labels twice (as the record's maps and as `$maps`), 1,547 bytes where neo4j-driver
+ * writes to the socket every 1,400 (two writes a message). A parameter is kept whenever its name
+ * appears anywhere in the text, so one the check might misread (in backticks, in a comment) is sent.
+ */
+export function namedOnly(query: string, params: Params): Params {
+  const keys = Object.keys(params);
+  if (keys.every((key) => query.includes(key))) return params;
+  return Object.fromEntries(keys.filter((key) => query.includes(key)).map((key) => [key, params[key]]));
 }
 
 /**

@@ -103,6 +103,8 @@ export async function pendingMigrations(
 export interface MigrateOptions {
   dir?: string;
   ledger?: string;
+  /** Before a migration runs: some rewrite every node of a kind and take minutes on a large graph. */
+  onApplying?: (m: MigrationFile) => void;
   onApplied?: (m: MigrationFile) => void;
   /** How long to wait for another instance that holds the lock. */
   waitMs?: number;
@@ -120,6 +122,7 @@ export async function migrate(graph: GraphExecutor, options: MigrateOptions = {}
     // Read again under the lock: another instance may have applied them while we waited.
     const pending = await pendingMigrations(graph, { files, ledger });
     for (const m of pending) {
+      options.onApplying?.(m);
       await applyOne(graph, m, ledger);
       options.onApplied?.(m);
     }

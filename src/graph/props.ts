@@ -143,6 +143,6 @@ export function mapPropCondition(k: string, kind?: MapKind): string {
  * are still searched, through a parameter, without an index.
  */
 export function quotedPropName(kind: MapKind, key: string): string | null {
-  if (/[\\\u0000]/.test(key)) return null;
+  if (key.includes('\\') || key.includes('\u0000')) return null;
   return '`' + propName(kind, key).replaceAll('`', '``') + '`';
 }

@@ -41,6 +41,8 @@ export const MAX_CONDITION_CHARS =
 export interface SearchKey {
   kind: MapKind;
   key: string;
+  /** Every run the search matches holds the key (its test is not under an OR or a NOT). */
+  inEveryMatch?: boolean;
 }
 
 export interface CypherCondition {
@@ -68,11 +70,9 @@ export function entryAccess(kind: MapKind, key: string, param: (value: unknown) 
   return quoted ? `r.${quoted}` : `r[${param(propName(kind, key))}]`;
 }
 
-/** The keys a search's indexes serve: those its criteria test where an index can help, and its order. */
-export function searchKeysOf(criteria: RunCriteria | null, sortBy: { map: MapKind; key: string } | null): SearchKey[] {
-  const keys = runCriteriaCypher(criteria).seekable;
-  if (sortBy && quotedPropName(sortBy.map, sortBy.key)) keys.push({ kind: sortBy.map, key: sortBy.key });
-  return keys;
+/** The keys a search's criteria test where an index can help: the indexes worth having. */
+export function searchKeysOf(criteria: RunCriteria | null): SearchKey[] {
+  return runCriteriaCypher(criteria).seekable;
 }
 
 const OPERATOR: Record<ValueComparison, string> = { eq: '=', ne: '<>', gt: '>', gte: '>=', lt: '<', lte: '<=' };
@@ -85,6 +85,8 @@ class ConditionWriter {
   readonly params: Record<string, unknown> = {};
   readonly seekable = new Map<string, SearchKey>();
   private paramCount = 0;
+  /** How many `any` (OR) nodes are above the test being written. */
+  private anyDepth = 0;
 
   /** `negated`: some NOT above this test, which must then be two-valued. */
   condition(c: RunCriteria, negated: boolean): string {
@@ -94,11 +96,12 @@ class ConditionWriter {
           c.of.map((child) => this.condition(child, negated)),
           'AND',
         );
-      case 'any':
-        return join(
-          c.of.map((child) => this.condition(child, negated)),
-          'OR',
-        );
+      case 'any': {
+        this.anyDepth += 1;
+        const parts = c.of.map((child) => this.condition(child, negated));
+        this.anyDepth -= 1;
+        return join(parts, 'OR');
+      }
       case 'not':
         return `NOT ${this.condition(c.of, true)}`;
       case 'state':
@@ -145,7 +148,10 @@ class ConditionWriter {
   }
 
   private noteSeekable(kind: MapKind, key: string): void {
-    if (quotedPropName(kind, key)) this.seekable.set(propName(kind, key), { kind, key });
+    if (!quotedPropName(kind, key)) return;
+    const prop = propName(kind, key);
+    const inEveryMatch = this.anyDepth === 0 || this.seekable.get(prop)?.inEveryMatch === true;
+    this.seekable.set(prop, { kind, key, inEveryMatch });
   }
 
   private param(value: unknown): string {

@@ -157,9 +157,11 @@ RETURN parentUid, children`;
  * the planner walks an index in the page's order and stops after `$limit` matches, which makes a
  * page cost what it returns, not what the workspace holds:
  *
- * - Each workspace of `$workspaces` is read on its own (the CALL), as far as one page goes, and
- *   the pages are merged: within a workspace an index gives the order, across workspaces none does
- *   (a single ORDER BY over several would sort every match of every workspace).
+ * - The workspaces are those named in `$workspaces` that exist (every one when it is null), live
+ *   unless `$includeDeleted`: the query checks them itself, so a search is one round trip. Each is
+ *   read on its own (the CALL), as far as one page goes, and the pages are merged: within a
+ *   workspace an index gives the order, across workspaces none does (a single ORDER BY over
+ *   several would sort every match of every workspace).
  * - Creation order walks the (workspace, uid) index. ORDER BY names both index properties (`r.uid`
  *   alone is not seen as index order), and `$afterUid` is a sentinel beyond every uid on the first
  *   page, so the predicate stays a plain range seek and a deep page costs what the first one does.
@@ -174,6 +176,8 @@ RETURN parentUid, children`;
  */
 export interface SearchQueryShape {
   where: string;
+  /** `listed`: the workspaces of `$workspaces`; `all`: every workspace. */
+  workspaces: 'listed' | 'all';
   order: RunSearchOrder;
   /** How the query reads the sort value (run-filter.cypher.ts entryAccess), for value orders. */
   sortValue: string | null;
@@ -188,17 +192,25 @@ export function searchRunsQuery(q: SearchQueryShape): string {
   const byValue = (q.order === 'VALUE_DESC' || q.order === 'VALUE_ASC') && q.sortValue !== null;
   if (!byValue || q.phase === 'missing') {
     const missing = byValue ? ` AND NOT coalesce(${q.sortValue} >= $lowest, false)` : '';
-    return perWorkspace(`r.uid ${cmp} $afterUid${missing}`, q.where, `r.uid ${dir}`) + `, null AS sortKey${PAGE}`;
+    const read = perWorkspace(q, `r.uid ${cmp} $afterUid${missing}`, `r.uid ${dir}`);
+    return `${read}, null AS sortKey${PAGE}`;
   }
   const value = q.sortValue!;
-  const seek = `${value} ${cmpOrEqual} $afterKey AND CASE WHEN ${value} = $afterKey THEN r.uid ${cmp} $afterUid ELSE true END`;
-  return perWorkspace(seek, q.where, `${value} ${dir}, r.uid ${dir}`) + `, toFloat(${value}) AS sortKey${PAGE}`;
+  // `r.uid IS NOT NULL` (always true) lets a key without an index of its own still seek the
+  // workspace's (workspace, uid) index rather than scan every run of every workspace.
+  const seek =
+    `${value} ${cmpOrEqual} $afterKey AND r.uid IS NOT NULL` +
+    ` AND CASE WHEN ${value} = $afterKey THEN r.uid ${cmp} $afterUid ELSE true END`;
+  return `${perWorkspace(q, seek, `${value} ${dir}, r.uid ${dir}`)}, toFloat(${value}) AS sortKey${PAGE}`;
 }
 
 /** Up to a page from each workspace, in `order` (its index's order after r.workspace), then merged. */
-function perWorkspace(seek: string, where: string, order: string): string {
+function perWorkspace(q: SearchQueryShape, seek: string, order: string): string {
+  const where = q.where;
   return `
-UNWIND $workspaces AS ws
+MATCH (w:Workspace)
+WHERE ${q.workspaces === 'listed' ? 'w.name IN $workspaces AND ' : ''}($includeDeleted OR w.deletedAt IS NULL)
+WITH w.name AS ws
 CALL (ws) {
   MATCH (r:Run)
   WHERE r.workspace = ws AND ${seek} AND (${where}) AND ($includeDeleted OR r.deletedAt IS NULL)

@@ -5,7 +5,7 @@ import { decodeValue, fromProps, mapSlot, propName, propNames, toNewProps, toPro
 import * as Q from './run.cypher';
 import { entryAccess, runCriteriaCypher } from './run-filter.cypher';
 
-export { searchKeysOf } from './run-filter.cypher';
+export { searchKeysOf, type SearchKey } from './run-filter.cypher';
 import type { EntryValue } from '../domain/scalar';
 import { type RunRecord, type NewRun, type FinishedRunState, type RunState, type RunCriteria } from '../domain/run';
 
@@ -107,8 +107,11 @@ export interface GuardedWrite {
 }
 
 export interface SearchQuery {
-  /** One workspace, or several searched in one query (`runs` without a workspace). */
-  workspace: string | readonly string[];
+  /**
+   * One workspace, several, or (null) every one: searched in one query, which leaves out those that
+   * do not exist, and deleted ones unless `includeDeleted`.
+   */
+  workspace: string | readonly string[] | null;
   /** Null: every run of the workspace. */
   criteria: RunCriteria | null;
   order: RunSearchOrder;
@@ -254,7 +257,8 @@ export const runRepository = {
   async search(tx: Tx, q: SearchQuery): Promise<SearchRow[]> {
     const condition = runCriteriaCypher(q.criteria);
     const sortValue = q.sortBy ? entryAccess(q.sortBy.map, q.sortBy.key, () => '$sortProp') : null;
-    const shape = { where: condition.where, order: q.order, sortValue };
+    const workspaces = q.workspace === null ? 'all' : 'listed';
+    const shape = { where: condition.where, workspaces, order: q.order, sortValue } as const;
     const params = {
       ...condition.params,
       workspaces: typeof q.workspace === 'string' ? [q.workspace] : q.workspace,

@@ -7,10 +7,10 @@ import * as Q from './search-index.cypher';
 
 /**
  * Search indexes are made on demand: the first search that names a key (outside any NOT, or as its
- * order) asks for a (workspace, key) index, and Neo4j builds it in the background while that search
- * answers without it. Indexing every key ever written would slow every run write for keys nobody
- * searches; indexing what is searched costs writes only for those keys (a run without the key has
- * no entry in its index).
+ * order) and finds runs holding it asks for a (workspace, key) index, and Neo4j builds it in the
+ * background while searches go on without it. Indexing every key ever written would slow every run
+ * write for keys nobody searches; indexing what is searched costs writes only for those keys (a run
+ * without the key has no entry in its index).
  *
  * What exists is read from Neo4j once per process and then remembered here, so a search asks
  * nothing extra once its keys are known. Creation is idempotent (IF NOT EXISTS under a name derived

@@ -30,12 +30,3 @@ WHERE w.name STARTS WITH $prefix AND ($after IS NULL OR w.name > $after)
 RETURN properties(w) AS w
 ORDER BY w.name
 LIMIT $limit`;
-
-/**
- * The names of the workspaces a search across workspaces reads: every one, or those of `$readable`
- * that exist; deleted ones only when asked for.
- */
-export const SEARCHABLE_WORKSPACES = `
-MATCH (w:Workspace)
-WHERE ($includeDeleted OR w.deletedAt IS NULL) AND ($readable IS NULL OR w.name IN $readable)
-RETURN w.name AS name`;

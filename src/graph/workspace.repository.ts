@@ -59,10 +59,4 @@ export const workspaceRepository = {
     });
     return rows.map((r) => parse(r.w));
   },
-
-  /** Every workspace name of `readable` (all when null) that exists, live unless `includeDeleted`. */
-  async searchable(tx: Tx, readable: readonly string[] | null, includeDeleted: boolean): Promise<string[]> {
-    const rows = await tx.run<{ name: string }>(Q.SEARCHABLE_WORKSPACES, { readable, includeDeleted });
-    return rows.map((r) => r.name);
-  },
 };

@@ -1,6 +1,6 @@
 import { clip } from '../errors';
 import { auditRepository } from '../graph/audit.repository';
-import type { GraphExecutor, Tx, WriteHook } from '../graph/executor';
+import type { GraphExecutor, Prelude, Tx, WriteHook } from '../graph/executor';
 import type { Principal } from '../auth/principal';
 import type { RequestOrigin } from '../auth/authenticator';
 import type { AuditRecord, AuditTarget } from '../domain/audit';
@@ -44,6 +44,11 @@ export class AuditTrail implements WriteHook {
   async write(tx: Tx): Promise<void> {
     const e = this.entry;
     if (e) await auditRepository.append(tx, [this.record(e.action, 'OK', e.target, null)]);
+  }
+
+  prelude(): Prelude | null {
+    const e = this.entry;
+    return e ? auditRepository.prelude([this.record(e.action, 'OK', e.target, null)]) : null;
   }
 
   committed(): void {

@@ -2,7 +2,7 @@ import { badInput, notFound, preconditionFailed, quoted } from '../errors';
 import type { Tx } from '../graph/executor';
 import { idempotent } from '../graph/idempotency';
 import { metricRepository } from '../graph/metric.repository';
-import type { KeyValue } from '../domain/key-value';
+import type { KeyValue, MapKind } from '../domain/key-value';
 import {
   SortDirection,
   type ComparisonRow,
@@ -13,19 +13,19 @@ import {
   type RunSearchOrder,
   type RunState,
 } from '../domain/run';
-import { runRepository as repo, searchKeysOf } from '../graph/run.repository';
+import { runRepository as repo, searchKeysOf, type SearchKey } from '../graph/run.repository';
 import { DEFAULT_SEARCH_INDEX_LIMIT, ensureSearchIndexes } from '../graph/search-index';
-import { workspaceRepository } from '../graph/workspace.repository';
 import { isUid, newUid } from '../domain/uid';
 import { fromGlobalId } from '../domain/global-id';
 import { pageWindow, toPage, type Page, type PageRequest } from './pagination';
 import { checkRunFilter, type RunFilterSpec } from './run-filter';
+import { withRunQuery } from './run-query';
 import { checkIdempotencyKey } from './idempotency-key';
 import { recordSets, replacedEntries } from './history';
 import { checkName, checkText, nowIso, toMap } from './validate';
 import { WorkspaceService } from './workspace.service';
 import { canonicalJson, isStructured, type EntryValue } from '../domain/scalar';
-import { hidesWorkspace, refuseDeleted } from './lifecycle-guard';
+import { refuseDeleted } from './lifecycle-guard';
 import type { ServiceDeps } from './deps';
 import { Ownership, readableOnly } from './ownership';
 
@@ -54,6 +54,8 @@ export interface FinishRun {
 export interface RunSearch extends PageRequest {
   /** The workspace to search; every workspace the caller may read when absent. */
   workspace?: string | null;
+  /** A query in MLflow's syntax (run-query/); it and `filter` must both hold. */
+  query?: string | null;
   filter?: RunFilterSpec | null;
   orderBy?: RunOrdering | null;
   /**
@@ -118,7 +120,9 @@ export class RunService {
         this.ownership.named('Run', started);
         return started;
       },
-      { oneStatement },
+      // Without a key the statement answers a row exactly when it made the run (else the work
+      // explains and throws), so the audit record can ride on that row (executor.ts recordIf).
+      { oneStatement, recordIf: oneStatement ? 'true' : undefined },
     );
   }
 
@@ -155,8 +159,11 @@ export class RunService {
    * deleted run (or workspace) is refused inside the statement and explained by a read.
    */
   private async finishRecordingResults(uid: string, change: Parameters<typeof repo.finish>[2]) {
+    // A row that is not `deleted` is a finish that stands (the work throws only for a deleted run),
+    // so the audit record rides on it (executor.ts recordIf).
     const first = await this.deps.graph.write((tx) => this.finishInTx(tx, uid, change, false), {
       oneStatement: true,
+      recordIf: 'NOT deleted',
     });
     if (!first?.replaces || first.applied || first.before !== 'RUNNING') return first;
     return this.deps.graph.write(async (tx) => {
@@ -259,17 +266,15 @@ export class RunService {
    * a workspace, of every workspace the caller may read, in one query.
    */
   async search(q: RunSearch): Promise<Page<RunRecord>> {
-    const order = searchOrder(q.orderBy);
+    const { filter, orderBy } = withRunQuery(q);
+    const order = searchOrder(orderBy);
     const window = pageWindow(q, (raw) => decodeSearchCursor(raw, order.signature));
-    const criteria = checkRunFilter(q.filter, (id) => runUidOf(id, 'filter.parent'));
+    const criteria = checkRunFilter(filter, (id) => runUidOf(id, 'filter.parent'));
     const scope = await this.searchScope(q);
-    if (scope.length === 0) return toPage([], window, () => '');
-    await ensureSearchIndexes(this.deps.graph, searchKeysOf(criteria, order.sortBy), {
-      limit: this.deps.searchIndexLimit ?? DEFAULT_SEARCH_INDEX_LIMIT,
-    });
+    if (scope !== null && scope.length === 0) return toPage([], window, () => '');
     const rows = await this.deps.graph.read((tx) =>
       repo.search(tx, {
-        workspace: q.workspace ?? scope,
+        workspace: scope,
         criteria,
         ...order,
         after: window.after,
@@ -281,22 +286,23 @@ export class RunService {
     );
     // An empty first page may mean a misspelt workspace: say so instead of "no runs".
     if (rows.length === 0 && !q.after && q.workspace) await new WorkspaceService(this.deps).mustExist(q.workspace);
+    const keys = keysSeenIn(rows, searchKeysOf(criteria), order.sortBy);
+    await ensureSearchIndexes(this.deps.graph, keys, {
+      limit: this.deps.searchIndexLimit ?? DEFAULT_SEARCH_INDEX_LIMIT,
+    });
     const page = toPage(rows, window, (row) => ({ o: order.signature, k: row.sortKey, u: row.run.uid }));
     return { ...page, items: page.items.map((row) => row.run) };
   }
 
   /**
-   * The workspaces a search reads: the one asked for (NOT_FOUND when the caller may not read it, as
-   * when it does not exist), or every one the caller may read; none when they are deleted and
-   * deleted runs were not asked for.
+   * The workspaces a search may read: the one asked for (NOT_FOUND when the caller may not read it,
+   * as when it does not exist), or every one the caller may read (null: all of them). The search
+   * query itself leaves out those that do not exist or are deleted.
    */
-  private async searchScope(q: RunSearch): Promise<string[]> {
-    if (q.workspace != null) {
-      await this.deps.access.require('read', workspaceTarget(q.workspace));
-      return (await hidesWorkspace(this.deps.graph, q.workspace, q.includeDeleted)) ? [] : [q.workspace];
-    }
-    const readable = this.deps.access.readScope();
-    return this.deps.graph.read((tx) => workspaceRepository.searchable(tx, readable, q.includeDeleted ?? false));
+  private async searchScope(q: RunSearch): Promise<string[] | null> {
+    if (q.workspace == null) return this.deps.access.readScope();
+    await this.deps.access.require('read', workspaceTarget(q.workspace));
+    return [q.workspace];
   }
 
   /** A page of child runs (iteration order) for each parent, in one round trip (a DataLoader batch). */
@@ -415,6 +421,33 @@ function searchOrder(orderBy: RunOrdering | null | undefined): {
   const order = descending ? 'VALUE_DESC' : 'VALUE_ASC';
   return { order, sortBy, signature: `${order}:${sortBy.map}.${key}` };
 }
+
+/**
+ * The keys of `keys` some run of the page is known to hold: only those get a search index, since a
+ * key no run has (a typo, a key from another team's runs) would cost an index that serves nothing.
+ * A run holds a key its filter requires of every match, the sort key when it has a sort value, and
+ * any key its maps show (a slim page reads no maps; such keys wait for another search).
+ */
+function keysSeenIn(
+  rows: ReadonlyArray<{ run: RunRecord; sortKey: number | null }>,
+  keys: SearchKey[],
+  sortBy: { map: MapKind; key: string } | null,
+): SearchKey[] {
+  if (rows.length === 0) return [];
+  const sorted = sortBy && rows.some((row) => row.sortKey !== null) ? [{ kind: sortBy.map, key: sortBy.key }] : [];
+  const filtered = keys.filter(({ kind, key, inEveryMatch }) => {
+    const map = SEARCHED_MAPS[kind];
+    return inEveryMatch === true || (map !== undefined && rows.some(({ run }) => run[map][key] !== undefined));
+  });
+  return [...sorted, ...filtered];
+}
+
+/** Where a run record keeps the entries of each map a search names. */
+const SEARCHED_MAPS: Partial<Record<MapKind, 'params' | 'results' | 'labels'>> = {
+  param: 'params',
+  result: 'results',
+  label: 'labels',
+};
 
 function decodeSearchCursor(raw: unknown, signature: string): { key: number | null; uid: string } {
   const c = raw as { o?: unknown; k?: unknown; u?: unknown } | null;

@@ -1,5 +1,5 @@
-import { QueryStats } from '../../src/graph/executor';
-import { SkeinError } from '../../src/errors';
+import { QueryStats, type WriteHook } from '../../src/graph/executor';
+import { ErrorCode, SkeinError } from '../../src/errors';
 import { testGraph, uniqueName } from '../helpers/skein';
 
 /** The one door to Neo4j: managed and one-statement writes on the real database. */
@@ -54,6 +54,63 @@ describe('the graph executor', () => {
       await expect(again).rejects.toMatchObject({ code: 'CONFLICT' });
     }
     expect(await count('unique')).toBe(1);
+  });
+
+  /** A hook that records by creating a probe node named `record`, as the audit trail creates its event. */
+  const recording = (record: string): WriteHook => {
+    let open = true;
+    return {
+      pending: () => open,
+      write: async (tx) => void (await tx.run(`CREATE (:${label} {name: $record})`, { record })),
+      prelude: () =>
+        open
+          ? { cypher: `CALL () { CREATE (:${label} {name: $probeRecord}) }`, params: { probeRecord: record } }
+          : null,
+      committed: () => void (open = false),
+    };
+  };
+  const createIf = `UNWIND CASE WHEN $made THEN [1] ELSE [] END AS go CREATE (x:${label} {name: $name}) RETURN x.name AS name, $stands AS stands`;
+  const notThere = new SkeinError(ErrorCode.NOT_FOUND, 'explained');
+
+  it('joins a record to a one-statement write in one statement, committed with it and rolled back with it', async () => {
+    const before = stats.queries;
+    await graph
+      .withWriteHook(recording('rec-joined'))
+      .write((tx) => tx.run(createIf, { name: 'joined', made: true, stands: true }), {
+        oneStatement: true,
+      });
+    expect(stats.queries - before).toBe(1);
+    expect([await count('joined'), await count('rec-joined')]).toEqual([1, 1]);
+    const explained = graph.withWriteHook(recording('rec-explained')).write(
+      async (tx) => {
+        if ((await tx.run(createIf, { name: 'explained', made: false, stands: true })).length === 0) throw notThere;
+      },
+      { oneStatement: true },
+    );
+    await expect(explained).rejects.toBe(notThere);
+    expect(await count('rec-explained')).toBe(0);
+  });
+
+  it('writes the record on the row of a write that stands (recordIf), and only then', async () => {
+    const write = (name: string, made: boolean, stands: boolean, throwing: boolean) =>
+      graph.withWriteHook(recording(`rec-${name}`)).write(
+        async (tx) => {
+          const [row] = await tx.run<{ stands: boolean }>(createIf, { name, made, stands });
+          if (throwing && (!row || !row.stands)) throw notThere;
+        },
+        { oneStatement: true, recordIf: 'stands' },
+      );
+    const before = stats.queries;
+    await write('stood', true, true, true);
+    expect(stats.queries - before).toBe(1); // one statement, one auto-commit transaction
+    expect([await count('stood'), await count('rec-stood')]).toEqual([1, 1]);
+    await expect(write('refused', true, false, true)).rejects.toBe(notThere);
+    expect(await count('rec-refused')).toBe(0);
+    await expect(write('missing', false, true, true)).rejects.toBe(notThere);
+    expect(await count('rec-missing')).toBe(0);
+    // No row, and the work answers all the same (a finish of a run that is not there): recorded.
+    await write('absent', false, true, false);
+    expect([await count('absent'), await count('rec-absent')]).toEqual([0, 1]);
   });
 
   it('keeps stack traces on for everything else after a query (capture is off only while one starts)', async () => {

@@ -1,4 +1,5 @@
 import { createWorkspace } from '../helpers/pipeline';
+import { day, recordRuns, type RunRow } from '../helpers/runs';
 import { gql, gqlOk, uniqueName, useTestSkein } from '../helpers/skein';
 
 /**
@@ -6,19 +7,8 @@ import { gql, gqlOk, uniqueName, useTestSkein } from '../helpers/skein';
  * (OR, NOT), ordered by a result with cursor pages. Every expectation is an exact set.
  */
 
-type Values = Record<string, string | number>;
-interface Row {
-  name: string;
-  params: Values;
-  results: Values;
-  labels: Record<string, string>;
-  state: 'RUNNING' | 'COMPLETED' | 'FAILED' | 'ABORTED';
-  day: number;
-  parent?: string;
-}
-
 // Created in this order (so uid order is this order). "h" has lr as a string, "k" a non-numeric accuracy.
-const TABLE: Row[] = [
+const TABLE: RunRow[] = [
   {
     name: 'a',
     params: { lr: 0.01, batch: 32 },
@@ -71,9 +61,6 @@ const TABLE: Row[] = [
 ];
 const ALL = TABLE.map((r) => r.name);
 
-const entries = (map: Values) => Object.entries(map).map(([key, value]) => ({ key, value }));
-const day = (d: number) => `2026-03-${String(d).padStart(2, '0')}T00:00:00.000Z`;
-
 const SEARCH = `query($w: String!, $f: RunFilter, $o: RunOrder, $first: Int, $after: String) {
   runs(workspace: $w, filter: $f, orderBy: $o, first: $first, after: $after) {
     edges { cursor node { name } } pageInfo { hasNextPage endCursor } } }`;
@@ -87,42 +74,11 @@ interface SearchPage {
 
 describe('run search', () => {
   const t = useTestSkein({ workspace: 'search' });
-  const ids = new Map<string, string>();
+  let ids = new Map<string, string>();
 
   beforeAll(async () => {
-    for (const row of TABLE) await record(row);
+    ids = await recordRuns(t.url, t.ws, TABLE);
   });
-
-  async function record(row: Row): Promise<void> {
-    const started = await gqlOk<{ startRun: { id: string } }>(
-      t.url,
-      'mutation($i: StartRunInput!) { startRun(input: $i) { id } }',
-      {
-        i: {
-          workspace: t.ws,
-          name: row.name,
-          params: entries(row.params),
-          labels: Object.entries(row.labels).map(([key, value]) => ({ key, value })),
-          startedAt: day(row.day),
-          parent: row.parent ? ids.get(row.parent) : null,
-        },
-      },
-    );
-    const id = started.startRun.id;
-    ids.set(row.name, id);
-    if (Object.keys(row.results).length) {
-      await gqlOk(t.url, 'mutation($id: ID!, $r: [EntryInput!]!) { logResults(id: $id, results: $r) { id } }', {
-        id,
-        r: entries(row.results),
-      });
-    }
-    if (row.state !== 'RUNNING') {
-      await gqlOk(t.url, 'mutation($id: ID!, $s: FinishedRunState!) { finishRun(id: $id, state: $s) { id } }', {
-        id,
-        s: row.state,
-      });
-    }
-  }
 
   const search = (vars: Record<string, unknown>) => gql<SearchPage>(t.url, SEARCH, { w: t.ws, first: 1000, ...vars });
   const names = async (filter: unknown, orderBy?: unknown) => {

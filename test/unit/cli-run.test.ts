@@ -59,8 +59,8 @@ describe('skein CLI exit codes', () => {
     const both = await skein(['download', 'store://artifacts/w/k', 'out', '--overwrite', '--skip-existing']);
     expect(both.code).toBe(2);
     expect(both.stderr).toMatch(/option '--overwrite' cannot be used with option '--skip-existing'/);
-    expect((await skein(['runs'])).stderr).toMatch(/required option '-w, --workspace <name>' not specified/);
-    expect((await skein(['runs'])).code).toBe(2);
+    expect((await skein(['runs', '--filter-state', 'DONE'])).stderr).toMatch(/--filter-state DONE is not a run state/);
+    expect((await skein(['runs', '--filter-state', 'DONE'])).code).toBe(2);
     expect((await skein(['lineage', 'x', '--depth', '0'])).code).toBe(2);
     expect((await skein(['lineage', 'x', '--direction', 'sideways'])).stderr).toMatch(
       /Allowed choices are upstream, downstream, both/,

@@ -14,7 +14,7 @@ import pino from 'pino';
 import { createApollo, failedRequest, formatError, INTERNAL_MESSAGE } from '../../src/graphql/apollo';
 import type { Context } from '../../src/graphql/context';
 import { badInput, boundMessage, clip, ECHO_LIMIT, MAX_MESSAGE_LENGTH, notFound, quoted } from '../../src/errors';
-import { omittedAsNull, QueryStats } from '../../src/graph/executor';
+import { namedOnly, omittedAsNull, QueryStats } from '../../src/graph/executor';
 import { coerceVariables, JitExecutor, type Compile } from '../../src/graphql/executor';
 import { LIMIT_DEFAULTS } from '../../src/graphql/limits';
 import { getSchema } from '../../src/graphql/schema';
@@ -317,5 +317,19 @@ describe('an omitted optional argument is null in every query (finding 7)', () =
     const complete = { a: 1, b: null };
     expect(omittedAsNull(complete)).toBe(complete);
     expect(omittedAsNull({ a: 1, template: undefined })).toEqual({ a: 1, template: null });
+  });
+});
+
+describe('a query is sent only the parameters it names', () => {
+  it('leaves out what the text never mentions, and keeps anything it might', () => {
+    const all = { uid: 'u', maps: {}, params: { lr: 0.1 } };
+    expect(namedOnly('MATCH (r:Run {uid: $uid}) SET r += $maps', all)).toEqual({ uid: 'u', maps: {} });
+    const named = { uid: 'u' };
+    expect(namedOnly('MATCH (r:Run {uid: $uid})', named)).toBe(named);
+    // Backticked or commented: the name is in the text, so it goes.
+    expect(namedOnly('RETURN $`odd name` AS x // uses params', { 'odd name': 1, params: 2 })).toEqual({
+      'odd name': 1,
+      params: 2,
+    });
   });
 });

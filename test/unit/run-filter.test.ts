@@ -26,9 +26,10 @@ describe('run filter -> Cypher condition', () => {
     });
     expect(where).toBe('(r.`result.accuracy` > $p0 AND (r.`param.lr` = $p1 OR r.`param.lr` = $p2))');
     expect(params).toEqual({ p0: 0.9, p1: 0.01, p2: 0.001 });
+    // Every match has an accuracy; only some an lr (it is tested under an OR).
     expect(seekable).toEqual([
-      { kind: 'result', key: 'accuracy' },
-      { kind: 'param', key: 'lr' },
+      { kind: 'result', key: 'accuracy', inEveryMatch: true },
+      { kind: 'param', key: 'lr', inEveryMatch: false },
     ]);
   });
 
@@ -51,7 +52,7 @@ describe('run filter -> Cypher condition', () => {
     );
     expect(params).toMatchObject({ p0: ['COMPLETED', 'FAILED'], p5: 'uid-of-abc', p6: 'BERT', p7: 'nlp' });
     // Under the NOT, the label needs no index: the search cannot seek "every team but one".
-    expect(seekable).toEqual([{ kind: 'param', key: 'depth' }]);
+    expect(seekable).toEqual([{ kind: 'param', key: 'depth', inEveryMatch: true }]);
   });
 
   it('keeps NOT two-valued for parents and names too, and seeks nothing under it', () => {
@@ -67,7 +68,7 @@ describe('run filter -> Cypher condition', () => {
     expect(build({ label: { key: 'stage' } })).toEqual({
       where: 'r.`label.stage` IS NOT NULL',
       params: {},
-      seekable: [{ kind: 'label', key: 'stage' }],
+      seekable: [{ kind: 'label', key: 'stage', inEveryMatch: true }],
     });
     expect(build({ label: { key: 'team', in: ['a', 'b'] } })).toMatchObject({
       where: 'r.`label.team` IN $p0',
@@ -84,9 +85,9 @@ describe('run filter -> Cypher condition', () => {
     // Each key is one backtick-quoted name with its backticks doubled; outside the names, only fixed fragments.
     const names = where.match(/`(?:[^`]|``)*`/g) ?? [];
     expect(names).toEqual([
-      '`result.x``] OR true WITH r MATCH (n) DETACH DELETE n //\'`',
-      '`param.x``] OR true WITH r MATCH (n) DETACH DELETE n //\'`',
-      '`label.x``] OR true WITH r MATCH (n) DETACH DELETE n //\'`',
+      "`result.x``] OR true WITH r MATCH (n) DETACH DELETE n //'`",
+      "`param.x``] OR true WITH r MATCH (n) DETACH DELETE n //'`",
+      "`label.x``] OR true WITH r MATCH (n) DETACH DELETE n //'`",
     ]);
     expect(where.replace(/`(?:[^`]|``)*`/g, 'NAME')).toMatch(/^[\w\s$().,[\]=<>]+$/);
     expect(Object.values(params)).toEqual([[hostile], hostile, hostile]);

@@ -12,6 +12,13 @@ import { FinishedRunState } from '../../domain/run';
 
 const PAGE = { first: 'Page size (default 50, at most 1000).', after: 'The endCursor of the previous page.' };
 const RUN_ID = 'The run: its global id (or its uid).';
+const RUN_QUERY =
+  "Which runs, in MLflow's search syntax, e.g. \"params.lr = '0.01' and metrics.accuracy > 0.9 and " +
+  "tags.team = 'nlp' order by metrics.accuracy desc\". Fields: params.<key>, metrics.<key> (the run's results), " +
+  "tags.<key> (its labels), status, name (with LIKE '%text%'), started, parent; operators = != < <= > >= IN, " +
+  'NOT IN, IS [NOT] NULL, combined with and, or, not and parentheses; an optional order by (ascending unless desc). ' +
+  'With filter, both must hold; with order by in the query, leave orderBy out. A mistake answers BAD_USER_INPUT ' +
+  'with the column.';
 
 @Resolver(() => Run)
 export class RunResolver {
@@ -24,7 +31,7 @@ export class RunResolver {
   @Authorized()
   @Query(() => RunConnection, {
     description:
-      "Searches runs by state, labels, params, results, name and start time (combined with and/or/not), in one " +
+      'Searches runs by state, labels, params, results, name and start time (combined with and/or/not), in one ' +
       'workspace or in every workspace you may read, newest first or ordered by a result or param, a page at a time.',
   })
   async runs(
@@ -37,6 +44,8 @@ export class RunResolver {
     @Ctx() ctx: Context,
     @Arg('filter', () => RunFilter, { nullable: true, description: 'Which runs; all of them when left out.' })
     filter?: RunFilter,
+    @Arg('query', () => String, { nullable: true, description: RUN_QUERY })
+    query?: string,
     @Arg('orderBy', () => RunOrder, { nullable: true, description: 'The order; newest first when left out.' })
     orderBy?: RunOrder,
     @Arg('first', () => Int, { nullable: true, description: PAGE.first }) first?: number,
@@ -53,6 +62,7 @@ export class RunResolver {
     const withBest = !info || selectsAny(info, ['edges', 'node'], RUN_BEST);
     const page = await ctx.services.runs.search({
       workspace,
+      query,
       filter,
       orderBy,
       first,
