@@ -7,6 +7,7 @@
  *   npm run bench -- --only lineage,tracking --auth   # as a signed-in SSO reader (bench/auth.ts)
  *   npm run bench -- --only tracking --runs 3000 --writes-only   # ingest alone, for iterating
  *   npm run bench -- --only load --connections 8 --duration 5   # a quick check of the load harness
+ *   npm run bench -- --only runsearch --runs 30000,300000   # run search at each size (seeded once, kept)
  *
  * With NEO4J_URI unset it starts its own Neo4j (data kept under .skein/bench-neo4j, so a loaded
  * graph is reused next time). Skein runs as its own process, as deployed, so the server's CPU is
@@ -23,14 +24,20 @@ import { startSkeinProcess } from './skein-process';
 import { runSigningBench } from './signing';
 import { startAuthOn } from './auth';
 import { formatTrackingReport, runTrackingBench } from './tracking';
+import { formatRunSearchReport, parseSizes, runRunSearchBench } from './run-search';
 
 const say = (line: string) => process.stderr.write(`${line}\n`);
-const ALL = ['lineage', 'tracking', 'signing', 'load'] as const;
+const ALL = ['lineage', 'tracking', 'signing', 'load', 'runsearch'] as const;
 type Bench = (typeof ALL)[number];
 
 interface Args {
   size: BenchSize;
+  /** Tracking's run count: the first of `--runs`. */
   runs: number;
+  /** Run search's workspace sizes: every one of `--runs` (default 30,000 and 300,000). */
+  searchSizes: number[];
+  /** Run search's timed repetitions per search (default 20). */
+  repeats?: number;
   only: Bench[];
   /** Access control on (bench/auth.ts): lineage and tracking as a signed-in SSO reader. */
   auth: boolean;
@@ -49,9 +56,12 @@ function parseArgs(argv: string[]): Args {
   const only = (value('--only')?.split(',') ?? [...ALL]) as Bench[];
   const unknown = only.filter((b) => !ALL.includes(b));
   if (unknown.length) throw new Error(`unknown bench ${unknown.join(', ')}; choose from ${ALL.join(', ')}`);
+  const runCounts = parseSizes(value('--runs') ?? '30000');
   return {
     size: parseSize(value('--size') ?? 'S'),
-    runs: Number(value('--runs') ?? 30_000),
+    runs: runCounts[0]!,
+    searchSizes: value('--runs') ? runCounts : [30_000, 300_000],
+    repeats: value('--repeats') ? positive('--repeats', value('--repeats')!) : undefined,
     only,
     auth: argv.includes('--auth'),
     writesOnly: argv.includes('--writes-only'),
@@ -115,6 +125,9 @@ async function main(): Promise<void> {
       if (args.only.some((b) => b === 'lineage' || b === 'tracking')) {
         await runAgainstOneSkein(args, neo4j, results);
       }
+      if (args.only.includes('runsearch')) {
+        await runSearchBench(args, neo4j, results);
+      }
     } finally {
       await neo4j.stop();
     }
@@ -164,6 +177,31 @@ async function runAgainstOneSkein(args: Args, neo4j: BenchNeo4j, results: Record
   } finally {
     skein.child.kill('SIGTERM');
     await auth?.stop();
+  }
+}
+
+/**
+ * Run search against a Skein of its own, without access control: its workspaces are seeded
+ * straight into Neo4j (and kept for the next run), so no signed-in reader is granted them.
+ */
+async function runSearchBench(args: Args, neo4j: BenchNeo4j, results: Record<string, unknown>): Promise<void> {
+  say(`== run search (${args.searchSizes.join(', ')} runs)`);
+  const skein = await startSkeinProcess(neo4jEnv(neo4j));
+  try {
+    const search = await runRunSearchBench({
+      neo4jUri: neo4j.uri,
+      neo4jUsername: neo4j.username,
+      neo4jPassword: neo4j.password,
+      graphqlUrl: skein.url,
+      sizes: args.searchSizes,
+      repeats: args.repeats,
+      log: say,
+    });
+    results.runSearch = search;
+    console.log(formatRunSearchReport(search));
+    writeResult('run-search.json', search);
+  } finally {
+    skein.child.kill('SIGTERM');
   }
 }
 

@@ -121,7 +121,7 @@ const WALK_PAGE = 500;
 // ---------------------------------------------------------------------------------------------
 // The data: the same seeded runs for both workspaces
 
-interface RunData {
+export interface RunData {
   name: string;
   params: Record<string, number | string>;
   results: Record<string, number>;
@@ -172,7 +172,7 @@ export function runData(i: number): RunData {
 }
 
 const entries = (map: Record<string, unknown>) => Object.entries(map).map(([key, value]) => ({ key, value }));
-const prefixed = (kind: string, map: Record<string, unknown>) =>
+export const prefixed = (kind: string, map: Record<string, unknown>) =>
   Object.fromEntries(Object.entries(map).map(([k, v]) => [`${kind}.${k}`, v]));
 
 // ---------------------------------------------------------------------------------------------
@@ -190,7 +190,7 @@ export function withAuthorization(
  * A lean GraphQL client: node:http with keep-alive sockets. (fetch's web streams cost several
  * times more CPU per request, and in this one-process bench that CPU is taken from the server.)
  */
-class GraphQLClient {
+export class GraphQLClient {
   private readonly agent: http.Agent;
   private readonly target: URL;
 
@@ -240,7 +240,7 @@ class GraphQLClient {
 }
 
 /** Raw driver access: the floor. */
-class RawClient {
+export class RawClient {
   constructor(
     private readonly driver: Driver,
     private readonly database?: string,
@@ -301,13 +301,13 @@ SET r.state = 'COMPLETED', r.finishedAt = $now
 SET r += $results
 RETURN r.uid AS uid`;
 
-interface Spent {
+export interface Spent {
   seconds: number;
   cpuMs: number;
 }
 
 /** Runs jobs `from`..`to`-1 with `clients` concurrent workers; returns the time and CPU spent. */
-async function concurrently(
+export async function concurrently(
   from: number,
   to: number,
   clients: number,
@@ -336,7 +336,7 @@ function graphqlWriter(gql: GraphQLClient, workspace: string) {
   };
 }
 
-function rawWriter(raw: RawClient, workspace: string) {
+export function rawWriter(raw: RawClient, workspace: string) {
   return async (i: number) => {
     const d = runData(i);
     const uid = v7();
@@ -372,12 +372,12 @@ async function writeBothWays(
 // ---------------------------------------------------------------------------------------------
 // Reads
 
-const RUN_VIEW = 'id uid name state params { key value } results { key value } labels { key value }';
-const SEARCH = `query($w: String!, $f: RunFilter, $o: RunOrder, $first: Int, $after: String) {
+export const RUN_VIEW = 'id uid name state params { key value } results { key value } labels { key value }';
+export const SEARCH = `query($w: String!, $f: RunFilter, $o: RunOrder, $first: Int, $after: String) {
   runs(workspace: $w, filter: $f, orderBy: $o, first: $first, after: $after) {
     edges { node { ${RUN_VIEW} } } pageInfo { hasNextPage endCursor } } }`;
 
-interface SearchAnswer {
+export interface SearchAnswer {
   runs: { edges: Array<{ node: { uid: string } }>; pageInfo: { hasNextPage: boolean; endCursor: string | null } };
 }
 
@@ -399,11 +399,14 @@ RETURN properties(r) AS run ORDER BY r.workspace DESC, r.uid DESC LIMIT ${WALK_P
   slimPage: `
 MATCH (r:Run) WHERE r.workspace = $w AND r.uid < $after
 RETURN r.uid AS uid, r.name AS name, r.state AS state ORDER BY r.workspace DESC, r.uid DESC LIMIT ${WALK_PAGE}`,
+  // Walks the (workspace, result.accuracy) search index backwards from the cursor's value ($top:
+  // +Infinity on the first page) and stops after the page; uid breaks ties. (Without the seek, on a
+  // graph holding other workspaces' runs, the planner read every Run and sorted them.)
   pageByAccuracy: `
-MATCH (r:Run) WHERE r.workspace = $w
-WITH r, r.\`result.accuracy\` AS k
-WHERE $u IS NULL OR k < $k OR (k = $k AND r.uid < $u)
-RETURN properties(r) AS run, k ORDER BY k DESC, r.uid DESC LIMIT ${WALK_PAGE}`,
+MATCH (r:Run) WHERE r.workspace = $w AND r.\`result.accuracy\` <= $top
+  AND ($u IS NULL OR r.\`result.accuracy\` < $k OR r.uid < $u)
+RETURN properties(r) AS run, r.\`result.accuracy\` AS k
+ORDER BY r.workspace DESC, r.\`result.accuracy\` DESC, r.uid DESC LIMIT ${WALK_PAGE}`,
 };
 
 const FILTERS = {
@@ -412,19 +415,19 @@ const FILTERS = {
   or: { or: [{ label: { key: 'team', value: 'cv' } }, { result: { key: 'accuracy', gt: 0.98 } }] },
 };
 
-async function time<T>(work: () => Promise<T>): Promise<{ ms: number; value: T }> {
+export async function time<T>(work: () => Promise<T>): Promise<{ ms: number; value: T }> {
   const started = performance.now();
   const value = await work();
   return { ms: performance.now() - started, value };
 }
 
-function latency(samples: number[]): Latency {
+export function latency(samples: number[]): Latency {
   const sorted = [...samples].sort((a, b) => a - b);
   const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
   return { p50: round2(at(0.5)), p95: round2(at(0.95)), n: sorted.length };
 }
 
-const round2 = (x: number) => Math.round(x * 100) / 100;
+export const round2 = (x: number) => Math.round(x * 100) / 100;
 
 /** Warms both sides up, then times them alternately so drift (GC, checkpoints) hits both alike. */
 async function compareRead(
@@ -445,8 +448,13 @@ async function compareRead(
     g.push((await time(viaGraphQL)).ms);
     r.push((await time(viaRaw)).ms);
   }
-  const graphql = latency(g);
-  const raw = latency(r);
+  return judgeRead(name, rows, g, r);
+}
+
+/** A read's verdict from its samples: GraphQL p50 within max(1.5 x the floor's, the floor's + 5 ms). */
+export function judgeRead(name: string, rows: number, graphqlMs: number[], rawMs: number[]): ReadResult {
+  const graphql = latency(graphqlMs);
+  const raw = latency(rawMs);
   const allowedMs = round2(Math.max(raw.p50 * READ_FACTOR, raw.p50 + READ_SLACK_MS));
   return { name, rows, graphql, raw, ratio: round2(graphql.p50 / raw.p50), allowedMs, ok: graphql.p50 <= allowedMs };
 }
@@ -586,7 +594,7 @@ async function pageDepthReads(c: ReadContext, gqlCursors: string[], rawCursors: 
         label,
         c.repeats,
         async () => (await searchGraphQL(c, { o: byAccuracy, first: WALK_PAGE, after: gqlAfter })).edges.length,
-        async () => (await c.raw.read(RAW.pageByAccuracy, { w: c.rawWs, ...rawAfter })).length,
+        async () => (await c.raw.read(RAW.pageByAccuracy, accuracyPageParams(c.rawWs, rawAfter))).length,
       ),
     );
   }
@@ -610,6 +618,11 @@ async function slimPageRead(c: ReadContext): Promise<ReadResult> {
   return { ...result, diagnostic: true };
 }
 
+/** RAW.pageByAccuracy's parameters for the page after (k, u); the first page when k is null. */
+function accuracyPageParams(w: string, after: { k: number | null; u: string | null }) {
+  return { w, ...after, top: after.k ?? Infinity };
+}
+
 /** Walks both workspaces by accuracy to find the cursors ~90% in (untimed). */
 async function accuracyCursors(c: ReadContext) {
   const byAccuracy = { result: 'accuracy', direction: 'DESC' };
@@ -624,7 +637,7 @@ async function accuracyCursors(c: ReadContext) {
   const raw: Array<{ k: number | null; u: string | null }> = [];
   let cursor: { k: number | null; u: string | null } = { k: null, u: null };
   for (;;) {
-    const rows = await c.raw.read(RAW.pageByAccuracy, { w: c.rawWs, ...cursor });
+    const rows = await c.raw.read(RAW.pageByAccuracy, accuracyPageParams(c.rawWs, cursor));
     if (rows.length < WALK_PAGE) break;
     const last = rows.at(-1)!;
     cursor = { k: last.k as number, u: (last.run as { uid: string }).uid };
@@ -710,7 +723,7 @@ function notWalked(): WalkResult {
   return { pages: 0, rows: 0, graphql: none, raw: none, ratio: 0, allowedMs: 0, ok: true };
 }
 
-function writeSide(runs: number, spent: Spent): WriteSide {
+export function writeSide(runs: number, spent: Spent): WriteSide {
   return {
     runsPerSecond: Math.round(runs / spent.seconds),
     seconds: round2(spent.seconds),
