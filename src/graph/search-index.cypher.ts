@@ -10,7 +10,12 @@ export function createSearchIndex(name: string, quotedProp: string): string {
   return `CREATE RANGE INDEX ${name} IF NOT EXISTS FOR (r:Run) ON (r.workspace, r.${quotedProp})`;
 }
 
+/**
+ * The keys that have a (workspace, key) range index on runs, whatever its name: Neo4j makes no
+ * second index equivalent to one an operator made under a name of their own (IF NOT EXISTS then
+ * quietly does nothing), so Skein must recognise theirs as its own.
+ */
 export const SEARCH_INDEXES = `
-SHOW RANGE INDEXES YIELD name, properties, state
-WHERE name STARTS WITH '${SEARCH_INDEX_PREFIX}'
-RETURN properties[1] AS prop, state`;
+SHOW RANGE INDEXES YIELD entityType, labelsOrTypes, properties
+WHERE entityType = 'NODE' AND labelsOrTypes = ['Run'] AND size(properties) = 2 AND properties[0] = 'workspace'
+RETURN properties[1] AS prop`;
