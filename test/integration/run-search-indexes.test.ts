@@ -177,13 +177,22 @@ describe('search plans (EXPLAIN)', () => {
     ['and', () => ({ param: { key: LR, eq: 0.01 }, result: { key: ACC, gt: 0.6 } })],
     ['or', () => ({ or: [{ label: { key: TEAM, value: 'cv' } }, { result: { key: ACC, gt: 0.7 } }] })],
     ['not', () => ({ not: { label: { key: TEAM, value: 'cv' } } })],
-    ['a name', () => ({ nameContains: 'trial-1' })],
   ])('ordered by a result, %s seeks the result index and walks it in order', async (_name, filter) => {
     const ops = await byAcc(filter());
     expectSeeks(ops, `result.${ACC}`);
     // The index gives the order within the workspace: a partial sort, never a full one.
     expect(ops.map(opName)).toContain('PartialTop');
     expect(ops.map(opName)).not.toContain('Sort');
+  });
+
+  it('ordered by a result, a name filter reaches the runs through an index: the name text or the result', async () => {
+    const ops = await byAcc({ nameContains: 'trial-1' });
+    const names = ops.map(opName);
+    expect(names).not.toContain('NodeByLabelScan');
+    expect(names).not.toContain('AllNodesScan');
+    // Which one is the planner's call (on a small graph it takes the name's text index).
+    const reach = ops.find((op) => /^NodeIndex(Seek|ContainsScan)/.test(opName(op)));
+    expect(reach?.arguments.Details).toMatch(new RegExp(`result\\.${ACC}|searchName`));
   });
 
   it.each<[string, () => RunFilterSpec]>([
