@@ -256,10 +256,10 @@ export class GraphExecutor {
     }
   }
 
-  /** Schema commands (CREATE CONSTRAINT …) cannot share a transaction with data writes. */
   /**
    * A schema command or a migration's batched data change, as its own auto-commit transaction
-   * (`CALL { … } IN TRANSACTIONS` commits batch by batch and is refused inside an explicit one),
+   * (schema commands cannot share a transaction with data writes, and `CALL { … } IN
+   * TRANSACTIONS` commits batch by batch and is refused inside an explicit one),
    * without the per-query timeout: a backfill of every run took minutes on 330,000 runs here, and
    * a migration cut short would stop every start until it is let finish.
    */

@@ -134,10 +134,6 @@ OPTIONAL MATCH (rw:Workspace {name: coalesce(r.workspace, a.workspace)})
 RETURN w.deletedAt AS workspaceDeletedAt, r.deletedAt AS runDeletedAt, a.deletedAt AS artifactDeletedAt,
        rw.deletedAt AS ownerWorkspaceDeletedAt, coalesce(r.workspace, a.workspace) AS ownerWorkspace`;
 
-export const WORKSPACE_DELETED_AT = `
-MATCH (w:Workspace {name: $name})
-RETURN w.deletedAt AS deletedAt`;
-
 // ---------------------------------------------------------------------------------------------
 // Purge. Each statement handles at most `$limit` nodes, so a transaction stays bounded; the
 // service loops until a round finds nothing more (README "Lifecycle": resumable, since everything

@@ -118,12 +118,6 @@ export const lifecycleRepository = {
     return row!;
   },
 
-  /** When the workspace was deleted; null when it is live or absent. */
-  async workspaceDeletedAt(tx: Tx, name: string): Promise<string | null> {
-    const [row] = await tx.run<{ deletedAt: string | null }>(Q.WORKSPACE_DELETED_AT, { name });
-    return row?.deletedAt ?? null;
-  },
-
   // Purge ------------------------------------------------------------------------------------
 
   async purgeableWorkspaces(tx: Tx, cutoff: string, workspace: string | null): Promise<string[]> {

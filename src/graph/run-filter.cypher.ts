@@ -42,7 +42,7 @@ export interface SearchKey {
   kind: MapKind;
   key: string;
   /** Every run the search matches holds the key (its test is not under an OR or a NOT). */
-  inEveryMatch?: boolean;
+  inEveryMatch: boolean;
 }
 
 export interface CypherCondition {
@@ -68,11 +68,6 @@ export function runCriteriaCypher(criteria: RunCriteria | null): CypherCondition
 export function entryAccess(kind: MapKind, key: string, param: (value: unknown) => string): string {
   const quoted = quotedPropName(kind, key);
   return quoted ? `r.${quoted}` : `r[${param(propName(kind, key))}]`;
-}
-
-/** The keys a search's criteria test where an index can help: the indexes worth having. */
-export function searchKeysOf(criteria: RunCriteria | null): SearchKey[] {
-  return runCriteriaCypher(criteria).seekable;
 }
 
 const OPERATOR: Record<ValueComparison, string> = { eq: '=', ne: '<>', gt: '>', gte: '>=', lt: '<', lte: '<=' };

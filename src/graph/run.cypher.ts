@@ -204,7 +204,7 @@ export function searchRunsQuery(q: SearchQueryShape): string {
   const byValue = (q.order === 'VALUE_DESC' || q.order === 'VALUE_ASC') && q.sortValue !== null;
   if (!byValue || q.phase === 'missing') {
     const missing = byValue ? ` AND NOT coalesce(${q.sortValue} >= $lowest, false)` : '';
-    const read = perWorkspace(q, `r.uid ${cmp} $afterUid${missing}`, `r.uid ${dir}`);
+    const read = perWorkspace(q, `r.uid ${cmp} $afterUid${missing}`, dir, `r.uid ${dir}`);
     return `${read}, null AS sortKey${PAGE}`;
   }
   const value = q.sortValue!;
@@ -213,20 +213,22 @@ export function searchRunsQuery(q: SearchQueryShape): string {
   const seek =
     `${value} ${cmpOrEqual} $afterKey AND r.uid IS NOT NULL` +
     ` AND CASE WHEN ${value} = $afterKey THEN r.uid ${cmp} $afterUid ELSE true END`;
-  return `${perWorkspace(q, seek, `${value} ${dir}, r.uid ${dir}`)}, toFloat(${value}) AS sortKey${PAGE}`;
+  return `${perWorkspace(q, seek, dir, `${value} ${dir}, r.uid ${dir}`)}, toFloat(${value}) AS sortKey${PAGE}`;
 }
 
-/** Up to a page from each workspace, in `order` (its index's order after r.workspace), then merged. */
-function perWorkspace(q: SearchQueryShape, seek: string, order: string): string {
-  const where = q.where;
+/**
+ * Up to a page from each workspace, in `order` (its index's order after r.workspace, which leads
+ * the ORDER BY in the same direction `dir` so the planner sees the index order), then merged.
+ */
+function perWorkspace(q: SearchQueryShape, seek: string, dir: string, order: string): string {
   return `
 MATCH (w:Workspace)
 WHERE ${q.workspaces === 'listed' ? 'w.name IN $workspaces AND ' : ''}($includeDeleted OR w.deletedAt IS NULL)
 WITH w.name AS ws
 CALL (ws) {
   MATCH (r:Run)
-  WHERE r.workspace = ws AND ${seek} AND (${where}) AND ($includeDeleted OR r.deletedAt IS NULL)
-  WITH r ORDER BY r.workspace ${order.includes('DESC') ? 'DESC' : 'ASC'}, ${order}
+  WHERE r.workspace = ws AND ${seek} AND (${q.where}) AND ($includeDeleted OR r.deletedAt IS NULL)
+  WITH r ORDER BY r.workspace ${dir}, ${order}
   LIMIT $limit
   RETURN r
 }

@@ -3,9 +3,7 @@ import { int, type Tx } from './executor';
 import type { MapKind } from '../domain/key-value';
 import { decodeValue, fromProps, mapSlot, propName, propNames, toNewProps, toProps } from './props';
 import * as Q from './run.cypher';
-import { entryAccess, runCriteriaCypher } from './run-filter.cypher';
-
-export { searchKeysOf, type SearchKey } from './run-filter.cypher';
+import { entryAccess, runCriteriaCypher, type CypherCondition, type SearchKey } from './run-filter.cypher';
 import type { EntryValue } from '../domain/scalar';
 import { type RunRecord, type NewRun, type FinishedRunState, type RunState, type RunCriteria } from '../domain/run';
 
@@ -116,10 +114,10 @@ export const ALL_RUN_PARTS: RunParts = { maps: true, best: true };
 
 export interface SearchQuery {
   /**
-   * One workspace, several, or (null) every one: searched in one query, which leaves out those that
-   * do not exist, and deleted ones unless `includeDeleted`.
+   * The workspaces to search, or (null) every one: searched in one query, which leaves out those
+   * that do not exist, and deleted ones unless `includeDeleted`.
    */
-  workspace: string | readonly string[] | null;
+  workspaces: readonly string[] | null;
   /** Null: every run of the workspace. */
   criteria: RunCriteria | null;
   order: RunSearchOrder;
@@ -265,50 +263,58 @@ export const runRepository = {
    * One page of a search, each run with the sort key its cursor must resume after. A value order
    * reads the runs with a number first and, when those run out before the page is full, the runs
    * without one (run.cypher.ts searchRunsQuery): two queries only on the page where they meet.
+   * `seekable`: the keys the criteria test where an index can serve them (run-filter.cypher.ts).
    */
-  async search(tx: Tx, q: SearchQuery): Promise<SearchRow[]> {
+  async search(tx: Tx, q: SearchQuery): Promise<{ rows: SearchRow[]; seekable: SearchKey[] }> {
     const condition = runCriteriaCypher(q.criteria);
-    const sortValue = q.sortBy ? entryAccess(q.sortBy.map, q.sortBy.key, () => '$sortProp') : null;
-    const workspaces = q.workspace === null ? 'all' : 'listed';
-    const shape = { where: condition.where, workspaces, order: q.order, sortValue } as const;
-    const params = {
-      ...condition.params,
-      workspaces: typeof q.workspace === 'string' ? [q.workspace] : q.workspace,
-      sortProp: q.sortBy ? propName(q.sortBy.map, q.sortBy.key) : null,
-      lowest: -Infinity,
-      withMaps: q.withMaps,
-      withBest: q.withBest,
-      includeDeleted: q.includeDeleted ?? false,
-    };
-    const descending = q.order === 'NEWEST' || q.order === 'VALUE_DESC';
-    const uidSentinel = descending ? UID_ABOVE_ALL : UID_BELOW_ALL;
-    const byValue = sortValue !== null && (q.order === 'VALUE_DESC' || q.order === 'VALUE_ASC');
-    // A cursor without a key was taken among the runs without a value: the numbers are behind it.
-    const inMissing = byValue && q.after !== null && q.after.key === null;
-    const first: SearchRow[] = [];
-    if (!inMissing) {
-      const rows = await tx.run<PageRow>(Q.searchRunsQuery({ ...shape, phase: 'values' }), {
-        ...params,
-        limit: int(q.limit),
-        afterUid: q.after?.uid ?? uidSentinel,
-        afterKey: q.after?.key ?? (descending ? Infinity : -Infinity),
-      });
-      first.push(...decodePage(rows));
-      if (!byValue || first.length >= q.limit) return first;
-    }
-    const rest = await tx.run<PageRow>(Q.searchRunsQuery({ ...shape, phase: 'missing' }), {
-      ...params,
-      limit: int(q.limit - first.length),
-      afterUid: inMissing ? q.after!.uid : uidSentinel,
-      afterKey: null,
-    });
-    return [...first, ...decodePage(rest)];
+    return { rows: await searchPages(tx, q, condition), seekable: condition.seekable };
   },
 };
 
-interface SearchRow {
+export type { SearchKey };
+
+export interface SearchRow {
   run: RunRecord;
   sortKey: number | null;
+}
+
+/** The page: the runs with a sort value, then (for a value order whose numbers ran out) those without. */
+async function searchPages(tx: Tx, q: SearchQuery, condition: CypherCondition): Promise<SearchRow[]> {
+  const sortValue = q.sortBy ? entryAccess(q.sortBy.map, q.sortBy.key, () => '$sortProp') : null;
+  const workspaces = q.workspaces === null ? 'all' : 'listed';
+  const shape = { where: condition.where, workspaces, order: q.order, sortValue } as const;
+  const params = {
+    ...condition.params,
+    workspaces: q.workspaces,
+    sortProp: q.sortBy ? propName(q.sortBy.map, q.sortBy.key) : null,
+    lowest: -Infinity,
+    withMaps: q.withMaps,
+    withBest: q.withBest,
+    includeDeleted: q.includeDeleted ?? false,
+  };
+  const descending = q.order === 'NEWEST' || q.order === 'VALUE_DESC';
+  const uidSentinel = descending ? UID_ABOVE_ALL : UID_BELOW_ALL;
+  const byValue = sortValue !== null && (q.order === 'VALUE_DESC' || q.order === 'VALUE_ASC');
+  // A cursor without a key was taken among the runs without a value: the numbers are behind it.
+  const inMissing = byValue && q.after !== null && q.after.key === null;
+  const first: SearchRow[] = [];
+  if (!inMissing) {
+    const rows = await tx.run<PageRow>(Q.searchRunsQuery({ ...shape, phase: 'values' }), {
+      ...params,
+      limit: int(q.limit),
+      afterUid: q.after?.uid ?? uidSentinel,
+      afterKey: q.after?.key ?? (descending ? Infinity : -Infinity),
+    });
+    first.push(...decodePage(rows));
+    if (!byValue || first.length >= q.limit) return first;
+  }
+  const rest = await tx.run<PageRow>(Q.searchRunsQuery({ ...shape, phase: 'missing' }), {
+    ...params,
+    limit: int(q.limit - first.length),
+    afterUid: inMissing ? q.after!.uid : uidSentinel,
+    afterKey: null,
+  });
+  return [...first, ...decodePage(rest)];
 }
 
 /** The missing-value sentinels (±Infinity) leave as null: JSON cursors cannot hold them. */

@@ -46,7 +46,7 @@ export function searchIndexName(prop: string): string {
  */
 export async function ensureSearchIndexes(
   graph: GraphExecutor,
-  keys: readonly SearchKey[],
+  keys: ReadonlyArray<Pick<SearchKey, 'kind' | 'key'>>,
   options: SearchIndexOptions,
 ): Promise<void> {
   if (keys.length === 0) return;

@@ -1,5 +1,5 @@
 import { preconditionFailed, quoted } from '../errors';
-import type { GraphExecutor, Tx } from '../graph/executor';
+import type { Tx } from '../graph/executor';
 import { lifecycleRepository as repo } from '../graph/lifecycle.repository';
 
 /**
@@ -56,17 +56,4 @@ function deletedWorkspace(name: string, at: string) {
     `Workspace ${quoted(name)} was deleted at ${at}, so nothing in it can be changed; restore it first with restoreWorkspace(name: ${quoted(name)}).`,
     { deletedAt: at },
   );
-}
-
-/**
- * True when a list of this workspace answers nothing: the workspace is deleted and the caller did
- * not ask for deleted things (`includeDeleted`).
- */
-export async function hidesWorkspace(
-  graph: GraphExecutor,
-  workspace: string,
-  includeDeleted: boolean | null | undefined,
-): Promise<boolean> {
-  if (includeDeleted) return false;
-  return (await graph.read((tx) => repo.workspaceDeletedAt(tx, workspace))) !== null;
 }

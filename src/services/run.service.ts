@@ -16,9 +16,9 @@ import {
 import {
   ALL_RUN_PARTS,
   runRepository as repo,
-  searchKeysOf,
   type RunParts,
   type SearchKey,
+  type SearchRow,
 } from '../graph/run.repository';
 import { DEFAULT_SEARCH_INDEX_LIMIT, ensureSearchIndexes } from '../graph/search-index';
 import { isUid, newUid } from '../domain/uid';
@@ -287,9 +287,9 @@ export class RunService {
     const criteria = checkRunFilter(filter, (id) => runUidOf(id, 'filter.parent'));
     const scope = await this.searchScope(q);
     if (scope !== null && scope.length === 0) return toPage([], window, () => '');
-    const rows = await this.deps.graph.read((tx) =>
+    const { rows, seekable } = await this.deps.graph.read((tx) =>
       repo.search(tx, {
-        workspace: scope,
+        workspaces: scope,
         criteria,
         ...order,
         after: window.after,
@@ -301,7 +301,7 @@ export class RunService {
     );
     // An empty first page may mean a misspelt workspace: say so instead of "no runs".
     if (rows.length === 0 && !q.after && q.workspace) await new WorkspaceService(this.deps).mustExist(q.workspace);
-    const keys = keysSeenIn(rows, searchKeysOf(criteria), order.sortBy);
+    const keys = keysSeenIn(rows, seekable, order.sortBy);
     await ensureSearchIndexes(this.deps.graph, keys, {
       limit: this.deps.searchIndexLimit ?? DEFAULT_SEARCH_INDEX_LIMIT,
     });
@@ -444,15 +444,15 @@ function searchOrder(orderBy: RunOrdering | null | undefined): {
  * any key its maps show (a slim page reads no maps; such keys wait for another search).
  */
 function keysSeenIn(
-  rows: ReadonlyArray<{ run: RunRecord; sortKey: number | null }>,
-  keys: SearchKey[],
+  rows: readonly SearchRow[],
+  keys: readonly SearchKey[],
   sortBy: { map: MapKind; key: string } | null,
-): SearchKey[] {
+): Array<Pick<SearchKey, 'kind' | 'key'>> {
   if (rows.length === 0) return [];
   const sorted = sortBy && rows.some((row) => row.sortKey !== null) ? [{ kind: sortBy.map, key: sortBy.key }] : [];
   const filtered = keys.filter(({ kind, key, inEveryMatch }) => {
     const map = SEARCHED_MAPS[kind];
-    return inEveryMatch === true || (map !== undefined && rows.some(({ run }) => run[map][key] !== undefined));
+    return inEveryMatch || (map !== undefined && rows.some(({ run }) => run[map][key] !== undefined));
   });
   return [...sorted, ...filtered];
 }
