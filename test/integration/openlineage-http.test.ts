@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
+import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import { mintToken } from '../../src/auth/token-secret';
@@ -156,6 +156,22 @@ describe('POST /api/v1/lineage (auth off)', () => {
     expect(zipped.body.code).toBe('PAYLOAD_TOO_LARGE');
   });
 
+  it('refuses a Host it does not serve with 421, as /graphql does (DNS rebinding)', async () => {
+    const { port } = new URL(base());
+    const status = await new Promise<number>((resolve, reject) => {
+      const req = request({
+        host: '127.0.0.1',
+        port,
+        path: '/api/v1/lineage',
+        method: 'POST',
+        headers: { host: 'evil.example' },
+      });
+      req.on('response', (res) => resolve(res.resume().statusCode!)).on('error', reject);
+      req.end('{}');
+    });
+    expect(status).toBe(421);
+  });
+
   it('refuses a Content-Encoding it cannot read with 415', async () => {
     const answer = await post(base(), 'xx', { 'content-encoding': 'br' });
     expect(answer.status).toBe(415);
@@ -177,6 +193,19 @@ describe('POST /api/v1/lineage (auth on)', () => {
     const unknown = await post(t.skein.url, event, { authorization: `Bearer ${mintToken().text}` });
     expect(unknown.status).toBe(401);
     expect(await workspaceExists(t.url, ns, admin.text)).toBe(false);
+  });
+});
+
+describe('POST /api/v1/lineage behind the rate limit (auth on, SKEIN_RATE_LIMIT=1)', () => {
+  const t = useTestSkein({ env: { SKEIN_AUTH: 'on', SKEIN_ADMIN_TOKEN: mintToken().text, SKEIN_RATE_LIMIT: '1' } });
+
+  it('counts its requests with /graphql’s limiter: over the limit is a 429 with Retry-After', async () => {
+    const event = JSON.stringify(runEvent('ns', 'job', 'START', randomUUID()));
+    expect((await post(t.skein.url, event)).status).toBe(401);
+    const over = await post(t.skein.url, event);
+    expect(over.status).toBe(429);
+    expect(over.body.code).toBe('RATE_LIMITED');
+    expect(Number(over.headers.get('retry-after'))).toBeGreaterThan(0);
   });
 });
 
