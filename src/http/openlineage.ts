@@ -9,11 +9,12 @@ import { openLineageValidator, type EventProblem } from './openlineage-validate'
 import { refusalHeaders, sendJson, statusOf } from './respond';
 
 /**
- * POST /api/v1/lineage (also with a trailing slash): OpenLineage events in, at Marquez's path, so a client's existing
- * OPENLINEAGE_URL works unchanged. The body is one event, a JSON array of events, or NDJSON. Every
- * event is validated against the vendored spec first; one invalid event refuses the whole request
- * (400, each problem with its event's index and JSON Pointer) and nothing is applied. Then the
- * events are applied in order, each in its own transaction (services.openLineage.ingest).
+ * POST /api/v1/lineage (a trailing slash too): OpenLineage events in, at Marquez's path, so a
+ * client's existing OPENLINEAGE_URL works unchanged. The body is one event, a JSON array of events,
+ * or NDJSON. Every event is validated against the vendored spec first; one invalid event refuses
+ * the whole request (400, each problem with its event's index and JSON Pointer) and nothing is
+ * applied. Then the events are applied in order, each in its own transaction
+ * (services.openLineage.ingest).
  */
 export const OPENLINEAGE_PATH = '/api/v1/lineage';
 
