@@ -116,13 +116,26 @@ function fromAjv(errors: ErrorObject[], kind: string): Omit<EventProblem, 'index
   const seen = new Set<string>();
   const out: Omit<EventProblem, 'index'>[] = [];
   for (const e of shown) {
-    const message = `${e.message ?? 'is invalid'}${detail(e)}`;
-    const key = `${e.instancePath} ${message}`;
+    const problem = e.keyword === 'required' ? missing(e, kind) : { path: e.instancePath, message: said(e, kind) };
+    const key = `${problem.path} ${problem.message}`;
     if (seen.has(key)) continue; // the same failure reached through two branches of a schema
     seen.add(key);
-    out.push({ path: e.instancePath, message: e.instancePath === '' ? `${kind} ${message}` : message });
+    out.push(problem);
   }
   return out;
+}
+
+/** Ajv's message, completed; at the top it names the kind of event ("RunEvent must …"). */
+function said(e: ErrorObject, kind: string): string {
+  const message = `${e.message ?? 'is invalid'}${detail(e)}`;
+  return e.instancePath === '' ? `${kind} ${message}` : message;
+}
+
+/** A missing property is pointed at where it should be (`/job`, `/run/runId`), not at its parent. */
+function missing(e: ErrorObject, kind: string): Omit<EventProblem, 'index'> {
+  const property = (e.params as { missingProperty: string }).missingProperty;
+  const where = e.instancePath === '' ? ` (a ${kind} needs it)` : '';
+  return { path: `${e.instancePath}/${escapePointer(property)}`, message: `is required${where}` };
 }
 
 const COMBINATORS = new Set(['allOf', 'anyOf', 'oneOf', 'if', 'not']);
