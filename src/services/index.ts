@@ -1,5 +1,6 @@
 import { ArtifactService } from './artifact.service';
 import { AuditService } from './audit.service';
+import { ChangeFeedService } from './change-feed.service';
 import { BodyService } from './bodies';
 import { ExecutionService } from './execution.service';
 import { HistoryService } from './history';
@@ -42,6 +43,8 @@ export function createServices(init: ServiceInit) {
     history: new HistoryService(deps),
     // OpenLineage events in (issue 17): src/services/openlineage/.
     openLineage: new OpenLineageService(deps, workspaces),
+    // The change feed: a workspace's changes in commit order (issue 17).
+    changes: new ChangeFeedService(deps),
   };
 }
 
