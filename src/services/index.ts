@@ -12,6 +12,7 @@ import { UpdateService } from './update.service';
 import { WorkspaceService } from './workspace.service';
 import { GrantService } from './grant.service';
 import { TokenService } from './token.service';
+import { WebhookService } from './webhook.service';
 import { Access } from './access';
 import { SilentAuditTrail } from './audit';
 import { type ServiceDeps, type ServiceInit } from './deps';
@@ -38,6 +39,8 @@ export function createServices(init: ServiceInit) {
     // Changes after the fact and their history (update.service.ts, history.ts).
     updates: new UpdateService(deps, artifacts),
     history: new HistoryService(deps),
+    // The change feed delivered to URLs (issue 17; deliveries: webhook-dispatch.ts).
+    webhooks: new WebhookService(deps),
   };
 }
 

@@ -12,6 +12,7 @@ import { WorkspaceResolver } from './workspace.resolver';
 import { GrantResolver } from './grant.resolver';
 import { TokenResolver } from './token.resolver';
 import { ViewerResolver } from './viewer.resolver';
+import { WebhookResolver } from './webhook.resolver';
 import {
   ArtifactHistoryResolver,
   ExecutionHistoryResolver,
@@ -45,4 +46,5 @@ export const resolvers: NonEmptyArray<Function> = [
   TokenResolver,
   GrantResolver,
   ViewerResolver,
+  WebhookResolver,
 ];
