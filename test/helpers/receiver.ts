@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -10,8 +11,9 @@ export interface Received {
 }
 
 /**
- * A webhook receiver on a local port (node:http): records every request and answers the status
- * `answer` gives for it (its 0-based number), 200 by default.
+ * A webhook receiver on a local port (node:http): records every POST to its own path and answers
+ * the status `answer` gives for it (its 0-based number), 200 by default. Anything else gets 404 and
+ * is not recorded: a webhook left by an earlier run may still post to a port the system reuses.
  */
 export interface Receiver {
   readonly url: string;
@@ -20,9 +22,26 @@ export interface Receiver {
   close(): Promise<void>;
 }
 
-export async function startReceiver(answer: (n: number) => number = () => 200, port = 0): Promise<Receiver> {
+export interface ReceiverOptions {
+  answer?: (n: number) => number;
+  /** 0 (the default): any free port. */
+  port?: number;
+  /** The path it answers on; a new unique one by default. */
+  path?: string;
+}
+
+/** A unique path for a receiver (to name a webhook's URL before its receiver is up). */
+export const receiverPath = () => `/hook/${randomUUID()}`;
+
+export async function startReceiver(options: ReceiverOptions = {}): Promise<Receiver> {
+  const { answer = () => 200, port = 0, path = receiverPath() } = options;
   const requests: Received[] = [];
   const server: Server = createServer((req, res) => {
+    if (req.url !== path || req.method !== 'POST') {
+      req.resume();
+      res.writeHead(404).end();
+      return;
+    }
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
@@ -37,7 +56,7 @@ export async function startReceiver(answer: (n: number) => number = () => 200, p
   });
   const bound = (server.address() as AddressInfo).port;
   return {
-    url: `http://127.0.0.1:${bound}/hook`,
+    url: `http://127.0.0.1:${bound}${path}`,
     port: bound,
     requests,
     close: () =>

@@ -3,7 +3,7 @@ import type { WebhookPayload } from '../../src/domain/webhook';
 import { verifyWebhookSignature } from '../../src/domain/webhook-signature';
 import { webhookRepository } from '../../src/graph/webhook.repository';
 import { inProcessApi, tokenIn, type InProcessApi } from '../helpers/callers';
-import { closedPort, startReceiver, type Receiver } from '../helpers/receiver';
+import { closedPort, receiverPath, startReceiver, type Receiver, type ReceiverOptions } from '../helpers/receiver';
 import { createWorkspace, gql, gqlOk, useTestSkein } from '../helpers/skein';
 import { waitFor } from '../helpers/wait';
 
@@ -16,11 +16,14 @@ const BASE_MS = 50;
 const t = useTestSkein({ env: { SKEIN_WEBHOOK_POLL_MS: '50', SKEIN_WEBHOOK_RETRY_BASE_MS: String(BASE_MS) } });
 
 const receivers: Receiver[] = [];
+const hooks: string[] = [];
 afterEach(async () => {
+  // No webhook outlives its test: a later run's receiver may get the port it names.
+  for (const id of hooks.splice(0)) await gql(t.url, 'mutation($id: ID!) { deleteWebhook(id: $id) { id } }', { id });
   await Promise.all(receivers.splice(0).map((r) => r.close()));
 });
-const receiver = async (answer?: (n: number) => number, port?: number) => {
-  const r = await startReceiver(answer, port);
+const receiver = async (options?: ReceiverOptions) => {
+  const r = await startReceiver(options);
   receivers.push(r);
   return r;
 };
@@ -41,6 +44,7 @@ async function createHook(workspace: string, url: string, secret?: string): Prom
     `mutation($i: CreateWebhookInput!) { createWebhook(input: $i) { secret webhook { ${WEBHOOK_FIELDS} } } }`,
     { i: { workspace, url, description: 'test receiver', secret } },
   );
+  hooks.push(data.createWebhook.webhook.id);
   return data.createWebhook;
 }
 
@@ -103,7 +107,7 @@ describe('webhooks', () => {
 
   it('a receiver that answers 500 twice, then 200, gets everything once, in order, after backing off', async () => {
     const ws = await createWorkspace(t.url, 'hooks');
-    const r = await receiver((n) => (n < 2 ? 500 : 200));
+    const r = await receiver({ answer: (n) => (n < 2 ? 500 : 200) });
     const { webhook } = await createHook(ws, r.url);
     await startRun(ws, 'a');
     await startRun(ws, 'b');
@@ -128,7 +132,8 @@ describe('webhooks', () => {
   it('a receiver that is down is retried, not dropped: it gets every change once it is up', async () => {
     const ws = await createWorkspace(t.url, 'hooks');
     const port = await closedPort();
-    const { webhook } = await createHook(ws, `http://127.0.0.1:${port}/hook`);
+    const path = receiverPath();
+    const { webhook } = await createHook(ws, `http://127.0.0.1:${port}${path}`);
     await startRun(ws, 'while-down');
     const failing = await waitFor('two failed deliveries', 10_000, async () => {
       const h = await hookIn(ws, webhook.id);
@@ -137,7 +142,7 @@ describe('webhooks', () => {
     expect(failing.lastError).toMatch(/ECONNREFUSED/);
     expect(failing.deliveredThrough).toBe(webhook.deliveredThrough);
 
-    const r = await receiver(undefined, port);
+    const r = await receiver({ port, path });
     await startRun(ws, 'once-up');
     const last = webhook.deliveredThrough + 3;
     await receivedThrough(r, last);
@@ -257,6 +262,5 @@ describe('webhooks', () => {
     );
     expect(claims.flat()).toHaveLength(1);
     expect(claims.flat()[0]).toMatchObject({ uid: webhook.id, secret: expect.any(String) });
-    await gqlOk(t.url, 'mutation($id: ID!) { deleteWebhook(id: $id) { id } }', { id: webhook.id });
   });
 });
