@@ -28,13 +28,15 @@ export interface ReceiverOptions {
   port?: number;
   /** The path it answers on; a new unique one by default. */
   path?: string;
+  /** Told when a request to its path starts arriving, and just before it is answered. */
+  onRequest?: (phase: 'start' | 'end') => void;
 }
 
 /** A unique path for a receiver (to name a webhook's URL before its receiver is up). */
 export const receiverPath = () => `/hook/${randomUUID()}`;
 
 export async function startReceiver(options: ReceiverOptions = {}): Promise<Receiver> {
-  const { answer = () => 200, port = 0, path = receiverPath() } = options;
+  const { answer = () => 200, port = 0, path = receiverPath(), onRequest } = options;
   const requests: Received[] = [];
   const server: Server = createServer((req, res) => {
     if (req.url !== path || req.method !== 'POST') {
@@ -42,11 +44,13 @@ export async function startReceiver(options: ReceiverOptions = {}): Promise<Rece
       res.writeHead(404).end();
       return;
     }
+    onRequest?.('start');
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       const status = answer(requests.length);
       requests.push({ at: Date.now(), headers: req.headers, body: Buffer.concat(chunks).toString('utf8'), status });
+      onRequest?.('end');
       res.writeHead(status).end();
     });
   });

@@ -4,7 +4,7 @@ import { verifyWebhookSignature } from '../../src/domain/webhook-signature';
 import { webhookRepository } from '../../src/graph/webhook.repository';
 import { inProcessApi, tokenIn, type InProcessApi } from '../helpers/callers';
 import { closedPort, receiverPath, startReceiver, type Receiver, type ReceiverOptions } from '../helpers/receiver';
-import { createWorkspace, gql, gqlOk, useTestSkein } from '../helpers/skein';
+import { createWorkspace, gql, gqlOk, startTestSkein, useTestSkein } from '../helpers/skein';
 import { waitFor } from '../helpers/wait';
 
 /**
@@ -103,6 +103,33 @@ describe('webhooks', () => {
       expect(payloadOf(q)).toMatchObject({ webhook: webhook.id, workspace: ws });
     }
     await waitFor('the cursor to move', 5000, async () => (await hookIn(ws, webhook.id))?.deliveredThrough === last);
+  });
+
+  it('two Skein instances share the work: more than a batch of changes arrives once each, in order, one delivery at a time', async () => {
+    const second = await startTestSkein({ SKEIN_WEBHOOK_POLL_MS: '20', SKEIN_WEBHOOK_RETRY_BASE_MS: String(BASE_MS) });
+    try {
+      const ws = await createWorkspace(t.url, 'hooks');
+      let inFlight = 0;
+      let overlapped = false;
+      const r = await receiver({
+        onRequest: (phase) => {
+          if (phase === 'start') overlapped ||= inFlight > 0;
+          inFlight += phase === 'start' ? 1 : -1;
+        },
+      });
+      const { webhook } = await createHook(ws, r.url);
+      const runs = 130; // more than one delivery's 100 changes
+      for (let i = 0; i < runs; i += 10) {
+        await Promise.all(Array.from({ length: 10 }, (_, j) => startRun(ws, `run-${i + j}`)));
+      }
+      const last = webhook.deliveredThrough + 1 + runs;
+      await receivedThrough(r, last);
+      expect(seqs(acknowledged(r))).toEqual(range(webhook.deliveredThrough + 1, last));
+      expect(r.requests.every((q) => payloadOf(q).changes.length <= 100)).toBe(true);
+      expect(overlapped).toBe(false);
+    } finally {
+      await second.stop();
+    }
   });
 
   it('a receiver that answers 500 twice, then 200, gets everything once, in order, after backing off', async () => {
