@@ -1,29 +1,38 @@
-import type { FeedChange } from '../domain/feed';
 import { int, type GraphExecutor } from './executor';
+import * as Q from './change-feed.cypher';
+import type { FeedChange, FeedWindow } from '../domain/feed';
 
-/**
- * STAND-IN until helper feed's branch is merged (it owns this file): numbers a workspace's OK
- * audit entries by id order on every read, which is the contract's shape but not its durability.
- */
-const AFTER = /* cypher */ `
-MATCH (a:AuditEvent {workspace: $workspace})
-WHERE a.outcome = 'OK'
-WITH a ORDER BY a.id
-WITH collect(a) AS events
-UNWIND range(1, size(events)) AS seq
-WITH seq, events[seq - 1] AS a
-WHERE seq > $afterSeq
-RETURN seq, a.workspace AS workspace, a.at AS at, a.actor AS actor, a.action AS action,
-       a.objectType AS objectType, a.objectId AS objectId
-ORDER BY seq
-LIMIT $limit
-`;
+/** A row of CHANGES_AFTER (the driver hands integers back as JS numbers: driver.ts). */
+interface ChangeRow {
+  seq: number;
+  at: string;
+  actor: string;
+  action: string;
+  objectType: string | null;
+  objectId: string | null;
+}
 
+/** Reads of the change feed (domain/feed.ts). Its entries are written by the audit trail's write hook. */
 export const changeFeedRepository = {
-  async after(graph: GraphExecutor, q: { workspace: string; afterSeq: number; limit: number }): Promise<FeedChange[]> {
+  /** A workspace's changes after `afterSeq`, oldest first, at most `limit`. */
+  async after(graph: GraphExecutor, w: FeedWindow): Promise<FeedChange[]> {
     const rows = await graph.read((tx) =>
-      tx.run<FeedChange>(AFTER, { workspace: q.workspace, afterSeq: q.afterSeq, limit: int(q.limit) }),
+      tx.run<ChangeRow>(Q.CHANGES_AFTER, { workspace: w.workspace, afterSeq: int(w.afterSeq), limit: int(w.limit) }),
     );
-    return rows.map((r) => ({ ...r, seq: Number(r.seq) }));
+    return rows.map((r) => ({
+      seq: r.seq,
+      workspace: w.workspace,
+      at: r.at,
+      actor: r.actor,
+      action: r.action,
+      objectType: r.objectType ?? null,
+      objectId: r.objectId ?? null,
+    }));
+  },
+
+  /** The seq of the workspace's newest change; 0 when it has none. */
+  async lastSeq(graph: GraphExecutor, workspace: string): Promise<number> {
+    const rows = await graph.read((tx) => tx.run<{ seq: number }>(Q.LAST_SEQ, { workspace }));
+    return rows[0]?.seq ?? 0;
   },
 };

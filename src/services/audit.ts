@@ -41,14 +41,15 @@ export class AuditTrail implements WriteHook {
     return this.entry !== null;
   }
 
+  /** The mutation's entry is a change: numbered in its workspace's feed as it commits (domain/feed.ts). */
   async write(tx: Tx): Promise<void> {
     const e = this.entry;
-    if (e) await auditRepository.append(tx, [this.record(e.action, 'OK', e.target, null)]);
+    if (e) await auditRepository.appendChanges(tx, [this.record(e.action, 'OK', e.target, null)]);
   }
 
   prelude(): Prelude | null {
     const e = this.entry;
-    return e ? auditRepository.prelude([this.record(e.action, 'OK', e.target, null)]) : null;
+    return e ? auditRepository.changesPrelude([this.record(e.action, 'OK', e.target, null)]) : null;
   }
 
   committed(): void {
