@@ -91,9 +91,11 @@ WHERE w.leaseOwner = $lease
 SET w.leaseUntil = null, w.leaseOwner = null
 `;
 
-/** The position of a workspace's latest change in its feed (0 when it has none). */
+/**
+ * The seq of a workspace's latest change (0 before its first), read in a transaction before its
+ * own change is numbered (the counter is the change feed's: migration 0010, audit.cypher.ts).
+ */
 export const FEED_HEAD = /* cypher */ `
-MATCH (a:AuditEvent {workspace: $workspace})
-WHERE a.outcome = 'OK'
-RETURN count(a) AS head
+OPTIONAL MATCH (c:FeedCounter {workspace: $workspace})
+RETURN coalesce(c.seq, 0) AS head
 `;
