@@ -35,10 +35,16 @@ ORDER BY w.uid
 LIMIT $limit
 `;
 
-/** Webhooks whose next attempt is due and that no instance holds: a range seek on nextAttemptAt. */
+/**
+ * Webhooks whose next attempt is due, that no instance holds, and whose workspace's feed has moved
+ * past their cursor (its FeedCounter, migration 0010): a range seek on nextAttemptAt and one
+ * counter seek each, so a round over idle hooks is this one query.
+ */
 export const DUE_WEBHOOKS = /* cypher */ `
 MATCH (w:Webhook)
 WHERE w.nextAttemptAt <= $now AND (w.leaseUntil IS NULL OR w.leaseUntil <= $now)
+MATCH (c:FeedCounter {workspace: w.workspace})
+WHERE c.seq > w.cursor
 RETURN w.uid AS uid, w.workspace AS workspace, w.cursor AS cursor
 ORDER BY w.nextAttemptAt
 LIMIT $limit

@@ -57,7 +57,7 @@ export const webhookRepository = {
     return rows.map((r) => parse(r.w));
   },
 
-  /** Up to `limit` webhooks due at `now` that no instance holds, longest waiting first. */
+  /** Up to `limit` webhooks due at `now` with changes waiting that no instance holds, longest waiting first. */
   due(graph: GraphExecutor, now: string, limit: number): Promise<DueWebhook[]> {
     return graph.read((tx) => tx.run<DueWebhook>(Q.DUE_WEBHOOKS, { now, limit: int(limit) }));
   },

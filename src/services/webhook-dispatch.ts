@@ -84,7 +84,10 @@ export function startWebhookDispatcher(
   };
 }
 
-/** One round: the due webhooks with changes waiting, claimed and delivered (in parallel across hooks). */
+/**
+ * One round: the due webhooks with changes waiting (one query when none are), their first batch
+ * read, claimed and delivered, in parallel across hooks.
+ */
 async function round(
   graph: GraphExecutor,
   deliver: (hook: ClaimedWebhook, first: FeedChange[]) => Promise<void>,
