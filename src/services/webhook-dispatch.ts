@@ -53,10 +53,18 @@ export function startWebhookDispatcher(
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> | undefined;
   let again = false;
+  let failing = false; // a round failed: the next failures of this outage are logged at debug only
   const run = () => {
     timer = undefined;
     running = round(graph, deliver, stopping.signal)
-      .catch((err: unknown) => logger.warn({ err }, 'webhook round failed; the next one tries again'))
+      .then(() => {
+        failing = false;
+      })
+      .catch((err: unknown) => {
+        if (failing) logger.debug({ err }, 'webhook round failed again');
+        else logger.warn({ err }, 'webhook round failed; rounds go on trying every poll (further failures at debug)');
+        failing = true;
+      })
       .finally(() => {
         running = undefined;
         if (stopping.signal.aborted) return;
