@@ -32,6 +32,7 @@ import { createRateLimiter, NO_RATE_LIMIT, type RateLimiter } from './http/rate-
 import { sendRefusal } from './http/respond';
 import { createServices } from './services';
 import { scheduleCleanups } from './services/cleanup';
+import { startWebhookDispatcher } from './services/webhook-dispatch';
 import { createBodies, LocalBodyStore, type Bodies } from './storage';
 
 export interface SkeinHandle {
@@ -122,6 +123,9 @@ export async function startSkein(config: Config, options: StartOptions = {}): Pr
         purgeGraceSeconds: config.purgeGraceSeconds,
       }),
     );
+    // Stopped before the driver closes (cleanups run in reverse): deliveries under way give their leases back.
+    const webhooks = startWebhookDispatcher(graph, logger, config.webhooks);
+    cleanups.push(() => webhooks.stop());
     const url = urlOf(server, config.http.host);
     return { url, graphqlUrl: `${url}/graphql`, graph, bodies, bytesReceived, stop, localNeo4j: neo4j.local };
   } catch (err) {

@@ -75,6 +75,9 @@ const envSchema = z
     // The change feed: how often a subscription reads the feed when no commit here woke it.
     SKEIN_FEED_POLL_MS: positiveInt('a number of milliseconds').default(1000),
     SKEIN_ALLOWED_HOSTS: z.string().optional(),
+    // Webhooks (README "Webhooks"): how often due deliveries are looked for, and the first retry's delay.
+    SKEIN_WEBHOOK_POLL_MS: positiveInt('a number of milliseconds').default(1000),
+    SKEIN_WEBHOOK_RETRY_BASE_MS: positiveInt('a number of milliseconds').default(1000),
     // Access control (README "Security"): SSO, rate limits, introspection, CORS.
     SKEIN_OIDC_ISSUER: url(['http', 'https']).optional(),
     SKEIN_OIDC_AUDIENCE: z.string().min(1).optional(),
@@ -257,6 +260,13 @@ export interface Config {
   corsOrigins: string[];
   /** Access control (README "Security"). */
   auth: AuthConfig;
+  /** Webhook deliveries (src/services/webhook-dispatch.ts). */
+  webhooks: {
+    /** How often each instance looks for due deliveries, in milliseconds (SKEIN_WEBHOOK_POLL_MS). */
+    pollMs: number;
+    /** The first retry's delay in milliseconds, doubled per failure up to 10 minutes (SKEIN_WEBHOOK_RETRY_BASE_MS). */
+    retryBaseMs: number;
+  };
 }
 
 export interface AuthConfig {
@@ -397,6 +407,7 @@ function toConfig(e: z.infer<typeof envSchema>): Config {
       adminToken: e.SKEIN_ADMIN_TOKEN,
       tokenMaxTtlSeconds: e.SKEIN_TOKEN_MAX_TTL,
     },
+    webhooks: { pollMs: e.SKEIN_WEBHOOK_POLL_MS, retryBaseMs: e.SKEIN_WEBHOOK_RETRY_BASE_MS },
     limits: {
       maxDepth: e.SKEIN_MAX_DEPTH,
       maxAliases: e.SKEIN_MAX_ALIASES,

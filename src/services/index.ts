@@ -14,6 +14,7 @@ import { WorkspaceService } from './workspace.service';
 import { GrantService } from './grant.service';
 import { TokenService } from './token.service';
 import { OpenLineageService } from './openlineage';
+import { WebhookService } from './webhook.service';
 import { Access } from './access';
 import { SilentAuditTrail } from './audit';
 import { type ServiceDeps, type ServiceInit } from './deps';
@@ -45,6 +46,8 @@ export function createServices(init: ServiceInit) {
     openLineage: new OpenLineageService(deps, workspaces),
     // The change feed: a workspace's changes in commit order (issue 17).
     changes: new ChangeFeedService(deps),
+    // The change feed delivered to URLs (issue 17; deliveries: webhook-dispatch.ts).
+    webhooks: new WebhookService(deps),
   };
 }
 

@@ -13,6 +13,7 @@ import { WorkspaceResolver } from './workspace.resolver';
 import { GrantResolver } from './grant.resolver';
 import { TokenResolver } from './token.resolver';
 import { ViewerResolver } from './viewer.resolver';
+import { WebhookResolver } from './webhook.resolver';
 import {
   ArtifactHistoryResolver,
   ExecutionHistoryResolver,
@@ -47,4 +48,5 @@ export const resolvers: NonEmptyArray<Function> = [
   GrantResolver,
   ViewerResolver,
   ChangeResolver,
+  WebhookResolver,
 ];
