@@ -42,6 +42,7 @@ const SYNC_TYPE_RESOLVERS: Record<string, GraphQLTypeResolver<never, unknown>> =
   Artifact: resolveArtifactType,
   Node: resolveByTypename,
   LineageNodeValue: resolveByTypename,
+  ColumnArtifactValue: resolveByTypename,
 };
 
 function withSyncTypeResolvers(schema: GraphQLSchema): GraphQLSchema {
