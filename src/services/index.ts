@@ -13,6 +13,7 @@ import { UpdateService } from './update.service';
 import { WorkspaceService } from './workspace.service';
 import { GrantService } from './grant.service';
 import { TokenService } from './token.service';
+import { OpenLineageService } from './openlineage';
 import { Access } from './access';
 import { SilentAuditTrail } from './audit';
 import { type ServiceDeps, type ServiceInit } from './deps';
@@ -22,6 +23,7 @@ export function createServices(init: ServiceInit) {
   const audit = init.audit ?? new SilentAuditTrail(init.graph, init.caller, { requestId: null, ip: null });
   const deps: ServiceDeps = { ...init, audit, access: new Access(init.caller, audit) };
   const artifacts = new ArtifactService(deps);
+  const workspaces = new WorkspaceService(deps);
   return {
     artifacts,
     audit: new AuditService(deps),
@@ -33,13 +35,15 @@ export function createServices(init: ServiceInit) {
     metrics: new MetricService(deps),
     runs: new RunService(deps),
     system: new SystemService(deps),
-    workspaces: new WorkspaceService(deps),
+    workspaces,
     // Who may do what: API tokens and SSO grants (issue 15).
     tokens: new TokenService(deps),
     grants: new GrantService(deps),
     // Changes after the fact and their history (update.service.ts, history.ts).
     updates: new UpdateService(deps, artifacts),
     history: new HistoryService(deps),
+    // OpenLineage events in (issue 17): src/services/openlineage/.
+    openLineage: new OpenLineageService(deps, workspaces),
   };
 }
 
