@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { OPEN } from '../../src/auth/principal';
 import type { Driver } from 'neo4j-driver';
 import type { GraphExecutor } from '../../src/graph/executor';
@@ -11,6 +12,8 @@ import { gql, gqlOk, testGraph, useTestSkein } from '../helpers/skein';
  * the way OpenLineage ingest stores them (test/helpers/column-lineage.ts). Answers are checked as
  * `key.column -> key.column @depth` lists, so a wrong end, direction or depth fails.
  */
+
+const PRODUCER = 'https://github.com/OpenLineage/OpenLineage/tree/1.54.0/client/python';
 
 const QUERY = `query($of: String!, $column: String!, $direction: LineageDirection, $depth: Int, $maxNodes: Int) {
   columnLineage(of: $of, column: $column, direction: $direction, depth: $depth, maxNodes: $maxNodes) {
@@ -183,6 +186,67 @@ describe('columnLineage', () => {
     const { c } = await chain('bad');
     const empty = await gql(t.url, QUERY, { of: c.uri, column: '' });
     expect(empty.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+  });
+
+  it('answers over what OpenLineage ingest stored from a columnLineage facet', async () => {
+    const ns = t.ws; // the suite's workspace: the job namespace maps to it as it is
+    const facet = (name: string, body: object) => ({
+      _producer: PRODUCER,
+      _schemaURL: `https://openlineage.io/spec/facets/1-2-0/${name}.json#/$defs/${name}`,
+      ...body,
+    });
+    const field = (name: string, column: string, subtype: string) => ({
+      namespace: 'db',
+      name,
+      field: column,
+      transformations: [{ type: 'DIRECT', subtype, description: `${subtype} of ${column}`, masking: false }],
+    });
+    const event = (
+      job: string,
+      inputs: string[],
+      output: string,
+      fields: Record<string, object[]>,
+      minute: number,
+    ) => ({
+      eventType: 'COMPLETE',
+      eventTime: new Date(Date.UTC(2026, 0, 1, 0, minute)).toISOString(),
+      producer: PRODUCER,
+      schemaURL: 'https://openlineage.io/spec/2-0-2/OpenLineage.json#/$defs/RunEvent',
+      run: { runId: randomUUID() },
+      job: { namespace: ns, name: job },
+      inputs: inputs.map((name) => ({ namespace: 'db', name })),
+      outputs: [
+        {
+          namespace: 'db',
+          name: output,
+          facets: {
+            columnLineage: facet('ColumnLineageDatasetFacet', {
+              fields: Object.fromEntries(Object.entries(fields).map(([c, inputFields]) => [c, { inputFields }])),
+            }),
+          },
+        },
+      ],
+    });
+    const res = await fetch(new URL('/api/v1/lineage', t.url), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify([
+        event('stage', ['ol.orders'], 'ol.staged', { y: [field('ol.orders', 'x', 'IDENTITY')] }, 1),
+        event('report', ['ol.staged'], 'ol.report', { total: [field('ol.staged', 'y', 'AGGREGATION')] }, 2),
+      ]),
+    });
+    expect(res.status).toBe(200);
+    const answer = await ask({ of: `store://artifacts/${ns}/db/ol.report`, column: 'total' });
+    expect(edgeList(answer)).toEqual([
+      'db/ol.orders.x -> db/ol.staged.y @2',
+      'db/ol.staged.y -> db/ol.report.total @1',
+    ]);
+    const byTo = new Map(answer.columnLineage.edges.map((e) => [nameOf(e.to), e.transformations]));
+    expect(byTo.get('db/ol.report.total')).toEqual([
+      { type: 'DIRECT', subtype: 'AGGREGATION', description: 'AGGREGATION of y', masking: false },
+    ]);
+    const down = await ask({ of: `store://artifacts/${ns}/db/ol.orders`, column: 'x', direction: 'DOWNSTREAM' });
+    expect(edgeList(down)).toEqual(['db/ol.orders.x -> db/ol.staged.y @1', 'db/ol.staged.y -> db/ol.report.total @2']);
   });
 
   describe('with auth on', () => {
