@@ -6,6 +6,7 @@ import { ExecutionService } from './execution.service';
 import { HistoryService } from './history';
 import { LifecycleService } from './lifecycle.service';
 import { LineageService } from './lineage.service';
+import { ColumnLineageService } from './column-lineage.service';
 import { MetricService } from './metric.service';
 import { RunService } from './run.service';
 import { SystemService } from './system.service';
@@ -32,6 +33,7 @@ export function createServices(init: ServiceInit) {
     executions: new ExecutionService(deps, artifacts),
     lifecycle: new LifecycleService(deps, artifacts),
     lineage: new LineageService(deps),
+    columnLineage: new ColumnLineageService(deps),
     metrics: new MetricService(deps),
     runs: new RunService(deps),
     system: new SystemService(deps),
