@@ -8,6 +8,12 @@
  * (only to make a version). Reads of a locked node see every commit before the lock.
  */
 
+/**
+ * A statement as sent: runs of white space made one space. The run-event statement goes with every
+ * event, and neo4j-driver flushes its socket every 1,400 bytes (bench/results/issue16-ingest.md).
+ */
+const compact = (cypher: string) => cypher.replace(/\s+/g, ' ').trim();
+
 /** The workspace: made on first use when the caller may create workspaces, else it must exist. */
 export const WORKSPACE_MAY_CREATE = `
 MERGE (w:Workspace {name: $p.workspace})
@@ -142,16 +148,16 @@ CALL (w, e) {
     WITH v WHERE v IS NOT NULL
     RETURN v AS made, null AS madeUid
   }
-  WITH e, k, made AS target, madeUid
+  WITH e, d, k, made AS target, madeUid
   OPTIONAL MATCH (old:Artifact)-[prior:INPUT]->(e) WHERE old.workspace = k.workspace AND old.key = k.key
-  CALL (e, target, prior) {
-    WITH e, target, prior WHERE prior IS NULL
-    CREATE (target)-[:INPUT {at: $p.eventTime, path: null}]->(e)
+  CALL (e, d, target, prior) {
+    WITH e, d, target, prior WHERE prior IS NULL
+    CREATE (target)-[:INPUT {at: $p.eventTime, path: null, olFacets: d.facets}]->(e)
   }
-  CALL (e, target, old, prior) {
-    WITH e, target, old, prior WHERE prior IS NOT NULL AND $p.eventTime < prior.at
+  CALL (e, d, target, old, prior) {
+    WITH e, d, target, old, prior WHERE prior IS NOT NULL AND $p.eventTime < prior.at
     DELETE prior
-    CREATE (target)-[:INPUT {at: $p.eventTime, path: null}]->(e)
+    CREATE (target)-[:INPUT {at: $p.eventTime, path: null, olFacets: d.facets}]->(e)
     WITH e, target, old WHERE old <> target
     MATCH (e)-[:OUTPUT]->(out:Artifact)-[c:COLUMN_FROM]->(old)
     MERGE (out)-[moved:COLUMN_FROM {column: c.column, field: c.field}]->(target)
@@ -193,13 +199,13 @@ CALL (w, r, e) {
 }`;
 
 /** A RunEvent, after the workspace clause: one row, or none when the workspace is missing or deleted. */
-export const INGEST_RUN_EVENT = `
+export const INGEST_RUN_EVENT = compact(`
 ${RUN_AND_EXECUTION}
 ${INPUTS}
 ${OUTPUTS}
 REMOVE e._lock
 RETURN workspaceCreated, r.uid AS runUid, e.uid AS executionUid, e.state AS state,
-  inputVersions + outputVersions AS versionsCreated`;
+  inputVersions + outputVersions AS versionsCreated`);
 
 /**
  * A DatasetEvent in each workspace of `$workspaces` (workspaces that exist): its facets on the

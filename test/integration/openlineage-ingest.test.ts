@@ -1,5 +1,6 @@
 import { makePrincipal, OPEN } from '../../src/auth/principal';
 import { createServices } from '../../src/services';
+import { AuditTrail } from '../../src/services/audit';
 import type { OpenLineageEvent } from '../../src/domain/openlineage';
 import { gqlOk, uniqueName, useTestSkein } from '../helpers/skein';
 import {
@@ -46,7 +47,7 @@ async function dump(workspace: string) {
       CALL () {
         MATCH (a:Artifact {workspace: $ws})-[ev:INPUT]->(e:Execution)
         WITH a, ev, e ORDER BY e.name, a.key
-        RETURN collect([a.key, a.version, 'INPUT', e.name, ev.at]) AS inputs
+        RETURN collect([a.key, a.version, 'INPUT', e.name, ev.at, ev.olFacets]) AS inputs
       }
       CALL () {
         MATCH (e:Execution {workspace: $ws})-[ev:OUTPUT]->(a:Artifact)
@@ -183,12 +184,15 @@ describe('OpenLineage ingest', () => {
     const run = smallJob(ns);
     await ingestAll(orders[1]![1](run).reverse());
     const d = await dump(ns);
-    const [[, , execution, skeinRun]] = d.executions as Array<
-      [string, string, Record<string, unknown>, Record<string, unknown>]
-    >;
+    const [, , execution, skeinRun] = d.executions[0] as [
+      string,
+      string,
+      Record<string, unknown>,
+      Record<string, unknown>,
+    ];
     expect(execution).toMatchObject({ state: 'FAILED', startedAt: minute(0), finishedAt: minute(2) });
     expect(skeinRun).toMatchObject({ state: 'FAILED', error: 'division by zero' });
-    expect(JSON.parse(execution!.olRunFacet_errorMessage as string)).toMatchObject({ message: 'division by zero' });
+    expect(JSON.parse(execution.olRunFacet_errorMessage as string)).toMatchObject({ message: 'division by zero' });
     expect(d.outputs).toEqual([]); // a failed run made no version
   });
 
@@ -238,7 +242,7 @@ describe('OpenLineage ingest', () => {
       { name: 'etl_dag', state: 'COMPLETED', executions: ['etl_dag', 'etl_dag.t1', 'etl_dag.t2', 'etl_dag.t3'] },
     ]);
     expect(done.runUid).toBeTruthy();
-    const [modelKey] = (await dump(ns)).outputs.flatMap((o) => {
+    const [modelKey] = ((await dump(ns)).outputs as unknown[]).flatMap((o) => {
       const [, , key] = o as [string, string, string];
       return key.startsWith('s3/models/churn') ? [key] : [];
     });
@@ -327,5 +331,34 @@ describe('OpenLineage ingest', () => {
       tx.run<{ n: number }>('MATCH (w:Workspace {name: $ws}) RETURN count(w) AS n', { ws: ns }),
     );
     expect(row!.n).toBe(0);
+  });
+
+  it("writes one openLineage audit entry per event, in the event's transaction", async () => {
+    const ns = uniqueName('ola');
+    const run = smallJob(ns);
+    const requestId = uniqueName('req');
+    const audited = (caller = OPEN) => {
+      const audit = new AuditTrail(t.skein.graph, caller, { requestId, ip: '127.0.0.1' });
+      return createServices({ graph: t.skein.graph.withWriteHook(audit), caller, audit }).openLineage;
+    };
+    await audited().ingest(runEvent(run, 'START', minute(0)));
+    await audited().ingest(runEvent(run, 'COMPLETE', minute(1)));
+    const intruder = makePrincipal({ kind: 'token', id: 'token:ola', roles: [['elsewhere', 'EDITOR']] });
+    await expect(audited(intruder).ingest(runEvent(run, 'RUNNING', minute(0)))).rejects.toMatchObject({
+      code: 'FORBIDDEN',
+    });
+    const entries = await t.skein.graph.read((tx) =>
+      tx.run<Record<string, string>>(
+        `MATCH (a:AuditEvent {requestId: $requestId}) RETURN a.action AS action, a.outcome AS outcome,
+           a.workspace AS workspace, a.objectType AS objectType, a.objectId AS objectId ORDER BY a.id`,
+        { requestId },
+      ),
+    );
+    const entry = { action: 'openLineage', workspace: ns, objectType: 'OpenLineageRun', objectId: run.runId };
+    expect(entries).toEqual([
+      { ...entry, outcome: 'OK' },
+      { ...entry, outcome: 'OK' },
+      { ...entry, outcome: 'DENIED' },
+    ]);
   });
 });
