@@ -361,4 +361,19 @@ describe('OpenLineage ingest', () => {
       { ...entry, outcome: 'DENIED' },
     ]);
   });
+
+  it('applies an event once however many copies arrive at the same time', async () => {
+    const ns = uniqueName('olc');
+    const run = smallJob(ns);
+    const starts = await Promise.all(Array.from({ length: 8 }, () => ingest(runEvent(run, 'START', minute(0)))));
+    expect(new Set(starts.map((o) => o.executionUid)).size).toBe(1);
+    expect(starts.filter((o) => o.workspaceCreated)).toHaveLength(1);
+    expect(starts.flatMap((o) => o.versionsCreated)).toHaveLength(1); // one placeholder of the input
+    const complete = runEvent(run, 'COMPLETE', minute(1));
+    const outcomes = await Promise.all(Array.from({ length: 8 }, () => ingest(complete)));
+    expect(outcomes.flatMap((o) => o.versionsCreated)).toHaveLength(1);
+    const d = await dump(ns);
+    expect(d.outputs).toHaveLength(1);
+    expect(d.versions).toHaveLength(2); // the input's placeholder and the one output version
+  });
 });
