@@ -14,16 +14,10 @@ import type { WorkspaceService } from '../workspace.service';
 import { nowIso } from '../validate';
 import { planRunEvent } from './mapping';
 import { workspaceForNamespace } from './names';
-import { ingestDatasetEvent, ingestJobEvent } from './static-events';
+import { ingestDatasetEvent, ingestJobEvent, type WorkspaceUse } from './static-events';
 
 /** The audit trail's name for every ingested event (the change feed shows it). */
 export const OPEN_LINEAGE_ACTION = 'openLineage';
-
-/** How an ingest may use its workspace: write into it, and make it first when it is missing. */
-export interface WorkspaceUse {
-  workspace: string;
-  mayCreate: boolean;
-}
 
 /**
  * OpenLineage events in (issue 17): each already schema-validated event is one write transaction
