@@ -2,6 +2,7 @@ import { mintToken } from '../../src/auth/token-secret';
 import { changeFeedRepository } from '../../src/graph/change-feed.repository';
 import type { FeedChange } from '../../src/domain/feed';
 import { gqlOk, uniqueName, useTestSkein } from '../helpers/skein';
+import { spawnSkein } from '../setup/skein-process';
 import { codeOf, createToken, gqlAs, gqlAsOk } from '../helpers/tokens';
 
 /**
@@ -62,6 +63,21 @@ describe('change feed', () => {
     expect(await changeFeedRepository.lastSeq(t.skein.graph, t.ws)).toBe(22);
     // A page after a cursor starts right after it.
     expect((await feed(t.ws, 15, 3)).map((c) => c.seq)).toEqual([16, 17, 18]);
+  });
+
+  it('numbers a change made through another instance, which never saw the run (an admin skips the lookup)', async () => {
+    const run = await startRun(t.ws, 'elsewhere');
+    const other = await spawnSkein({ S3_BUCKET: '', SKEIN_MIGRATE: 'false' });
+    try {
+      const before = await changeFeedRepository.lastSeq(t.skein.graph, t.ws);
+      await gqlOk(other.graphqlUrl, FINISH_RUN, { id: run.id });
+      expect(await feed(t.ws, before)).toEqual([
+        expect.objectContaining({ seq: before + 1, action: 'finishRun', objectType: 'Run', objectId: run.id }),
+      ]);
+    } finally {
+      other.child.kill('SIGTERM');
+      await other.exited;
+    }
   });
 
   it('reads as a connection: cursors resume right after a change, and node is the object as it is now', async () => {
