@@ -80,6 +80,26 @@ describe('change feed', () => {
     }
   });
 
+  it('goes on through a workspace deleted, purged and made again under its name: no seq twice', async () => {
+    const name = uniqueName('feedpurge').toLowerCase();
+    const make = () =>
+      gqlOk(t.url, 'mutation($i: CreateWorkspaceInput!) { createWorkspace(input: $i) { name } }', { i: { name } });
+    await make();
+    await gqlOk(t.url, 'mutation($n: String!) { deleteWorkspace(name: $n) { name } }', { n: name });
+    await gqlOk(t.url, 'mutation($w: String, $t: DateTime) { purgeDeleted(workspace: $w, olderThan: $t) { runs } }', {
+      w: name,
+      t: new Date().toISOString(), // after the deletion, which committed before its answer came
+    });
+    await make();
+    const changes = await feed(name);
+    expect(changes.map((c) => [c.seq, c.action])).toEqual([
+      [1, 'createWorkspace'],
+      [2, 'deleteWorkspace'],
+      [3, 'purgeDeleted'],
+      [4, 'createWorkspace'],
+    ]);
+  });
+
   it('reads as a connection: cursors resume right after a change, and node is the object as it is now', async () => {
     const ws = (
       await gqlOk<{ createWorkspace: { name: string } }>(
