@@ -3,6 +3,7 @@ import { changeFeedRepository } from '../../src/graph/change-feed.repository';
 import type { FeedChange } from '../../src/domain/feed';
 import { gqlOk, uniqueName, useTestSkein } from '../helpers/skein';
 import { spawnSkein } from '../setup/skein-process';
+import { encodeCursor } from '../../src/services/pagination';
 import { codeOf, createToken, gqlAs, gqlAsOk } from '../helpers/tokens';
 
 /**
@@ -51,7 +52,9 @@ describe('change feed', () => {
     expect(changes[0]).toMatchObject({ action: 'createWorkspace', objectType: 'Workspace', objectId: t.ws });
     const started = changes.slice(1);
     expect(started.every((c) => c.action === 'startRun' && c.workspace === t.ws)).toBe(true);
-    expect(runs).toHaveLength(20);
+    // A create is named by what it made: each run once.
+    expect(started.every((c) => c.objectType === 'Run')).toBe(true);
+    expect(new Set(started.map((c) => c.objectId))).toEqual(new Set(runs.map((r) => r.uid)));
     // An id-named mutation names its object: the feed tells which run finished.
     await gqlOk(t.url, FINISH_RUN, { id: runs[3]!.id });
     expect((await feed(t.ws, 21))[0]).toMatchObject({
@@ -114,6 +117,7 @@ describe('change feed', () => {
     expect(first.changes.edges.map((e) => e.node.action)).toEqual(['createWorkspace', 'startRun']);
     expect(first.changes.pageInfo.hasNextPage).toBe(true);
     expect(first.changes.edges[0]!.node.node).toEqual({ __typename: 'Workspace', id: expect.any(String) });
+    expect(first.changes.edges[1]!.node.node).toEqual({ __typename: 'Run', id: run.id });
     const rest = await gqlOk<ChangesPage>(t.url, CHANGES, { w: ws, a: first.changes.pageInfo.endCursor });
     expect(rest.changes.edges.map((e) => e.node)).toEqual([
       expect.objectContaining({ seq: 3, action: 'finishRun', node: { __typename: 'Run', id: run.id } }),
@@ -123,6 +127,24 @@ describe('change feed', () => {
     expect(rest.changes.edges[0]!.node.cursor).toBe(rest.changes.edges[0]!.cursor);
     const bad = await gqlAs(t.url, null, CHANGES, { w: ws, a: 'bm90LWEtc2Vx' });
     expect(codeOf(bad)).toBe('BAD_USER_INPUT');
+  });
+
+  it('names a logged artifact version by its uid, and node is that version', async () => {
+    const logged = await gqlOk<{ logArtifact: { id: string; uid: string } }>(
+      t.url,
+      'mutation($i: LogArtifactInput!) { logArtifact(input: $i) { id uid } }',
+      { i: { workspace: t.ws, key: uniqueName('data'), kind: 'DATASET' } },
+    );
+    const before = (await changeFeedRepository.lastSeq(t.skein.graph, t.ws)) - 1;
+    const page = await gqlOk<ChangesPage>(t.url, CHANGES, { w: t.ws, a: encodeCursor(before) });
+    expect(page.changes.edges.map((e) => e.node)).toEqual([
+      expect.objectContaining({
+        action: 'logArtifact',
+        objectType: 'Artifact',
+        objectId: logged.logArtifact.uid,
+        node: { __typename: 'DatasetArtifact', id: logged.logArtifact.id },
+      }),
+    ]);
   });
 
   it('a reader polling while 8 writers run never sees a gap, a repeat or a change behind its cursor', async () => {
