@@ -45,6 +45,8 @@ export interface OpenLineageBenchOptions {
   batchSize?: number;
   /** How many pipelines' lineage to compare (default 6). */
   roots?: number;
+  /** CPU used so far (ms) by the Skein and Neo4j processes, when they can be read (/proc). */
+  cpuMs?: { skein: () => number; neo4j: () => number };
   log?: (line: string) => void;
 }
 
@@ -69,6 +71,9 @@ export interface VariantResult {
   lineageEqual: number;
   lineageCompared: number;
   lineageMismatches: string[];
+  /** CPU per event while posting (ms), of the Skein and the Neo4j process; null when unread. */
+  skeinCpuPerEvent: number | null;
+  neo4jCpuPerEvent: number | null;
 }
 
 export interface OpenLineageBenchResult {
@@ -115,6 +120,11 @@ export async function runOpenLineageBench(opts: OpenLineageBenchOptions): Promis
     log('recording the same runs through GraphQL (for the lineage comparison)');
     const graphql = await recordThroughGraphQL(gql, steps, shape, gqlPrefix, clients);
     log(`  ${graphql.runs} executions in ${graphql.seconds.toFixed(1)} s (${graphql.runsPerSecond} runs/s)`);
+    // Untimed: the first events plan ingest's statements (seconds each on a loaded machine).
+    const warm = { ...shape, pipelinesPerNamespace: 1 };
+    log(`warming up: ${expectedOf(planSteps(warm), warm).events} events into ${tag}-w-*`);
+    await postStream(endpoint, planSteps(warm), `${tag}-w`, clients, 1, () => undefined);
+    await postStream(endpoint, planSteps(warm), `${tag}-w2`, clients, batchSize, () => undefined);
     const variants: VariantResult[] = [];
     for (const [name, size] of [
       ['single', 1],
@@ -122,7 +132,11 @@ export async function runOpenLineageBench(opts: OpenLineageBenchOptions): Promis
     ] as const) {
       const prefix = `${tag}-${name === 'single' ? 's' : 'b'}`;
       log(`== ${name}: ${clients} clients, ${size} event(s) per request`);
+      const cpu0 = { skein: opts.cpuMs?.skein() ?? 0, neo4j: opts.cpuMs?.neo4j() ?? 0 };
       const v = await postStream(endpoint, planSteps(shape), prefix, clients, size, log);
+      const perEvent = (now: number | undefined, before: number) => (now ? round2((now - before) / v.events) : null);
+      const skeinCpuPerEvent = perEvent(opts.cpuMs?.skein(), cpu0.skein);
+      const neo4jCpuPerEvent = perEvent(opts.cpuMs?.neo4j(), cpu0.neo4j);
       const counts = await countGraph(raw, shape, prefix);
       const countsOk = sameCounts(counts, expected);
       log(
@@ -151,6 +165,8 @@ export async function runOpenLineageBench(opts: OpenLineageBenchOptions): Promis
         lineageEqual: compared.equal,
         lineageCompared: compared.compared,
         lineageMismatches: compared.mismatches,
+        skeinCpuPerEvent,
+        neo4jCpuPerEvent,
       });
     }
     const columnLineage = await timeColumnLineage(gql, shape, variants[0]!.prefix);
@@ -498,7 +514,8 @@ export function formatOpenLineageReport(r: OpenLineageBenchResult): string {
     const ok = v.eventsPerSecond >= r.targetEventsPerSecond ? 'ok  ' : 'SLOW';
     lines.push(
       `${ok} ${v.name.padEnd(8)} ${String(v.eventsPerSecond).padStart(6)} events/s (${v.events} events, ${v.requests} requests, ` +
-        `${v.seconds} s; p50 ${v.latency.p50} ms, p95 ${v.latency.p95} ms; target >= ${r.targetEventsPerSecond})`,
+        `${v.seconds} s; p50 ${v.latency.p50} ms, p95 ${v.latency.p95} ms; target >= ${r.targetEventsPerSecond}; ` +
+        `CPU/event Skein ${v.skeinCpuPerEvent ?? '?'} ms, Neo4j ${v.neo4jCpuPerEvent ?? '?'} ms)`,
       `${v.countsOk && v.applied === v.events ? 'ok  ' : 'FAIL'}          applied once: ${v.applied}/${v.events} applied, ` +
         `${v.counts.executions} executions, ${v.counts.versions} versions, ${v.counts.inputs} INPUT, ${v.counts.outputs} OUTPUT, ` +
         `${v.counts.columnLinks} column links (expected ${r.expected.executions}/${r.expected.versions}/${r.expected.inputs}/` +
@@ -526,6 +543,7 @@ export function openLineageMarkdown(r: OpenLineageBenchResult, command: string):
   const rows = r.variants.map(
     (v) =>
       `| ${v.name} | ${v.events} | ${v.requests} | ${v.seconds} | **${v.eventsPerSecond}** | ${v.latency.p50} / ${v.latency.p95} | ` +
+      `${v.skeinCpuPerEvent ?? '?'} / ${v.neo4jCpuPerEvent ?? '?'} | ` +
       `${v.applied === v.events && v.countsOk ? 'yes' : 'NO'} | ${v.resendChangedNothing ? 'yes' : 'NO'} | ${v.lineageEqual}/${v.lineageCompared} |`,
   );
   return `# Issue 17: OpenLineage ingest (\`POST /api/v1/lineage\`)
@@ -544,8 +562,8 @@ post it step by step (a step is one task of every pipeline; the next step reads 
 is answered); the rate is all events over the wall time of all steps, barriers included. "single": one event per
 request, as openlineage-python's HttpTransport sends them; "batched": JSON arrays of ${r.batchSize}.
 
-| variant | events | requests | seconds | events/s | request p50 / p95 (ms) | applied once | resend changed nothing | lineage = GraphQL's |
-| ------- | ------ | -------- | ------- | -------- | ---------------------- | ------------ | ---------------------- | ------------------- |
+| variant | events | requests | seconds | events/s | request p50 / p95 (ms) | CPU/event Skein / Neo4j (ms) | applied once | resend changed nothing | lineage = GraphQL's |
+| ------- | ------ | -------- | ------- | -------- | ---------------------- | ---------------------------- | ------------ | ---------------------- | ------------------- |
 ${rows.join('\n')}
 
 Target: at least ${r.targetEventsPerSecond} events/s (20x Marquez 0.51.1's 40-49 events/s with 8 clients on this machine).
