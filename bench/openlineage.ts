@@ -17,7 +17,11 @@
  * equal on both sides.
  */
 import http from 'node:http';
-import neo4j from 'neo4j-driver';
+import os from 'node:os';
+import neo4j, { type Driver } from 'neo4j-driver';
+import { openLineageRepository } from '../src/graph/openlineage.repository';
+import type { RunEvent } from '../src/domain/openlineage';
+import { planRunEvent } from '../src/services/openlineage/mapping';
 import { concurrently, GraphQLClient, RawClient } from './tracking';
 import { summarize, type Latency } from './stats';
 import {
@@ -84,6 +88,19 @@ export interface OpenLineageBenchResult {
   variants: VariantResult[];
   graphql: { prefix: string; runs: number; seconds: number; runsPerSecond: number };
   columnLineage: { root: string; column: string; edges: number; ms: number } | null;
+  /**
+   * The floor: the same events through ingest's own statement (openlineage.repository.ts) straight
+   * from this process with the driver, 8 at once, one transaction each: no HTTP, validation, audit.
+   */
+  floor: {
+    events: number;
+    seconds: number;
+    eventsPerSecond: number;
+    neo4jCpuPerEvent: number | null;
+    countsOk: boolean;
+  };
+  /** The machine's 1-minute load average before and after (2 cores; other agents share them). */
+  loadAverage: { before: number; after: number };
   targetEventsPerSecond: number;
   ok: boolean;
 }
@@ -105,6 +122,7 @@ export async function runOpenLineageBench(opts: OpenLineageBenchOptions): Promis
     rounds: ROUNDS,
   };
   const tag = `olb-${Date.now().toString(36)}`;
+  const loadBefore = round2(os.loadavg()[0]!);
   const driver = neo4j.driver(opts.neo4jUri, neo4j.auth.basic(opts.neo4jUsername ?? 'neo4j', opts.neo4jPassword ?? ''));
   const raw = new RawClient(driver);
   const gql = new GraphQLClient(opts.graphqlUrl, clients);
@@ -170,6 +188,18 @@ export async function runOpenLineageBench(opts: OpenLineageBenchOptions): Promis
       });
     }
     const columnLineage = await timeColumnLineage(gql, shape, variants[0]!.prefix);
+    log(`== floor: ingest's statement from this process, ${clients} at once`);
+    const neo4jBefore = opts.cpuMs?.neo4j() ?? 0;
+    const floorRun = await floorStream(driver, planSteps(shape), `${tag}-f`, clients);
+    const neo4jAfter = opts.cpuMs?.neo4j();
+    const floor = {
+      ...floorRun,
+      neo4jCpuPerEvent: neo4jAfter ? round2((neo4jAfter - neo4jBefore) / floorRun.events) : null,
+      countsOk: sameCounts(await countGraph(raw, shape, `${tag}-f`), expected),
+    };
+    log(
+      `  ${floor.events} events in ${floor.seconds} s: ${floor.eventsPerSecond} events/s; counts ${floor.countsOk ? 'ok' : 'WRONG'}`,
+    );
     const ok = variants.every(
       (v) =>
         v.failures === 0 &&
@@ -187,6 +217,8 @@ export async function runOpenLineageBench(opts: OpenLineageBenchOptions): Promis
       variants,
       graphql,
       columnLineage,
+      floor,
+      loadAverage: { before: loadBefore, after: round2(os.loadavg()[0]!) },
       targetEventsPerSecond: TARGET_EVENTS_PER_SECOND,
       ok,
     };
@@ -317,6 +349,32 @@ async function resendSample(url: string, posted: string[], clients: number): Pro
   } finally {
     poster.close();
   }
+}
+
+/** The floor: each event planned as the service plans it and run with ingest's statement, one transaction each. */
+async function floorStream(driver: Driver, steps: TaskRun[][], prefix: string, clients: number) {
+  let events = 0;
+  const started = performance.now();
+  for (const step of steps) {
+    const list = step.flatMap((r) => eventsOf(r, prefix)) as unknown as RunEvent[];
+    events += list.length;
+    await concurrently(0, list.length, clients, async (i) => {
+      const session = driver.session();
+      try {
+        await session.executeWrite(async (tx) => {
+          const run = async <T>(query: string, params?: Record<string, unknown>) =>
+            (await tx.run(query, params)).records.map((r) => r.toObject() as T);
+          const plan = planRunEvent(list[i]!);
+          const row = await openLineageRepository.ingestRunEvent({ run }, { ...plan }, true, new Date().toISOString());
+          if (!row) throw new Error(`floor: no row for event ${i}`);
+        });
+      } finally {
+        await session.close();
+      }
+    });
+  }
+  const seconds = (performance.now() - started) / 1000;
+  return { events, seconds: round2(seconds), eventsPerSecond: Math.round(events / seconds) };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -525,6 +583,11 @@ export function formatOpenLineageReport(r: OpenLineageBenchResult): string {
     );
   }
   lines.push(
+    `info     floor (ingest's statement from the bench process, no HTTP): ${r.floor.eventsPerSecond} events/s ` +
+      `(${r.floor.events} events, ${r.floor.seconds} s; Neo4j CPU/event ${r.floor.neo4jCpuPerEvent ?? '?'} ms; counts ${r.floor.countsOk ? 'ok' : 'WRONG'})`,
+    `info     load average (1 min) ${r.loadAverage.before} before, ${r.loadAverage.after} after (2 cores)`,
+  );
+  lines.push(
     `info     the same runs through GraphQL mutations: ${r.graphql.runsPerSecond} runs/s (${r.graphql.runs} recordExecution, ${r.graphql.seconds} s)`,
   );
   if (r.columnLineage)
@@ -565,6 +628,10 @@ request, as openlineage-python's HttpTransport sends them; "batched": JSON array
 | variant | events | requests | seconds | events/s | request p50 / p95 (ms) | CPU/event Skein / Neo4j (ms) | applied once | resend changed nothing | lineage = GraphQL's |
 | ------- | ------ | -------- | ------- | -------- | ---------------------- | ---------------------------- | ------------ | ---------------------- | ------------------- |
 ${rows.join('\n')}
+
+| floor: ingest's statement from the bench process (no HTTP, validation or audit) | ${r.floor.events} | - | ${r.floor.seconds} | ${r.floor.eventsPerSecond} | - | - / ${r.floor.neo4jCpuPerEvent ?? '?'} | ${r.floor.countsOk ? 'yes' : 'NO'} | - | - |
+
+Load average (1 min) ${r.loadAverage.before} before and ${r.loadAverage.after} after, on 2 cores.
 
 Target: at least ${r.targetEventsPerSecond} events/s (20x Marquez 0.51.1's 40-49 events/s with 8 clients on this machine).
 
