@@ -8,6 +8,12 @@
  * (only to make a version). Reads of a locked node see every commit before the lock.
  */
 
+/**
+ * A statement as sent: runs of white space made one space. The run-event statement goes with every
+ * event, and neo4j-driver flushes its socket every 1,400 bytes (bench/results/issue16-ingest.md).
+ */
+const compact = (cypher: string) => cypher.replace(/\s+/g, ' ').trim();
+
 /** The workspace: made on first use when the caller may create workspaces, else it must exist. */
 export const WORKSPACE_MAY_CREATE = `
 MERGE (w:Workspace {name: $p.workspace})
@@ -49,12 +55,14 @@ FOREACH (f IN [f IN ${list} WHERE ${n}[f.atProp] IS NULL OR $p.eventTime > ${n}[
 /**
  * The Skein run (keyed by the OpenLineage runId it stands for: the parent's, or the run's own) and
  * the execution (keyed by the run's runId), made on first sight. The run's start is the earliest
- * eventTime of any of its executions' events; its state follows only its own events.
+ * eventTime of any of its executions' events; its state follows only its own events. It has no
+ * `searchName`: the run-name text index costs ~6 ms of Neo4j CPU a run (measured), more than all
+ * the rest of an event, so OpenLineage runs are not matched by `nameContains`.
  */
 const RUN_AND_EXECUTION = `
 WITH w, workspaceCreated WHERE w.deletedAt IS NULL
 MERGE (r:Run {olRunId: $p.run.key})
-ON CREATE SET r.uid = $p.run.uid, r.workspace = w.name, r.name = $p.run.name, r.searchName = toLower($p.run.name),
+ON CREATE SET r.uid = $p.run.uid, r.workspace = w.name, r.name = $p.run.name,
   r.state = 'RUNNING', r.startedAt = $p.eventTime, r.iteration = 0, r.createdAt = $now, r.description = null,
   r.olNamespace = $p.run.namespace, r.olJob = $p.run.name
 WITH w, workspaceCreated, r, r.uid = $p.run.uid AS runCreated
@@ -140,16 +148,16 @@ CALL (w, e) {
     WITH v WHERE v IS NOT NULL
     RETURN v AS made, null AS madeUid
   }
-  WITH e, k, made AS target, madeUid
+  WITH e, d, k, made AS target, madeUid
   OPTIONAL MATCH (old:Artifact)-[prior:INPUT]->(e) WHERE old.workspace = k.workspace AND old.key = k.key
-  CALL (e, target, prior) {
-    WITH e, target, prior WHERE prior IS NULL
-    CREATE (target)-[:INPUT {at: $p.eventTime, path: null}]->(e)
+  CALL (e, d, target, prior) {
+    WITH e, d, target, prior WHERE prior IS NULL
+    CREATE (target)-[:INPUT {at: $p.eventTime, path: null, olFacets: d.facets}]->(e)
   }
-  CALL (e, target, old, prior) {
-    WITH e, target, old, prior WHERE prior IS NOT NULL AND $p.eventTime < prior.at
+  CALL (e, d, target, old, prior) {
+    WITH e, d, target, old, prior WHERE prior IS NOT NULL AND $p.eventTime < prior.at
     DELETE prior
-    CREATE (target)-[:INPUT {at: $p.eventTime, path: null}]->(e)
+    CREATE (target)-[:INPUT {at: $p.eventTime, path: null, olFacets: d.facets}]->(e)
     WITH e, target, old WHERE old <> target
     MATCH (e)-[:OUTPUT]->(out:Artifact)-[c:COLUMN_FROM]->(old)
     MERGE (out)-[moved:COLUMN_FROM {column: c.column, field: c.field}]->(target)
@@ -191,13 +199,13 @@ CALL (w, r, e) {
 }`;
 
 /** A RunEvent, after the workspace clause: one row, or none when the workspace is missing or deleted. */
-export const INGEST_RUN_EVENT = `
+export const INGEST_RUN_EVENT = compact(`
 ${RUN_AND_EXECUTION}
 ${INPUTS}
 ${OUTPUTS}
 REMOVE e._lock
 RETURN workspaceCreated, r.uid AS runUid, e.uid AS executionUid, e.state AS state,
-  inputVersions + outputVersions AS versionsCreated`;
+  inputVersions + outputVersions AS versionsCreated`);
 
 /**
  * A DatasetEvent in each workspace of `$workspaces` (workspaces that exist): its facets on the

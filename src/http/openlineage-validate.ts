@@ -30,7 +30,7 @@ const PROBLEMS_PER_EVENT = 10;
 
 let shared: OpenLineageValidator | undefined;
 
-/** The process's validator, compiled on first use (~0.2 s: the spec and its 38 facet schemas). */
+/** The process's validator, compiled on first use (the event schema: ~0.3 s on a busy machine). */
 export function openLineageValidator(): OpenLineageValidator {
   return (shared ??= compileValidator(SPEC_DIR));
 }
@@ -62,21 +62,21 @@ export function compileValidator(specDir: string): OpenLineageValidator {
 /**
  * Each facet a facet schema file defines, by the `_schemaURL` a producer names it with
  * (`<$id>#/$defs/<Name>`, as openlineage-python and the Java client write it). A file's facets are
- * the definitions its top-level `properties` refer to (the others are parts of them).
+ * the definitions its top-level `properties` refer to (the others are parts of them). Each is
+ * compiled when an event first carries it (Ajv keeps it): compiling all 38 up front took most of a
+ * second of every start.
  */
-function compileFacets(ajv: Ajv2020, dir: string): Map<string, ValidateFunction> {
-  const byUrl = new Map<string, ValidateFunction>();
+function compileFacets(ajv: Ajv2020, dir: string): (url: string) => ValidateFunction | undefined {
+  const known = new Set<string>();
   for (const file of readdirSync(dir).filter((f) => f.endsWith('.json'))) {
     const schema = readJson(path.join(dir, file)) as { $id: string; properties?: Record<string, { $ref?: string }> };
     ajv.addSchema(schema);
     for (const property of Object.values(schema.properties ?? {})) {
       const ref = property.$ref;
-      if (!ref?.startsWith('#/$defs/')) continue;
-      const url = `${schema.$id}${ref}`;
-      byUrl.set(url, ajv.getSchema(url)!);
+      if (ref?.startsWith('#/$defs/')) known.add(`${schema.$id}${ref}`);
     }
   }
-  return byUrl;
+  return (url) => (known.has(url) ? ajv.getSchema(url) : undefined);
 }
 
 type Kinds = Record<'RunEvent' | 'DatasetEvent' | 'JobEvent', ValidateFunction>;
@@ -116,13 +116,26 @@ function fromAjv(errors: ErrorObject[], kind: string): Omit<EventProblem, 'index
   const seen = new Set<string>();
   const out: Omit<EventProblem, 'index'>[] = [];
   for (const e of shown) {
-    const message = `${e.message ?? 'is invalid'}${detail(e)}`;
-    const key = `${e.instancePath} ${message}`;
+    const problem = e.keyword === 'required' ? missing(e, kind) : { path: e.instancePath, message: said(e, kind) };
+    const key = `${problem.path} ${problem.message}`;
     if (seen.has(key)) continue; // the same failure reached through two branches of a schema
     seen.add(key);
-    out.push({ path: e.instancePath, message: e.instancePath === '' ? `${kind} ${message}` : message });
+    out.push(problem);
   }
   return out;
+}
+
+/** Ajv's message, completed; at the top it names the kind of event ("RunEvent must …"). */
+function said(e: ErrorObject, kind: string): string {
+  const message = `${e.message ?? 'is invalid'}${detail(e)}`;
+  return e.instancePath === '' ? `${kind} ${message}` : message;
+}
+
+/** A missing property is pointed at where it should be (`/job`, `/run/runId`), not at its parent. */
+function missing(e: ErrorObject, kind: string): Omit<EventProblem, 'index'> {
+  const property = (e.params as { missingProperty: string }).missingProperty;
+  const where = e.instancePath === '' ? ` (a ${kind} needs it)` : '';
+  return { path: `${e.instancePath}/${escapePointer(property)}`, message: `is required${where}` };
 }
 
 const COMBINATORS = new Set(['allOf', 'anyOf', 'oneOf', 'if', 'not']);
@@ -143,10 +156,13 @@ function detail(e: ErrorObject): string {
  * and facets of other versions, pass as the spec allows. A facet marked `_deleted` carries no
  * content to check.
  */
-function facetProblems(event: unknown, facets: Map<string, ValidateFunction>): Omit<EventProblem, 'index'>[] {
+function facetProblems(
+  event: unknown,
+  facets: (url: string) => ValidateFunction | undefined,
+): Omit<EventProblem, 'index'>[] {
   const out: Omit<EventProblem, 'index'>[] = [];
   for (const [pointer, facet] of facetsOf(event)) {
-    const validate = facets.get(facet._schemaURL as string);
+    const validate = typeof facet._schemaURL === 'string' ? facets(facet._schemaURL) : undefined;
     if (!validate || facet._deleted === true || validate(facet)) continue;
     for (const p of fromAjv(validate.errors ?? [], 'facet')) out.push({ ...p, path: `${pointer}${p.path}` });
   }

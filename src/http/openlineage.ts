@@ -1,26 +1,25 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { OpenLineageEvent } from '../domain/openlineage';
+import type { IngestOutcome, OpenLineageEvent } from '../domain/openlineage';
 import { isSignedIn } from '../auth/principal';
 import { ErrorCode, SkeinError, boundMessage, unauthenticated } from '../errors';
 import { requestIdFrom, type Context } from '../graphql/context';
+import { OPEN_LINEAGE_ACTION } from '../services/openlineage';
 import { readLineageBody } from './openlineage-body';
 import { openLineageValidator, type EventProblem } from './openlineage-validate';
 import { refusalHeaders, sendJson, statusOf } from './respond';
 
 /**
- * POST /api/v1/lineage (also with a trailing slash): OpenLineage events in, at Marquez's path, so a client's existing
- * OPENLINEAGE_URL works unchanged. The body is one event, a JSON array of events, or NDJSON. Every
- * event is validated against the vendored spec first; one invalid event refuses the whole request
- * (400, each problem with its event's index and JSON Pointer) and nothing is applied. Then the
- * events are applied in order, each in its own transaction (services.openLineage.ingest).
+ * POST /api/v1/lineage (a trailing slash too): OpenLineage events in, at Marquez's path, so a
+ * client's existing OPENLINEAGE_URL works unchanged. The body is one event, a JSON array of events,
+ * or NDJSON. Every event is validated against the vendored spec first; one invalid event refuses
+ * the whole request (400, each problem with its event's index and JSON Pointer) and nothing is
+ * applied. Then the events are applied in order, each in its own transaction
+ * (services.openLineage.ingest).
  */
 export const OPENLINEAGE_PATH = '/api/v1/lineage';
 
 /** Events one request may carry; a longer stream is sent as several requests. */
 export const MAX_EVENTS_PER_REQUEST = 1000;
-
-/** The audit action each applied event's entry is recorded under. */
-export const OPENLINEAGE_ACTION = 'openLineage';
 
 export interface OpenLineageHandlerDeps {
   maxBodyBytes: number;
@@ -74,11 +73,10 @@ export async function handleOpenLineage(
 
 /** Applies the events in order; the first failure stops the rest and says how many were applied. */
 async function apply(context: Context, res: ServerResponse, events: OpenLineageEvent[]): Promise<void> {
-  const results: unknown[] = [];
+  const results: IngestOutcome[] = [];
   for (const [index, event] of events.entries()) {
-    // Each event is a mutation of its own: its audit entry commits with its transaction.
-    context.audit.begin(OPENLINEAGE_ACTION);
     try {
+      // Each event is a mutation of its own: the service opens its audit entry, which commits with it.
       results.push(await context.services.openLineage.ingest(event));
     } catch (err) {
       return failed(context, res, err, index);
@@ -124,7 +122,7 @@ async function refuseAnonymous(context: Context, res: ServerResponse): Promise<v
   const err = unauthenticated(
     'This Skein requires credentials: send "Authorization: Bearer <token>" (an API token from `skein token create`). openlineage-python sends OPENLINEAGE_API_KEY as one.',
   );
-  await context.audit.deny(OPENLINEAGE_ACTION, { workspace: null }, err.code);
+  await context.audit.deny(OPEN_LINEAGE_ACTION, { workspace: null }, err.code);
   sendRefused(res, err);
 }
 

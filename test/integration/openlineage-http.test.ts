@@ -7,7 +7,7 @@ import { createContext, type Context } from '../../src/graphql/context';
 import { handleOpenLineage, MAX_EVENTS_PER_REQUEST } from '../../src/http/openlineage';
 import { createLogger } from '../../src/logger';
 import { testGraph, uniqueName, useTestSkein } from '../helpers/skein';
-import { codeOf, gqlAs } from '../helpers/tokens';
+import { codeOf, createToken, gqlAs } from '../helpers/tokens';
 
 /**
  * POST /api/v1/lineage over HTTP: what is refused (and that a refused request applies nothing),
@@ -89,7 +89,7 @@ describe('POST /api/v1/lineage (auth off)', () => {
     expect(await workspaceExists(t.url, ns)).toBe(false);
   });
 
-  it('names every invalid event of a batch, and a missing field at the object that lacks it', async () => {
+  it('names every invalid event of a batch, and a missing field where it should be', async () => {
     const ns = uniqueName('ol-invalid').toLowerCase();
     const noJob: Record<string, unknown> = runEvent(ns, 'job', 'START', randomUUID());
     delete noJob.job;
@@ -97,10 +97,10 @@ describe('POST /api/v1/lineage (auth off)', () => {
     const answer = await post(base(), JSON.stringify([noJob, badTime]));
     expect(answer.status).toBe(400);
     expect(answer.body.errors!.map((e) => [e.index, e.path])).toEqual([
-      [0, ''],
+      [0, '/job'],
       [1, '/eventTime'],
     ]);
-    expect(answer.body.errors![0]!.message).toContain("required property 'job'");
+    expect(answer.body.errors![0]!.message).toBe('is required (a RunEvent needs it)');
   });
 
   it('refuses NDJSON with a line that is not JSON, naming the event and its line', async () => {
@@ -179,6 +179,97 @@ describe('POST /api/v1/lineage (auth off)', () => {
   });
 });
 
+describe('POST /api/v1/lineage applies a batch in order (auth off)', () => {
+  const t = useTestSkein();
+
+  /** Two jobs in a chain (job1 writes B from A, job2 writes C from B) as four events and a DatasetEvent. */
+  function chainEvents(ns: string) {
+    const [run1, run2] = [randomUUID(), randomUUID()];
+    const read = (name: string) => [{ namespace: ns, name }];
+    const datasetEvent = {
+      eventTime: new Date().toISOString(),
+      dataset: { namespace: ns, name: 'A' },
+      producer: PRODUCER,
+      schemaURL: 'https://openlineage.io/spec/2-0-2/OpenLineage.json#/$defs/DatasetEvent',
+    };
+    return [
+      datasetEvent,
+      { ...runEvent(ns, 'job1', 'START', run1), inputs: read('A') },
+      { ...runEvent(ns, 'job1', 'COMPLETE', run1, 'B'), inputs: read('A') },
+      { ...runEvent(ns, 'job2', 'START', run2), inputs: read('B') },
+      { ...runEvent(ns, 'job2', 'COMPLETE', run2, 'C'), inputs: read('B') },
+    ];
+  }
+
+  /** The names from dataset C back to its source, through the executions between. */
+  async function upstreamChain(ns: string): Promise<string[]> {
+    const answer = await gqlAs<{
+      lineage: {
+        nodes: Array<{ id: string; key?: string; name?: string }>;
+        edges: Array<{ from: string; to: string }>;
+      };
+    }>(
+      t.url,
+      null,
+      `query($of: String!) { lineage(of: $of, depth: 10) {
+        nodes { ... on Artifact { id key } ... on Execution { id name } } edges { from to } } }`,
+      { of: `store://datasets/${ns}/${ns}/C` },
+    );
+    const { nodes, edges } = answer.data!.lineage;
+    const names: string[] = [];
+    for (let at = nodes[0]; at; at = nodes.find((n) => n.id === edges.find((e) => e.to === at!.id)?.from)!)
+      names.push(at.key ?? at.name!);
+    return names;
+  }
+
+  const expectApplied = (answer: LineageAnswer, ns: string) => {
+    expect(answer.status).toBe(200);
+    expect(answer.body.applied).toBe(5);
+    const results = answer.body.results as Array<{ kind: string; workspace: string; executionUid: string | null }>;
+    // One result per event, in the events' order: the two events of each run name the same execution.
+    expect(results.map((r) => r.kind)).toEqual(['dataset', 'run', 'run', 'run', 'run']);
+    expect(results.every((r) => r.workspace === ns)).toBe(true);
+    expect(results[1]!.executionUid).toBe(results[2]!.executionUid);
+    expect(results[3]!.executionUid).toBe(results[4]!.executionUid);
+    expect(results[1]!.executionUid).not.toBe(results[3]!.executionUid);
+  };
+
+  it('takes a JSON array', async () => {
+    const ns = uniqueName('ol-array').toLowerCase();
+    expectApplied(await post(t.skein.url, JSON.stringify(chainEvents(ns))), ns);
+    expect(await upstreamChain(ns)).toEqual([`${ns}/C`, 'job2', `${ns}/B`, 'job1', `${ns}/A`]);
+  });
+
+  it('takes NDJSON (by its Content-Type, or lines sent as application/json), and gzip', async () => {
+    for (const [contentType, zip] of [
+      ['application/x-ndjson', false],
+      ['application/json', false],
+      ['application/x-ndjson', true],
+    ] as const) {
+      const ns = uniqueName('ol-ndjson').toLowerCase();
+      const text = `${chainEvents(ns)
+        .map((e) => JSON.stringify(e))
+        .join('\n')}\n`;
+      const body = zip ? gzipSync(text) : text;
+      const headers = { 'content-type': contentType, ...(zip ? { 'content-encoding': 'gzip' } : {}) };
+      expectApplied(await post(t.skein.url, body, headers, '/api/v1/lineage/'), ns);
+      expect(await upstreamChain(ns)).toEqual([`${ns}/C`, 'job2', `${ns}/B`, 'job1', `${ns}/A`]);
+    }
+  });
+
+  it('takes one event, and the same event again changes nothing', async () => {
+    const ns = uniqueName('ol-one').toLowerCase();
+    const event = JSON.stringify(runEvent(ns, 'job', 'COMPLETE', randomUUID(), 'out'));
+    const first = await post(t.skein.url, event);
+    expect(first.status).toBe(200);
+    expect(first.body.applied).toBe(1);
+    const again = await post(t.skein.url, event);
+    expect(again.status).toBe(200);
+    const [once, twice] = [first.body.results![0], again.body.results![0]] as Array<Record<string, unknown>>;
+    expect(twice).toMatchObject({ executionUid: once!.executionUid, state: once!.state, versionsCreated: [] });
+  });
+});
+
 describe('POST /api/v1/lineage (auth on)', () => {
   const admin = mintToken();
   const t = useTestSkein({ env: { SKEIN_AUTH: 'on', SKEIN_ADMIN_TOKEN: admin.text } });
@@ -193,6 +284,26 @@ describe('POST /api/v1/lineage (auth on)', () => {
     const unknown = await post(t.skein.url, event, { authorization: `Bearer ${mintToken().text}` });
     expect(unknown.status).toBe(401);
     expect(await workspaceExists(t.url, ns, admin.text)).toBe(false);
+  });
+
+  it('stops at an event the caller may not apply: its code and status, its index, how many were applied', async () => {
+    const mine = uniqueName('ol-mine').toLowerCase();
+    const theirs = uniqueName('ol-theirs').toLowerCase();
+    for (const name of [mine, theirs])
+      await gqlAs(t.url, admin.text, 'mutation($i: CreateWorkspaceInput!) { createWorkspace(input: $i) { name } }', {
+        i: { name },
+      });
+    const editor = await createToken(t.url, admin.text, { workspace: mine, role: 'EDITOR' });
+    const events = [
+      runEvent(mine, 'job', 'START', randomUUID()),
+      runEvent(theirs, 'job', 'START', randomUUID()),
+      runEvent(mine, 'job', 'START', randomUUID()),
+    ];
+    const answer = await post(t.skein.url, JSON.stringify(events), { authorization: `Bearer ${editor.text}` });
+    expect(answer.status).toBe(403);
+    expect(answer.body).toMatchObject({ code: 'FORBIDDEN', applied: 1 });
+    expect(answer.body.errors).toEqual([expect.objectContaining({ index: 1, extensions: { code: 'FORBIDDEN' } })]);
+    expect(answer.body.message).toMatch(/^Event 1 was not applied: .*The 1 event\(s\) before it were applied/);
   });
 });
 

@@ -36,16 +36,23 @@ export interface ColumnWrite {
   transformations: string;
 }
 
-export interface DatasetWrite {
+/** A dataset the event read: how to find it, and what a placeholder version of it would carry. */
+export interface InputWrite {
   namespace: string;
   name: string;
   key: string;
-  /** The uid of the version this write makes, if it makes one. */
+  /** The uid of the placeholder version, if the dataset has no version yet. */
   uid: string;
-  /** The dataset's own facets and its input/output facets, stored on a version it makes. */
-  facets: FacetWrite[];
-  /** The DATASET spec (JSON) a made version carries: schema, row count, column stats. */
+  /** The DATASET spec (JSON) of a placeholder version: schema, row count, column stats. */
   spec: string;
+  /** JSON of the dataset's facets and input facets, kept on the INPUT event. */
+  facets: string;
+}
+
+/** A dataset a COMPLETE wrote: the version it makes, with its facets and column lineage. */
+export interface OutputWrite extends Omit<InputWrite, 'facets'> {
+  /** The dataset's facets and output facets, one property each on the version (columnLineage: as COLUMN_FROM). */
+  facets: FacetWrite[];
   columns: ColumnWrite[];
 }
 
@@ -81,9 +88,9 @@ export interface RunEventPlan {
   /** The errorMessage facet's message (the run's `error` when the event is terminal). */
   error: string | null;
   facets: FacetWrite[];
-  inputs: DatasetWrite[];
+  inputs: InputWrite[];
   /** Outputs that make versions: those of a COMPLETE only. */
-  outputs: DatasetWrite[];
+  outputs: OutputWrite[];
 }
 
 /** The plan of one RunEvent. `eventTime` is normalised to Skein's ISO form so times compare as text. */
@@ -120,24 +127,32 @@ export function planRunEvent(event: RunEvent): RunEventPlan {
  * source (a column came from it, so the run read it), one each, in key order (transactions that
  * lock several keys take them in one order, which keeps them from deadlocking).
  */
-function inputWrites(inputs: readonly InputDataset[], outputs: readonly DatasetWrite[]): DatasetWrite[] {
-  const seen = new Map<string, DatasetWrite>();
+function inputWrites(inputs: readonly InputDataset[], outputs: readonly OutputWrite[]): InputWrite[] {
+  const seen = new Map<string, InputWrite>();
   for (const d of inputs) {
-    const w = datasetWrite(d, { ...(d.facets ?? {}), ...(d.inputFacets ?? {}) });
+    const w = inputWrite(d, { ...(d.facets ?? {}), ...(d.inputFacets ?? {}) });
     if (!seen.has(w.key)) seen.set(w.key, w);
   }
   for (const c of outputs.flatMap((o) => o.columns)) {
-    const w = datasetWrite({ namespace: c.namespace, name: c.name }, {});
+    const w = inputWrite({ namespace: c.namespace, name: c.name }, {});
     if (!seen.has(w.key)) seen.set(w.key, w);
   }
   return byKey([...seen.values()]);
 }
 
-function outputWrite(d: OutputDataset): DatasetWrite {
-  return datasetWrite(d, { ...(d.facets ?? {}), ...(d.outputFacets ?? {}) });
+function inputWrite(d: OpenLineageDataset, facets: Facets): InputWrite {
+  return {
+    namespace: d.namespace,
+    name: d.name,
+    key: datasetKey(d.namespace, d.name),
+    uid: newUid(),
+    spec: JSON.stringify(datasetSpecOf(facets)),
+    facets: JSON.stringify(facets),
+  };
 }
 
-function datasetWrite(d: OpenLineageDataset, facets: Facets): DatasetWrite {
+function outputWrite(d: OutputDataset): OutputWrite {
+  const { columnLineage, ...facets } = { ...(d.facets ?? {}), ...(d.outputFacets ?? {}) };
   return {
     namespace: d.namespace,
     name: d.name,
@@ -145,11 +160,12 @@ function datasetWrite(d: OpenLineageDataset, facets: Facets): DatasetWrite {
     uid: newUid(),
     facets: facetWrites('olFacet', facets),
     spec: JSON.stringify(datasetSpecOf(facets)),
-    columns: columnWrites(d.facets?.columnLineage),
+    columns: columnWrites(columnLineage as ColumnLineageDatasetFacet | undefined),
   };
 }
 
-const byKey = (list: DatasetWrite[]) => list.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+const byKey = <T extends { key: string }>(list: T[]) =>
+  list.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
 
 /**
  * Facets as node properties, one per facet: `<prefix>_<facet name>` holds its JSON and
