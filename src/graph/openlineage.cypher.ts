@@ -35,13 +35,13 @@ const takesState = (n: string) =>
   `($p.terminal AND (${n}.olStateAt IS NULL OR $p.eventTime > ${n}.olStateAt
     OR ($p.eventTime = ${n}.olStateAt AND $p.stateRank > ${n}.olStateRank)))`;
 
-/** Sets `$n`'s state, finish and start from the event (under its lock); `takes` from takesState. */
-const applyState = (n: string, takes: string) => `
+/**
+ * Sets `$n`'s start from the event, and (when `takes`, from takesState) its end: `ended` is the
+ * plan's map of state, finishedAt, olStateAt and olStateRank (and a run's error). Under its lock.
+ */
+const applyState = (n: string, takes: string, ended: string) => `
 SET ${n}.startedAt = CASE WHEN $p.eventTime < ${n}.startedAt THEN $p.eventTime ELSE ${n}.startedAt END,
-    ${n}.state = CASE WHEN ${takes} THEN $p.state ELSE ${n}.state END,
-    ${n}.finishedAt = CASE WHEN ${takes} THEN $p.eventTime ELSE ${n}.finishedAt END,
-    ${n}.olStateAt = CASE WHEN ${takes} THEN $p.eventTime ELSE ${n}.olStateAt END,
-    ${n}.olStateRank = CASE WHEN ${takes} THEN $p.stateRank ELSE ${n}.olStateRank END`;
+  ${n} += CASE WHEN ${takes} THEN ${ended} ELSE {} END`;
 
 /**
  * Keeps each facet from the latest eventTime that sent it (at the same time, the greater JSON
@@ -72,14 +72,12 @@ CALL (r) {
   WITH r WHERE NOT r.uid = $p.run.uid AND ($p.eventTime < r.startedAt OR ($p.run.own AND $p.terminal))
   SET r._lock = true
   WITH r, $p.run.own AND ${takesState('r')} AS takes
-  ${applyState('r', 'takes')},
-    r.error = CASE WHEN takes AND $p.error IS NOT NULL THEN $p.error ELSE r.error END
+  ${applyState('r', 'takes', '$p.runEnded')}
   REMOVE r._lock
 }
 CALL (r) {
   WITH r WHERE r.uid = $p.run.uid AND $p.run.own AND $p.terminal
-  SET r.state = $p.state, r.finishedAt = $p.eventTime, r.olStateAt = $p.eventTime, r.olStateRank = $p.stateRank,
-    r.error = $p.error
+  SET r += $p.runEnded
 }
 MERGE (e:Execution {olRunId: $p.runId})
 ON CREATE SET e.uid = $p.executionUid, e.workspace = w.name, e.runUid = r.uid, e.name = $p.jobName, e.kind = 'JOB',
@@ -88,7 +86,7 @@ SET e._lock = true
 WITH w, workspaceCreated, r, e
 FOREACH (_ IN CASE WHEN e.uid = $p.executionUid THEN [1] ELSE [] END | CREATE (e)-[:IN_RUN]->(r))
 WITH w, workspaceCreated, r, e, ${takesState('e')} AS takes
-${applyState('e', 'takes')}
+${applyState('e', 'takes', '$p.ended')}
 WITH w, workspaceCreated, r, e
 ${keepFacets('e', '$p.facets')}
 WITH w, workspaceCreated, r, e`;

@@ -361,4 +361,52 @@ describe('OpenLineage ingest', () => {
       { ...entry, outcome: 'DENIED' },
     ]);
   });
+
+  it('applies an event once however many copies arrive at the same time', async () => {
+    const ns = uniqueName('olc');
+    const run = smallJob(ns);
+    const starts = await Promise.all(Array.from({ length: 8 }, () => ingest(runEvent(run, 'START', minute(0)))));
+    expect(new Set(starts.map((o) => o.executionUid)).size).toBe(1);
+    expect(starts.filter((o) => o.workspaceCreated)).toHaveLength(1);
+    expect(starts.flatMap((o) => o.versionsCreated)).toHaveLength(1); // one placeholder of the input
+    const complete = runEvent(run, 'COMPLETE', minute(1));
+    const outcomes = await Promise.all(Array.from({ length: 8 }, () => ingest(complete)));
+    expect(outcomes.flatMap((o) => o.versionsCreated)).toHaveLength(1);
+    const d = await dump(ns);
+    expect(d.outputs).toHaveLength(1);
+    expect(d.versions).toHaveLength(2); // the input's placeholder and the one output version
+  });
+
+  it('makes the workspace for an SSO user, who owns it; a token may only write where it may', async () => {
+    const ns = uniqueName('olsso');
+    const alice = makePrincipal({ kind: 'sso', id: `user:${ns}` });
+    const made = await createServices({ graph: t.skein.graph, caller: alice }).openLineage.ingest(
+      runEvent(smallJob(ns), 'START', minute(0)),
+    );
+    expect(made).toMatchObject({ workspace: ns, state: 'RUNNING' });
+    const [grant] = await t.skein.graph.read((tx) =>
+      tx.run<{ role: string; label: string }>(
+        `MATCH (g:Grant {workspace: $ws, subject: $subject}) MATCH (w:Workspace {name: $ws})
+         RETURN g.role AS role, w.\`label.openlineage.namespace\` AS label`,
+        { ws: ns, subject: alice.id },
+      ),
+    );
+    expect(grant).toEqual({ role: 'OWNER', label: ns });
+    // Another SSO user may not write into it (nor learn it exists): the same refusal as for any namespace.
+    const bob = makePrincipal({ kind: 'sso', id: `user:${ns}-bob` });
+    await expect(
+      createServices({ graph: t.skein.graph, caller: bob }).openLineage.ingest(
+        runEvent(smallJob(ns), 'START', minute(0)),
+      ),
+    ).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    // A token of the workspace writes into it, but makes no other.
+    const token = makePrincipal({ kind: 'token', id: `token:${ns}`, roles: [[ns, 'EDITOR']] });
+    const services = createServices({ graph: t.skein.graph, caller: token }).openLineage;
+    await expect(services.ingest(runEvent(smallJob(ns), 'COMPLETE', minute(1)))).resolves.toMatchObject({
+      state: 'COMPLETED',
+    });
+    await expect(services.ingest(runEvent(smallJob(`${ns}-other`), 'START', minute(0)))).rejects.toMatchObject({
+      code: 'FORBIDDEN',
+    });
+  });
 });

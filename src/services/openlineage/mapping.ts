@@ -85,8 +85,10 @@ export interface RunEventPlan {
   /** The Skein run holding the execution: the parent run's, or the run's own. */
   run: { key: string; uid: string; name: string; namespace: string; own: boolean };
   executionUid: string;
-  /** The errorMessage facet's message (the run's `error` when the event is terminal). */
-  error: string | null;
+  /** What a terminal event sets on the execution: state, finishedAt, olStateAt, olStateRank ({} otherwise). */
+  ended: Record<string, string | number>;
+  /** `ended`, and the errorMessage facet's message as the run's `error` when there is one. */
+  runEnded: Record<string, string | number>;
   facets: FacetWrite[];
   inputs: InputWrite[];
   /** Outputs that make versions: those of a COMPLETE only. */
@@ -100,6 +102,11 @@ export function planRunEvent(event: RunEvent): RunEventPlan {
   const terminal = state !== null && state !== 'RUNNING';
   const parent = event.run.facets?.parent;
   const own = !parent || parent.run.runId === event.run.runId;
+  const stateRank = terminal ? (TERMINAL_RANK[state] ?? 0) : 0;
+  const ended: Record<string, string | number> = terminal
+    ? { state, finishedAt: eventTime, olStateAt: eventTime, olStateRank: stateRank }
+    : {};
+  const error = terminal ? event.run.facets?.errorMessage?.message : undefined;
   const complete = event.eventType === 'COMPLETE';
   const outputs = complete ? (event.outputs ?? []).map((d) => outputWrite(d)) : [];
   return {
@@ -110,12 +117,13 @@ export function planRunEvent(event: RunEvent): RunEventPlan {
     eventTime,
     state,
     terminal,
-    stateRank: terminal ? (TERMINAL_RANK[state] ?? 0) : 0,
+    stateRank,
     run: own
       ? { key: event.run.runId, uid: newUid(), name: event.job.name, namespace: event.job.namespace, own: true }
       : { key: parent.run.runId, uid: newUid(), name: parent.job.name, namespace: parent.job.namespace, own: false },
     executionUid: newUid(),
-    error: event.run.facets?.errorMessage?.message ?? null,
+    ended,
+    runEnded: error === undefined ? ended : { ...ended, error },
     facets: [...facetWrites('olRunFacet', event.run.facets), ...facetWrites('olJobFacet', event.job.facets)],
     inputs: inputWrites(event.inputs ?? [], outputs),
     outputs: byKey(outputs),
