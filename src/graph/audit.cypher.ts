@@ -14,6 +14,29 @@ SET a = e
  */
 export const AUDIT_PRELUDE = /* cypher */ `CALL(){UNWIND $skeinAuditEvents AS e CREATE(a:AuditEvent)SET a=e}`;
 
+/**
+ * Numbers the entry `a` just created in its workspace's change feed (issue 17): `seq` from the
+ * workspace's counter, incremented here. Its write lock (taken before the read: a SET reading the
+ * property it writes) is held to commit, so transactions of one workspace take seqs in the order
+ * they commit, 1, 2, 3… with no gap (a rolled-back transaction returns its number with its entry).
+ * So it goes as late in the transaction as it can: after the work's statements (recordedLast,
+ * recordedWithRow). An entry with no workspace is in no feed. The counter is its own node, never
+ * the Workspace's (other writes lock that), and MERGE makes it at a workspace's first change
+ * (createWorkspace's entry may be written before the workspace's node).
+ */
+const IN_FEED = `WITH a WHERE a.workspace IS NOT NULL MERGE(c:FeedCounter{workspace:a.workspace})ON CREATE SET c.seq=0 SET c.seq=c.seq+1 SET a.seq=c.seq`;
+
+/** APPEND_AUDIT for a mutation's own entries (AuditTrail.write): each is numbered in its workspace's feed. */
+export const APPEND_FEED_AUDIT = /* cypher */ `
+UNWIND $events AS e
+CREATE (a:AuditEvent)
+SET a = e
+${IN_FEED}
+`;
+
+/** AUDIT_PRELUDE for a mutation's own entries: each is numbered in its workspace's feed (IN_FEED). */
+export const FEED_AUDIT_PRELUDE = /* cypher */ `CALL(){UNWIND $skeinAuditEvents AS e CREATE(a:AuditEvent)SET a=e ${IN_FEED}}`;
+
 /** One workspace's events, oldest first from the cursor: the (workspace, id) index answers filter and order. */
 export const LIST_WORKSPACE_AUDIT = /* cypher */ `
 MATCH (a:AuditEvent)

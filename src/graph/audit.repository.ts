@@ -29,6 +29,19 @@ export const auditRepository = {
     return { cypher: Q.AUDIT_PRELUDE, params: { skeinAuditEvents: events } };
   },
 
+  /**
+   * `append` for the entries of a mutation, in its write transaction: each with a workspace is also
+   * numbered in that workspace's change feed (`seq`, src/graph/change-feed.repository.ts).
+   */
+  async appendChanges(tx: Tx, events: readonly AuditRecord[]): Promise<void> {
+    if (events.length > 0) await tx.run(Q.APPEND_FEED_AUDIT, { events });
+  },
+
+  /** `appendChanges` as a prelude to a one-statement write. */
+  changesPrelude(events: readonly AuditRecord[]): Prelude {
+    return { cypher: Q.FEED_AUDIT_PRELUDE, params: { skeinAuditEvents: events } };
+  },
+
   async list(tx: Tx, q: AuditCriteria): Promise<AuditRecord[]> {
     const query = q.workspace === null ? Q.LIST_ALL_AUDIT : Q.LIST_WORKSPACE_AUDIT;
     const rows = await tx.run<{ a: Record<string, unknown> }>(query, {

@@ -184,7 +184,9 @@ export class GraphExecutor {
    * once the work returned: should the statement fail, or the reads after it explain a statement
    * that matched nothing by throwing, it rolls back with its record. Retried as a whole on
    * transient errors, as managed transactions are. (Writes whose row says whether they stood
-   * skip BEGIN and COMMIT too: recordedWithRow.)
+   * skip BEGIN and COMMIT too: recordedWithRow.) The record in front means its change-feed lock
+   * (audit.cypher.ts IN_FEED) is taken as the statement starts, not at its end: one statement's
+   * run longer, where a record of its own after it would cost every such write a round trip.
    */
   private recordedInStatement<T>(work: (tx: Tx) => Promise<T>, hook: WriteHook): Promise<T> {
     const attempt = () =>

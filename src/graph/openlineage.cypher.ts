@@ -92,12 +92,28 @@ ${keepFacets('e', '$p.facets')}
 WITH w, workspaceCreated, r, e`;
 
 /**
- * The dataset's key in the workspace, found by its OpenLineage namespace and name (unique per
- * workspace, migration 0012), made on first sight with the key the plan derived.
+ * The dataset's key in the workspace (`k`), found by its OpenLineage namespace and name (unique
+ * per workspace, migration 0012); else the key the plan derived, made on first sight, or, when
+ * Skein's own artifacts already use that key, adopted (so OpenLineage's lineage meets theirs).
+ * Concurrent first sights MERGE onto one key (its (workspace, key) constraint).
  */
 const DATASET_KEY = (d: string) => `
-MERGE (k:ArtifactKey {workspace: w.name, olNamespace: ${d}.namespace, olName: ${d}.name})
-ON CREATE SET k.key = ${d}.key, k.lastVersion = 0, k.createdAt = $now`;
+CALL (w, ${d}) {
+  OPTIONAL MATCH (found:ArtifactKey {workspace: w.name, olNamespace: ${d}.namespace, olName: ${d}.name})
+  CALL (w, ${d}, found) {
+    WITH found WHERE found IS NOT NULL
+    RETURN found AS k
+    UNION
+    WITH w, ${d}, found WHERE found IS NULL
+    MERGE (k:ArtifactKey {workspace: w.name, key: ${d}.key})
+    ON CREATE SET k.olNamespace = ${d}.namespace, k.olName = ${d}.name, k.lastVersion = 0, k.createdAt = $now
+    FOREACH (_ IN CASE WHEN k.olNamespace IS NULL THEN [1] ELSE [] END |
+      SET k.olNamespace = ${d}.namespace, k.olName = ${d}.name)
+    WITH k
+    RETURN k
+  }
+  RETURN k
+}`;
 
 /** A new AVAILABLE DATASET version of `k` (no body) from plan dataset `d`, as `a`; `extra`: more SETs. */
 const NEW_VERSION = (d: string, extra: string) => `

@@ -6,6 +6,7 @@ import type { RequestOrigin } from '../auth/authenticator';
 import type { AuditRecord, AuditTarget } from '../domain/audit';
 import { newUid } from '../domain/uid';
 import { nowIso } from './validate';
+import type { FeedNotifier } from './feed-notifier';
 
 /**
  * One request's audit trail. A mutation opens its entry before any service runs (`begin`, from
@@ -25,6 +26,7 @@ export class AuditTrail implements WriteHook {
     private readonly graph: GraphExecutor,
     private readonly caller: Principal,
     private readonly origin: RequestOrigin,
+    private readonly feed?: FeedNotifier,
   ) {}
 
   /** Opens the entry of a mutation (`action` is its name); it is written with its first write. */
@@ -41,18 +43,22 @@ export class AuditTrail implements WriteHook {
     return this.entry !== null;
   }
 
+  /** The mutation's entry is a change: numbered in its workspace's feed as it commits (domain/feed.ts). */
   async write(tx: Tx): Promise<void> {
     const e = this.entry;
-    if (e) await auditRepository.append(tx, [this.record(e.action, 'OK', e.target, null)]);
+    if (e) await auditRepository.appendChanges(tx, [this.record(e.action, 'OK', e.target, null)]);
   }
 
   prelude(): Prelude | null {
     const e = this.entry;
-    return e ? auditRepository.prelude([this.record(e.action, 'OK', e.target, null)]) : null;
+    return e ? auditRepository.changesPrelude([this.record(e.action, 'OK', e.target, null)]) : null;
   }
 
+  /** The entry committed: followers of its workspace's change feed may read it now. */
   committed(): void {
+    const workspace = this.entry?.target?.workspace;
     this.entry = null;
+    if (workspace) this.feed?.notify(workspace);
   }
 
   /** Records something a read handed out (a signed download URL), in its own transaction. */

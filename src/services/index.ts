@@ -1,5 +1,6 @@
 import { ArtifactService } from './artifact.service';
 import { AuditService } from './audit.service';
+import { ChangeFeedService } from './change-feed.service';
 import { BodyService } from './bodies';
 import { ExecutionService } from './execution.service';
 import { HistoryService } from './history';
@@ -14,6 +15,7 @@ import { WorkspaceService } from './workspace.service';
 import { GrantService } from './grant.service';
 import { TokenService } from './token.service';
 import { OpenLineageService } from './openlineage';
+import { WebhookService } from './webhook.service';
 import { Access } from './access';
 import { SilentAuditTrail } from './audit';
 import { type ServiceDeps, type ServiceInit } from './deps';
@@ -44,6 +46,10 @@ export function createServices(init: ServiceInit) {
     history: new HistoryService(deps),
     // OpenLineage events in (issue 17): src/services/openlineage/.
     openLineage: new OpenLineageService(deps, workspaces),
+    // The change feed: a workspace's changes in commit order (issue 17).
+    changes: new ChangeFeedService(deps),
+    // The change feed delivered to URLs (issue 17; deliveries: webhook-dispatch.ts).
+    webhooks: new WebhookService(deps),
   };
 }
 

@@ -439,6 +439,29 @@ const CASES: Record<string, Case> = {
     },
   },
 
+  // Webhooks: the change feed delivered to URLs (deliveries here fail: nothing listens on port 9)
+  webhooks: {
+    rule: 'own',
+    document: 'query($w: String!) { webhooks(workspace: $w) { edges { node { id } } } }',
+    variables: (fx) => ({ w: fx.ws }),
+  },
+  createWebhook: {
+    rule: 'own',
+    document: 'mutation($i: CreateWebhookInput!) { createWebhook(input: $i) { webhook { id } } }',
+    variables: (fx) => ({ i: { workspace: fx.ws, url: 'http://127.0.0.1:9/skein' } }),
+  },
+  deleteWebhook: {
+    rule: 'own',
+    document: 'mutation($id: ID!) { deleteWebhook(id: $id) { id } }',
+    variables: async (fx) => {
+      const d = await asAdmin<{ createWebhook: { webhook: { id: string } } }>(
+        'mutation($i: CreateWebhookInput!) { createWebhook(input: $i) { webhook { id } } }',
+        { i: { workspace: fx.ws, url: 'http://127.0.0.1:9/skein' } },
+      );
+      return { id: d.createWebhook.webhook.id };
+    },
+  },
+
   // Workspaces and the server
   createWorkspace: {
     rule: 'admin',

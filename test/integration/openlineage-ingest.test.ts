@@ -114,7 +114,7 @@ describe('OpenLineage ingest', () => {
       ],
     ]);
     expect(d.outputs).toEqual([
-      ['load_orders', 'OUTPUT', expect.stringMatching(/^s3\/lake\/orders-[0-9a-f]{8}$/), 1, minute(5)],
+      ['load_orders', 'OUTPUT', expect.stringMatching(/^s3\/lake\/orders-[0-9a-f]{12}$/), 1, minute(5)],
     ]);
     expect(d.columns).toHaveLength(1);
     const again = await ingest(runEvent(run, 'COMPLETE', minute(5)));
@@ -251,7 +251,7 @@ describe('OpenLineage ingest', () => {
       `query($of: String!) { lineage(of: $of, depth: 10) { nodes { __typename ... on Artifact { key } ... on Execution { name } } } }`,
       { of: `store://artifacts/${ns}/${modelKey}` },
     );
-    const names = lineage.nodes.map((n) => n.key?.replace(/-[0-9a-f]{8}$/, '') ?? n.name).sort();
+    const names = lineage.nodes.map((n) => n.key?.replace(/-[0-9a-f]{12}$/, '') ?? n.name).sort();
     expect(names).toEqual(['etl_dag.t1', 'etl_dag.t2', 'etl_dag.t3', 's3/lake/a', 's3/lake/b', 's3/models/churn']);
   });
 
@@ -408,5 +408,22 @@ describe('OpenLineage ingest', () => {
     await expect(services.ingest(runEvent(smallJob(`${ns}-other`), 'START', minute(0)))).rejects.toMatchObject({
       code: 'FORBIDDEN',
     });
+  });
+
+  it("adopts a key Skein's own artifacts already use, so their lineage meets", async () => {
+    const ns = uniqueName('olk');
+    await services().workspaces.create({ name: ns });
+    const logged = await services().artifacts.log({ workspace: ns, key: 'warehouse/public.orders', kind: 'DATASET' });
+    const run: JobRun = {
+      namespace: ns,
+      job: 'reader',
+      runId: newRunId(),
+      inputs: [dataset('warehouse', 'public.orders')],
+    };
+    const started = await ingest(runEvent(run, 'START', new Date(Date.now() + 60_000).toISOString()));
+    expect(started.versionsCreated).toEqual([]); // the logged version is current: no placeholder
+    const d = await dump(ns);
+    expect(d.inputs).toEqual([['warehouse/public.orders', 1, 'INPUT', 'reader', expect.any(String), '{}']]);
+    expect(logged.version).toBe(1);
   });
 });

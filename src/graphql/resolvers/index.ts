@@ -1,5 +1,6 @@
 import type { NonEmptyArray } from 'type-graphql';
 import { AuditResolver } from './audit.resolver';
+import { ChangeResolver } from './change.resolver';
 import { ColumnLineageResolver } from './column-lineage.resolver';
 import { ArtifactResolver, ArtifactRunResolver, ModelArtifactResolver } from './artifact.resolver';
 import { ExecutionResolver, RunExecutionsResolver } from './execution.resolver';
@@ -13,6 +14,7 @@ import { WorkspaceResolver } from './workspace.resolver';
 import { GrantResolver } from './grant.resolver';
 import { TokenResolver } from './token.resolver';
 import { ViewerResolver } from './viewer.resolver';
+import { WebhookResolver } from './webhook.resolver';
 import {
   ArtifactHistoryResolver,
   ExecutionHistoryResolver,
@@ -47,4 +49,6 @@ export const resolvers: NonEmptyArray<Function> = [
   TokenResolver,
   GrantResolver,
   ViewerResolver,
+  ChangeResolver,
+  WebhookResolver,
 ];

@@ -63,7 +63,7 @@ export class OpenLineageService {
       executionUid: row.executionUid,
       runUid: row.runUid,
       state: row.state,
-      versionsCreated: row.versionsCreated.map((uid) => uid),
+      versionsCreated: row.versionsCreated,
     };
   }
 

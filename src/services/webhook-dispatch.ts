@@ -1,0 +1,174 @@
+import { randomUUID } from 'node:crypto';
+import { changeFeedRepository } from '../graph/change-feed.repository';
+import type { GraphExecutor } from '../graph/executor';
+import { webhookRepository as repo, type DueWebhook } from '../graph/webhook.repository';
+import type { FeedChange } from '../domain/feed';
+import { WEBHOOK_BATCH, WEBHOOK_TIMEOUT_MS, type ClaimedWebhook } from '../domain/webhook';
+import type { Logger } from '../logger';
+import { retryDelayMs } from './webhook-backoff';
+import { postChanges } from './webhook-post';
+
+export interface WebhookDispatchOptions {
+  /** How often due webhooks are looked for (SKEIN_WEBHOOK_POLL_MS). */
+  pollMs: number;
+  /** The first retry's delay; it doubles per failure up to 10 minutes (SKEIN_WEBHOOK_RETRY_BASE_MS). */
+  retryBaseMs: number;
+  /** How long one delivery may take (WEBHOOK_TIMEOUT_MS when absent). */
+  timeoutMs?: number;
+}
+
+export interface WebhookDispatcher {
+  /** Looks for work now instead of at the next poll (a change was just committed). */
+  wake(): void;
+  /** Stops polling, cuts deliveries under way short and gives their leases back. */
+  stop(): Promise<void>;
+}
+
+/** Webhooks looked at per round; the rest wait for the next one. */
+const ROUND = 100;
+/** How long a claim holds a webhook; every acknowledged batch renews it. */
+const LEASE_MS = 60_000;
+/** Batches one claim delivers before it lets the hook go (other hooks and instances get a turn). */
+const BATCHES_PER_CLAIM = 20;
+
+/**
+ * Delivers the change feed to every webhook, from every Skein instance at once. Each round reads
+ * the due webhooks that have changes after their cursor, leases them (webhookRepository.claim: one
+ * instance delivers a hook at a time), and POSTs each its changes in feed order, a batch of up to
+ * 100 at a time. An acknowledged batch moves the cursor; a failed one leaves it, counts a failure
+ * and puts the next attempt off (retryDelayMs). So every change arrives in order, at least once:
+ * a receiver may see a batch again if Skein stopped between its 2xx and the cursor's move.
+ */
+export function startWebhookDispatcher(
+  graph: GraphExecutor,
+  logger: Logger,
+  options: WebhookDispatchOptions,
+): WebhookDispatcher {
+  const stopping = new AbortController();
+  const deliver = (hook: ClaimedWebhook, first: FeedChange[]) =>
+    deliverClaimed(graph, hook, first, options, stopping.signal).catch((err: unknown) =>
+      // The lease lapses on its own and another round retries the hook.
+      logger.warn({ err, webhook: hook.uid }, 'webhook delivery failed on Skein’s side; it is retried'),
+    );
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<void> | undefined;
+  let again = false;
+  let failing = false; // a round failed: the next failures of this outage are logged at debug only
+  const run = () => {
+    timer = undefined;
+    running = round(graph, deliver, stopping.signal)
+      .then(() => {
+        failing = false;
+      })
+      .catch((err: unknown) => {
+        if (failing) logger.debug({ err }, 'webhook round failed again');
+        else logger.warn({ err }, 'webhook round failed; rounds go on trying every poll (further failures at debug)');
+        failing = true;
+      })
+      .finally(() => {
+        running = undefined;
+        if (stopping.signal.aborted) return;
+        timer = setTimeout(run, again ? 0 : options.pollMs);
+        timer.unref();
+        again = false;
+      });
+  };
+  timer = setTimeout(run, options.pollMs);
+  timer.unref();
+  return {
+    wake() {
+      if (stopping.signal.aborted) return;
+      if (running) again = true;
+      else if (timer) {
+        clearTimeout(timer);
+        run();
+      }
+    },
+    async stop() {
+      stopping.abort();
+      if (timer) clearTimeout(timer);
+      await running;
+    },
+  };
+}
+
+/**
+ * One round: the due webhooks with changes waiting (one query when none are), their first batch
+ * read, claimed and delivered, in parallel across hooks.
+ */
+async function round(
+  graph: GraphExecutor,
+  deliver: (hook: ClaimedWebhook, first: FeedChange[]) => Promise<void>,
+  stop: AbortSignal,
+): Promise<void> {
+  const now = new Date();
+  const due = await repo.due(graph, now.toISOString(), ROUND);
+  const waiting = new Map<string, { due: DueWebhook; changes: FeedChange[] }>();
+  for (const hook of due) {
+    const changes = await changesAfter(graph, hook.workspace, hook.cursor);
+    if (changes.length > 0) waiting.set(hook.uid, { due: hook, changes });
+  }
+  if (waiting.size === 0 || stop.aborted) return;
+  const claimed = await repo.claim(graph, {
+    uids: [...waiting.keys()],
+    now: now.toISOString(),
+    lease: randomUUID(),
+    leaseUntil: new Date(now.getTime() + LEASE_MS).toISOString(),
+  });
+  await Promise.all(
+    claimed.map((hook) => {
+      const seen = waiting.get(hook.uid)!;
+      // Another instance may have delivered some between our read and our claim.
+      const first = seen.due.cursor === hook.cursor ? seen.changes : null;
+      return first
+        ? deliver(hook, first)
+        : changesAfter(graph, hook.workspace, hook.cursor).then((c) => deliver(hook, c));
+    }),
+  );
+}
+
+/**
+ * Delivers a claimed webhook's changes batch after batch while the receiver acknowledges them and
+ * the claim's share lasts; a failure records itself and ends the claim.
+ */
+async function deliverClaimed(
+  graph: GraphExecutor,
+  hook: ClaimedWebhook,
+  first: FeedChange[],
+  options: WebhookDispatchOptions,
+  stop: AbortSignal,
+): Promise<void> {
+  let cursor = hook.cursor;
+  let changes = first;
+  for (let batch = 1; changes.length > 0; batch++) {
+    const signal = AbortSignal.any([stop, AbortSignal.timeout(options.timeoutMs ?? WEBHOOK_TIMEOUT_MS)]);
+    const error = await postChanges(hook, changes, signal);
+    if (stop.aborted) return repo.release(graph, [hook.uid], hook.lease);
+    const now = new Date();
+    if (error) {
+      const wait = retryDelayMs(hook.failures + 1, options.retryBaseMs);
+      const nextAttemptAt = new Date(now.getTime() + wait).toISOString();
+      await repo.failed(graph, { uid: hook.uid, lease: hook.lease, error, nextAttemptAt });
+      return;
+    }
+    const to = changes[changes.length - 1]!.seq;
+    const more = changes.length === WEBHOOK_BATCH && batch < BATCHES_PER_CLAIM;
+    const leaseUntil = more ? new Date(now.getTime() + LEASE_MS).toISOString() : null;
+    const stood = await repo.delivered(graph, {
+      uid: hook.uid,
+      lease: hook.lease,
+      from: cursor,
+      to,
+      now: now.toISOString(),
+      leaseUntil,
+    });
+    if (!stood || !more) return; // deleted, or taken over; or done for this claim
+    cursor = to;
+    hook = { ...hook, failures: 0 };
+    changes = await changesAfter(graph, hook.workspace, cursor);
+  }
+  await repo.release(graph, [hook.uid], hook.lease);
+}
+
+const changesAfter = (graph: GraphExecutor, workspace: string, afterSeq: number) =>
+  changeFeedRepository.after(graph, { workspace, afterSeq, limit: WEBHOOK_BATCH });
