@@ -99,6 +99,8 @@ export interface OpenLineageBenchResult {
     neo4jCpuPerEvent: number | null;
     countsOk: boolean;
   };
+  /** The machine's write floor: as many one-node CREATE transactions, as many at once, from the bench process. */
+  writeFloor: { transactions: number; seconds: number; perSecond: number };
   /** The machine's 1-minute load average before and after (2 cores; other agents share them). */
   loadAverage: { before: number; after: number };
   targetEventsPerSecond: number;
@@ -200,6 +202,8 @@ export async function runOpenLineageBench(opts: OpenLineageBenchOptions): Promis
     log(
       `  ${floor.events} events in ${floor.seconds} s: ${floor.eventsPerSecond} events/s; counts ${floor.countsOk ? 'ok' : 'WRONG'}`,
     );
+    const writeFloor = await oneNodeWrites(driver, expected.events, clients, `${tag}-x`);
+    log(`  one-node write transactions: ${writeFloor.perSecond}/s`);
     const ok = variants.every(
       (v) =>
         v.failures === 0 &&
@@ -218,6 +222,7 @@ export async function runOpenLineageBench(opts: OpenLineageBenchOptions): Promis
       graphql,
       columnLineage,
       floor,
+      writeFloor,
       loadAverage: { before: loadBefore, after: round2(os.loadavg()[0]!) },
       targetEventsPerSecond: TARGET_EVENTS_PER_SECOND,
       ok,
@@ -375,6 +380,21 @@ async function floorStream(driver: Driver, steps: TaskRun[][], prefix: string, c
   }
   const seconds = (performance.now() - started) / 1000;
   return { events, seconds: round2(seconds), eventsPerSecond: Math.round(events / seconds) };
+}
+
+/**
+ * What one transaction costs on this machine whatever it does: `n` transactions of one CREATE each,
+ * `clients` at once (the nodes are deleted afterwards). One event is one transaction, so no
+ * statement can ingest faster than this.
+ */
+async function oneNodeWrites(driver: Driver, n: number, clients: number, tag: string) {
+  const started = performance.now();
+  await concurrently(0, n, clients, async (i) => {
+    await driver.executeQuery('CREATE (:BenchWriteFloor {tag: $tag, i: $i})', { tag, i }, { routing: 'WRITE' });
+  });
+  const seconds = (performance.now() - started) / 1000;
+  await driver.executeQuery('MATCH (x:BenchWriteFloor {tag: $tag}) DELETE x', { tag });
+  return { transactions: n, seconds: round2(seconds), perSecond: Math.round(n / seconds) };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -585,6 +605,7 @@ export function formatOpenLineageReport(r: OpenLineageBenchResult): string {
   lines.push(
     `info     floor (ingest's statement from the bench process, no HTTP): ${r.floor.eventsPerSecond} events/s ` +
       `(${r.floor.events} events, ${r.floor.seconds} s; Neo4j CPU/event ${r.floor.neo4jCpuPerEvent ?? '?'} ms; counts ${r.floor.countsOk ? 'ok' : 'WRONG'})`,
+    `info     write floor: ${r.writeFloor.perSecond} one-node write transactions/s (${r.writeFloor.transactions}, ${r.clients} at once)`,
     `info     load average (1 min) ${r.loadAverage.before} before, ${r.loadAverage.after} after (2 cores)`,
   );
   lines.push(
@@ -640,6 +661,9 @@ request, as openlineage-python's HttpTransport sends them; "batched": JSON array
 | variant | events | requests | seconds | events/s | request p50 / p95 (ms) | CPU/event Skein / Neo4j (ms) | applied once | resend changed nothing | lineage = GraphQL's |
 | ------- | ------ | -------- | ------- | -------- | ---------------------- | ---------------------------- | ------------ | ---------------------- | ------------------- |
 ${rows.join('\n')}
+
+The machine's write floor in the same run: ${r.writeFloor.perSecond} one-node write transactions/s (${r.writeFloor.transactions} \`CREATE\`s,
+${r.clients} at once, from the bench process): one event is one transaction, so no ingest statement can beat it here.
 
 Load average (1 min) ${r.loadAverage.before} before and ${r.loadAverage.after} after, on 2 cores.
 
