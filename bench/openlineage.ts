@@ -17,7 +17,11 @@
  * equal on both sides.
  */
 import http from 'node:http';
-import neo4j from 'neo4j-driver';
+import os from 'node:os';
+import neo4j, { type Driver } from 'neo4j-driver';
+import { openLineageRepository } from '../src/graph/openlineage.repository';
+import type { RunEvent } from '../src/domain/openlineage';
+import { planRunEvent } from '../src/services/openlineage/mapping';
 import { concurrently, GraphQLClient, RawClient } from './tracking';
 import { summarize, type Latency } from './stats';
 import {
@@ -45,6 +49,8 @@ export interface OpenLineageBenchOptions {
   batchSize?: number;
   /** How many pipelines' lineage to compare (default 6). */
   roots?: number;
+  /** CPU used so far (ms) by the Skein and Neo4j processes, when they can be read (/proc). */
+  cpuMs?: { skein: () => number; neo4j: () => number };
   log?: (line: string) => void;
 }
 
@@ -69,6 +75,9 @@ export interface VariantResult {
   lineageEqual: number;
   lineageCompared: number;
   lineageMismatches: string[];
+  /** CPU per event while posting (ms), of the Skein and the Neo4j process; null when unread. */
+  skeinCpuPerEvent: number | null;
+  neo4jCpuPerEvent: number | null;
 }
 
 export interface OpenLineageBenchResult {
@@ -79,6 +88,21 @@ export interface OpenLineageBenchResult {
   variants: VariantResult[];
   graphql: { prefix: string; runs: number; seconds: number; runsPerSecond: number };
   columnLineage: { root: string; column: string; edges: number; ms: number } | null;
+  /**
+   * The floor: the same events through ingest's own statement (openlineage.repository.ts) straight
+   * from this process with the driver, 8 at once, one transaction each: no HTTP, validation, audit.
+   */
+  floor: {
+    events: number;
+    seconds: number;
+    eventsPerSecond: number;
+    neo4jCpuPerEvent: number | null;
+    countsOk: boolean;
+  };
+  /** The machine's write floor: as many one-node CREATE transactions, as many at once, from the bench process. */
+  writeFloor: { transactions: number; seconds: number; perSecond: number };
+  /** The machine's 1-minute load average before and after (2 cores; other agents share them). */
+  loadAverage: { before: number; after: number };
   targetEventsPerSecond: number;
   ok: boolean;
 }
@@ -100,6 +124,7 @@ export async function runOpenLineageBench(opts: OpenLineageBenchOptions): Promis
     rounds: ROUNDS,
   };
   const tag = `olb-${Date.now().toString(36)}`;
+  const loadBefore = round2(os.loadavg()[0]!);
   const driver = neo4j.driver(opts.neo4jUri, neo4j.auth.basic(opts.neo4jUsername ?? 'neo4j', opts.neo4jPassword ?? ''));
   const raw = new RawClient(driver);
   const gql = new GraphQLClient(opts.graphqlUrl, clients);
@@ -115,6 +140,11 @@ export async function runOpenLineageBench(opts: OpenLineageBenchOptions): Promis
     log('recording the same runs through GraphQL (for the lineage comparison)');
     const graphql = await recordThroughGraphQL(gql, steps, shape, gqlPrefix, clients);
     log(`  ${graphql.runs} executions in ${graphql.seconds.toFixed(1)} s (${graphql.runsPerSecond} runs/s)`);
+    // Untimed: the first events plan ingest's statements (seconds each on a loaded machine).
+    const warm = { ...shape, pipelinesPerNamespace: 1 };
+    log(`warming up: ${expectedOf(planSteps(warm), warm).events} events into ${tag}-w-*`);
+    await postStream(endpoint, planSteps(warm), `${tag}-w`, clients, 1, () => undefined);
+    await postStream(endpoint, planSteps(warm), `${tag}-w2`, clients, batchSize, () => undefined);
     const variants: VariantResult[] = [];
     for (const [name, size] of [
       ['single', 1],
@@ -122,7 +152,11 @@ export async function runOpenLineageBench(opts: OpenLineageBenchOptions): Promis
     ] as const) {
       const prefix = `${tag}-${name === 'single' ? 's' : 'b'}`;
       log(`== ${name}: ${clients} clients, ${size} event(s) per request`);
+      const cpu0 = { skein: opts.cpuMs?.skein() ?? 0, neo4j: opts.cpuMs?.neo4j() ?? 0 };
       const v = await postStream(endpoint, planSteps(shape), prefix, clients, size, log);
+      const perEvent = (now: number | undefined, before: number) => (now ? round2((now - before) / v.events) : null);
+      const skeinCpuPerEvent = perEvent(opts.cpuMs?.skein(), cpu0.skein);
+      const neo4jCpuPerEvent = perEvent(opts.cpuMs?.neo4j(), cpu0.neo4j);
       const counts = await countGraph(raw, shape, prefix);
       const countsOk = sameCounts(counts, expected);
       log(
@@ -151,9 +185,25 @@ export async function runOpenLineageBench(opts: OpenLineageBenchOptions): Promis
         lineageEqual: compared.equal,
         lineageCompared: compared.compared,
         lineageMismatches: compared.mismatches,
+        skeinCpuPerEvent,
+        neo4jCpuPerEvent,
       });
     }
     const columnLineage = await timeColumnLineage(gql, shape, variants[0]!.prefix);
+    log(`== floor: ingest's statement from this process, ${clients} at once`);
+    const neo4jBefore = opts.cpuMs?.neo4j() ?? 0;
+    const floorRun = await floorStream(driver, planSteps(shape), `${tag}-f`, clients);
+    const neo4jAfter = opts.cpuMs?.neo4j();
+    const floor = {
+      ...floorRun,
+      neo4jCpuPerEvent: neo4jAfter ? round2((neo4jAfter - neo4jBefore) / floorRun.events) : null,
+      countsOk: sameCounts(await countGraph(raw, shape, `${tag}-f`), expected),
+    };
+    log(
+      `  ${floor.events} events in ${floor.seconds} s: ${floor.eventsPerSecond} events/s; counts ${floor.countsOk ? 'ok' : 'WRONG'}`,
+    );
+    const writeFloor = await oneNodeWrites(driver, expected.events, clients, `${tag}-x`);
+    log(`  one-node write transactions: ${writeFloor.perSecond}/s`);
     const ok = variants.every(
       (v) =>
         v.failures === 0 &&
@@ -171,6 +221,9 @@ export async function runOpenLineageBench(opts: OpenLineageBenchOptions): Promis
       variants,
       graphql,
       columnLineage,
+      floor,
+      writeFloor,
+      loadAverage: { before: loadBefore, after: round2(os.loadavg()[0]!) },
       targetEventsPerSecond: TARGET_EVENTS_PER_SECOND,
       ok,
     };
@@ -301,6 +354,47 @@ async function resendSample(url: string, posted: string[], clients: number): Pro
   } finally {
     poster.close();
   }
+}
+
+/** The floor: each event planned as the service plans it and run with ingest's statement, one transaction each. */
+async function floorStream(driver: Driver, steps: TaskRun[][], prefix: string, clients: number) {
+  let events = 0;
+  const started = performance.now();
+  for (const step of steps) {
+    const list = step.flatMap((r) => eventsOf(r, prefix)) as unknown as RunEvent[];
+    events += list.length;
+    await concurrently(0, list.length, clients, async (i) => {
+      const session = driver.session();
+      try {
+        await session.executeWrite(async (tx) => {
+          const run = async <T>(query: string, params?: Record<string, unknown>) =>
+            (await tx.run(query, params)).records.map((r) => r.toObject() as T);
+          const plan = planRunEvent(list[i]!);
+          const row = await openLineageRepository.ingestRunEvent({ run }, { ...plan }, true, new Date().toISOString());
+          if (!row) throw new Error(`floor: no row for event ${i}`);
+        });
+      } finally {
+        await session.close();
+      }
+    });
+  }
+  const seconds = (performance.now() - started) / 1000;
+  return { events, seconds: round2(seconds), eventsPerSecond: Math.round(events / seconds) };
+}
+
+/**
+ * What one transaction costs on this machine whatever it does: `n` transactions of one CREATE each,
+ * `clients` at once (the nodes are deleted afterwards). One event is one transaction, so no
+ * statement can ingest faster than this.
+ */
+async function oneNodeWrites(driver: Driver, n: number, clients: number, tag: string) {
+  const started = performance.now();
+  await concurrently(0, n, clients, async (i) => {
+    await driver.executeQuery('CREATE (:BenchWriteFloor {tag: $tag, i: $i})', { tag, i }, { routing: 'WRITE' });
+  });
+  const seconds = (performance.now() - started) / 1000;
+  await driver.executeQuery('MATCH (x:BenchWriteFloor {tag: $tag}) DELETE x', { tag });
+  return { transactions: n, seconds: round2(seconds), perSecond: Math.round(n / seconds) };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -498,7 +592,8 @@ export function formatOpenLineageReport(r: OpenLineageBenchResult): string {
     const ok = v.eventsPerSecond >= r.targetEventsPerSecond ? 'ok  ' : 'SLOW';
     lines.push(
       `${ok} ${v.name.padEnd(8)} ${String(v.eventsPerSecond).padStart(6)} events/s (${v.events} events, ${v.requests} requests, ` +
-        `${v.seconds} s; p50 ${v.latency.p50} ms, p95 ${v.latency.p95} ms; target >= ${r.targetEventsPerSecond})`,
+        `${v.seconds} s; p50 ${v.latency.p50} ms, p95 ${v.latency.p95} ms; target >= ${r.targetEventsPerSecond}; ` +
+        `CPU/event Skein ${v.skeinCpuPerEvent ?? '?'} ms, Neo4j ${v.neo4jCpuPerEvent ?? '?'} ms)`,
       `${v.countsOk && v.applied === v.events ? 'ok  ' : 'FAIL'}          applied once: ${v.applied}/${v.events} applied, ` +
         `${v.counts.executions} executions, ${v.counts.versions} versions, ${v.counts.inputs} INPUT, ${v.counts.outputs} OUTPUT, ` +
         `${v.counts.columnLinks} column links (expected ${r.expected.executions}/${r.expected.versions}/${r.expected.inputs}/` +
@@ -507,6 +602,12 @@ export function formatOpenLineageReport(r: OpenLineageBenchResult): string {
         (v.lineageMismatches.length ? `: ${v.lineageMismatches.join('; ')}` : ''),
     );
   }
+  lines.push(
+    `info     floor (ingest's statement from the bench process, no HTTP): ${r.floor.eventsPerSecond} events/s ` +
+      `(${r.floor.events} events, ${r.floor.seconds} s; Neo4j CPU/event ${r.floor.neo4jCpuPerEvent ?? '?'} ms; counts ${r.floor.countsOk ? 'ok' : 'WRONG'})`,
+    `info     write floor: ${r.writeFloor.perSecond} one-node write transactions/s (${r.writeFloor.transactions}, ${r.clients} at once)`,
+    `info     load average (1 min) ${r.loadAverage.before} before, ${r.loadAverage.after} after (2 cores)`,
+  );
   lines.push(
     `info     the same runs through GraphQL mutations: ${r.graphql.runsPerSecond} runs/s (${r.graphql.runs} recordExecution, ${r.graphql.seconds} s)`,
   );
@@ -526,8 +627,21 @@ export function openLineageMarkdown(r: OpenLineageBenchResult, command: string):
   const rows = r.variants.map(
     (v) =>
       `| ${v.name} | ${v.events} | ${v.requests} | ${v.seconds} | **${v.eventsPerSecond}** | ${v.latency.p50} / ${v.latency.p95} | ` +
+      `${v.skeinCpuPerEvent ?? '?'} / ${v.neo4jCpuPerEvent ?? '?'} | ` +
       `${v.applied === v.events && v.countsOk ? 'yes' : 'NO'} | ${v.resendChangedNothing ? 'yes' : 'NO'} | ${v.lineageEqual}/${v.lineageCompared} |`,
   );
+  rows.push(
+    `| floor: ingest's statement from the bench process (no HTTP, validation or audit) | ${r.floor.events} | - | ${r.floor.seconds} | ` +
+      `${r.floor.eventsPerSecond} | - | - / ${r.floor.neo4jCpuPerEvent ?? '?'} | ${r.floor.countsOk ? 'yes' : 'NO'} | - | - |`,
+  );
+  const bounds = r.variants
+    .filter((v) => v.skeinCpuPerEvent && v.neo4jCpuPerEvent)
+    .map(
+      (v) =>
+        `${v.name}: ${v.skeinCpuPerEvent} + ${v.neo4jCpuPerEvent} ms an event, so at most ` +
+        `${Math.round(2000 / (v.skeinCpuPerEvent! + v.neo4jCpuPerEvent!))} events/s on two free cores ` +
+        `(and ${Math.round(1000 / v.skeinCpuPerEvent!)} on Skein's one thread)`,
+    );
   return `# Issue 17: OpenLineage ingest (\`POST /api/v1/lineage\`)
 
 Measured ${new Date().toISOString().slice(0, 10)} on this machine (2 cores shared with other agents), Skein as its own
@@ -544,11 +658,21 @@ post it step by step (a step is one task of every pipeline; the next step reads 
 is answered); the rate is all events over the wall time of all steps, barriers included. "single": one event per
 request, as openlineage-python's HttpTransport sends them; "batched": JSON arrays of ${r.batchSize}.
 
-| variant | events | requests | seconds | events/s | request p50 / p95 (ms) | applied once | resend changed nothing | lineage = GraphQL's |
-| ------- | ------ | -------- | ------- | -------- | ---------------------- | ------------ | ---------------------- | ------------------- |
+| variant | events | requests | seconds | events/s | request p50 / p95 (ms) | CPU/event Skein / Neo4j (ms) | applied once | resend changed nothing | lineage = GraphQL's |
+| ------- | ------ | -------- | ------- | -------- | ---------------------- | ---------------------------- | ------------ | ---------------------- | ------------------- |
 ${rows.join('\n')}
 
+The machine's write floor in the same run: ${r.writeFloor.perSecond} one-node write transactions/s (${r.writeFloor.transactions} \`CREATE\`s,
+${r.clients} at once, from the bench process): one event is one transaction, so no ingest statement can beat it here.
+
+Load average (1 min) ${r.loadAverage.before} before and ${r.loadAverage.after} after, on 2 cores.
+
 Target: at least ${r.targetEventsPerSecond} events/s (20x Marquez 0.51.1's 40-49 events/s with 8 clients on this machine).
+
+**What bounds the rate** is CPU per event, Neo4j's most: ${bounds.join('; ')}. The floor, ingest's statement
+alone from the bench process, runs no faster than the endpoint: the statement's Neo4j CPU sets the rate today, and
+Skein's own CPU per event (HTTP, validation, audit) would cap it next. ${r.targetEventsPerSecond} events/s on two cores
+needs under 2 ms of CPU per event in all (Skein and Neo4j together), one transaction per event.
 
 - **Applied once:** every request answered 200 with \`applied\` equal to its events, and the graph holds exactly
   ${r.expected.executions} executions, ${r.expected.dagRuns} runs, ${r.expected.versions} dataset versions (outputs, plus a placeholder per source read),

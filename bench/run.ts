@@ -228,6 +228,7 @@ async function openLineageBench(args: Args, neo4j: BenchNeo4j, results: Record<s
       graphqlUrl: skein.url,
       runs: args.olRuns,
       batchSize: args.olBatch,
+      cpuMs: { skein: () => cpuMsOf(skein.child.pid), neo4j: () => cpuMsOf(neo4jPid()) },
       log: say,
     });
     const skeinCpuMs = round2(cpuMsOf(skein.child.pid) - serverCpu);
@@ -240,6 +241,21 @@ async function openLineageBench(args: Args, neo4j: BenchNeo4j, results: Record<s
   } finally {
     skein.child.kill('SIGTERM');
   }
+}
+
+/** The bench Neo4j's JVM (its command line names its home, .skein/bench-neo4j), when it runs here. */
+function neo4jPid(): number | undefined {
+  const home = path.join(PROJECT_ROOT, '.skein', 'bench-neo4j');
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const command = fs.readFileSync(`/proc/${entry}/cmdline`, 'utf8');
+      if (command.includes(home) && command.split('\0')[0]!.endsWith('java')) return Number(entry);
+    } catch {
+      // gone, or not ours to read
+    }
+  }
+  return undefined;
 }
 
 /** A process's CPU so far (user + system, ms), from /proc (Linux); 0 elsewhere. */

@@ -100,7 +100,10 @@ export class ColumnLineage {
   @Field(() => Int, { description: 'The most columns (besides the start) the answer may hold.' })
   maxNodes!: number;
 
-  @Field(() => [ColumnRef], { description: 'Every column reached: the start first, then the others nearest first.' })
+  @Field(() => [ColumnRef], {
+    description:
+      'Every column reached: the start first, then the others nearest first (with BOTH, upstream ones before downstream ones).',
+  })
   columns!: ColumnRef[];
 
   @Field(() => [ColumnLineageEdge], {
