@@ -19,8 +19,10 @@ import { createLogger, type Logger } from './logger';
 import { setSearchIndexLog } from './graph/search-index';
 import { getSchema } from './graphql/schema';
 import { createHttpServer } from './server';
-import { SYSTEM } from './auth/principal';
-import { OPEN_AUTHENTICATOR, type Authenticator } from './auth/authenticator';
+import { SYSTEM, type Principal } from './auth/principal';
+import { attachSubscriptions } from './http/subscriptions';
+import { FeedNotifier } from './services/feed-notifier';
+import { OPEN_AUTHENTICATOR, type Authenticator, type RequestOrigin } from './auth/authenticator';
 import { createSsoVerifier } from './auth/oidc';
 import { IdentityService, provisionAdminToken } from './services/identity.service';
 import { ErrorCode, SkeinError } from './errors';
@@ -98,9 +100,11 @@ export async function startSkein(config: Config, options: StartOptions = {}): Pr
     await waitForNeo4j(driver, neo4j.uri);
     const bodies = await createBodies(config);
     cleanups.push(() => bodies.store.close());
-    const { server, drain } = await listen(config, graph, logger, readiness, bodies);
+    const { server, drain, subscriptions } = await listen(config, graph, logger, readiness, bodies);
     const bytesReceived = countReceivedBytes(server);
     cleanups.push(() => closeServer(drain, config.http.shutdownGraceMs, logger));
+    // Before the drain: a subscription never finishes by itself, so its socket is closed (1001).
+    cleanups.push(() => subscriptions.close());
     await prepareGraph(config, graph, progress);
     if (config.auth.mode === 'on') await provisionFirstAdmin(config, graph, progress, logger);
     readiness.started = true;
@@ -174,11 +178,37 @@ async function listen(
   logger: Logger,
   readiness: Readiness,
   bodies: Bodies,
-): Promise<{ server: Server; drain: Drain }> {
-  const apollo = createApollo(await getSchema(), { limits: config.limits, introspection: config.introspection });
+): Promise<{ server: Server; drain: Drain; subscriptions: { close(): Promise<void> } }> {
+  const schema = await getSchema();
+  const apollo = createApollo(schema, { limits: config.limits, introspection: config.introspection });
   const authenticator = createAuthenticator(config, graph);
   // The single loopback user of an auth-off server is not limited.
   const limiter = config.auth.mode === 'on' ? createRateLimiter(config.rateLimit) : NO_RATE_LIMIT;
+  const authenticate = (authorization: string | undefined, origin: RequestOrigin) =>
+    limiter.authenticated(origin.ip, () => authenticator.authenticate(authorization, origin));
+  // One per process: commits here wake this process's change-feed subscriptions.
+  const feed = new FeedNotifier(config.feedPollMs);
+  const contextFor = (caller: Principal, origin: RequestOrigin & { requestId: string }) =>
+    createContext(
+      {
+        graph,
+        logger,
+        bodies,
+        idempotencyTtlSeconds: config.idempotencyTtlSeconds,
+        searchIndexLimit: config.searchIndexLimit,
+        purgeGraceSeconds: config.purgeGraceSeconds,
+        tokenMaxTtlSeconds: config.auth.tokenMaxTtlSeconds,
+        feed,
+      },
+      origin.requestId,
+      caller,
+      { ip: origin.ip },
+    );
+  const hosts = hostPolicy({
+    bindHost: config.http.host,
+    allowedHosts: config.http.allowedHosts,
+    publicUrl: config.bodies.publicUrl,
+  });
   await apollo.start();
   const { server, drain } = createHttpServer({
     apollo,
@@ -189,23 +219,7 @@ async function listen(
     limits: config.limits,
     makeContext: async (req, requestId) => {
       const origin = { ip: req.socket.remoteAddress ?? null, requestId };
-      const caller = await limiter.authenticated(origin.ip, () =>
-        authenticator.authenticate(req.headers.authorization, origin),
-      );
-      return createContext(
-        {
-          graph,
-          logger,
-          bodies,
-          idempotencyTtlSeconds: config.idempotencyTtlSeconds,
-          searchIndexLimit: config.searchIndexLimit,
-          purgeGraceSeconds: config.purgeGraceSeconds,
-          tokenMaxTtlSeconds: config.auth.tokenMaxTtlSeconds,
-        },
-        requestId,
-        caller,
-        { ip: origin.ip },
-      );
+      return contextFor(await authenticate(req.headers.authorization, origin), origin);
     },
     // The local store's signed URLs are answered here; with S3 the clients talk to S3 instead.
     bodies:
@@ -213,11 +227,19 @@ async function listen(
         ? limitedBodies(limiter, localBodyEndpoints(bodies.store, graph, logger))
         : undefined,
     cors: corsPolicy(config.corsOrigins),
-    hosts: hostPolicy({
-      bindHost: config.http.host,
-      allowedHosts: config.http.allowedHosts,
-      publicUrl: config.bodies.publicUrl,
-    }),
+    hosts,
+  });
+  // GraphQL subscriptions over graphql-ws on the same server and path (src/http/subscriptions.ts).
+  const subscriptions = attachSubscriptions(server, {
+    schema,
+    limits: config.limits,
+    introspection: config.introspection,
+    logger,
+    authenticate,
+    contextFor,
+    hosts,
+    allowedOrigins: config.corsOrigins,
+    drain,
   });
   server.on('close', () => void apollo.stop());
   await new Promise<void>((resolve, reject) => {
@@ -225,7 +247,7 @@ async function listen(
     server.listen(config.http.port, config.http.host, resolve);
   });
   if (bodies.store instanceof LocalBodyStore) bodies.store.setPublicUrl(urlOf(server, config.http.host));
-  return { server, drain };
+  return { server, drain, subscriptions };
 }
 
 /** Auth off (loopback only): everyone is the single user. On: tokens and SSO (identity.service.ts). */

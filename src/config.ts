@@ -72,6 +72,8 @@ const envSchema = z
     SKEIN_SEARCH_INDEXES: positiveInt('a number of indexes').default(DEFAULT_SEARCH_INDEX_LIMIT),
     // Lifecycle: deleted runs, artifacts and workspaces are purged this long after their deletion.
     SKEIN_PURGE_GRACE: positiveInt('a number of seconds').default(DEFAULT_PURGE_GRACE_SECONDS),
+    // The change feed: how often a subscription reads the feed when no commit here woke it.
+    SKEIN_FEED_POLL_MS: positiveInt('a number of milliseconds').default(1000),
     SKEIN_ALLOWED_HOSTS: z.string().optional(),
     // Webhooks (README "Webhooks"): how often due deliveries are looked for, and the first retry's delay.
     SKEIN_WEBHOOK_POLL_MS: positiveInt('a number of milliseconds').default(1000),
@@ -212,6 +214,11 @@ export interface Config {
   searchIndexLimit: number;
   /** How long deleted things wait before the purge removes them for good, in seconds (SKEIN_PURGE_GRACE). */
   purgeGraceSeconds: number;
+  /**
+   * How often a change-feed follower (a subscription) reads the feed when no commit in this process
+   * woke it, in milliseconds (SKEIN_FEED_POLL_MS): the longest another instance's change waits.
+   */
+  feedPollMs: number;
   dataDir: string;
   logLevel: string;
   migrateOnStart: boolean;
@@ -342,6 +349,7 @@ function toConfig(e: z.infer<typeof envSchema>): Config {
     idempotencyTtlSeconds: e.SKEIN_IDEMPOTENCY_TTL,
     searchIndexLimit: e.SKEIN_SEARCH_INDEXES,
     purgeGraceSeconds: e.SKEIN_PURGE_GRACE,
+    feedPollMs: e.SKEIN_FEED_POLL_MS,
     dataDir: path.resolve(e.SKEIN_DATA_DIR),
     logLevel: e.SKEIN_LOG_LEVEL,
     migrateOnStart: e.SKEIN_MIGRATE,

@@ -7,6 +7,7 @@ import type { Bodies } from '../storage';
 import { createServices, type Services } from '../services';
 import { AuditTrail } from '../services/audit';
 import type { RequestOrigin } from '../auth/authenticator';
+import type { FeedNotifier } from '../services/feed-notifier';
 
 /** Everything a resolver may use for one request. Nothing here outlives the request. */
 export interface Context {
@@ -18,6 +19,11 @@ export interface Context {
   readonly loaders: Loaders;
   /** The request's audit trail: a mutation opens its entry here (audit.middleware.ts). */
   readonly audit: AuditTrail;
+  /**
+   * A new context for the same caller, where one operation outlives a request (a subscription
+   * makes one per page it reads: src/graphql/change-stream.ts); absent on HTTP requests.
+   */
+  readonly fresh?: () => Context;
 }
 
 export interface ContextDeps {
@@ -32,6 +38,8 @@ export interface ContextDeps {
   purgeGraceSeconds?: number;
   /** SKEIN_TOKEN_MAX_TTL; the default when absent. */
   tokenMaxTtlSeconds?: number;
+  /** The process's change-feed notifier (services/feed-notifier.ts); subscriptions only poll when absent. */
+  feed?: FeedNotifier;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
@@ -50,7 +58,7 @@ export function createContext(
   const stats = new QueryStats();
   const graph = deps.graph.withStats(stats);
   // Unslotted: a refusal is recorded while the request may hold all its sessions (executor.ts).
-  const audit = new AuditTrail(graph.unslotted(), caller, { ...origin, requestId });
+  const audit = new AuditTrail(graph.unslotted(), caller, { ...origin, requestId }, deps.feed);
   const services = createServices({
     graph: graph.withWriteHook(audit),
     caller,
@@ -60,6 +68,7 @@ export function createContext(
     searchIndexLimit: deps.searchIndexLimit,
     purgeGraceSeconds: deps.purgeGraceSeconds,
     tokenMaxTtlSeconds: deps.tokenMaxTtlSeconds,
+    feed: deps.feed,
   });
   return {
     requestId,

@@ -17,6 +17,15 @@ import { authChecker } from './auth-checker';
 
 let built: Promise<GraphQLSchema> | undefined;
 
+const NO_PUBSUB = {
+  publish: () => {
+    throw new Error('Skein subscriptions read the change feed; nothing publishes to a PubSub.');
+  },
+  subscribe: () => {
+    throw new Error('Skein subscriptions read the change feed; nothing subscribes to a PubSub.');
+  },
+};
+
 /** The executable schema, built once per process (type-graphql's metadata is global anyway). */
 export function getSchema(): Promise<GraphQLSchema> {
   // Artifact kinds are listed because no field names them directly (they come back as `Artifact`).
@@ -26,6 +35,9 @@ export function getSchema(): Promise<GraphQLSchema> {
     validate: false,
     emitSchemaFile: false,
     authChecker,
+    // type-graphql asks for a PubSub once a schema has a subscription; Skein's subscriptions bring
+    // their own streams (`subscribe`: src/graphql/change-stream.ts), so this one is never used.
+    pubSub: NO_PUBSUB,
   })
     .then(withSyncTypeResolvers)
     .then(withAuditedMutations);

@@ -6,6 +6,7 @@ import type { RequestOrigin } from '../auth/authenticator';
 import type { AuditRecord, AuditTarget } from '../domain/audit';
 import { newUid } from '../domain/uid';
 import { nowIso } from './validate';
+import type { FeedNotifier } from './feed-notifier';
 
 /**
  * One request's audit trail. A mutation opens its entry before any service runs (`begin`, from
@@ -25,6 +26,7 @@ export class AuditTrail implements WriteHook {
     private readonly graph: GraphExecutor,
     private readonly caller: Principal,
     private readonly origin: RequestOrigin,
+    private readonly feed?: FeedNotifier,
   ) {}
 
   /** Opens the entry of a mutation (`action` is its name); it is written with its first write. */
@@ -52,8 +54,11 @@ export class AuditTrail implements WriteHook {
     return e ? auditRepository.changesPrelude([this.record(e.action, 'OK', e.target, null)]) : null;
   }
 
+  /** The entry committed: followers of its workspace's change feed may read it now. */
   committed(): void {
+    const workspace = this.entry?.target?.workspace;
     this.entry = null;
+    if (workspace) this.feed?.notify(workspace);
   }
 
   /** Records something a read handed out (a signed download URL), in its own transaction. */

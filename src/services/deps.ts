@@ -3,6 +3,7 @@ import type { GraphExecutor } from '../graph/executor';
 import type { Bodies } from '../storage';
 import type { Access } from './access';
 import type { AuditTrail } from './audit';
+import type { FeedNotifier } from './feed-notifier';
 
 /** What a request (or the process's background work) hands to `createServices`. */
 export interface ServiceInit {
@@ -21,6 +22,8 @@ export interface ServiceInit {
   searchIndexLimit?: number;
   /** The longest lifetime a created API token may have (SKEIN_TOKEN_MAX_TTL); the default when absent. */
   tokenMaxTtlSeconds?: number;
+  /** Wakes change-feed followers in this process; followers only poll when absent. */
+  feed?: FeedNotifier;
 }
 
 /** What a service needs: the init, plus the one authorization point (access.ts) built from it. */

@@ -1,5 +1,6 @@
 import { ArtifactService } from './artifact.service';
 import { AuditService } from './audit.service';
+import { ChangeFeedService } from './change-feed.service';
 import { BodyService } from './bodies';
 import { ExecutionService } from './execution.service';
 import { HistoryService } from './history';
@@ -39,6 +40,8 @@ export function createServices(init: ServiceInit) {
     // Changes after the fact and their history (update.service.ts, history.ts).
     updates: new UpdateService(deps, artifacts),
     history: new HistoryService(deps),
+    // The change feed: a workspace's changes in commit order (issue 17).
+    changes: new ChangeFeedService(deps),
     // The change feed delivered to URLs (issue 17; deliveries: webhook-dispatch.ts).
     webhooks: new WebhookService(deps),
   };

@@ -1,5 +1,6 @@
 import type { NonEmptyArray } from 'type-graphql';
 import { AuditResolver } from './audit.resolver';
+import { ChangeResolver } from './change.resolver';
 import { ArtifactResolver, ArtifactRunResolver, ModelArtifactResolver } from './artifact.resolver';
 import { ExecutionResolver, RunExecutionsResolver } from './execution.resolver';
 import { LifecycleResolver } from './lifecycle.resolver';
@@ -46,5 +47,6 @@ export const resolvers: NonEmptyArray<Function> = [
   TokenResolver,
   GrantResolver,
   ViewerResolver,
+  ChangeResolver,
   WebhookResolver,
 ];
