@@ -26,6 +26,8 @@ export interface WebhookDispatcher {
 
 /** Webhooks looked at per round; the rest wait for the next one. */
 const ROUND = 100;
+/** Feed reads a round runs at once (one per due webhook). */
+const READS_AT_ONCE = 10;
 /** How long a claim holds a webhook; every acknowledged batch renews it. */
 const LEASE_MS = 60_000;
 /** Batches one claim delivers before it lets the hook go (other hooks and instances get a turn). */
@@ -104,9 +106,12 @@ async function round(
   const now = new Date();
   const due = await repo.due(graph, now.toISOString(), ROUND);
   const waiting = new Map<string, { due: DueWebhook; changes: FeedChange[] }>();
-  for (const hook of due) {
-    const changes = await changesAfter(graph, hook.workspace, hook.cursor);
-    if (changes.length > 0) waiting.set(hook.uid, { due: hook, changes });
+  for (let i = 0; i < due.length; i += READS_AT_ONCE) {
+    const hooks = due.slice(i, i + READS_AT_ONCE);
+    const batches = await Promise.all(hooks.map((h) => changesAfter(graph, h.workspace, h.cursor)));
+    hooks.forEach((hook, j) => {
+      if (batches[j]!.length > 0) waiting.set(hook.uid, { due: hook, changes: batches[j]! });
+    });
   }
   if (waiting.size === 0 || stop.aborted) return;
   const claimed = await repo.claim(graph, {
