@@ -38,13 +38,17 @@ LIMIT $limit
 /**
  * Webhooks whose next attempt is due, that no instance holds, and whose workspace's feed has moved
  * past their cursor (its FeedCounter, migration 0010): a range seek on nextAttemptAt and one
- * counter seek each, so a round over idle hooks is this one query.
+ * counter seek each, so a round over idle hooks is this one query. Only hooks of the workspace
+ * they were made in: a purged workspace's hooks fall silent, and stay so when a workspace is made
+ * again under its name (its feed continues, but its owners may be others).
  */
 export const DUE_WEBHOOKS = /* cypher */ `
 MATCH (w:Webhook)
 WHERE w.nextAttemptAt <= $now AND (w.leaseUntil IS NULL OR w.leaseUntil <= $now)
 MATCH (c:FeedCounter {workspace: w.workspace})
 WHERE c.seq > w.cursor
+MATCH (ws:Workspace {name: w.workspace})
+WHERE ws.createdAt <= w.createdAt
 RETURN w.uid AS uid, w.workspace AS workspace, w.cursor AS cursor
 ORDER BY w.nextAttemptAt
 LIMIT $limit
