@@ -1,6 +1,8 @@
 /**
- * Webhooks: (:Webhook {uid, workspace, url, secret, description, createdAt, createdBy, cursor,
- * failures, nextAttemptAt, leaseUntil, leaseOwner, lastError, lastDeliveredAt}) (migration 0011).
+ * Webhooks: (:Webhook {uid, workspace, workspaceCreatedAt, url, secret, description, createdAt,
+ * createdBy, cursor, failures, nextAttemptAt, leaseUntil, leaseOwner, lastError, lastDeliveredAt})
+ * (migration 0011). `workspaceCreatedAt` tells the workspace it was made in from one made again
+ * under the same name.
  * Only the dispatcher's claim reads the secret; every other query projects RECORD, which leaves it out.
  * Times are ISO-8601 UTC strings, which order as text the way they order in time.
  */
@@ -48,7 +50,7 @@ WHERE w.nextAttemptAt <= $now AND (w.leaseUntil IS NULL OR w.leaseUntil <= $now)
 MATCH (c:FeedCounter {workspace: w.workspace})
 WHERE c.seq > w.cursor
 MATCH (ws:Workspace {name: w.workspace})
-WHERE ws.createdAt <= w.createdAt
+WHERE ws.createdAt = w.workspaceCreatedAt
 RETURN w.uid AS uid, w.workspace AS workspace, w.cursor AS cursor
 ORDER BY w.nextAttemptAt
 LIMIT $limit
