@@ -8,6 +8,7 @@
  *   npm run bench -- --only tracking --runs 3000 --writes-only   # ingest alone, for iterating
  *   npm run bench -- --only load --connections 8 --duration 5   # a quick check of the load harness
  *   npm run bench -- --only runsearch --runs 30000,300000   # run search at each size (seeded once, kept)
+ *   npm run bench -- --only openlineage [--ol-runs 3000] [--batch 50]   # OpenLineage ingest, 8 clients
  *
  * With NEO4J_URI unset it starts its own Neo4j (data kept under .skein/bench-neo4j, so a loaded
  * graph is reused next time). Skein runs as its own process, as deployed, so the server's CPU is
@@ -25,9 +26,10 @@ import { runSigningBench } from './signing';
 import { startAuthOn } from './auth';
 import { formatTrackingReport, runTrackingBench } from './tracking';
 import { formatRunSearchReport, parseSizes, runRunSearchBench } from './run-search';
+import { formatOpenLineageReport, openLineageMarkdown, runOpenLineageBench } from './openlineage';
 
 const say = (line: string) => process.stderr.write(`${line}\n`);
-const ALL = ['lineage', 'tracking', 'signing', 'load', 'runsearch'] as const;
+const ALL = ['lineage', 'tracking', 'signing', 'load', 'runsearch', 'openlineage'] as const;
 type Bench = (typeof ALL)[number];
 
 interface Args {
@@ -46,6 +48,9 @@ interface Args {
   /** The load bench's connections and seconds per phase. */
   connections: number;
   duration: number;
+  /** The OpenLineage bench's task runs per variant, and events per request in its batched variant. */
+  olRuns: number;
+  olBatch: number;
 }
 
 function parseArgs(argv: string[]): Args {
@@ -67,6 +72,8 @@ function parseArgs(argv: string[]): Args {
     writesOnly: argv.includes('--writes-only'),
     connections: positive('--connections', value('--connections') ?? '50'),
     duration: positive('--duration', value('--duration') ?? '60'),
+    olRuns: positive('--ol-runs', value('--ol-runs') ?? '3000'),
+    olBatch: positive('--batch', value('--batch') ?? '50'),
   };
 }
 
@@ -127,6 +134,9 @@ async function main(): Promise<void> {
       }
       if (args.only.includes('runsearch')) {
         await runSearchBench(args, neo4j, results);
+      }
+      if (args.only.includes('openlineage')) {
+        await openLineageBench(args, neo4j, results);
       }
     } finally {
       await neo4j.stop();
@@ -200,6 +210,33 @@ async function runSearchBench(args: Args, neo4j: BenchNeo4j, results: Record<str
     results.runSearch = search;
     console.log(formatRunSearchReport(search));
     writeResult('run-search.json', search);
+  } finally {
+    skein.child.kill('SIGTERM');
+  }
+}
+
+/** OpenLineage ingest against a Skein of its own (auth off: the events' namespaces become workspaces). */
+async function openLineageBench(args: Args, neo4j: BenchNeo4j, results: Record<string, unknown>): Promise<void> {
+  say(`== openlineage (${args.olRuns} task runs per variant, batches of ${args.olBatch})`);
+  const skein = await startSkeinProcess(neo4jEnv(neo4j));
+  try {
+    const serverCpu = cpuMsOf(skein.child.pid);
+    const ol = await runOpenLineageBench({
+      neo4jUri: neo4j.uri,
+      neo4jUsername: neo4j.username,
+      neo4jPassword: neo4j.password,
+      graphqlUrl: skein.url,
+      runs: args.olRuns,
+      batchSize: args.olBatch,
+      log: say,
+    });
+    const skeinCpuMs = round2(cpuMsOf(skein.child.pid) - serverCpu);
+    results.openLineage = { ...ol, skeinCpuMs };
+    console.log(formatOpenLineageReport(ol));
+    const command = `npm run bench -- --only openlineage --ol-runs ${args.olRuns} --batch ${args.olBatch}`;
+    writeResult('issue17-openlineage.json', { command, ...ol, skeinCpuMs });
+    fs.writeFileSync(path.join(RESULTS_DIR, 'issue17-openlineage.md'), openLineageMarkdown(ol, command));
+    say(`Reproduce: ${command}`);
   } finally {
     skein.child.kill('SIGTERM');
   }

@@ -14,6 +14,7 @@ import { bodyEndpoints, countReceivedBytes } from './http/body-endpoints';
 import type { Drain } from './http/drain';
 import type { Readiness } from './http/health';
 import { hostPolicy } from './http/host-check';
+import { openLineageValidator } from './http/openlineage-validate';
 import { startWatchedNeo4j, type WatchedNeo4j } from '../tools/watched-neo4j';
 import { createLogger, type Logger } from './logger';
 import { setSearchIndexLog } from './graph/search-index';
@@ -186,6 +187,8 @@ async function listen(
 ): Promise<{ server: Server; drain: Drain; subscriptions: { close(): Promise<void> }; feed: FeedNotifier }> {
   const schema = await getSchema();
   const apollo = createApollo(schema, { limits: config.limits, introspection: config.introspection });
+  // Compiled before the first request (and a broken vendor/openlineage copy fails the start, not a client).
+  openLineageValidator();
   const authenticator = createAuthenticator(config, graph);
   // The single loopback user of an auth-off server is not limited.
   const limiter = config.auth.mode === 'on' ? createRateLimiter(config.rateLimit) : NO_RATE_LIMIT;

@@ -6,6 +6,7 @@ import { pendingMigrations } from './graph/migrations';
 import { handleGraphQL } from './http/graphql-handler';
 import { Drain } from './http/drain';
 import { handleHealthz, handleReadyz, type Readiness } from './http/health';
+import { handleOpenLineage, OPENLINEAGE_PATH } from './http/openlineage';
 import type { HostPolicy } from './http/host-check';
 import type { CorsPolicy } from './http/cors';
 import {
@@ -38,8 +39,8 @@ export interface HttpDeps {
 }
 
 /**
- * The HTTP server: /graphql, /playground (and its assets), /healthz, /readyz. Every other path is a
- * 404. `drain.close()` shuts it down gracefully (src/http/drain.ts).
+ * The HTTP server: /graphql, /api/v1/lineage (OpenLineage events in), /playground (and its assets),
+ * /healthz, /readyz. Every other path is a 404. `drain.close()` shuts it down gracefully (src/http/drain.ts).
  */
 export function createHttpServer(deps: HttpDeps): { server: Server; drain: Drain } {
   const server = createServer((req, res) => {
@@ -70,22 +71,25 @@ async function route(deps: HttpDeps, drain: Drain, req: IncomingMessage, res: Se
       if (deps.cors?.handle(req, res)) return;
       // A browser opening the API's URL gets the playground; operations (POST, GET ?query=) go to Apollo.
       if (wantsPlayground(req)) return servePlaygroundPage(req, res);
-      // While the local Neo4j restarts, say so at once instead of retrying into a timeout.
-      if (deps.readiness.graphDown) {
-        res.setHeader('retry-after', '5');
-        return sendError(
-          res,
-          503,
-          ErrorCode.SERVICE_UNAVAILABLE,
-          'The graph database is restarting; try again shortly.',
-        );
-      }
+      if (refusedWhileGraphDown(deps, res)) return;
       return handleGraphQL(deps, req, res);
     case PLAYGROUND_PATH:
     case `${PLAYGROUND_PATH}/`:
       return servePlaygroundPage(req, res);
+    case OPENLINEAGE_PATH:
+    case `${OPENLINEAGE_PATH}/`:
+      if (refusedWhileGraphDown(deps, res)) return;
+      return handleOpenLineage(deps, req, res);
     default:
       if (path.startsWith(PLAYGROUND_ASSETS_PATH)) return servePlaygroundAsset(req, res, path);
       sendError(res, 404, ErrorCode.NOT_FOUND, `Nothing is served at ${path}; the API is at /graphql.`);
   }
+}
+
+/** While the local Neo4j restarts, the API says so at once instead of retrying into a timeout. */
+function refusedWhileGraphDown(deps: HttpDeps, res: ServerResponse): boolean {
+  if (!deps.readiness.graphDown) return false;
+  res.setHeader('retry-after', '5');
+  sendError(res, 503, ErrorCode.SERVICE_UNAVAILABLE, 'The graph database is restarting; try again shortly.');
+  return true;
 }

@@ -54,6 +54,7 @@ const SYNC_TYPE_RESOLVERS: Record<string, GraphQLTypeResolver<never, unknown>> =
   Artifact: resolveArtifactType,
   Node: resolveByTypename,
   LineageNodeValue: resolveByTypename,
+  ColumnArtifactValue: resolveByTypename,
 };
 
 function withSyncTypeResolvers(schema: GraphQLSchema): GraphQLSchema {

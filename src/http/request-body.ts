@@ -8,6 +8,19 @@ import { ErrorCode, SkeinError, badInput } from '../errors';
  * (~2-3% of a tracking write's server CPU, `perf`).
  */
 export function readJsonBody(req: IncomingMessage, limit: number): Promise<unknown> {
+  return collect(req, limit, parse);
+}
+
+/** The request body's bytes (undefined when empty), refused past `limit` bytes as readJsonBody does. */
+export function readRawBody(req: IncomingMessage, limit: number): Promise<Buffer | undefined> {
+  return collect(req, limit, (chunks, resolve) => resolve(Buffer.concat(chunks)));
+}
+
+function collect<T>(
+  req: IncomingMessage,
+  limit: number,
+  finish: (chunks: Buffer[], resolve: (value: T) => void, reject: (err: unknown) => void) => void,
+): Promise<T | undefined> {
   const declared = Number(req.headers['content-length'] ?? 0);
   if (declared > limit) return Promise.reject(tooLarge(limit));
   if (req.readableEnded) return Promise.resolve(undefined);
@@ -24,7 +37,7 @@ export function readJsonBody(req: IncomingMessage, limit: number): Promise<unkno
       settle(() => reject(tooLarge(limit)));
       req.destroy(); // as leaving a `for await` early does: the rest is not read
     };
-    const onEnd = () => settle(() => (size === 0 ? resolve(undefined) : parse(chunks, resolve, reject)));
+    const onEnd = () => settle(() => (size === 0 ? resolve(undefined) : finish(chunks, resolve, reject)));
     const onError = (err: Error) => settle(() => reject(err));
     const onClose = () => settle(() => reject(new Error('The request was closed before its body was complete.')));
     req.on('data', onData).on('end', onEnd).on('error', onError).on('close', onClose);
@@ -39,7 +52,7 @@ function parse(chunks: Buffer[], resolve: (value: unknown) => void, reject: (err
   }
 }
 
-const tooLarge = (limit: number) =>
+export const tooLarge = (limit: number) =>
   new SkeinError(
     ErrorCode.PAYLOAD_TOO_LARGE,
     `The request body is larger than the ${limit}-byte limit (SKEIN_MAX_BODY_BYTES).`,

@@ -15,6 +15,12 @@ export const LIMITS = {
   text: 64 * 1024,
 } as const;
 
+/** True when `value` is a valid workspace name (checkName's rule, without the error). */
+export const isName = (value: string): boolean => NAME.test(value);
+
+/** True when `value` is a valid artifact key (checkKey's rule, without the error). */
+export const isKey = (value: string): boolean => KEY.test(value) && !value.includes('..');
+
 /** Workspace names: lower-case, as they appear in `store://artifacts/<workspace>/…` URIs. */
 export function checkName(what: string, field: string, value: string): string {
   if (!NAME.test(value)) {

@@ -1,6 +1,7 @@
 import type { NonEmptyArray } from 'type-graphql';
 import { AuditResolver } from './audit.resolver';
 import { ChangeResolver } from './change.resolver';
+import { ColumnLineageResolver } from './column-lineage.resolver';
 import { ArtifactResolver, ArtifactRunResolver, ModelArtifactResolver } from './artifact.resolver';
 import { ExecutionResolver, RunExecutionsResolver } from './execution.resolver';
 import { LifecycleResolver } from './lifecycle.resolver';
@@ -32,6 +33,7 @@ export const resolvers: NonEmptyArray<Function> = [
   RunExecutionsResolver,
   LineageResolver,
   ArtifactLineageResolver,
+  ColumnLineageResolver,
   NodeResolver,
   RunResolver,
   SystemResolver,

@@ -1,0 +1,331 @@
+import { makePrincipal, OPEN } from '../../src/auth/principal';
+import { createServices } from '../../src/services';
+import type { OpenLineageEvent } from '../../src/domain/openlineage';
+import { gqlOk, uniqueName, useTestSkein } from '../helpers/skein';
+import {
+  columnLineageFacet,
+  dataset,
+  minute,
+  newRunId,
+  parentFacet,
+  permutations,
+  runEvent,
+  schemaFacet,
+  type JobRun,
+} from '../helpers/openlineage';
+
+/**
+ * OpenLineage ingest through the service (createServices, as the HTTP endpoint calls it): the
+ * mapping onto Skein's graph, read back as a normalized dump (no uids, no server clock) and through
+ * GraphQL lineage; order-proof and idempotent.
+ */
+
+const t = useTestSkein();
+const services = () => createServices({ graph: t.skein.graph, caller: OPEN });
+const ingest = (e: OpenLineageEvent) => services().openLineage.ingest(e);
+const ingestAll = async (events: readonly OpenLineageEvent[]) => {
+  for (const e of events) await ingest(e);
+};
+
+/** The workspace's OpenLineage graph without uids or server times: what order must not change. */
+async function dump(workspace: string) {
+  const [row] = await t.skein.graph.read((tx) =>
+    tx.run<Record<string, unknown[]>>(
+      `
+      CALL () {
+        MATCH (e:Execution {workspace: $ws}) WHERE e.olRunId IS NOT NULL
+        MATCH (e)-[:IN_RUN]->(r:Run)
+        WITH e, r ORDER BY e.olRunId
+        RETURN collect([e.name, r.name, properties(e), properties(r)]) AS executions
+      }
+      CALL () {
+        MATCH (a:Artifact {workspace: $ws})
+        WITH a ORDER BY a.key, a.version
+        RETURN collect([a.key, a.version, properties(a)]) AS versions
+      }
+      CALL () {
+        MATCH (a:Artifact {workspace: $ws})-[ev:INPUT]->(e:Execution)
+        WITH a, ev, e ORDER BY e.name, a.key
+        RETURN collect([a.key, a.version, 'INPUT', e.name, ev.at]) AS inputs
+      }
+      CALL () {
+        MATCH (e:Execution {workspace: $ws})-[ev:OUTPUT]->(a:Artifact)
+        WITH a, ev, e ORDER BY e.name, a.key
+        RETURN collect([e.name, 'OUTPUT', a.key, a.version, ev.at]) AS outputs
+      }
+      CALL () {
+        MATCH (o:Artifact {workspace: $ws})-[c:COLUMN_FROM]->(i:Artifact)
+        WITH o, c, i ORDER BY o.key, c.column, i.key, c.field
+        RETURN collect([o.key, o.version, c.column, i.key, i.version, c.field, c.transformations]) AS columns
+      }
+      RETURN executions, versions, inputs, outputs, columns`,
+      { ws: workspace },
+    ),
+  );
+  const drop = ['uid', 'createdAt', 'runUid', 'producerUid', 'olRunId', 'workspace'];
+  const strip = (p: unknown, more: string[] = []) =>
+    Object.fromEntries(Object.entries(p as Record<string, unknown>).filter(([k]) => ![...drop, ...more].includes(k)));
+  return {
+    executions: (row!.executions as unknown[][]).map(([e, r, pe, pr]) => [
+      e,
+      r,
+      strip(pe, ['olNamespace']),
+      strip(pr, ['olNamespace']),
+    ]),
+    versions: (row!.versions as unknown[][]).map(([k, v, p]) => [k, v, strip(p)]),
+    inputs: row!.inputs,
+    outputs: row!.outputs,
+    columns: row!.columns,
+  };
+}
+
+describe('OpenLineage ingest', () => {
+  it('maps a job run (START, COMPLETE) onto a run, an execution and dataset versions', async () => {
+    const ns = uniqueName('ol');
+    const run: JobRun = {
+      namespace: ns,
+      job: 'load_orders',
+      runId: newRunId(),
+      inputs: [dataset('postgres://db:5432', 'public.raw_orders', { schema: schemaFacet([['id', 'int']]) })],
+      outputs: [
+        dataset('s3://lake', 'orders', {
+          schema: schemaFacet([
+            ['id', 'int'],
+            ['total', 'double'],
+          ]),
+          columnLineage: columnLineageFacet({ id: [['postgres://db:5432', 'public.raw_orders', 'id']] }),
+        }),
+      ],
+    };
+    const started = await ingest(runEvent(run, 'START', minute(0)));
+    expect(started).toMatchObject({ kind: 'run', workspace: ns, workspaceCreated: true, state: 'RUNNING' });
+    expect(started.versionsCreated).toHaveLength(1); // the input's placeholder version
+    const done = await ingest(runEvent(run, 'COMPLETE', minute(5)));
+    expect(done).toMatchObject({ executionUid: started.executionUid, runUid: started.runUid, state: 'COMPLETED' });
+    expect(done.versionsCreated).toHaveLength(1);
+    const d = await dump(ns);
+    expect(d.executions).toEqual([
+      [
+        'load_orders',
+        'load_orders',
+        expect.objectContaining({ state: 'COMPLETED', startedAt: minute(0), finishedAt: minute(5) }),
+        expect.objectContaining({ state: 'COMPLETED', startedAt: minute(0), finishedAt: minute(5) }),
+      ],
+    ]);
+    expect(d.outputs).toEqual([
+      ['load_orders', 'OUTPUT', expect.stringMatching(/^s3\/lake\/orders-[0-9a-f]{8}$/), 1, minute(5)],
+    ]);
+    expect(d.columns).toHaveLength(1);
+    const again = await ingest(runEvent(run, 'COMPLETE', minute(5)));
+    expect(again.versionsCreated).toEqual([]);
+    expect(await dump(ns)).toEqual(d);
+  });
+
+  /** A small job: reads a table, writes one with schema and column lineage. */
+  const smallJob = (namespace: string, extra: Partial<JobRun> = {}): JobRun => ({
+    namespace,
+    job: 'daily_totals',
+    runId: newRunId(),
+    inputs: [dataset('postgres://db', 'public.orders', { schema: schemaFacet([['total', 'double']]) })],
+    outputs: [
+      dataset('s3://lake', 'totals', {
+        schema: schemaFacet([['total', 'double']]),
+        columnLineage: columnLineageFacet({ total: [['postgres://db', 'public.orders', 'total']] }),
+      }),
+    ],
+    ...extra,
+  });
+
+  const errorFacet = { _producer: 'x', _schemaURL: 'y', message: 'division by zero', programmingLanguage: 'python' };
+
+  const orders: Array<[string, (run: JobRun) => OpenLineageEvent[]]> = [
+    [
+      'START, RUNNING, COMPLETE',
+      (run) => [
+        runEvent(run, 'START', minute(0)),
+        runEvent(run, 'RUNNING', minute(1), {
+          run: {
+            runId: run.runId,
+            facets: { nominalTime: { _producer: 'x', _schemaURL: 'y', nominalStartTime: minute(0) } },
+          },
+        }),
+        runEvent(run, 'COMPLETE', minute(2)),
+      ],
+    ],
+    [
+      'START, RUNNING, FAIL',
+      (run) => [
+        runEvent(run, 'START', minute(0)),
+        runEvent(run, 'RUNNING', minute(1)),
+        runEvent(run, 'FAIL', minute(2), { run: { runId: run.runId, facets: { errorMessage: errorFacet } } }),
+      ],
+    ],
+  ];
+
+  it.each(orders)('ends in the same graph for every order of %s, each event sent twice', async (_, events) => {
+    const ordered = uniqueName('olp');
+    await ingestAll(events(smallJob(ordered)));
+    const expected = await dump(ordered);
+    expect(expected.executions).toHaveLength(1);
+    for (const order of permutations([0, 1, 2])) {
+      const ns = uniqueName('olp');
+      const stream = events(smallJob(ns));
+      for (const i of order) {
+        await ingest(stream[i]!);
+        await ingest(stream[i]!);
+      }
+      expect({ order, graph: await dump(ns) }).toEqual({ order, graph: expected });
+    }
+  });
+
+  it('keeps the failure: state, finish time and the error message on the run', async () => {
+    const ns = uniqueName('olf');
+    const run = smallJob(ns);
+    await ingestAll(orders[1]![1](run).reverse());
+    const d = await dump(ns);
+    const [[, , execution, skeinRun]] = d.executions as Array<
+      [string, string, Record<string, unknown>, Record<string, unknown>]
+    >;
+    expect(execution).toMatchObject({ state: 'FAILED', startedAt: minute(0), finishedAt: minute(2) });
+    expect(skeinRun).toMatchObject({ state: 'FAILED', error: 'division by zero' });
+    expect(JSON.parse(execution!.olRunFacet_errorMessage as string)).toMatchObject({ message: 'division by zero' });
+    expect(d.outputs).toEqual([]); // a failed run made no version
+  });
+
+  it('resolves an input to the version current at the event time', async () => {
+    const ns = uniqueName('olv');
+    const table = dataset('s3://lake', 'events');
+    const producer = () => ({ namespace: ns, job: 'produce', runId: newRunId(), outputs: [table] });
+    const consumer = (at: number) => ({ namespace: ns, job: `consume_${at}`, runId: newRunId(), inputs: [table] });
+    for (const at of [1, 3]) await ingest(runEvent(producer(), 'COMPLETE', minute(at)));
+    for (const at of [4, 2]) {
+      const run = consumer(at);
+      await ingest(runEvent(run, 'START', minute(at)));
+      await ingest(runEvent(run, 'COMPLETE', minute(at)));
+    }
+    const d = await dump(ns);
+    const versionOf = Object.fromEntries((d.inputs as unknown[][]).map((i) => [i[3], i[1]]));
+    expect(versionOf).toEqual({ consume_2: 1, consume_4: 2 });
+  });
+
+  it('maps an Airflow-like DAG run onto one run, and GraphQL lineage answers the chain', async () => {
+    const ns = uniqueName('olair');
+    const dag: JobRun = { namespace: ns, job: 'etl_dag', runId: newRunId() };
+    const parent = parentFacet(dag.runId, ns, 'etl_dag');
+    const a = dataset('s3://lake', 'a');
+    const b = dataset('s3://lake', 'b');
+    const model = dataset('s3://models', 'churn');
+    const tasks: JobRun[] = [
+      { namespace: ns, job: 'etl_dag.t1', runId: newRunId(), parent, outputs: [a] },
+      { namespace: ns, job: 'etl_dag.t2', runId: newRunId(), parent, inputs: [a], outputs: [b] },
+      { namespace: ns, job: 'etl_dag.t3', runId: newRunId(), parent, inputs: [b], outputs: [model] },
+    ];
+    await ingest(runEvent(dag, 'START', minute(0)));
+    let at = 1;
+    for (const task of tasks) {
+      await ingest(runEvent(task, 'START', minute(at++)));
+      await ingest(runEvent(task, 'COMPLETE', minute(at++)));
+    }
+    const done = await ingest(runEvent(dag, 'COMPLETE', minute(at)));
+    const runs = await t.skein.graph.read((tx) =>
+      tx.run<{ name: string; state: string; executions: string[] }>(
+        `MATCH (r:Run {workspace: $ws}) OPTIONAL MATCH (e:Execution)-[:IN_RUN]->(r)
+         WITH r, e ORDER BY e.name RETURN r.name AS name, r.state AS state, collect(e.name) AS executions`,
+        { ws: ns },
+      ),
+    );
+    expect(runs).toEqual([
+      { name: 'etl_dag', state: 'COMPLETED', executions: ['etl_dag', 'etl_dag.t1', 'etl_dag.t2', 'etl_dag.t3'] },
+    ]);
+    expect(done.runUid).toBeTruthy();
+    const [modelKey] = (await dump(ns)).outputs.flatMap((o) => {
+      const [, , key] = o as [string, string, string];
+      return key.startsWith('s3/models/churn') ? [key] : [];
+    });
+    const { lineage } = await gqlOk<{ lineage: { nodes: Array<{ __typename: string; key?: string; name?: string }> } }>(
+      t.url,
+      `query($of: String!) { lineage(of: $of, depth: 10) { nodes { __typename ... on Artifact { key } ... on Execution { name } } } }`,
+      { of: `store://artifacts/${ns}/${modelKey}` },
+    );
+    const names = lineage.nodes.map((n) => n.key?.replace(/-[0-9a-f]{8}$/, '') ?? n.name).sort();
+    expect(names).toEqual(['etl_dag.t1', 'etl_dag.t2', 'etl_dag.t3', 's3/lake/a', 's3/lake/b', 's3/models/churn']);
+  });
+
+  it('fills the typed dataset schema from the schema facet, visible through GraphQL', async () => {
+    const ns = uniqueName('ols');
+    const run = smallJob(ns);
+    const done = await ingest(runEvent(run, 'COMPLETE', minute(1)));
+    const [uid] = done.versionsCreated.slice(-1);
+    const { artifact } = await gqlOk<{ artifact: Record<string, unknown> }>(
+      t.url,
+      `query($ref: String!) { artifact(ref: $ref) { kind state ... on DatasetArtifact { schema { name type } } } }`,
+      { ref: uid },
+    );
+    expect(artifact).toEqual({ kind: 'DATASET', state: 'AVAILABLE', schema: [{ name: 'total', type: 'double' }] });
+    const d = await dump(ns);
+    expect(d.columns).toEqual([
+      [
+        expect.stringMatching(/^s3\/lake\/totals-/),
+        1,
+        'total',
+        expect.stringMatching(/^postgres\/db\/public.orders-/),
+        1,
+        'total',
+        JSON.stringify([{ type: 'DIRECT', subtype: 'IDENTITY', description: '', masking: false }]),
+      ],
+    ]);
+  });
+
+  it('records DatasetEvents on the current version and JobEvents on the job', async () => {
+    const ns = uniqueName('olds');
+    const table = `totals_${ns}`; // a DatasetEvent reaches every workspace holding the dataset: this one only
+    await ingest(runEvent(smallJob(ns, { outputs: [dataset('s3://lake', table)] }), 'COMPLETE', minute(1)));
+    const out = await ingest({
+      eventTime: minute(5),
+      producer: 'x',
+      schemaURL: 'https://openlineage.io/spec/2-0-2/OpenLineage.json#/$defs/DatasetEvent',
+      dataset: { namespace: 's3://lake', name: table, facets: { schema: schemaFacet([['total', 'decimal']]) } },
+    });
+    expect(out).toMatchObject({ kind: 'dataset', workspace: ns, versionsCreated: [] });
+    const d = await dump(ns);
+    const totals = (d.versions as Array<[string, number, Record<string, unknown>]>).find(([k]) =>
+      k.startsWith(`s3/lake/${table}`),
+    );
+    expect(JSON.parse(totals![2].spec as string).schema).toEqual([{ name: 'total', type: 'decimal' }]);
+    const job = await ingest({
+      eventTime: minute(6),
+      producer: 'x',
+      schemaURL: 'https://openlineage.io/spec/2-0-2/OpenLineage.json#/$defs/JobEvent',
+      job: {
+        namespace: ns,
+        name: 'daily_totals',
+        facets: { sql: { _producer: 'x', _schemaURL: 'y', query: 'SELECT 1' } },
+      },
+      inputs: [dataset('postgres://db', 'public.orders')],
+      outputs: [dataset('s3://lake', table)],
+    });
+    expect(job).toMatchObject({ kind: 'job', workspace: ns });
+    const [stored] = await t.skein.graph.read((tx) =>
+      tx.run<{ j: Record<string, string> }>('MATCH (j:OpenLineageJob {workspace: $ws}) RETURN properties(j) AS j', {
+        ws: ns,
+      }),
+    );
+    expect(JSON.parse(stored!.j.olJobFacet_sql!)).toMatchObject({ query: 'SELECT 1' });
+    expect(JSON.parse(stored!.j.olDeclared!).outputs).toEqual([
+      { namespace: 's3://lake', name: table, key: expect.stringMatching(/^s3\/lake\/totals_/) },
+    ]);
+  });
+
+  it('refuses a namespace the caller may not write to or create, writing nothing', async () => {
+    const ns = uniqueName('olx');
+    const caller = makePrincipal({ kind: 'token', id: 'token:olx', roles: [['elsewhere', 'EDITOR']] });
+    const refused = createServices({ graph: t.skein.graph, caller }).openLineage.ingest(
+      runEvent(smallJob(ns), 'START', minute(0)),
+    );
+    await expect(refused).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    const [row] = await t.skein.graph.read((tx) =>
+      tx.run<{ n: number }>('MATCH (w:Workspace {name: $ws}) RETURN count(w) AS n', { ws: ns }),
+    );
+    expect(row!.n).toBe(0);
+  });
+});
