@@ -26,6 +26,8 @@ export interface WebhookDispatcher {
 
 /** Webhooks looked at per round; the rest wait for the next one. */
 const ROUND = 100;
+/** The least time between the starts of two rounds when commits wake the dispatcher. */
+const WAKE_GAP_MS = 20;
 /** Feed reads a round runs at once (one per due webhook). */
 const READS_AT_ONCE = 10;
 /** How long a claim holds a webhook; every acknowledged batch renews it. */
@@ -53,11 +55,23 @@ export function startWebhookDispatcher(
       logger.warn({ err, webhook: hook.uid }, 'webhook delivery failed on Skein’s side; it is retried'),
     );
   let timer: NodeJS.Timeout | undefined;
+  let timerAt = 0; // when the timer fires
   let running: Promise<void> | undefined;
+  let startedAt = 0; // of the last round
   let again = false;
   let failing = false; // a round failed: the next failures of this outage are logged at debug only
+  const schedule = (delayMs: number) => {
+    if (timer) clearTimeout(timer);
+    timerAt = Date.now() + delayMs;
+    timer = setTimeout(run, delayMs);
+    timer.unref();
+  };
+  // A woken round waits for the last one to be WAKE_GAP_MS old: a stream of commits (an ingest
+  // at 1,000 events/s) costs at most one round (one query when nothing is due) per gap.
+  const soonest = () => Math.max(0, startedAt + WAKE_GAP_MS - Date.now());
   const run = () => {
     timer = undefined;
+    startedAt = Date.now();
     running = round(graph, deliver, stopping.signal)
       .then(() => {
         failing = false;
@@ -70,21 +84,16 @@ export function startWebhookDispatcher(
       .finally(() => {
         running = undefined;
         if (stopping.signal.aborted) return;
-        timer = setTimeout(run, again ? 0 : options.pollMs);
-        timer.unref();
+        schedule(again ? soonest() : options.pollMs);
         again = false;
       });
   };
-  timer = setTimeout(run, options.pollMs);
-  timer.unref();
+  schedule(options.pollMs);
   return {
     wake() {
       if (stopping.signal.aborted) return;
       if (running) again = true;
-      else if (timer) {
-        clearTimeout(timer);
-        run();
-      }
+      else if (timerAt > Date.now() + soonest()) schedule(soonest());
     },
     async stop() {
       stopping.abort();
