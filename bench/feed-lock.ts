@@ -2,7 +2,8 @@
  * The change feed's counter lock, measured at the graph layer (issue 17): `writers` concurrent
  * writes into ONE workspace, each a write and its audit entry as a mutation writes them, with the
  * entry numbered in the feed (seq) or not, for both ways the executor joins a record:
- * a multi-statement transaction (record last) and a one-statement write (record in the statement).
+ * a multi-statement transaction (record last) and a one-statement write (record in the statement);
+ * and with seq where each writer has a workspace (and a counter) of its own, for the lock's share.
  * Rounds alternate, so a busy machine's noise falls on both sides. Run (Neo4j env set):
  *   node -r ./test/setup/register-ts.js bench/feed-lock.ts [calls] [writers] [rounds]
  */
@@ -37,16 +38,26 @@ function hook(ws: string, numbered: boolean): WriteHook {
   };
 }
 
-async function round(graph: GraphExecutor, calls: number, writers: number, numbered: boolean, oneStatement: boolean) {
-  const ws = `feedlock${Date.now()}${numbered ? 'n' : 'p'}`;
-  const g = graph.withWriteHook(hook(ws, numbered));
-  const one = () =>
-    g.write((tx) => tx.run(CREATE, { uid: newUid(), ws }), oneStatement ? { oneStatement, recordIf: 'true' } : {});
+/** Workspaces: 'one' for every writer in one (they share its counter), 'own' for one each. */
+type Spread = 'one' | 'own';
+
+async function round(
+  graph: GraphExecutor,
+  calls: number,
+  writers: number,
+  numbered: boolean,
+  oneStatement: boolean,
+  spread: Spread,
+) {
+  const base = `feedlock${Date.now()}${numbered ? 'n' : 'p'}`;
   let next = 0;
   const started = process.hrtime.bigint();
   await Promise.all(
-    Array.from({ length: writers }, async () => {
-      while (next++ < calls) await one();
+    Array.from({ length: writers }, async (_, w) => {
+      const ws = spread === 'one' ? base : `${base}-${w}`;
+      const g = graph.withWriteHook(hook(ws, numbered));
+      const options = oneStatement ? { oneStatement, recordIf: 'true' } : {};
+      while (next++ < calls) await g.write((tx) => tx.run(CREATE, { uid: newUid(), ws }), options);
     }),
   );
   return calls / (Number(process.hrtime.bigint() - started) / 1e9);
@@ -65,10 +76,16 @@ async function main(): Promise<void> {
   try {
     for (let r = 0; r < rounds; r += 1) {
       for (const oneStatement of [false, true]) {
-        for (const numbered of [false, true]) {
-          const rate = await round(graph, calls, writers, numbered, oneStatement);
+        const variants: Array<[boolean, Spread]> = [
+          [false, 'one'],
+          [true, 'one'],
+          [true, 'own'],
+        ];
+        for (const [numbered, spread] of variants) {
+          const rate = await round(graph, calls, writers, numbered, oneStatement, spread);
           const how = oneStatement ? 'one statement' : 'transaction  ';
-          process.stdout.write(`${how} ${numbered ? 'with seq' : 'no seq  '}: ${rate.toFixed(0)} writes/s\n`);
+          const what = `${numbered ? 'with seq' : 'no seq  '}, ${spread === 'one' ? 'one workspace  ' : 'own workspaces'}`;
+          process.stdout.write(`${how} ${what}: ${rate.toFixed(0)} writes/s\n`);
         }
       }
     }

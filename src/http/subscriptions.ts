@@ -1,7 +1,7 @@
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { randomUUID } from 'node:crypto';
-import { GraphQLError, type GraphQLSchema } from 'graphql';
+import { GraphQLError, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import { isSignedIn, type Principal } from '../auth/principal';
@@ -14,7 +14,8 @@ import type { IntrospectionPolicy } from '../graphql/introspection';
 import type { HostPolicy } from './host-check';
 import type { Drain } from './drain';
 import type { Logger } from '../logger';
-import { SkeinError } from '../errors';
+import { badInput, ErrorCode, SkeinError } from '../errors';
+import { asRequestError } from '../graphql/limits/errors';
 
 export interface SubscriptionDeps {
   schema: GraphQLSchema;
@@ -88,7 +89,8 @@ export function attachSubscriptions(server: Server, deps: SubscriptionDeps): { c
       onSubscribe: (ctx, id, payload) => {
         const state = stateOf(ctx.extra);
         if (state.running.size >= max) {
-          return [new GraphQLError(`At most ${max} subscriptions may run on one connection; complete one first.`)];
+          const refusal = badInput(`At most ${max} subscriptions may run on one connection; complete one first.`);
+          return [asRequestError(refusal)];
         }
         const checked = rules.check(payload as SubscribePayload, state.caller!);
         if (Array.isArray(checked)) return checked as readonly GraphQLError[];
@@ -104,10 +106,10 @@ export function attachSubscriptions(server: Server, deps: SubscriptionDeps): { c
         };
       },
       onComplete: (ctx, id) => void stateOf(ctx.extra).running.delete(id),
-      // Errors are shown as over HTTP: user errors with their code, anything else masked.
+      // Errors are shown as over HTTP: user errors with their code, anything else masked (and logged).
       onNext: (_ctx, _id, _payload, _args, result) =>
-        result.errors ? { ...result, errors: result.errors.map((e) => formatError(e.toJSON(), e)) } : undefined,
-      onError: (_ctx, _id, _payload, errors) => errors.map((e) => formatError(e.toJSON(), e)),
+        result.errors ? { ...result, errors: shown(result.errors, deps.logger) } : undefined,
+      onError: (_ctx, _id, _payload, errors) => shown(errors, deps.logger),
     },
     wss,
   );
@@ -119,6 +121,17 @@ export function attachSubscriptions(server: Server, deps: SubscriptionDeps): { c
       await new Promise<void>((resolve) => wss.close(() => resolve()));
     },
   };
+}
+
+/** Errors as a client may see them (apollo.ts formatError); internal ones are logged with their cause. */
+function shown(errors: readonly GraphQLError[], logger: Logger): GraphQLFormattedError[] {
+  return errors.map((e) => {
+    const formatted = formatError(e.toJSON(), e);
+    if (formatted.extensions?.code === ErrorCode.INTERNAL_SERVER_ERROR) {
+      logger.error({ err: e.originalError ?? e, path: e.path }, 'internal error in a subscription');
+    }
+    return formatted;
+  });
 }
 
 /** Why an upgrade is not served (as /graphql would answer an HTTP request), or null. */

@@ -98,6 +98,7 @@ export class ArtifactService {
     const made = await repo.create(tx, { ...draft, uid: newUid(), state }, nowIso());
     if (!made) throw notFound('Workspace', input.workspace);
     const created = made.artifact;
+    this.deps.audit.target({ workspace: created.workspace, objectType: 'Artifact', objectId: created.uid });
     // After the create, which holds the key's lock until commit: a concurrent creator of the same
     // name commits first or waits, so this read sees it (and the check costs nothing without names).
     // An upload's tags are checked here too, up front, though it takes them only when completed.

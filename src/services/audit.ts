@@ -34,9 +34,14 @@ export class AuditTrail implements WriteHook {
     this.entry = { action, target: null };
   }
 
-  /** Names what the open entry is about; the first authorization of a use case wins. */
+  /**
+   * Names what the open entry is about; the first authorization of a use case wins, except that a
+   * create, authorized on its workspace, is then named by what it made (a run, an artifact version)
+   * in that workspace: the change feed tells consumers which object it was.
+   */
   target(target: AuditTarget): void {
-    if (this.entry && !this.entry.target) this.entry.target = target;
+    const held = this.entry?.target;
+    if (this.entry && (!held || madeIn(held, target))) this.entry.target = target;
   }
 
   pending(): boolean {
@@ -101,6 +106,12 @@ export class AuditTrail implements WriteHook {
       requestId: this.origin.requestId,
     } satisfies AuditRecord;
   }
+}
+
+/** True when `made` names an object inside the workspace `held` names as a whole. */
+function madeIn(held: AuditTarget, made: AuditTarget): boolean {
+  const isObject = made.objectType != null && made.objectType !== 'Workspace' && made.objectId != null;
+  return held.objectType === 'Workspace' && isObject && made.workspace === held.workspace;
 }
 
 /** A trail that records nothing: background work (sweeps) and service-level tests. */

@@ -22,8 +22,8 @@ export function rememberWorkspace(uid: string, workspace: string): void {
 /**
  * Authorization of a use case that names its run or execution only by id (finishRun, logMetrics,
  * startExecution…): the workspace comes from the process's memory or from one indexed read; a
- * server admin (or a Skein with auth off) needs no lookup at all, and the write names the audit
- * entry's workspace itself (`named`).
+ * server admin (or a Skein with auth off) needs no lookup for what is not recorded, and the write
+ * names the audit entry's workspace itself (`named`).
  */
 export class Ownership {
   constructor(private readonly deps: ServiceDeps) {}
@@ -37,7 +37,10 @@ export class Ownership {
     const target = { objectType: label, objectId: id };
     if (!isSignedIn(caller)) return access.requireSignedIn({ workspace: null, ...target });
     let workspace = known.get(uid) ?? null;
-    if (workspace === null && caller.admin) return; // an admin may do anything: no lookup
+    // An admin may do anything: no lookup, unless the change is recorded. Its audit entry must name
+    // the workspace before the write's statement runs (it rides on it, and the change feed numbers
+    // it per workspace: services/audit.ts); `named` comes too late for that.
+    if (workspace === null && caller.admin && !this.deps.audit.pending()) return;
     if (workspace === null) {
       workspace = await this.deps.graph.read((tx) => ownershipRepository.workspaceOf(tx, label, uid));
       if (workspace === null) throw notFound(label, id);

@@ -104,6 +104,8 @@ export class RunService {
     await this.deps.access.require('write', workspaceTarget(input.workspace));
     // Without a key the create is one statement (a failure is explained by reads afterwards).
     const oneStatement = !idempotencyKey;
+    // Its record rides on that statement: it names the run before (a replay's is named after).
+    if (oneStatement) this.ownership.named('Run', run);
     return this.deps.graph.write(
       async (tx) => {
         const made: { run?: RunRecord } = {};

@@ -2,6 +2,8 @@ import { mintToken } from '../../src/auth/token-secret';
 import { changeFeedRepository } from '../../src/graph/change-feed.repository';
 import type { FeedChange } from '../../src/domain/feed';
 import { gqlOk, uniqueName, useTestSkein } from '../helpers/skein';
+import { spawnSkein } from '../setup/skein-process';
+import { encodeCursor } from '../../src/services/pagination';
 import { codeOf, createToken, gqlAs, gqlAsOk } from '../helpers/tokens';
 
 /**
@@ -50,7 +52,9 @@ describe('change feed', () => {
     expect(changes[0]).toMatchObject({ action: 'createWorkspace', objectType: 'Workspace', objectId: t.ws });
     const started = changes.slice(1);
     expect(started.every((c) => c.action === 'startRun' && c.workspace === t.ws)).toBe(true);
-    expect(runs).toHaveLength(20);
+    // A create is named by what it made: each run once.
+    expect(started.every((c) => c.objectType === 'Run')).toBe(true);
+    expect(new Set(started.map((c) => c.objectId))).toEqual(new Set(runs.map((r) => r.uid)));
     // An id-named mutation names its object: the feed tells which run finished.
     await gqlOk(t.url, FINISH_RUN, { id: runs[3]!.id });
     expect((await feed(t.ws, 21))[0]).toMatchObject({
@@ -62,6 +66,41 @@ describe('change feed', () => {
     expect(await changeFeedRepository.lastSeq(t.skein.graph, t.ws)).toBe(22);
     // A page after a cursor starts right after it.
     expect((await feed(t.ws, 15, 3)).map((c) => c.seq)).toEqual([16, 17, 18]);
+  });
+
+  it('numbers a change made through another instance, which never saw the run (an admin skips the lookup)', async () => {
+    const run = await startRun(t.ws, 'elsewhere');
+    const other = await spawnSkein({ S3_BUCKET: '', SKEIN_MIGRATE: 'false' });
+    try {
+      const before = await changeFeedRepository.lastSeq(t.skein.graph, t.ws);
+      await gqlOk(other.graphqlUrl, FINISH_RUN, { id: run.id });
+      expect(await feed(t.ws, before)).toEqual([
+        expect.objectContaining({ seq: before + 1, action: 'finishRun', objectType: 'Run', objectId: run.id }),
+      ]);
+    } finally {
+      other.child.kill('SIGTERM');
+      await other.exited;
+    }
+  });
+
+  it('goes on through a workspace deleted, purged and made again under its name: no seq twice', async () => {
+    const name = uniqueName('feedpurge').toLowerCase();
+    const make = () =>
+      gqlOk(t.url, 'mutation($i: CreateWorkspaceInput!) { createWorkspace(input: $i) { name } }', { i: { name } });
+    await make();
+    await gqlOk(t.url, 'mutation($n: String!) { deleteWorkspace(name: $n) { name } }', { n: name });
+    await gqlOk(t.url, 'mutation($w: String, $t: DateTime) { purgeDeleted(workspace: $w, olderThan: $t) { runs } }', {
+      w: name,
+      t: new Date().toISOString(), // after the deletion, which committed before its answer came
+    });
+    await make();
+    const changes = await feed(name);
+    expect(changes.map((c) => [c.seq, c.action])).toEqual([
+      [1, 'createWorkspace'],
+      [2, 'deleteWorkspace'],
+      [3, 'purgeDeleted'],
+      [4, 'createWorkspace'],
+    ]);
   });
 
   it('reads as a connection: cursors resume right after a change, and node is the object as it is now', async () => {
@@ -78,6 +117,7 @@ describe('change feed', () => {
     expect(first.changes.edges.map((e) => e.node.action)).toEqual(['createWorkspace', 'startRun']);
     expect(first.changes.pageInfo.hasNextPage).toBe(true);
     expect(first.changes.edges[0]!.node.node).toEqual({ __typename: 'Workspace', id: expect.any(String) });
+    expect(first.changes.edges[1]!.node.node).toEqual({ __typename: 'Run', id: run.id });
     const rest = await gqlOk<ChangesPage>(t.url, CHANGES, { w: ws, a: first.changes.pageInfo.endCursor });
     expect(rest.changes.edges.map((e) => e.node)).toEqual([
       expect.objectContaining({ seq: 3, action: 'finishRun', node: { __typename: 'Run', id: run.id } }),
@@ -87,6 +127,24 @@ describe('change feed', () => {
     expect(rest.changes.edges[0]!.node.cursor).toBe(rest.changes.edges[0]!.cursor);
     const bad = await gqlAs(t.url, null, CHANGES, { w: ws, a: 'bm90LWEtc2Vx' });
     expect(codeOf(bad)).toBe('BAD_USER_INPUT');
+  });
+
+  it('names a logged artifact version by its uid, and node is that version', async () => {
+    const logged = await gqlOk<{ logArtifact: { id: string; uid: string } }>(
+      t.url,
+      'mutation($i: LogArtifactInput!) { logArtifact(input: $i) { id uid } }',
+      { i: { workspace: t.ws, key: uniqueName('data'), kind: 'DATASET' } },
+    );
+    const before = (await changeFeedRepository.lastSeq(t.skein.graph, t.ws)) - 1;
+    const page = await gqlOk<ChangesPage>(t.url, CHANGES, { w: t.ws, a: encodeCursor(before) });
+    expect(page.changes.edges.map((e) => e.node)).toEqual([
+      expect.objectContaining({
+        action: 'logArtifact',
+        objectType: 'Artifact',
+        objectId: logged.logArtifact.uid,
+        node: { __typename: 'DatasetArtifact', id: logged.logArtifact.id },
+      }),
+    ]);
   });
 
   it('a reader polling while 8 writers run never sees a gap, a repeat or a change behind its cursor', async () => {

@@ -3,6 +3,7 @@ import WebSocket from 'ws';
 import { mintToken } from '../../src/auth/token-secret';
 import { gqlOk, startTestSkein, uniqueName, useTestSkein } from '../helpers/skein';
 import { createToken, gqlAsOk } from '../helpers/tokens';
+import { MAX_SUBSCRIPTIONS_PER_CONNECTION } from '../../src/http/subscriptions';
 import { waitFor } from '../helpers/wait';
 
 /**
@@ -128,6 +129,31 @@ describe('subscriptions', () => {
       const aliased = `subscription { changes(workspace: "${t.ws}") { a: seq b: seq c: seq } }`;
       expect(JSON.stringify(await answer(aliased))).toContain('SKEIN_MAX_ALIASES');
     } finally {
+      await client.dispose();
+    }
+  });
+
+  it('caps the subscriptions one connection holds at once', async () => {
+    const client = createClient({ url: wsUrl(t.url), webSocketImpl: WebSocket, retryAttempts: 0 });
+    const stops: Array<() => void> = [];
+    try {
+      const first = (after: string | null) =>
+        new Promise<unknown>((resolve) => {
+          const stop = client.subscribe(
+            { query: SUBSCRIBE, variables: { w: t.ws, a: after } },
+            { next: resolve, error: resolve, complete: () => resolve('complete') },
+          );
+          stops.push(stop);
+        });
+      const held = await Promise.all(Array.from({ length: MAX_SUBSCRIPTIONS_PER_CONNECTION }, () => first(null)));
+      expect(held.every((answer) => JSON.stringify(answer).includes('"seq":1'))).toBe(true);
+      expect(JSON.stringify(await first(null))).toContain(`At most ${MAX_SUBSCRIPTIONS_PER_CONNECTION} subscriptions`);
+      stops[0]!(); // one completed: room for another
+      await waitFor('a subscription to be let in again', 10_000, async () =>
+        JSON.stringify(await first(null)).includes('"seq":1'),
+      );
+    } finally {
+      for (const stop of stops) stop();
       await client.dispose();
     }
   });
