@@ -198,6 +198,6 @@ export interface IngestOutcome {
   runUid: string | null;
   /** Execution state after the event (run events only). */
   state: string | null;
-  /** Dataset versions this event made (outputs of a COMPLETE, first-seen inputs), as store:// URIs. */
+  /** Uids of the dataset versions this event made (outputs of a COMPLETE, placeholders of first-seen inputs). */
   versionsCreated: string[];
 }

@@ -8,6 +8,12 @@
  * (only to make a version). Reads of a locked node see every commit before the lock.
  */
 
+/**
+ * A statement as sent: runs of white space made one space. The run-event statement goes with every
+ * event, and neo4j-driver flushes its socket every 1,400 bytes (bench/results/issue16-ingest.md).
+ */
+const compact = (cypher: string) => cypher.replace(/\s+/g, ' ').trim();
+
 /** The workspace: made on first use when the caller may create workspaces, else it must exist. */
 export const WORKSPACE_MAY_CREATE = `
 MERGE (w:Workspace {name: $p.workspace})
@@ -29,13 +35,13 @@ const takesState = (n: string) =>
   `($p.terminal AND (${n}.olStateAt IS NULL OR $p.eventTime > ${n}.olStateAt
     OR ($p.eventTime = ${n}.olStateAt AND $p.stateRank > ${n}.olStateRank)))`;
 
-/** Sets `$n`'s state, finish and start from the event (under its lock); `takes` from takesState. */
-const applyState = (n: string, takes: string) => `
+/**
+ * Sets `$n`'s start from the event, and (when `takes`, from takesState) its end: `ended` is the
+ * plan's map of state, finishedAt, olStateAt and olStateRank (and a run's error). Under its lock.
+ */
+const applyState = (n: string, takes: string, ended: string) => `
 SET ${n}.startedAt = CASE WHEN $p.eventTime < ${n}.startedAt THEN $p.eventTime ELSE ${n}.startedAt END,
-    ${n}.state = CASE WHEN ${takes} THEN $p.state ELSE ${n}.state END,
-    ${n}.finishedAt = CASE WHEN ${takes} THEN $p.eventTime ELSE ${n}.finishedAt END,
-    ${n}.olStateAt = CASE WHEN ${takes} THEN $p.eventTime ELSE ${n}.olStateAt END,
-    ${n}.olStateRank = CASE WHEN ${takes} THEN $p.stateRank ELSE ${n}.olStateRank END`;
+  ${n} += CASE WHEN ${takes} THEN ${ended} ELSE {} END`;
 
 /**
  * Keeps each facet from the latest eventTime that sent it (at the same time, the greater JSON
@@ -66,14 +72,12 @@ CALL (r) {
   WITH r WHERE NOT r.uid = $p.run.uid AND ($p.eventTime < r.startedAt OR ($p.run.own AND $p.terminal))
   SET r._lock = true
   WITH r, $p.run.own AND ${takesState('r')} AS takes
-  ${applyState('r', 'takes')},
-    r.error = CASE WHEN takes AND $p.error IS NOT NULL THEN $p.error ELSE r.error END
+  ${applyState('r', 'takes', '$p.runEnded')}
   REMOVE r._lock
 }
 CALL (r) {
   WITH r WHERE r.uid = $p.run.uid AND $p.run.own AND $p.terminal
-  SET r.state = $p.state, r.finishedAt = $p.eventTime, r.olStateAt = $p.eventTime, r.olStateRank = $p.stateRank,
-    r.error = $p.error
+  SET r += $p.runEnded
 }
 MERGE (e:Execution {olRunId: $p.runId})
 ON CREATE SET e.uid = $p.executionUid, e.workspace = w.name, e.runUid = r.uid, e.name = $p.jobName, e.kind = 'JOB',
@@ -82,18 +86,34 @@ SET e._lock = true
 WITH w, workspaceCreated, r, e
 FOREACH (_ IN CASE WHEN e.uid = $p.executionUid THEN [1] ELSE [] END | CREATE (e)-[:IN_RUN]->(r))
 WITH w, workspaceCreated, r, e, ${takesState('e')} AS takes
-${applyState('e', 'takes')}
+${applyState('e', 'takes', '$p.ended')}
 WITH w, workspaceCreated, r, e
 ${keepFacets('e', '$p.facets')}
 WITH w, workspaceCreated, r, e`;
 
 /**
- * The dataset's key in the workspace, found by its OpenLineage namespace and name (unique per
- * workspace, migration 0012), made on first sight with the key the plan derived.
+ * The dataset's key in the workspace (`k`), found by its OpenLineage namespace and name (unique
+ * per workspace, migration 0012); else the key the plan derived, made on first sight, or, when
+ * Skein's own artifacts already use that key, adopted (so OpenLineage's lineage meets theirs).
+ * Concurrent first sights MERGE onto one key (its (workspace, key) constraint).
  */
 const DATASET_KEY = (d: string) => `
-MERGE (k:ArtifactKey {workspace: w.name, olNamespace: ${d}.namespace, olName: ${d}.name})
-ON CREATE SET k.key = ${d}.key, k.lastVersion = 0, k.createdAt = $now`;
+CALL (w, ${d}) {
+  OPTIONAL MATCH (found:ArtifactKey {workspace: w.name, olNamespace: ${d}.namespace, olName: ${d}.name})
+  CALL (w, ${d}, found) {
+    WITH found WHERE found IS NOT NULL
+    RETURN found AS k
+    UNION
+    WITH w, ${d}, found WHERE found IS NULL
+    MERGE (k:ArtifactKey {workspace: w.name, key: ${d}.key})
+    ON CREATE SET k.olNamespace = ${d}.namespace, k.olName = ${d}.name, k.lastVersion = 0, k.createdAt = $now
+    FOREACH (_ IN CASE WHEN k.olNamespace IS NULL THEN [1] ELSE [] END |
+      SET k.olNamespace = ${d}.namespace, k.olName = ${d}.name)
+    WITH k
+    RETURN k
+  }
+  RETURN k
+}`;
 
 /** A new AVAILABLE DATASET version of `k` (no body) from plan dataset `d`, as `a`; `extra`: more SETs. */
 const NEW_VERSION = (d: string, extra: string) => `
@@ -142,16 +162,16 @@ CALL (w, e) {
     WITH v WHERE v IS NOT NULL
     RETURN v AS made, null AS madeUid
   }
-  WITH e, k, made AS target, madeUid
+  WITH e, d, k, made AS target, madeUid
   OPTIONAL MATCH (old:Artifact)-[prior:INPUT]->(e) WHERE old.workspace = k.workspace AND old.key = k.key
-  CALL (e, target, prior) {
-    WITH e, target, prior WHERE prior IS NULL
-    CREATE (target)-[:INPUT {at: $p.eventTime, path: null}]->(e)
+  CALL (e, d, target, prior) {
+    WITH e, d, target, prior WHERE prior IS NULL
+    CREATE (target)-[:INPUT {at: $p.eventTime, path: null, olFacets: d.facets}]->(e)
   }
-  CALL (e, target, old, prior) {
-    WITH e, target, old, prior WHERE prior IS NOT NULL AND $p.eventTime < prior.at
+  CALL (e, d, target, old, prior) {
+    WITH e, d, target, old, prior WHERE prior IS NOT NULL AND $p.eventTime < prior.at
     DELETE prior
-    CREATE (target)-[:INPUT {at: $p.eventTime, path: null}]->(e)
+    CREATE (target)-[:INPUT {at: $p.eventTime, path: null, olFacets: d.facets}]->(e)
     WITH e, target, old WHERE old <> target
     MATCH (e)-[:OUTPUT]->(out:Artifact)-[c:COLUMN_FROM]->(old)
     MERGE (out)-[moved:COLUMN_FROM {column: c.column, field: c.field}]->(target)
@@ -193,13 +213,13 @@ CALL (w, r, e) {
 }`;
 
 /** A RunEvent, after the workspace clause: one row, or none when the workspace is missing or deleted. */
-export const INGEST_RUN_EVENT = `
+export const INGEST_RUN_EVENT = compact(`
 ${RUN_AND_EXECUTION}
 ${INPUTS}
 ${OUTPUTS}
 REMOVE e._lock
 RETURN workspaceCreated, r.uid AS runUid, e.uid AS executionUid, e.state AS state,
-  inputVersions + outputVersions AS versionsCreated`;
+  inputVersions + outputVersions AS versionsCreated`);
 
 /**
  * A DatasetEvent in each workspace of `$workspaces` (workspaces that exist): its facets on the

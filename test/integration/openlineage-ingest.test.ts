@@ -1,5 +1,6 @@
 import { makePrincipal, OPEN } from '../../src/auth/principal';
 import { createServices } from '../../src/services';
+import { AuditTrail } from '../../src/services/audit';
 import type { OpenLineageEvent } from '../../src/domain/openlineage';
 import { gqlOk, uniqueName, useTestSkein } from '../helpers/skein';
 import {
@@ -46,7 +47,7 @@ async function dump(workspace: string) {
       CALL () {
         MATCH (a:Artifact {workspace: $ws})-[ev:INPUT]->(e:Execution)
         WITH a, ev, e ORDER BY e.name, a.key
-        RETURN collect([a.key, a.version, 'INPUT', e.name, ev.at]) AS inputs
+        RETURN collect([a.key, a.version, 'INPUT', e.name, ev.at, ev.olFacets]) AS inputs
       }
       CALL () {
         MATCH (e:Execution {workspace: $ws})-[ev:OUTPUT]->(a:Artifact)
@@ -113,7 +114,7 @@ describe('OpenLineage ingest', () => {
       ],
     ]);
     expect(d.outputs).toEqual([
-      ['load_orders', 'OUTPUT', expect.stringMatching(/^s3\/lake\/orders-[0-9a-f]{8}$/), 1, minute(5)],
+      ['load_orders', 'OUTPUT', expect.stringMatching(/^s3\/lake\/orders-[0-9a-f]{12}$/), 1, minute(5)],
     ]);
     expect(d.columns).toHaveLength(1);
     const again = await ingest(runEvent(run, 'COMPLETE', minute(5)));
@@ -183,12 +184,15 @@ describe('OpenLineage ingest', () => {
     const run = smallJob(ns);
     await ingestAll(orders[1]![1](run).reverse());
     const d = await dump(ns);
-    const [[, , execution, skeinRun]] = d.executions as Array<
-      [string, string, Record<string, unknown>, Record<string, unknown>]
-    >;
+    const [, , execution, skeinRun] = d.executions[0] as [
+      string,
+      string,
+      Record<string, unknown>,
+      Record<string, unknown>,
+    ];
     expect(execution).toMatchObject({ state: 'FAILED', startedAt: minute(0), finishedAt: minute(2) });
     expect(skeinRun).toMatchObject({ state: 'FAILED', error: 'division by zero' });
-    expect(JSON.parse(execution!.olRunFacet_errorMessage as string)).toMatchObject({ message: 'division by zero' });
+    expect(JSON.parse(execution.olRunFacet_errorMessage as string)).toMatchObject({ message: 'division by zero' });
     expect(d.outputs).toEqual([]); // a failed run made no version
   });
 
@@ -238,7 +242,7 @@ describe('OpenLineage ingest', () => {
       { name: 'etl_dag', state: 'COMPLETED', executions: ['etl_dag', 'etl_dag.t1', 'etl_dag.t2', 'etl_dag.t3'] },
     ]);
     expect(done.runUid).toBeTruthy();
-    const [modelKey] = (await dump(ns)).outputs.flatMap((o) => {
+    const [modelKey] = ((await dump(ns)).outputs as unknown[]).flatMap((o) => {
       const [, , key] = o as [string, string, string];
       return key.startsWith('s3/models/churn') ? [key] : [];
     });
@@ -247,7 +251,7 @@ describe('OpenLineage ingest', () => {
       `query($of: String!) { lineage(of: $of, depth: 10) { nodes { __typename ... on Artifact { key } ... on Execution { name } } } }`,
       { of: `store://artifacts/${ns}/${modelKey}` },
     );
-    const names = lineage.nodes.map((n) => n.key?.replace(/-[0-9a-f]{8}$/, '') ?? n.name).sort();
+    const names = lineage.nodes.map((n) => n.key?.replace(/-[0-9a-f]{12}$/, '') ?? n.name).sort();
     expect(names).toEqual(['etl_dag.t1', 'etl_dag.t2', 'etl_dag.t3', 's3/lake/a', 's3/lake/b', 's3/models/churn']);
   });
 
@@ -327,5 +331,99 @@ describe('OpenLineage ingest', () => {
       tx.run<{ n: number }>('MATCH (w:Workspace {name: $ws}) RETURN count(w) AS n', { ws: ns }),
     );
     expect(row!.n).toBe(0);
+  });
+
+  it("writes one openLineage audit entry per event, in the event's transaction", async () => {
+    const ns = uniqueName('ola');
+    const run = smallJob(ns);
+    const requestId = uniqueName('req');
+    const audited = (caller = OPEN) => {
+      const audit = new AuditTrail(t.skein.graph, caller, { requestId, ip: '127.0.0.1' });
+      return createServices({ graph: t.skein.graph.withWriteHook(audit), caller, audit }).openLineage;
+    };
+    await audited().ingest(runEvent(run, 'START', minute(0)));
+    await audited().ingest(runEvent(run, 'COMPLETE', minute(1)));
+    const intruder = makePrincipal({ kind: 'token', id: 'token:ola', roles: [['elsewhere', 'EDITOR']] });
+    await expect(audited(intruder).ingest(runEvent(run, 'RUNNING', minute(0)))).rejects.toMatchObject({
+      code: 'FORBIDDEN',
+    });
+    const entries = await t.skein.graph.read((tx) =>
+      tx.run<Record<string, string>>(
+        `MATCH (a:AuditEvent {requestId: $requestId}) RETURN a.action AS action, a.outcome AS outcome,
+           a.workspace AS workspace, a.objectType AS objectType, a.objectId AS objectId ORDER BY a.id`,
+        { requestId },
+      ),
+    );
+    const entry = { action: 'openLineage', workspace: ns, objectType: 'OpenLineageRun', objectId: run.runId };
+    expect(entries).toEqual([
+      { ...entry, outcome: 'OK' },
+      { ...entry, outcome: 'OK' },
+      { ...entry, outcome: 'DENIED' },
+    ]);
+  });
+
+  it('applies an event once however many copies arrive at the same time', async () => {
+    const ns = uniqueName('olc');
+    const run = smallJob(ns);
+    const starts = await Promise.all(Array.from({ length: 8 }, () => ingest(runEvent(run, 'START', minute(0)))));
+    expect(new Set(starts.map((o) => o.executionUid)).size).toBe(1);
+    expect(starts.filter((o) => o.workspaceCreated)).toHaveLength(1);
+    expect(starts.flatMap((o) => o.versionsCreated)).toHaveLength(1); // one placeholder of the input
+    const complete = runEvent(run, 'COMPLETE', minute(1));
+    const outcomes = await Promise.all(Array.from({ length: 8 }, () => ingest(complete)));
+    expect(outcomes.flatMap((o) => o.versionsCreated)).toHaveLength(1);
+    const d = await dump(ns);
+    expect(d.outputs).toHaveLength(1);
+    expect(d.versions).toHaveLength(2); // the input's placeholder and the one output version
+  });
+
+  it('makes the workspace for an SSO user, who owns it; a token may only write where it may', async () => {
+    const ns = uniqueName('olsso');
+    const alice = makePrincipal({ kind: 'sso', id: `user:${ns}` });
+    const made = await createServices({ graph: t.skein.graph, caller: alice }).openLineage.ingest(
+      runEvent(smallJob(ns), 'START', minute(0)),
+    );
+    expect(made).toMatchObject({ workspace: ns, state: 'RUNNING' });
+    const [grant] = await t.skein.graph.read((tx) =>
+      tx.run<{ role: string; label: string }>(
+        `MATCH (g:Grant {workspace: $ws, subject: $subject}) MATCH (w:Workspace {name: $ws})
+         RETURN g.role AS role, w.\`label.openlineage.namespace\` AS label`,
+        { ws: ns, subject: alice.id },
+      ),
+    );
+    expect(grant).toEqual({ role: 'OWNER', label: ns });
+    // Another SSO user may not write into it (nor learn it exists): the same refusal as for any namespace.
+    const bob = makePrincipal({ kind: 'sso', id: `user:${ns}-bob` });
+    await expect(
+      createServices({ graph: t.skein.graph, caller: bob }).openLineage.ingest(
+        runEvent(smallJob(ns), 'START', minute(0)),
+      ),
+    ).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    // A token of the workspace writes into it, but makes no other.
+    const token = makePrincipal({ kind: 'token', id: `token:${ns}`, roles: [[ns, 'EDITOR']] });
+    const services = createServices({ graph: t.skein.graph, caller: token }).openLineage;
+    await expect(services.ingest(runEvent(smallJob(ns), 'COMPLETE', minute(1)))).resolves.toMatchObject({
+      state: 'COMPLETED',
+    });
+    await expect(services.ingest(runEvent(smallJob(`${ns}-other`), 'START', minute(0)))).rejects.toMatchObject({
+      code: 'FORBIDDEN',
+    });
+  });
+
+  it("adopts a key Skein's own artifacts already use, so their lineage meets", async () => {
+    const ns = uniqueName('olk');
+    await services().workspaces.create({ name: ns });
+    const logged = await services().artifacts.log({ workspace: ns, key: 'warehouse/public.orders', kind: 'DATASET' });
+    const run: JobRun = {
+      namespace: ns,
+      job: 'reader',
+      runId: newRunId(),
+      inputs: [dataset('warehouse', 'public.orders')],
+    };
+    const started = await ingest(runEvent(run, 'START', new Date(Date.now() + 60_000).toISOString()));
+    expect(started.versionsCreated).toEqual([]); // the logged version is current: no placeholder
+    const d = await dump(ns);
+    expect(d.inputs).toEqual([['warehouse/public.orders', 1, 'INPUT', 'reader', expect.any(String), '{}']]);
+    expect(logged.version).toBe(1);
   });
 });

@@ -18,7 +18,7 @@ describe('OpenLineage names', () => {
   it('keys a dataset by namespace/name when valid, otherwise a readable valid key with a digest', () => {
     expect(datasetKey('warehouse', 'public.orders')).toBe('warehouse/public.orders');
     const key = datasetKey('postgres://db:5432', 'public.orders');
-    expect(key).toMatch(/^postgres\/db_5432\/public\.orders-[0-9a-f]{8}$/);
+    expect(key).toMatch(/^postgres\/db_5432\/public\.orders-[0-9a-f]{12}$/);
     const odd: Array<[string, string]> = [
       ['s3://bucket', '/a/../b'],
       ['s3://bucket', 'a b'],

@@ -14,16 +14,10 @@ import type { WorkspaceService } from '../workspace.service';
 import { nowIso } from '../validate';
 import { planRunEvent } from './mapping';
 import { workspaceForNamespace } from './names';
-import { ingestDatasetEvent, ingestJobEvent } from './static-events';
+import { ingestDatasetEvent, ingestJobEvent, type WorkspaceUse } from './static-events';
 
 /** The audit trail's name for every ingested event (the change feed shows it). */
 export const OPEN_LINEAGE_ACTION = 'openLineage';
-
-/** How an ingest may use its workspace: write into it, and make it first when it is missing. */
-export interface WorkspaceUse {
-  workspace: string;
-  mayCreate: boolean;
-}
 
 /**
  * OpenLineage events in (issue 17): each already schema-validated event is one write transaction
@@ -69,7 +63,7 @@ export class OpenLineageService {
       executionUid: row.executionUid,
       runUid: row.runUid,
       state: row.state,
-      versionsCreated: row.versionsCreated.map((uid) => uid),
+      versionsCreated: row.versionsCreated,
     };
   }
 
@@ -88,15 +82,27 @@ export class OpenLineageService {
       return { workspace, mayCreate: caller.admin };
     }
     await access.requireSignedIn(target);
-    if (caller.kind === 'sso' && !access.canRead(workspace)) {
-      await this.workspaces.create({ name: workspace, labels: [{ key: 'openlineage.namespace', value: namespace }] });
+    if (caller.kind === 'sso' && !access.canRead(workspace) && (await this.createdForSso(workspace, namespace))) {
       audit.begin(OPEN_LINEAGE_ACTION); // the create wrote its own entry; the event gets one too
       audit.target(target);
       return { workspace, mayCreate: false };
     }
-    const message = refusal(workspace, namespace);
     await audit.deny(OPEN_LINEAGE_ACTION, target, 'FORBIDDEN');
-    throw forbidden(message, { workspace, namespace });
+    throw forbidden(refusal(workspace, namespace), { workspace, namespace });
+  }
+
+  /**
+   * An SSO user's workspace for a namespace, made as createWorkspace makes one (they own it); false
+   * when it exists already (one they may not read: they get the refusal anyone would, not CONFLICT).
+   */
+  private async createdForSso(workspace: string, namespace: string): Promise<boolean> {
+    try {
+      await this.workspaces.create({ name: workspace, labels: [{ key: 'openlineage.namespace', value: namespace }] });
+      return true;
+    } catch (err) {
+      if ((err as { code?: string }).code === 'CONFLICT') return false;
+      throw err;
+    }
   }
 }
 

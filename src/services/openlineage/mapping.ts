@@ -36,16 +36,23 @@ export interface ColumnWrite {
   transformations: string;
 }
 
-export interface DatasetWrite {
+/** A dataset the event read: how to find it, and what a placeholder version of it would carry. */
+export interface InputWrite {
   namespace: string;
   name: string;
   key: string;
-  /** The uid of the version this write makes, if it makes one. */
+  /** The uid of the placeholder version, if the dataset has no version yet. */
   uid: string;
-  /** The dataset's own facets and its input/output facets, stored on a version it makes. */
-  facets: FacetWrite[];
-  /** The DATASET spec (JSON) a made version carries: schema, row count, column stats. */
+  /** The DATASET spec (JSON) of a placeholder version: schema, row count, column stats. */
   spec: string;
+  /** JSON of the dataset's facets and input facets, kept on the INPUT event. */
+  facets: string;
+}
+
+/** A dataset a COMPLETE wrote: the version it makes, with its facets and column lineage. */
+export interface OutputWrite extends Omit<InputWrite, 'facets'> {
+  /** The dataset's facets and output facets, one property each on the version (columnLineage: as COLUMN_FROM). */
+  facets: FacetWrite[];
   columns: ColumnWrite[];
 }
 
@@ -78,12 +85,14 @@ export interface RunEventPlan {
   /** The Skein run holding the execution: the parent run's, or the run's own. */
   run: { key: string; uid: string; name: string; namespace: string; own: boolean };
   executionUid: string;
-  /** The errorMessage facet's message (the run's `error` when the event is terminal). */
-  error: string | null;
+  /** What a terminal event sets on the execution: state, finishedAt, olStateAt, olStateRank ({} otherwise). */
+  ended: Record<string, string | number>;
+  /** `ended`, and the errorMessage facet's message as the run's `error` when there is one. */
+  runEnded: Record<string, string | number>;
   facets: FacetWrite[];
-  inputs: DatasetWrite[];
+  inputs: InputWrite[];
   /** Outputs that make versions: those of a COMPLETE only. */
-  outputs: DatasetWrite[];
+  outputs: OutputWrite[];
 }
 
 /** The plan of one RunEvent. `eventTime` is normalised to Skein's ISO form so times compare as text. */
@@ -93,6 +102,11 @@ export function planRunEvent(event: RunEvent): RunEventPlan {
   const terminal = state !== null && state !== 'RUNNING';
   const parent = event.run.facets?.parent;
   const own = !parent || parent.run.runId === event.run.runId;
+  const stateRank = terminal ? (TERMINAL_RANK[state] ?? 0) : 0;
+  const ended: Record<string, string | number> = terminal
+    ? { state, finishedAt: eventTime, olStateAt: eventTime, olStateRank: stateRank }
+    : {};
+  const error = terminal ? event.run.facets?.errorMessage?.message : undefined;
   const complete = event.eventType === 'COMPLETE';
   const outputs = complete ? (event.outputs ?? []).map((d) => outputWrite(d)) : [];
   return {
@@ -103,12 +117,13 @@ export function planRunEvent(event: RunEvent): RunEventPlan {
     eventTime,
     state,
     terminal,
-    stateRank: terminal ? (TERMINAL_RANK[state] ?? 0) : 0,
+    stateRank,
     run: own
       ? { key: event.run.runId, uid: newUid(), name: event.job.name, namespace: event.job.namespace, own: true }
       : { key: parent.run.runId, uid: newUid(), name: parent.job.name, namespace: parent.job.namespace, own: false },
     executionUid: newUid(),
-    error: event.run.facets?.errorMessage?.message ?? null,
+    ended,
+    runEnded: error === undefined ? ended : { ...ended, error },
     facets: [...facetWrites('olRunFacet', event.run.facets), ...facetWrites('olJobFacet', event.job.facets)],
     inputs: inputWrites(event.inputs ?? [], outputs),
     outputs: byKey(outputs),
@@ -120,24 +135,32 @@ export function planRunEvent(event: RunEvent): RunEventPlan {
  * source (a column came from it, so the run read it), one each, in key order (transactions that
  * lock several keys take them in one order, which keeps them from deadlocking).
  */
-function inputWrites(inputs: readonly InputDataset[], outputs: readonly DatasetWrite[]): DatasetWrite[] {
-  const seen = new Map<string, DatasetWrite>();
+function inputWrites(inputs: readonly InputDataset[], outputs: readonly OutputWrite[]): InputWrite[] {
+  const seen = new Map<string, InputWrite>();
   for (const d of inputs) {
-    const w = datasetWrite(d, { ...(d.facets ?? {}), ...(d.inputFacets ?? {}) });
+    const w = inputWrite(d, { ...(d.facets ?? {}), ...(d.inputFacets ?? {}) });
     if (!seen.has(w.key)) seen.set(w.key, w);
   }
   for (const c of outputs.flatMap((o) => o.columns)) {
-    const w = datasetWrite({ namespace: c.namespace, name: c.name }, {});
+    const w = inputWrite({ namespace: c.namespace, name: c.name }, {});
     if (!seen.has(w.key)) seen.set(w.key, w);
   }
   return byKey([...seen.values()]);
 }
 
-function outputWrite(d: OutputDataset): DatasetWrite {
-  return datasetWrite(d, { ...(d.facets ?? {}), ...(d.outputFacets ?? {}) });
+function inputWrite(d: OpenLineageDataset, facets: Facets): InputWrite {
+  return {
+    namespace: d.namespace,
+    name: d.name,
+    key: datasetKey(d.namespace, d.name),
+    uid: newUid(),
+    spec: JSON.stringify(datasetSpecOf(facets)),
+    facets: JSON.stringify(facets),
+  };
 }
 
-function datasetWrite(d: OpenLineageDataset, facets: Facets): DatasetWrite {
+function outputWrite(d: OutputDataset): OutputWrite {
+  const { columnLineage, ...facets } = { ...(d.facets ?? {}), ...(d.outputFacets ?? {}) };
   return {
     namespace: d.namespace,
     name: d.name,
@@ -145,11 +168,12 @@ function datasetWrite(d: OpenLineageDataset, facets: Facets): DatasetWrite {
     uid: newUid(),
     facets: facetWrites('olFacet', facets),
     spec: JSON.stringify(datasetSpecOf(facets)),
-    columns: columnWrites(d.facets?.columnLineage),
+    columns: columnWrites(columnLineage as ColumnLineageDatasetFacet | undefined),
   };
 }
 
-const byKey = (list: DatasetWrite[]) => list.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+const byKey = <T extends { key: string }>(list: T[]) =>
+  list.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
 
 /**
  * Facets as node properties, one per facet: `<prefix>_<facet name>` holds its JSON and

@@ -6,7 +6,12 @@ import type { ServiceDeps } from '../deps';
 import { nowIso } from '../validate';
 import { datasetSpecOf, facetWrites, isoTime } from './mapping';
 import { datasetKey, workspaceForNamespace } from './names';
-import type { WorkspaceUse } from './index';
+
+/** How an ingest may use its workspace: write into it, and make it first when it is missing. */
+export interface WorkspaceUse {
+  workspace: string;
+  mayCreate: boolean;
+}
 
 /** Authorizes writing into a namespace's workspace (OpenLineageService.use). */
 type Use = (namespace: string, objectId: string) => Promise<WorkspaceUse>;
