@@ -38,8 +38,8 @@ const BATCHES_PER_CLAIM = 20;
 /**
  * Delivers the change feed to every webhook, from every Skein instance at once. Each round reads
  * the due webhooks that have changes after their cursor, leases them (webhookRepository.claim: one
- * instance delivers a hook at a time), and POSTs each its changes in feed order, a batch of up to
- * 100 at a time. An acknowledged batch moves the cursor; a failed one leaves it, counts a failure
+ * instance delivers a hook at a time), and starts POSTing each its changes in feed order, a batch
+ * of up to 100 at a time. An acknowledged batch moves the cursor; a failed one leaves it, counts a failure
  * and puts the next attempt off (retryDelayMs). So every change arrives in order, at least once:
  * a receiver may see a batch again if Skein stopped between its 2xx and the cursor's move.
  */
@@ -49,11 +49,22 @@ export function startWebhookDispatcher(
   options: WebhookDispatchOptions,
 ): WebhookDispatcher {
   const stopping = new AbortController();
-  const deliver = (hook: ClaimedWebhook, first: FeedChange[]) =>
-    deliverClaimed(graph, hook, first, options, stopping.signal).catch((err: unknown) =>
-      // The lease lapses on its own and another round retries the hook.
-      logger.warn({ err, webhook: hook.uid }, 'webhook delivery failed on Skein’s side; it is retried'),
-    );
+  // Deliveries run on their own, not inside the round that claimed them: a receiver slow to answer
+  // (up to the 10 s timeout) holds only its own webhook, leased meanwhile, never the next round.
+  const inFlight = new Set<Promise<void>>();
+  const deliver = (hook: ClaimedWebhook, first: () => Promise<FeedChange[]>) => {
+    const delivery = first()
+      .then((changes) => deliverClaimed(graph, hook, changes, options, stopping.signal))
+      .catch((err: unknown) =>
+        // The lease lapses on its own and another round retries the hook.
+        logger.warn({ err, webhook: hook.uid }, 'webhook delivery failed on Skein’s side; it is retried'),
+      )
+      .finally(() => {
+        inFlight.delete(delivery);
+        wake(); // changes committed while the hook was leased were skipped by the rounds meanwhile
+      });
+    inFlight.add(delivery);
+  };
   let timer: NodeJS.Timeout | undefined;
   let timerAt = 0; // when the timer fires
   let running: Promise<void> | undefined;
@@ -89,27 +100,29 @@ export function startWebhookDispatcher(
       });
   };
   schedule(options.pollMs);
+  function wake() {
+    if (stopping.signal.aborted) return;
+    if (running) again = true;
+    else if (timerAt > Date.now() + soonest()) schedule(soonest());
+  }
   return {
-    wake() {
-      if (stopping.signal.aborted) return;
-      if (running) again = true;
-      else if (timerAt > Date.now() + soonest()) schedule(soonest());
-    },
+    wake,
     async stop() {
       stopping.abort();
       if (timer) clearTimeout(timer);
       await running;
+      await Promise.all([...inFlight]);
     },
   };
 }
 
 /**
  * One round: the due webhooks with changes waiting (one query when none are), their first batch
- * read, claimed and delivered, in parallel across hooks.
+ * read, claimed, and their deliveries started (they go on after the round, in parallel).
  */
 async function round(
   graph: GraphExecutor,
-  deliver: (hook: ClaimedWebhook, first: FeedChange[]) => Promise<void>,
+  deliver: (hook: ClaimedWebhook, first: () => Promise<FeedChange[]>) => void,
   stop: AbortSignal,
 ): Promise<void> {
   const now = new Date();
@@ -129,16 +142,12 @@ async function round(
     lease: randomUUID(),
     leaseUntil: new Date(now.getTime() + LEASE_MS).toISOString(),
   });
-  await Promise.all(
-    claimed.map((hook) => {
-      const seen = waiting.get(hook.uid)!;
-      // Another instance may have delivered some between our read and our claim.
-      const first = seen.due.cursor === hook.cursor ? seen.changes : null;
-      return first
-        ? deliver(hook, first)
-        : changesAfter(graph, hook.workspace, hook.cursor).then((c) => deliver(hook, c));
-    }),
-  );
+  for (const hook of claimed) {
+    const seen = waiting.get(hook.uid)!;
+    // Another instance may have delivered some between our read and our claim: read again then.
+    const same = seen.due.cursor === hook.cursor;
+    deliver(hook, () => (same ? Promise.resolve(seen.changes) : changesAfter(graph, hook.workspace, hook.cursor)));
+  }
 }
 
 /**

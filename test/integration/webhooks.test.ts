@@ -176,6 +176,23 @@ describe('webhooks', () => {
     expect(seqs(acknowledged(r))).toEqual(range(webhook.deliveredThrough + 1, last));
   });
 
+  it('a receiver that never answers holds up only its own webhook, not the others', async () => {
+    const stuck = await receiver({ answer: () => 0 });
+    const slowWs = await createWorkspace(t.url, 'hooks');
+    await createHook(slowWs, stuck.url);
+    await waitFor('a delivery hanging', 10_000, () => stuck.requests.length > 0);
+
+    const ws = await createWorkspace(t.url, 'hooks');
+    const r = await receiver();
+    const { webhook } = await createHook(ws, r.url);
+    await startRun(ws, 'while-another-hangs');
+    // Well inside the hanging delivery's 10 s timeout.
+    await waitFor('changes through the run', 5000, () =>
+      acknowledged(r).some((c) => c.seq >= webhook.deliveredThrough + 2),
+    );
+    expect(stuck.requests).toHaveLength(1);
+  });
+
   it('deleteWebhook stops deliveries to it; the others go on', async () => {
     const ws = await createWorkspace(t.url, 'hooks');
     const gone = await receiver();
