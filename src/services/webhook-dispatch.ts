@@ -185,7 +185,8 @@ async function deliverClaimed(
       now: now.toISOString(),
       leaseUntil,
     });
-    if (!stood || !more) return; // deleted, or taken over; or done for this claim
+    if (!stood) return repo.release(graph, [hook.uid], hook.lease); // deleted, or moved under us
+    if (!more) return; // done for this claim (the lease was given back with the cursor's move)
     cursor = to;
     hook = { ...hook, failures: 0 };
     changes = await changesAfter(graph, hook.workspace, cursor);
