@@ -101,7 +101,7 @@ export async function startSkein(config: Config, options: StartOptions = {}): Pr
     await waitForNeo4j(driver, neo4j.uri);
     const bodies = await createBodies(config);
     cleanups.push(() => bodies.store.close());
-    const { server, drain, subscriptions } = await listen(config, graph, logger, readiness, bodies);
+    const { server, drain, subscriptions, feed } = await listen(config, graph, logger, readiness, bodies);
     const bytesReceived = countReceivedBytes(server);
     cleanups.push(() => closeServer(drain, config.http.shutdownGraceMs, logger));
     // Before the drain: a subscription never finishes by itself, so its socket is closed (1001).
@@ -125,7 +125,12 @@ export async function startSkein(config: Config, options: StartOptions = {}): Pr
     );
     // Stopped before the driver closes (cleanups run in reverse): deliveries under way give their leases back.
     const webhooks = startWebhookDispatcher(graph, logger, config.webhooks);
-    cleanups.push(() => webhooks.stop());
+    // A commit in this process delivers at once; other instances' commits wait for the next poll.
+    const unwoken = feed.onEveryChange(() => webhooks.wake());
+    cleanups.push(async () => {
+      unwoken();
+      await webhooks.stop();
+    });
     const url = urlOf(server, config.http.host);
     return { url, graphqlUrl: `${url}/graphql`, graph, bodies, bytesReceived, stop, localNeo4j: neo4j.local };
   } catch (err) {
@@ -179,7 +184,7 @@ async function listen(
   logger: Logger,
   readiness: Readiness,
   bodies: Bodies,
-): Promise<{ server: Server; drain: Drain; subscriptions: { close(): Promise<void> } }> {
+): Promise<{ server: Server; drain: Drain; subscriptions: { close(): Promise<void> }; feed: FeedNotifier }> {
   const schema = await getSchema();
   const apollo = createApollo(schema, { limits: config.limits, introspection: config.introspection });
   // Compiled before the first request (and a broken vendor/openlineage copy fails the start, not a client).
@@ -189,7 +194,7 @@ async function listen(
   const limiter = config.auth.mode === 'on' ? createRateLimiter(config.rateLimit) : NO_RATE_LIMIT;
   const authenticate = (authorization: string | undefined, origin: RequestOrigin) =>
     limiter.authenticated(origin.ip, () => authenticator.authenticate(authorization, origin));
-  // One per process: commits here wake this process's change-feed subscriptions.
+  // One per process: commits here wake this process's change-feed subscriptions and webhook dispatcher.
   const feed = new FeedNotifier(config.feedPollMs);
   const contextFor = (caller: Principal, origin: RequestOrigin & { requestId: string }) =>
     createContext(
@@ -250,7 +255,7 @@ async function listen(
     server.listen(config.http.port, config.http.host, resolve);
   });
   if (bodies.store instanceof LocalBodyStore) bodies.store.setPublicUrl(urlOf(server, config.http.host));
-  return { server, drain, subscriptions };
+  return { server, drain, subscriptions, feed };
 }
 
 /** Auth off (loopback only): everyone is the single user. On: tokens and SSO (identity.service.ts). */

@@ -1,6 +1,8 @@
 /**
- * Webhooks: (:Webhook {uid, workspace, url, secret, description, createdAt, createdBy, cursor,
- * failures, nextAttemptAt, leaseUntil, leaseOwner, lastError, lastDeliveredAt}) (migration 0011).
+ * Webhooks: (:Webhook {uid, workspace, workspaceCreatedAt, url, secret, description, createdAt,
+ * createdBy, cursor, failures, nextAttemptAt, leaseUntil, leaseOwner, lastError, lastDeliveredAt})
+ * (migration 0011). `workspaceCreatedAt` tells the workspace it was made in from one made again
+ * under the same name.
  * Only the dispatcher's claim reads the secret; every other query projects RECORD, which leaves it out.
  * Times are ISO-8601 UTC strings, which order as text the way they order in time.
  */
@@ -38,13 +40,17 @@ LIMIT $limit
 /**
  * Webhooks whose next attempt is due, that no instance holds, and whose workspace's feed has moved
  * past their cursor (its FeedCounter, migration 0010): a range seek on nextAttemptAt and one
- * counter seek each, so a round over idle hooks is this one query.
+ * counter seek each, so a round over idle hooks is this one query. Only hooks of the workspace
+ * they were made in: a purged workspace's hooks fall silent, and stay so when a workspace is made
+ * again under its name (its feed continues, but its owners may be others).
  */
 export const DUE_WEBHOOKS = /* cypher */ `
 MATCH (w:Webhook)
 WHERE w.nextAttemptAt <= $now AND (w.leaseUntil IS NULL OR w.leaseUntil <= $now)
 MATCH (c:FeedCounter {workspace: w.workspace})
 WHERE c.seq > w.cursor
+MATCH (ws:Workspace {name: w.workspace})
+WHERE ws.createdAt = w.workspaceCreatedAt
 RETURN w.uid AS uid, w.workspace AS workspace, w.cursor AS cursor
 ORDER BY w.nextAttemptAt
 LIMIT $limit

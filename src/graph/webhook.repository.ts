@@ -19,7 +19,11 @@ const parse = (w: Record<string, unknown>): WebhookRecord => ({
 type Row = { w: Record<string, unknown> };
 
 /** A new webhook as written: the record's fields and the secret it is signed with. */
-export type NewWebhook = Omit<WebhookRecord, 'lastError' | 'lastDeliveredAt'> & { secret: string };
+export type NewWebhook = Omit<WebhookRecord, 'lastError' | 'lastDeliveredAt'> & {
+  secret: string;
+  /** When its workspace was made: a workspace made again under the name is another one (DUE_WEBHOOKS). */
+  workspaceCreatedAt: string;
+};
 
 /** A due webhook as the dispatcher first sees it (unleased: only a claim may deliver it). */
 export interface DueWebhook {

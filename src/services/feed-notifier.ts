@@ -6,16 +6,27 @@
  */
 export class FeedNotifier {
   private readonly waiting = new Map<string, Set<() => void>>();
+  private readonly everyChange = new Set<() => void>();
 
   /** @param pollMs SKEIN_FEED_POLL_MS: the longest a follower waits before reading the feed again. */
   constructor(readonly pollMs: number) {}
 
   /** A change in `workspace` committed: every follower of it reads now. */
   notify(workspace: string): void {
+    for (const listener of this.everyChange) listener();
     const wakers = this.waiting.get(workspace);
     if (!wakers) return;
     this.waiting.delete(workspace);
     for (const wake of wakers) wake();
+  }
+
+  /**
+   * Calls `listener` after every change committed in this process, in any workspace (the webhook
+   * dispatcher, which follows every workspace at once); answers what removes it.
+   */
+  onEveryChange(listener: () => void): () => void {
+    this.everyChange.add(listener);
+    return () => this.everyChange.delete(listener);
   }
 
   /**

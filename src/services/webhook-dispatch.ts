@@ -26,6 +26,10 @@ export interface WebhookDispatcher {
 
 /** Webhooks looked at per round; the rest wait for the next one. */
 const ROUND = 100;
+/** The least time between the starts of two rounds when commits wake the dispatcher. */
+const WAKE_GAP_MS = 20;
+/** Feed reads a round runs at once (one per due webhook). */
+const READS_AT_ONCE = 10;
 /** How long a claim holds a webhook; every acknowledged batch renews it. */
 const LEASE_MS = 60_000;
 /** Batches one claim delivers before it lets the hook go (other hooks and instances get a turn). */
@@ -34,8 +38,8 @@ const BATCHES_PER_CLAIM = 20;
 /**
  * Delivers the change feed to every webhook, from every Skein instance at once. Each round reads
  * the due webhooks that have changes after their cursor, leases them (webhookRepository.claim: one
- * instance delivers a hook at a time), and POSTs each its changes in feed order, a batch of up to
- * 100 at a time. An acknowledged batch moves the cursor; a failed one leaves it, counts a failure
+ * instance delivers a hook at a time), and starts POSTing each its changes in feed order, a batch
+ * of up to 100 at a time. An acknowledged batch moves the cursor; a failed one leaves it, counts a failure
  * and puts the next attempt off (retryDelayMs). So every change arrives in order, at least once:
  * a receiver may see a batch again if Skein stopped between its 2xx and the cursor's move.
  */
@@ -45,17 +49,40 @@ export function startWebhookDispatcher(
   options: WebhookDispatchOptions,
 ): WebhookDispatcher {
   const stopping = new AbortController();
-  const deliver = (hook: ClaimedWebhook, first: FeedChange[]) =>
-    deliverClaimed(graph, hook, first, options, stopping.signal).catch((err: unknown) =>
-      // The lease lapses on its own and another round retries the hook.
-      logger.warn({ err, webhook: hook.uid }, 'webhook delivery failed on Skein’s side; it is retried'),
-    );
+  // Deliveries run on their own, not inside the round that claimed them: a receiver slow to answer
+  // (up to the 10 s timeout) holds only its own webhook, leased meanwhile, never the next round.
+  const inFlight = new Set<Promise<void>>();
+  const deliver = (hook: ClaimedWebhook, first: () => Promise<FeedChange[]>) => {
+    const delivery = first()
+      .then((changes) => deliverClaimed(graph, hook, changes, options, stopping.signal))
+      .catch((err: unknown) =>
+        // The lease lapses on its own and another round retries the hook.
+        logger.warn({ err, webhook: hook.uid }, 'webhook delivery failed on Skein’s side; it is retried'),
+      )
+      .finally(() => {
+        inFlight.delete(delivery);
+        wake(); // changes committed while the hook was leased were skipped by the rounds meanwhile
+      });
+    inFlight.add(delivery);
+  };
   let timer: NodeJS.Timeout | undefined;
+  let timerAt = 0; // when the timer fires
   let running: Promise<void> | undefined;
+  let startedAt = 0; // of the last round
   let again = false;
   let failing = false; // a round failed: the next failures of this outage are logged at debug only
+  const schedule = (delayMs: number) => {
+    if (timer) clearTimeout(timer);
+    timerAt = Date.now() + delayMs;
+    timer = setTimeout(run, delayMs);
+    timer.unref();
+  };
+  // A woken round waits for the last one to be WAKE_GAP_MS old: a stream of commits (an ingest
+  // at 1,000 events/s) costs at most one round (one query when nothing is due) per gap.
+  const soonest = () => Math.max(0, startedAt + WAKE_GAP_MS - Date.now());
   const run = () => {
     timer = undefined;
+    startedAt = Date.now();
     running = round(graph, deliver, stopping.signal)
       .then(() => {
         failing = false;
@@ -68,45 +95,45 @@ export function startWebhookDispatcher(
       .finally(() => {
         running = undefined;
         if (stopping.signal.aborted) return;
-        timer = setTimeout(run, again ? 0 : options.pollMs);
-        timer.unref();
+        schedule(again ? soonest() : options.pollMs);
         again = false;
       });
   };
-  timer = setTimeout(run, options.pollMs);
-  timer.unref();
+  schedule(options.pollMs);
+  function wake() {
+    if (stopping.signal.aborted) return;
+    if (running) again = true;
+    else if (timerAt > Date.now() + soonest()) schedule(soonest());
+  }
   return {
-    wake() {
-      if (stopping.signal.aborted) return;
-      if (running) again = true;
-      else if (timer) {
-        clearTimeout(timer);
-        run();
-      }
-    },
+    wake,
     async stop() {
       stopping.abort();
       if (timer) clearTimeout(timer);
       await running;
+      await Promise.all([...inFlight]);
     },
   };
 }
 
 /**
  * One round: the due webhooks with changes waiting (one query when none are), their first batch
- * read, claimed and delivered, in parallel across hooks.
+ * read, claimed, and their deliveries started (they go on after the round, in parallel).
  */
 async function round(
   graph: GraphExecutor,
-  deliver: (hook: ClaimedWebhook, first: FeedChange[]) => Promise<void>,
+  deliver: (hook: ClaimedWebhook, first: () => Promise<FeedChange[]>) => void,
   stop: AbortSignal,
 ): Promise<void> {
   const now = new Date();
   const due = await repo.due(graph, now.toISOString(), ROUND);
   const waiting = new Map<string, { due: DueWebhook; changes: FeedChange[] }>();
-  for (const hook of due) {
-    const changes = await changesAfter(graph, hook.workspace, hook.cursor);
-    if (changes.length > 0) waiting.set(hook.uid, { due: hook, changes });
+  for (let i = 0; i < due.length; i += READS_AT_ONCE) {
+    const hooks = due.slice(i, i + READS_AT_ONCE);
+    const batches = await Promise.all(hooks.map((h) => changesAfter(graph, h.workspace, h.cursor)));
+    hooks.forEach((hook, j) => {
+      if (batches[j]!.length > 0) waiting.set(hook.uid, { due: hook, changes: batches[j]! });
+    });
   }
   if (waiting.size === 0 || stop.aborted) return;
   const claimed = await repo.claim(graph, {
@@ -115,16 +142,12 @@ async function round(
     lease: randomUUID(),
     leaseUntil: new Date(now.getTime() + LEASE_MS).toISOString(),
   });
-  await Promise.all(
-    claimed.map((hook) => {
-      const seen = waiting.get(hook.uid)!;
-      // Another instance may have delivered some between our read and our claim.
-      const first = seen.due.cursor === hook.cursor ? seen.changes : null;
-      return first
-        ? deliver(hook, first)
-        : changesAfter(graph, hook.workspace, hook.cursor).then((c) => deliver(hook, c));
-    }),
-  );
+  for (const hook of claimed) {
+    const seen = waiting.get(hook.uid)!;
+    // Another instance may have delivered some between our read and our claim: read again then.
+    const same = seen.due.cursor === hook.cursor;
+    deliver(hook, () => (same ? Promise.resolve(seen.changes) : changesAfter(graph, hook.workspace, hook.cursor)));
+  }
 }
 
 /**
@@ -162,7 +185,8 @@ async function deliverClaimed(
       now: now.toISOString(),
       leaseUntil,
     });
-    if (!stood || !more) return; // deleted, or taken over; or done for this claim
+    if (!stood) return repo.release(graph, [hook.uid], hook.lease); // deleted, or moved under us
+    if (!more) return; // done for this claim (the lease was given back with the cursor's move)
     cursor = to;
     hook = { ...hook, failures: 0 };
     changes = await changesAfter(graph, hook.workspace, cursor);

@@ -58,6 +58,7 @@ export class WebhookService {
       return repo.create(tx, {
         uid,
         workspace,
+        workspaceCreatedAt: found.createdAt,
         url,
         secret,
         description,

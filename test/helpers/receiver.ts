@@ -12,7 +12,7 @@ export interface Received {
 
 /**
  * A webhook receiver on a local port (node:http): records every POST to its own path and answers
- * the status `answer` gives for it (its 0-based number), 200 by default. Anything else gets 404 and
+ * the status `answer` gives for it (its 0-based number), 200 by default; 0 never answers. Anything else gets 404 and
  * is not recorded: a webhook left by an earlier run may still post to a port the system reuses.
  */
 export interface Receiver {
@@ -50,6 +50,7 @@ export async function startReceiver(options: ReceiverOptions = {}): Promise<Rece
     req.on('end', () => {
       const status = answer(requests.length);
       requests.push({ at: Date.now(), headers: req.headers, body: Buffer.concat(chunks).toString('utf8'), status });
+      if (status === 0) return; // never answered: the sender's timeout, or close(), ends it
       onRequest?.('end');
       res.writeHead(status).end();
     });

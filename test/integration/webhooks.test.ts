@@ -4,7 +4,7 @@ import { verifyWebhookSignature } from '../../src/domain/webhook-signature';
 import { webhookRepository } from '../../src/graph/webhook.repository';
 import { inProcessApi, tokenIn, type InProcessApi } from '../helpers/callers';
 import { closedPort, receiverPath, startReceiver, type Receiver, type ReceiverOptions } from '../helpers/receiver';
-import { createWorkspace, gql, gqlOk, startTestSkein, useTestSkein } from '../helpers/skein';
+import { createWorkspace, gql, gqlOk, startTestSkein, uniqueName, useTestSkein } from '../helpers/skein';
 import { waitFor } from '../helpers/wait';
 
 /**
@@ -176,6 +176,23 @@ describe('webhooks', () => {
     expect(seqs(acknowledged(r))).toEqual(range(webhook.deliveredThrough + 1, last));
   });
 
+  it('a receiver that never answers holds up only its own webhook, not the others', async () => {
+    const stuck = await receiver({ answer: () => 0 });
+    const slowWs = await createWorkspace(t.url, 'hooks');
+    await createHook(slowWs, stuck.url);
+    await waitFor('a delivery hanging', 10_000, () => stuck.requests.length > 0);
+
+    const ws = await createWorkspace(t.url, 'hooks');
+    const r = await receiver();
+    const { webhook } = await createHook(ws, r.url);
+    await startRun(ws, 'while-another-hangs');
+    // Well inside the hanging delivery's 10 s timeout.
+    await waitFor('changes through the run', 5000, () =>
+      acknowledged(r).some((c) => c.seq >= webhook.deliveredThrough + 2),
+    );
+    expect(stuck.requests).toHaveLength(1);
+  });
+
   it('deleteWebhook stops deliveries to it; the others go on', async () => {
     const ws = await createWorkspace(t.url, 'hooks');
     const gone = await receiver();
@@ -200,6 +217,30 @@ describe('webhooks', () => {
     expect((await hooksOf(ws)).map((h) => h.id)).not.toContain(a.webhook.id);
     const again = await gql(t.url, 'mutation($id: ID!) { deleteWebhook(id: $id) { id } }', { id: a.webhook.id });
     expect(again.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+  });
+
+  it('a workspace purged and made again under its name: its old webhooks fall silent, new ones deliver', async () => {
+    const ws = uniqueName('hookpurge').toLowerCase();
+    const make = () =>
+      gqlOk(t.url, 'mutation($i: CreateWorkspaceInput!) { createWorkspace(input: $i) { name } }', { i: { name: ws } });
+    await make();
+    const old = await receiver();
+    const a = await createHook(ws, old.url);
+    await gqlOk(t.url, 'mutation($n: String!) { deleteWorkspace(name: $n) { name } }', { n: ws });
+    await receivedThrough(old, a.webhook.deliveredThrough + 2); // its creation, the deletion: still delivered
+    await gqlOk(t.url, 'mutation($w: String, $t: DateTime) { purgeDeleted(workspace: $w, olderThan: $t) { runs } }', {
+      w: ws,
+      t: new Date().toISOString(),
+    });
+    await make(); // the feed goes on: purgeDeleted, then this createWorkspace
+    const remade = a.webhook.deliveredThrough + 4;
+    const fresh = await receiver();
+    const b = await createHook(ws, fresh.url);
+    expect(b.webhook.deliveredThrough).toBe(remade);
+    await startRun(ws, 'in-the-new-one');
+    await receivedThrough(fresh, remade + 2);
+    expect(seqs(acknowledged(fresh))).toEqual([remade + 1, remade + 2]);
+    expect(Math.max(...seqs(acknowledged(old)))).toBeLessThan(remade);
   });
 
   it('the secret is answered once: no list or field shows it, and the feed does not carry it', async () => {

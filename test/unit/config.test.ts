@@ -34,6 +34,20 @@ describe('config', () => {
     );
   });
 
+  it('reads the webhook poll and first-retry delays in milliseconds, 1 s each by default', () => {
+    expect(loadConfig({}).webhooks).toEqual({ pollMs: 1000, retryBaseMs: 1000 });
+    expect(loadConfig({ SKEIN_WEBHOOK_POLL_MS: '250', SKEIN_WEBHOOK_RETRY_BASE_MS: '5000' }).webhooks).toEqual({
+      pollMs: 250,
+      retryBaseMs: 5000,
+    });
+    expect(() => loadConfig({ SKEIN_WEBHOOK_POLL_MS: '0' })).toThrow(
+      'SKEIN_WEBHOOK_POLL_MS="0": expected a number of milliseconds',
+    );
+    expect(() => loadConfig({ SKEIN_WEBHOOK_RETRY_BASE_MS: 'fast' })).toThrow(
+      'SKEIN_WEBHOOK_RETRY_BASE_MS="fast": expected a number of milliseconds',
+    );
+  });
+
   it('refuses half of an S3 credential pair', () => {
     expect(() => loadConfig({ S3_BUCKET: 'models', S3_ACCESS_KEY_ID: 'AKIA' })).toThrow(
       /S3_SECRET_ACCESS_KEY: S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY go together/,
