@@ -242,7 +242,9 @@ export const perRow = (cypher: string) =>
  * per-event statement once per row, then each event's `openLineage` audit entry numbered in its
  * workspace's change feed (audit.cypher.ts FEED_ENTRY), after all the work, in event order, so
  * the feed's lock is taken last as for a single event. A row whose workspace is missing or
- * deleted answers nothing (the repository then refuses the whole group).
+ * deleted answers nothing (the repository then refuses the whole group). Each entry in a subquery
+ * of its own: in one plain UNWIND, the planner made every row's counter increment before any
+ * row read it back (four entries all got seq 4; test "numbers each event of a batch").
  */
 export const INGEST_RUN_EVENTS = compact(`
 UNWIND $events AS ev
@@ -258,7 +260,7 @@ CALL (ev) {
   ${perRow(INGEST_RUN_EVENT)}
 }
 WITH collect(ev {.i, .audit, workspaceCreated, runUid, executionUid, state, versionsCreated}) AS done
-CALL (done) { UNWIND [d IN done WHERE d.audit IS NOT NULL] AS d ${FEED_ENTRY('d.audit')} }
+CALL (done) { UNWIND [d IN done WHERE d.audit IS NOT NULL] AS d CALL (d) { ${FEED_ENTRY('d.audit')} } }
 UNWIND done AS d
 RETURN d.i AS i, d.workspaceCreated AS workspaceCreated, d.runUid AS runUid, d.executionUid AS executionUid,
   d.state AS state, d.versionsCreated AS versionsCreated`);
