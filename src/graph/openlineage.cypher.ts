@@ -242,9 +242,10 @@ export const perRow = (cypher: string) =>
  * per-event statement once per row, then each event's `openLineage` audit entry numbered in its
  * workspace's change feed (audit.cypher.ts FEED_ENTRY), after all the work, in event order, so
  * the feed's lock is taken last as for a single event. A row whose workspace is missing or
- * deleted answers nothing (the repository then refuses the whole group). Each entry in a subquery
- * of its own: in one plain UNWIND, the planner made every row's counter increment before any
- * row read it back (four entries all got seq 4; test "numbers each event of a batch").
+ * deleted answers nothing; with `$whole` the statement then fails (a division by zero: Cypher's
+ * one way to raise), so that, sent as its own auto-commit transaction, it rolls back whole. Each
+ * entry in a subquery of its own: in one plain UNWIND, the planner made every row's counter
+ * increment before any row read it back (four entries all got seq 4; test "numbers each event").
  */
 export const INGEST_RUN_EVENTS = compact(`
 UNWIND $events AS ev
@@ -260,6 +261,7 @@ CALL (ev) {
   ${perRow(INGEST_RUN_EVENT)}
 }
 WITH collect(ev {.i, .audit, workspaceCreated, runUid, executionUid, state, versionsCreated}) AS done
+WITH done WHERE CASE WHEN size(done) < size($events) AND $whole THEN size(done) / 0 = 0 ELSE true END
 CALL (done) { UNWIND [d IN done WHERE d.audit IS NOT NULL] AS d CALL (d) { ${FEED_ENTRY('d.audit')} } }
 UNWIND done AS d
 RETURN d.i AS i, d.workspaceCreated AS workspaceCreated, d.runUid AS runUid, d.executionUid AS executionUid,

@@ -34,12 +34,14 @@ export const openLineageRepository = {
   /**
    * RunEvents in order as one statement (openlineage.cypher.ts INGEST_RUN_EVENTS), each with its
    * audit entry numbered in its workspace's feed. Each answer is the event's row, or null when its
-   * workspace is missing (or deleted) and may not be made: nothing of that event was written, so
-   * the caller must not commit the transaction (the others' entries would stand without it).
+   * workspace is missing (or deleted) and may not be made: nothing of that event was written. A
+   * group of several then fails whole (the statement raises: nothing of it is written), so it may
+   * run as its own auto-commit transaction; a group of one answers [null], having written nothing.
    */
   async ingestRunEvents(tx: Tx, events: readonly GroupedRunEvent[], now: string): Promise<(RunEventRow | null)[]> {
     const rows = await tx.run<RunEventRow & { i: number }>(Q.INGEST_RUN_EVENTS, {
       events: events.map((e, i) => ({ i, p: { ...e.plan, mayCreate: e.mayCreate }, audit: e.audit })),
+      whole: events.length > 1,
       now,
       token: newUid(),
       namespaceLabel: NAMESPACE_LABEL,

@@ -31,12 +31,17 @@ export interface PreparedRun {
 /** Writes `group` in one transaction, all or nothing; throws when any of its events cannot stand. */
 export async function writeGroup(graph: GraphExecutor, group: readonly PreparedRun[]): Promise<IngestOutcome[]> {
   const events: GroupedRunEvent[] = group.map((g) => ({ plan: { ...g.plan }, mayCreate: g.mayCreate, audit: g.audit }));
-  const rows = await graph.write(async (tx) => {
-    const answers = await repo.ingestRunEvents(tx, events, nowIso());
-    const missing = answers.findIndex((a) => a === null);
-    if (missing >= 0) throw missingWorkspace(group[missing]!.plan); // rolls the group back
-    return answers;
-  });
+  // One statement, its own auto-commit transaction: one round trip instead of BEGIN, RUN, COMMIT.
+  // It stands whole or not at all (a group with an event that finds no workspace raises).
+  const rows = await graph.write(
+    async (tx) => {
+      const answers = await repo.ingestRunEvents(tx, events, nowIso());
+      const missing = answers.findIndex((a) => a === null);
+      if (missing >= 0) throw missingWorkspace(group[missing]!.plan); // a group of one: it wrote nothing
+      return answers;
+    },
+    { oneStatement: true },
+  );
   for (const g of group) if (g.audit) g.trail.announce(g.audit);
   return group.map((g, i) => {
     const row = rows[i]!;
@@ -97,8 +102,12 @@ export class GroupCommitter {
   private readonly queue: Waiting[] = [];
   private inFlight = 0;
 
-  /** @param maxInFlight groups written at once (two: one fills while the other commits). */
-  constructor(private readonly maxInFlight = 2) {}
+  /**
+   * @param maxInFlight groups written at once. One: with 8 clients sending one event each, groups
+   *   averaged 4.0 events against 2.6 with two in flight, and single events went 170-182/s against
+   *   106-172/s (/tmp/ol2/probe.js, loaded machine).
+   */
+  constructor(private readonly maxInFlight = 1) {}
 
   submit(graph: GraphExecutor, run: PreparedRun): Promise<IngestOutcome> {
     return new Promise((resolve, reject) => {
