@@ -26,6 +26,9 @@ export const AUDIT_PRELUDE = /* cypher */ `CALL(){UNWIND $skeinAuditEvents AS e 
  */
 const IN_FEED = `WITH a WHERE a.workspace IS NOT NULL MERGE(c:FeedCounter{workspace:a.workspace})ON CREATE SET c.seq=0 SET c.seq=c.seq+1 SET a.seq=c.seq`;
 
+/** One mutation entry (the map `e`, every AuditRecord field) appended and numbered in its workspace's feed. */
+export const FEED_ENTRY = (e: string) => `CREATE (a:AuditEvent) SET a = ${e} ${IN_FEED}`;
+
 /** APPEND_AUDIT for a mutation's own entries (AuditTrail.write): each is numbered in its workspace's feed. */
 export const APPEND_FEED_AUDIT = /* cypher */ `
 UNWIND $events AS e

@@ -134,6 +134,14 @@ export class GraphExecutor {
     return new GraphExecutor(this.driver, this.options, stats, share);
   }
 
+  /**
+   * What every executor of one database connection shares, as an opaque key: for state kept per
+   * process and database (OpenLineage's group committer), never to reach the driver.
+   */
+  get connection(): object {
+    return this.driver;
+  }
+
   /** Runs `work` in one of the request's session slots (at once when it is not bounded). */
   private inSlot<T>(work: () => Promise<T>): Promise<T> {
     return this.share ? this.share.slots.use(work) : work();

@@ -1,3 +1,5 @@
+import { FEED_ENTRY } from './audit.cypher';
+
 /**
  * OpenLineage ingest (src/services/openlineage/): one statement per event, parameters only. The
  * plan (`$p`, mapping.ts) decided everything that needs no graph; these statements decide the rest
@@ -220,6 +222,50 @@ ${OUTPUTS}
 REMOVE e._lock
 RETURN workspaceCreated, r.uid AS runUid, e.uid AS executionUid, e.state AS state,
   inputVersions + outputVersions AS versionsCreated`);
+
+/**
+ * The single-event text made a per-row one, for `UNWIND $events AS ev CALL (ev) {…}`: the plan
+ * `$p` becomes the row's variable `p`, which every subquery imports and every WITH carries. So the
+ * grouped statement is generated from the very text INGEST_RUN_EVENT sends (one source), and each
+ * row's subquery runs to completion before the next row starts: a later event of a run sees the
+ * writes of an earlier one in the same group, exactly as in a transaction of its own.
+ */
+export const perRow = (cypher: string) =>
+  compact(cypher)
+    .replace(/\$p\b/g, 'p')
+    .replace(/\bCALL \(\)/g, 'CALL (p)')
+    .replace(/\bCALL \((?!p\))/g, 'CALL (p, ')
+    .replace(/\bWITH (?!\*)/g, 'WITH p, ');
+
+/**
+ * RunEvents in one statement (`$events`: {i, p, audit} each, in order; p with `mayCreate`), the
+ * per-event statement once per row, then each event's `openLineage` audit entry numbered in its
+ * workspace's change feed (audit.cypher.ts FEED_ENTRY), after all the work, in event order, so
+ * the feed's lock is taken last as for a single event. A row whose workspace is missing or
+ * deleted answers nothing; with `$whole` the statement then fails (a division by zero: Cypher's
+ * one way to raise), so that, sent as its own auto-commit transaction, it rolls back whole. Each
+ * entry in a subquery of its own: in one plain UNWIND, the planner made every row's counter
+ * increment before any row read it back (four entries all got seq 4; test "numbers each event").
+ */
+export const INGEST_RUN_EVENTS = compact(`
+UNWIND $events AS ev
+CALL (ev) {
+  WITH ev.p AS p
+  CALL (p) {
+    ${perRow(`WITH $p WHERE $p.mayCreate ${WORKSPACE_MAY_CREATE}`).replace('WITH p, p WHERE', 'WITH p WHERE')}
+    RETURN w, workspaceCreated
+    UNION
+    ${perRow(`WITH $p WHERE NOT $p.mayCreate ${WORKSPACE_MUST_EXIST}`).replace('WITH p, p WHERE', 'WITH p WHERE')}
+    RETURN w, workspaceCreated
+  }
+  ${perRow(INGEST_RUN_EVENT)}
+}
+WITH collect(ev {.i, .audit, workspaceCreated, runUid, executionUid, state, versionsCreated}) AS done
+WITH done WHERE CASE WHEN size(done) < size($events) AND $whole THEN size(done) / 0 = 0 ELSE true END
+CALL (done) { UNWIND [d IN done WHERE d.audit IS NOT NULL] AS d CALL (d) { ${FEED_ENTRY('d.audit')} } }
+UNWIND done AS d
+RETURN d.i AS i, d.workspaceCreated AS workspaceCreated, d.runUid AS runUid, d.executionUid AS executionUid,
+  d.state AS state, d.versionsCreated AS versionsCreated`);
 
 /**
  * A DatasetEvent in each workspace of `$workspaces` (workspaces that exist): its facets on the

@@ -2,9 +2,18 @@ import { newUid } from '../domain/uid';
 import type { Tx } from './executor';
 import * as Q from './openlineage.cypher';
 import { propName } from './props';
+import type { AuditRecord } from '../domain/audit';
 
 /** What the service hands over for one RunEvent (src/services/openlineage/mapping.ts RunEventPlan). */
 export type RunEventParams = Record<string, unknown> & { workspace: string; namespace: string };
+
+/** One RunEvent of a group: its plan (with whether its workspace may be made) and its audit entry. */
+export interface GroupedRunEvent {
+  plan: RunEventParams;
+  mayCreate: boolean;
+  /** Null when the request records nothing (background work, service tests). */
+  audit: AuditRecord | null;
+}
 
 /** What one RunEvent did, as the statement answers it. */
 export interface RunEventRow {
@@ -23,20 +32,30 @@ const workspaceClause = (mayCreate: boolean) => (mayCreate ? Q.WORKSPACE_MAY_CRE
 
 export const openLineageRepository = {
   /**
-   * One RunEvent as one statement. `mayCreate`: the workspace is made when missing; otherwise a
-   * missing (or deleted) workspace answers null and nothing is written.
+   * RunEvents in order as one statement (openlineage.cypher.ts INGEST_RUN_EVENTS), each with its
+   * audit entry numbered in its workspace's feed. Each answer is the event's row, or null when its
+   * workspace is missing (or deleted) and may not be made: nothing of that event was written. A
+   * group of several then fails whole (the statement raises: nothing of it is written), so it may
+   * run as its own auto-commit transaction; a group of one answers [null], having written nothing.
    */
-  async ingestRunEvent(tx: Tx, plan: RunEventParams, mayCreate: boolean, now: string): Promise<RunEventRow | null> {
-    const rows = await tx.run<RunEventRow>(`${workspaceClause(mayCreate)}\n${Q.INGEST_RUN_EVENT}`, {
-      p: plan,
+  async ingestRunEvents(tx: Tx, events: readonly GroupedRunEvent[], now: string): Promise<(RunEventRow | null)[]> {
+    const rows = await tx.run<RunEventRow & { i: number }>(Q.INGEST_RUN_EVENTS, {
+      events: events.map((e, i) => ({ i, p: { ...e.plan, mayCreate: e.mayCreate }, audit: e.audit })),
+      whole: events.length > 1,
       now,
       token: newUid(),
       namespaceLabel: NAMESPACE_LABEL,
     });
-    const row = rows[0];
-    return row ? { ...row, versionsCreated: row.versionsCreated.filter((u) => u !== null) } : null;
+    const answers: (RunEventRow | null)[] = events.map(() => null);
+    for (const { i, ...row } of rows) answers[Number(i)] = withoutNulls(row);
+    return answers;
   },
 };
+
+const withoutNulls = (row: RunEventRow): RunEventRow => ({
+  ...row,
+  versionsCreated: row.versionsCreated.filter((u) => u !== null),
+});
 
 /** One workspace's result of a DatasetEvent. */
 export interface DatasetEventRow {

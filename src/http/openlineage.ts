@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { IngestOutcome, OpenLineageEvent } from '../domain/openlineage';
+import type { OpenLineageEvent } from '../domain/openlineage';
 import { isSignedIn } from '../auth/principal';
 import { ErrorCode, SkeinError, boundMessage, unauthenticated } from '../errors';
 import { requestIdFrom, type Context } from '../graphql/context';
@@ -13,8 +13,8 @@ import { refusalHeaders, sendJson, statusOf } from './respond';
  * client's existing OPENLINEAGE_URL works unchanged. The body is one event, a JSON array of events,
  * or NDJSON. Every event is validated against the vendored spec first; one invalid event refuses
  * the whole request (400, each problem with its event's index and JSON Pointer) and nothing is
- * applied. Then the events are applied in order, each in its own transaction
- * (services.openLineage.ingest).
+ * applied. Then the events are applied in order, RunEvents a group of up to 100 per
+ * transaction, each with its own audit entry (services.openLineage.ingestMany).
  */
 export const OPENLINEAGE_PATH = '/api/v1/lineage';
 
@@ -71,17 +71,14 @@ export async function handleOpenLineage(
   return apply(context, res, events as OpenLineageEvent[]);
 }
 
-/** Applies the events in order; the first failure stops the rest and says how many were applied. */
+/**
+ * Applies the events in order (RunEvents grouped into few transactions: services.openLineage
+ * .ingestMany); the first failure stops the rest and says how many were applied.
+ */
 async function apply(context: Context, res: ServerResponse, events: OpenLineageEvent[]): Promise<void> {
-  const results: IngestOutcome[] = [];
-  for (const [index, event] of events.entries()) {
-    try {
-      // Each event is a mutation of its own: the service opens its audit entry, which commits with it.
-      results.push(await context.services.openLineage.ingest(event));
-    } catch (err) {
-      return failed(context, res, err, index);
-    }
-  }
+  // Each event is a mutation of its own: the service opens its audit entry, which commits with it.
+  const { results, failure } = await context.services.openLineage.ingestMany(events);
+  if (failure) return failed(context, res, failure.error, failure.index);
   sendJson(res, 200, { applied: results.length, results });
 }
 

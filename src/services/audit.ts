@@ -66,6 +66,22 @@ export class AuditTrail implements WriteHook {
     if (workspace) this.feed?.notify(workspace);
   }
 
+  /**
+   * The open entry as a record for a write that writes it itself, and the entry closed: an
+   * OpenLineage event applied in a group (src/services/openlineage/group.ts), whose transaction
+   * holds other events' (and other requests') entries, each with its own actor, ip and request id.
+   */
+  takeEntry(): AuditRecord | null {
+    const e = this.entry;
+    this.entry = null;
+    return e ? this.record(e.action, 'OK', e.target, null) : null;
+  }
+
+  /** A record taken with `takeEntry` committed: followers of its workspace's change feed may read it now. */
+  announce(record: AuditRecord): void {
+    if (record.workspace) this.feed?.notify(record.workspace);
+  }
+
   /** Records something a read handed out (a signed download URL), in its own transaction. */
   recordNow(action: string, target: AuditTarget): Promise<void> {
     return this.recordAllNow(action, [target]);
@@ -118,6 +134,10 @@ function madeIn(held: AuditTarget, made: AuditTarget): boolean {
 export class SilentAuditTrail extends AuditTrail {
   override pending(): boolean {
     return false;
+  }
+  override takeEntry(): AuditRecord | null {
+    super.takeEntry();
+    return null;
   }
   override recordAllNow(): Promise<void> {
     return Promise.resolve();

@@ -333,7 +333,11 @@ describe('an internal error while applying an event', () => {
     // The endpoint's own handler, with a context whose ingest fails as a broken database would.
     const makeContext = async (_req: unknown, requestId: string): Promise<Context> => {
       const context = createContext({ graph, logger }, requestId);
-      const openLineage = { ingest: () => Promise.reject(new Error(SECRET)) };
+      const error = new Error(SECRET);
+      const openLineage = {
+        ingest: () => Promise.reject(error),
+        ingestMany: () => Promise.resolve({ results: [], failure: { index: 0, error } }),
+      };
       return { ...context, logger, services: { ...context.services, openLineage } } as unknown as Context;
     };
     server = createServer((req, res) => void handleOpenLineage({ maxBodyBytes: 1 << 20, makeContext }, req, res));

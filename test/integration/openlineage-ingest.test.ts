@@ -426,4 +426,126 @@ describe('OpenLineage ingest', () => {
     expect(d.inputs).toEqual([['warehouse/public.orders', 1, 'INPUT', 'reader', expect.any(String), '{}']]);
     expect(logged.version).toBe(1);
   });
+
+  describe('in groups (several events a transaction)', () => {
+    const ingestMany = (events: readonly OpenLineageEvent[], caller = OPEN) =>
+      createServices({ graph: t.skein.graph, caller }).openLineage.ingestMany(events);
+
+    it.each(orders)('ends in the same graph for every order of %s sent as ONE batch, each twice', async (_, events) => {
+      const ordered = uniqueName('olg');
+      await ingestAll(events(smallJob(ordered)));
+      const expected = await dump(ordered);
+      for (const order of permutations([0, 1, 2])) {
+        const ns = uniqueName('olg');
+        const stream = events(smallJob(ns));
+        const batch = order.flatMap((i) => [stream[i]!, stream[i]!]);
+        const { results, failure } = await ingestMany(batch);
+        expect({ order, failure, applied: results.length }).toEqual({ order, failure: null, applied: 6 });
+        expect({ order, graph: await dump(ns) }).toEqual({ order, graph: expected });
+      }
+    });
+
+    it("ends in the same graph when a run's events arrive as 8 concurrent single requests", async () => {
+      const [, events] = orders[0]!;
+      const ordered = uniqueName('olg');
+      await ingestAll(events(smallJob(ordered)));
+      const expected = await dump(ordered);
+      const ns = uniqueName('olg');
+      const stream = events(smallJob(ns));
+      const sent = [2, 0, 1, 2, 1, 0, 2, 0].map((i) => stream[i]!);
+      const outcomes = await Promise.all(sent.map((e) => ingest(e)));
+      expect(new Set(outcomes.map((o) => o.executionUid)).size).toBe(1);
+      expect(await dump(ns)).toEqual(expected);
+    });
+
+    it('lets a later event of one batch see the writes of an earlier one', async () => {
+      const ns = uniqueName('olg');
+      const table = dataset('s3://lake', 'shared');
+      const producer: JobRun = { namespace: ns, job: 'produce', runId: newRunId(), outputs: [table] };
+      const consumer: JobRun = { namespace: ns, job: 'consume', runId: newRunId(), inputs: [table] };
+      const { failure, results } = await ingestMany([
+        runEvent(producer, 'START', minute(0)),
+        runEvent(producer, 'COMPLETE', minute(1)),
+        runEvent(consumer, 'START', minute(2)),
+        runEvent(consumer, 'COMPLETE', minute(3)),
+      ]);
+      expect(failure).toBeNull();
+      expect(results.map((r) => r.state)).toEqual(['RUNNING', 'COMPLETED', 'RUNNING', 'COMPLETED']);
+      const d = await dump(ns);
+      // The consumer read the version the producer's COMPLETE made earlier in the same statement.
+      expect(d.outputs).toEqual([['produce', 'OUTPUT', expect.any(String), 1, minute(1)]]);
+      expect(d.inputs).toEqual([[expect.any(String), 1, 'INPUT', 'consume', minute(2), '{}']]);
+      expect(d.versions).toHaveLength(1);
+    });
+
+    it('names the failing event of a batch; the events before it are applied once, the rest not', async () => {
+      const ns = uniqueName('olg');
+      const gone = uniqueName('olg-gone');
+      await ingest(runEvent(smallJob(ns), 'START', minute(0))); // makes the workspace
+      // EDITOR of a workspace that does not exist: authorized, but its event finds no workspace as
+      // the group writes, so the group is rolled back and applied one event per transaction.
+      const token = makePrincipal({
+        kind: 'token',
+        id: `token:${ns}`,
+        roles: [
+          [ns, 'EDITOR'],
+          [gone, 'EDITOR'],
+        ],
+      });
+      const a = smallJob(ns);
+      const b = smallJob(ns);
+      const batch = [
+        runEvent(a, 'START', minute(0)),
+        runEvent(a, 'COMPLETE', minute(1)),
+        runEvent(smallJob(gone), 'START', minute(0)),
+        runEvent(b, 'START', minute(0)),
+      ];
+      const { results, failure } = await ingestMany(batch, token);
+      expect(results.map((r) => r.state)).toEqual(['RUNNING', 'COMPLETED']);
+      expect(failure).toMatchObject({ index: 2, error: { code: 'FORBIDDEN' } });
+      const runIds = async () =>
+        t.skein.graph.read((tx) =>
+          tx.run<{ id: string; state: string; outputs: number }>(
+            `MATCH (e:Execution {workspace: $ws}) OPTIONAL MATCH (e)-[o:OUTPUT]->()
+             RETURN e.olRunId AS id, e.state AS state, count(o) AS outputs`,
+            { ws: ns },
+          ),
+        );
+      const rows = await runIds();
+      expect(rows.find((r) => r.id === a.runId)).toEqual({ id: a.runId, state: 'COMPLETED', outputs: 1 });
+      expect(rows.find((r) => r.id === b.runId)).toBeUndefined();
+      // Resending the whole batch changes nothing before the failing event.
+      const again = await ingestMany(batch, token);
+      expect(again.failure).toMatchObject({ index: 2 });
+      expect(again.results.flatMap((r) => r.versionsCreated)).toEqual([]);
+    });
+
+    it('numbers each event of a batch and of concurrent requests in the feed, gap-free, with its own request id', async () => {
+      const ns = uniqueName('olf');
+      const audited = (requestId: string) => {
+        const audit = new AuditTrail(t.skein.graph, OPEN, { requestId, ip: '127.0.0.1' });
+        return createServices({ graph: t.skein.graph.withWriteHook(audit), caller: OPEN, audit }).openLineage;
+      };
+      const batchId = uniqueName('req');
+      const runs = [smallJob(ns), smallJob(ns)];
+      const batch = runs.flatMap((r) => [runEvent(r, 'START', minute(0)), runEvent(r, 'COMPLETE', minute(1))]);
+      expect((await audited(batchId).ingestMany(batch)).failure).toBeNull();
+      const singles = Array.from({ length: 8 }, (_, i) => [uniqueName('req'), smallJob(ns), i] as const);
+      await Promise.all(singles.map(([id, run, i]) => audited(id).ingest(runEvent(run, 'START', minute(i)))));
+      const entries = await t.skein.graph.read((tx) =>
+        tx.run<{ seq: number; requestId: string; objectId: string }>(
+          `MATCH (a:AuditEvent {workspace: $ws}) WHERE a.seq IS NOT NULL
+           RETURN a.seq AS seq, a.requestId AS requestId, a.objectId AS objectId ORDER BY a.seq`,
+          { ws: ns },
+        ),
+      );
+      expect(entries.map((e) => e.seq)).toEqual(Array.from({ length: 12 }, (_, i) => i + 1));
+      expect(entries.slice(0, 4).map((e) => [e.requestId, e.objectId])).toEqual(
+        batch.map((e) => [batchId, (e as { run: { runId: string } }).run.runId]),
+      );
+      expect(new Set(entries.slice(4).map((e) => `${e.requestId} ${e.objectId}`))).toEqual(
+        new Set(singles.map(([id, run]) => `${id} ${run.runId}`)),
+      );
+    });
+  });
 });

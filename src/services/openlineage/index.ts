@@ -1,6 +1,5 @@
 import { badInput, forbidden, quoted } from '../../errors';
 import { may } from '../../auth/principal';
-import { openLineageRepository as repo } from '../../graph/openlineage.repository';
 import {
   eventKind,
   type DatasetEvent,
@@ -11,8 +10,8 @@ import {
 } from '../../domain/openlineage';
 import type { ServiceDeps } from '../deps';
 import type { WorkspaceService } from '../workspace.service';
-import { nowIso } from '../validate';
 import { planRunEvent } from './mapping';
+import { applyInOrder, committerFor, GROUP_MAX, type InOrder, type PreparedRun } from './group';
 import { workspaceForNamespace } from './names';
 import { ingestDatasetEvent, ingestJobEvent, type WorkspaceUse } from './static-events';
 
@@ -30,41 +29,72 @@ export class OpenLineageService {
     private readonly workspaces: WorkspaceService,
   ) {}
 
+  /**
+   * One event. A RunEvent goes to the process's group committer (group.ts): it shares a transaction
+   * with the RunEvents other requests send meanwhile, each with its own audit entry.
+   */
   async ingest(event: OpenLineageEvent): Promise<IngestOutcome> {
-    if (Number.isNaN(Date.parse(event.eventTime))) {
-      throw badInput(`eventTime ${quoted(event.eventTime)} is not a date-time; send ISO-8601 with an offset.`, {
-        field: 'eventTime',
-      });
+    if (eventKind(event) === 'run') {
+      return committerFor(this.deps.graph).submit(this.deps.graph, await this.prepareRun(event as RunEvent));
     }
+    checkTime(event);
     this.deps.audit.begin(OPEN_LINEAGE_ACTION);
-    const kind = eventKind(event);
-    if (kind === 'run') return this.ingestRun(event as RunEvent);
-    if (kind === 'job') return ingestJobEvent(this.deps, event as JobEvent, (ns, id) => this.use(ns, 'Job', id));
+    if (eventKind(event) === 'job') {
+      return ingestJobEvent(this.deps, event as JobEvent, (ns, id) => this.use(ns, 'Job', id));
+    }
     return ingestDatasetEvent(this.deps, event as DatasetEvent, (ns, id) => this.use(ns, 'Dataset', id));
   }
 
-  private async ingestRun(event: RunEvent): Promise<IngestOutcome> {
+  /**
+   * A request's events, in order: consecutive RunEvents in groups of up to GROUP_MAX, each group one
+   * transaction (group.ts; a failed group is applied again one event per transaction); Dataset and
+   * Job events one transaction each. Stops at the first event that cannot be applied: `failure`
+   * names it (its index) and every event before it is applied, once.
+   */
+  async ingestMany(
+    events: readonly OpenLineageEvent[],
+  ): Promise<{ results: IngestOutcome[]; failure: IngestFailure | null }> {
+    if (events.length === 1) {
+      try {
+        return { results: [await this.ingest(events[0]!)], failure: null };
+      } catch (error) {
+        return { results: [], failure: { index: 0, error } };
+      }
+    }
+    const results: IngestOutcome[] = [];
+    let group: PreparedRun[] = [];
+    const flush = async (): Promise<IngestFailure | null> => {
+      const applied: InOrder = await applyInOrder(this.deps.graph, group);
+      group = [];
+      results.push(...applied.outcomes);
+      return applied.failure && { index: results.length, error: applied.failure.error };
+    };
+    for (const event of events) {
+      let failure: IngestFailure | null = null;
+      try {
+        if (eventKind(event) === 'run') {
+          group.push(await this.prepareRun(event as RunEvent));
+          if (group.length >= GROUP_MAX) failure = await flush();
+        } else {
+          failure = await flush();
+          if (!failure) results.push(await this.ingest(event));
+        }
+      } catch (error) {
+        // This event was refused before any write: the events before it are applied first.
+        failure = (await flush()) ?? { index: results.length, error };
+      }
+      if (failure) return { results, failure };
+    }
+    return { results, failure: await flush() };
+  }
+
+  /** A RunEvent checked, authorized (a refusal recorded as ever), planned, with its audit entry. */
+  private async prepareRun(event: RunEvent): Promise<PreparedRun> {
+    checkTime(event);
+    this.deps.audit.begin(OPEN_LINEAGE_ACTION);
     const plan = planRunEvent(event);
     const use = await this.use(event.job.namespace, 'OpenLineageRun', event.run.runId);
-    // One statement; the audit entry rides on its row (executor.ts recordIf): no row, no write.
-    const row = await this.deps.graph.write(
-      async (tx) => {
-        const done = await repo.ingestRunEvent(tx, { ...plan }, use.mayCreate, nowIso());
-        if (!done) throw missingWorkspace(plan.workspace, event.job.namespace);
-        return done;
-      },
-      { oneStatement: true, recordIf: 'true' },
-    );
-    return {
-      kind: 'run',
-      workspace: plan.workspace,
-      namespace: plan.namespace,
-      workspaceCreated: row.workspaceCreated,
-      executionUid: row.executionUid,
-      runUid: row.runUid,
-      state: row.state,
-      versionsCreated: row.versionsCreated,
-    };
+    return { plan, mayCreate: use.mayCreate, audit: this.deps.audit.takeEntry(), trail: this.deps.audit };
   }
 
   /**
@@ -110,9 +140,16 @@ function refusal(workspace: string, namespace: string): string {
   return `OpenLineage namespace ${quoted(namespace)} goes to workspace ${quoted(workspace)}, which your credentials may not write to or create. Ask an owner of ${quoted(workspace)} for the EDITOR role, or an admin to create it.`;
 }
 
-function missingWorkspace(workspace: string, namespace: string) {
-  return forbidden(
-    `OpenLineage namespace ${quoted(namespace)} goes to workspace ${quoted(workspace)}, which does not exist (or is deleted) and your credentials may not create it. Ask an admin to create (or restore) it.`,
-    { workspace, namespace },
-  );
+/** An event that could not be applied: its index in the request, and why. */
+export interface IngestFailure {
+  index: number;
+  error: unknown;
+}
+
+function checkTime(event: OpenLineageEvent): void {
+  if (Number.isNaN(Date.parse(event.eventTime))) {
+    throw badInput(`eventTime ${quoted(event.eventTime)} is not a date-time; send ISO-8601 with an offset.`, {
+      field: 'eventTime',
+    });
+  }
 }
