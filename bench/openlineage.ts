@@ -370,7 +370,11 @@ async function floorStream(driver: Driver, steps: TaskRun[][], prefix: string, c
           const run = async <T>(query: string, params?: Record<string, unknown>) =>
             (await tx.run(query, params)).records.map((r) => r.toObject() as T);
           const plan = planRunEvent(list[i]!);
-          const row = await openLineageRepository.ingestRunEvent({ run }, { ...plan }, true, new Date().toISOString());
+          const [row] = await openLineageRepository.ingestRunEvents(
+            { run },
+            [{ plan: { ...plan }, mayCreate: true, audit: null }],
+            new Date().toISOString(),
+          );
           if (!row) throw new Error(`floor: no row for event ${i}`);
         });
       } finally {

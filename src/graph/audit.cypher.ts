@@ -29,16 +29,19 @@ const IN_FEED = `WITH a WHERE a.workspace IS NOT NULL MERGE(c:FeedCounter{worksp
 /** One mutation entry (the map `e`, every AuditRecord field) appended and numbered in its workspace's feed. */
 export const FEED_ENTRY = (e: string) => `CREATE (a:AuditEvent) SET a = ${e} ${IN_FEED}`;
 
-/** APPEND_AUDIT for a mutation's own entries (AuditTrail.write): each is numbered in its workspace's feed. */
+/**
+ * APPEND_AUDIT for a mutation's own entries (AuditTrail.write): each is numbered in its workspace's
+ * feed, in a subquery of its own. In one flat UNWIND the planner may run every row's increment
+ * before any row reads it back, giving all rows the last number (seen in the grouped OpenLineage
+ * statement).
+ */
 export const APPEND_FEED_AUDIT = /* cypher */ `
 UNWIND $events AS e
-CREATE (a:AuditEvent)
-SET a = e
-${IN_FEED}
+CALL (e) { ${FEED_ENTRY('e')} }
 `;
 
 /** AUDIT_PRELUDE for a mutation's own entries: each is numbered in its workspace's feed (IN_FEED). */
-export const FEED_AUDIT_PRELUDE = /* cypher */ `CALL(){UNWIND $skeinAuditEvents AS e CREATE(a:AuditEvent)SET a=e ${IN_FEED}}`;
+export const FEED_AUDIT_PRELUDE = /* cypher */ `CALL(){UNWIND $skeinAuditEvents AS e CALL(e){${FEED_ENTRY('e')}}}`;
 
 /** One workspace's events, oldest first from the cursor: the (workspace, id) index answers filter and order. */
 export const LIST_WORKSPACE_AUDIT = /* cypher */ `

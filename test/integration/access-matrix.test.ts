@@ -210,6 +210,16 @@ const CASES: Record<string, Case> = {
     document: 'query($of: String!) { lineage(of: $of, direction: UPSTREAM) { nodes { __typename } } }',
     variables: (fx) => ({ of: fx.model }),
   },
+  columnLineage: {
+    rule: 'read',
+    document: 'query($of: String!) { columnLineage(of: $of, column: "x") { truncated } }',
+    variables: (fx) => ({ of: fx.dataset }),
+  },
+  changes: {
+    rule: 'read',
+    document: 'query($w: String!) { changes(workspace: $w) { edges { node { seq } } } }',
+    variables: (fx) => ({ w: fx.ws }),
+  },
   lineagePath: {
     rule: 'read',
     document: 'query($f: String!, $t: String!) { lineagePath(from: $f, to: $t) { __typename } }',

@@ -1,5 +1,7 @@
 import { mintToken } from '../../src/auth/token-secret';
+import { auditRepository } from '../../src/graph/audit.repository';
 import { changeFeedRepository } from '../../src/graph/change-feed.repository';
+import { newUid } from '../../src/domain/uid';
 import type { FeedChange } from '../../src/domain/feed';
 import { gqlOk, uniqueName, useTestSkein } from '../helpers/skein';
 import { spawnSkein } from '../setup/skein-process';
@@ -66,6 +68,30 @@ describe('change feed', () => {
     expect(await changeFeedRepository.lastSeq(t.skein.graph, t.ws)).toBe(22);
     // A page after a cursor starts right after it.
     expect((await feed(t.ws, 15, 3)).map((c) => c.seq)).toEqual([16, 17, 18]);
+  });
+
+  it('numbers several entries written in one statement one by one (no two share a seq)', async () => {
+    const last = await changeFeedRepository.lastSeq(t.skein.graph, t.ws);
+    const entry = (n: number) => ({
+      id: newUid(),
+      at: new Date().toISOString(),
+      actor: 'system',
+      action: `bulk${n}`,
+      outcome: 'OK' as const,
+      workspace: t.ws,
+      objectType: null,
+      objectId: null,
+      reason: null,
+      ip: null,
+      requestId: null,
+    });
+    await t.skein.graph.write((tx) => auditRepository.appendChanges(tx, [entry(1), entry(2), entry(3)]));
+    const changes = await feed(t.ws, last);
+    expect(changes.map((c) => [c.seq, c.action])).toEqual([
+      [last + 1, 'bulk1'],
+      [last + 2, 'bulk2'],
+      [last + 3, 'bulk3'],
+    ]);
   });
 
   it('numbers a change made through another instance, which never saw the run (an admin skips the lookup)', async () => {
