@@ -14,15 +14,8 @@ export interface ColumnStepRequest {
   limit: number;
 }
 
-interface StepRow {
-  knownUid: string;
-  knownColumn: string;
-  otherUid: string;
-  otherColumn: string;
-  transformations: string | null;
-  otherKind: string;
-  otherReadable: boolean;
-}
+/** A row as the step query answers it: the step's shape, the column name possibly not yet a string. */
+type StepRow = Omit<FoundColumnStep, 'otherColumn'> & { otherColumn: unknown };
 
 const STEP: Record<WalkDirection, string> = {
   UPSTREAM: Q.COLUMN_STEP_UPSTREAM,
@@ -38,14 +31,6 @@ export const columnLineageRepository = {
       readable: req.readable,
       limit: int(req.limit),
     });
-    return rows.map((r) => ({
-      knownUid: r.knownUid,
-      knownColumn: r.knownColumn,
-      otherUid: r.otherUid,
-      otherColumn: String(r.otherColumn),
-      transformations: r.transformations ?? null,
-      otherKind: r.otherKind,
-      otherReadable: r.otherReadable,
-    }));
+    return rows.map((r) => ({ ...r, otherColumn: String(r.otherColumn), transformations: r.transformations ?? null }));
   },
 };
